@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""unspin quick start: `python3 run.py demo` and `python3 run.py test`.
+
+Both create (or reuse) a virtual environment in .venv, install unspin and what it needs
+into it (again only when pyproject.toml changed), then run. Nothing outside .venv and
+out/ is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / "python"
+
+
+def sh(*cmd: str | os.PathLike[str], check: bool = True) -> int:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    return subprocess.run([str(c) for c in cmd], cwd=ROOT, check=check).returncode
+
+
+def ensure_env(extras: str) -> None:
+    """Create .venv and install unspin[extras] unless the stamp says it is current."""
+    if not PY.exists():
+        print(f"creating virtual environment in {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    stamp = VENV / ".unspin-installed"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    sh(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--upgrade", "pip")
+    target = f".[{extras}]" if extras else "."
+    sh(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", target)
+    stamp.write_text(digest)
+
+
+def demo() -> int:
+    ensure_env("dev,bench")
+    return sh(BIN / "python", ROOT / "scripts" / "demo.py", check=False)
+
+
+def test() -> int:
+    ensure_env("dev,bench")
+    rc = 0
+    rc |= sh(BIN / "ruff", "check", "src", "tests", "benchmarks", "scripts", check=False)
+    rc |= sh(BIN / "mypy", check=False)
+    rc |= sh(BIN / "python", "-m", "pytest", check=False)
+    rc |= sh(BIN / "python", ROOT / "benchmarks" / "gate.py", check=False)
+    print("all checks passed" if rc == 0 else "SOME CHECKS FAILED", flush=True)
+    return rc
+
+
+def main() -> int:
+    jobs = {"demo": demo, "test": test}
+    if len(sys.argv) != 2 or sys.argv[1] not in jobs:
+        print("usage: python3 run.py demo | test", file=sys.stderr)
+        return 2
+    return jobs[sys.argv[1]]()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

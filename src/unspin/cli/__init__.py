@@ -1,0 +1,105 @@
+"""The ``unspin`` command line: a thin layer over the library.
+
+Each sub-command lives in its own module of this package and exposes ``register(app)``.
+Library errors (``UnspinError``) become one-line messages and a non-zero exit; a traceback
+is shown only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+
+import typer
+
+from unspin import __version__
+from unspin.errors import UnspinError
+
+# Sub-command modules, in the order --help lists them.
+COMMANDS = ["extract", "check", "index", "trace", "diff", "synth", "scan", "web"]
+
+app = typer.Typer(
+    name="unspin",
+    help="Find where a news article came from and what a machine rewrite changed.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+_state = {"debug": False}
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"unspin {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version_callback, is_eager=True,
+                                 help="Print the version and exit."),
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More log output (-vv for debug)."),
+    debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors."),
+) -> None:
+    _state["debug"] = debug
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def _register_all() -> None:
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"unspin.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"unspin.cli.{name}":
+                continue  # command not part of this build
+            raise
+        module.register(app)
+
+
+_register_all()
+
+
+def fail(err: UnspinError) -> None:
+    """Print one line for a library error to stderr (used by commands that keep going)."""
+    typer.secho(f"unspin: {err}", err=True, fg=typer.colors.RED)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console-script entry point."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        app(args=args, standalone_mode=False)
+    except UnspinError as err:
+        if debug:
+            raise
+        fail(err)
+        return 2
+    except KeyboardInterrupt:
+        typer.secho("unspin: interrupted", err=True)
+        return 130
+    except typer.Exit as exc:
+        return int(exc.exit_code or 0)
+    except typer.Abort:
+        return 1
+    except Exception as exc:  # click usage errors and the like
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            return exc.exit_code
+        if isinstance(exc, click.exceptions.Exit):
+            return exc.exit_code
+        if debug:
+            raise
+        typer.secho(f"unspin: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)",
+                    err=True, fg=typer.colors.RED)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

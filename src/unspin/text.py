@@ -1,0 +1,106 @@
+"""Tokens, sentences and word classes shared by every stage.
+
+One tokenizer for the whole project, so that offsets agree between check, trace, align and
+diff. Tokens carry character offsets into the string they were read from.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+# Words may hold inner apostrophes and hyphens ("don't", "co-operate"); numbers may hold
+# inner separators ("4,000", "3.5", "12 000" is two tokens here: repair happens earlier).
+TOKEN_RE = re.compile(
+    r"(?P<number>\d+(?:[.,:]\d+)*%?)"
+    r"|(?P<word>[^\W\d_]+(?:['’\-][^\W\d_]+)*)"
+    r"|(?P<punct>[^\w\s])",
+    re.UNICODE,
+)
+
+
+class Token(NamedTuple):
+    start: int
+    end: int
+    text: str
+    kind: str  # "word" | "number" | "punct"
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower().replace("’", "'")
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split ``text`` into word, number and punctuation tokens with offsets."""
+    out = []
+    for m in TOKEN_RE.finditer(text):
+        kind = m.lastgroup or "punct"
+        out.append(Token(m.start(), m.end(), m.group(), kind))
+    return out
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word and number tokens of ``text`` (no punctuation)."""
+    return [t.lower for t in tokenize(text) if t.kind != "punct"]
+
+
+_ABBREV = {
+    "mr", "mrs", "ms", "dr", "prof", "st", "mt", "gen", "col", "lt", "sgt", "capt", "gov",
+    "sen", "rep", "rev", "jr", "sr", "inc", "ltd", "co", "corp", "no", "vs", "etc", "jan",
+    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s",
+    "u.k", "e.g", "i.e", "a.m", "p.m",
+}
+_SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)")
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence boundaries in ``text[start:end]`` as (start, end) offsets, whitespace trimmed.
+
+    A rule-based splitter tuned for news prose: splits after ., ! or ? followed by space,
+    except after common abbreviations and single initials; line breaks always split.
+    """
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text[start:end]):
+        ls, le = start + line.start(), start + line.end()
+        cur = ls
+        for m in _SENT_END.finditer(text, ls, le):
+            cut = m.end()
+            word = re.search(r"([\w.]+)\.$", text[cur:m.start() + 1])
+            if m.group().startswith(".") and word:
+                w = word.group(1).lower()
+                if w in _ABBREV or len(w) == 1:
+                    continue
+            nxt = re.match(r"\s*(\S)", text[cut:le])
+            if nxt and nxt.group(1).islower():
+                continue
+            spans.append((cur, cut))
+            cur = cut
+        if cur < le:
+            spans.append((cur, le))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+STOPWORDS = frozenset("""
+a about above after again against all am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from further
+had has have having he her here hers herself him himself his how i if in into is it its itself
+just me more most my myself no nor not now of off on once only or other our ours ourselves out
+over own same she should so some such than that the their theirs them themselves then there
+these they this those through to too under until up very was we were what when where which
+while who whom why will with would you your yours yourself yourselves also said says say may
+might must shall would could its it's than upon per via yet ever every either neither
+""".split())
+
+
+def is_content(token: Token) -> bool:
+    """True for word tokens that carry meaning (not stopwords, not punctuation or numbers)."""
+    return token.kind == "word" and token.lower not in STOPWORDS and len(token.text) > 1
