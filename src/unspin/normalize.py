@@ -1,0 +1,492 @@
+"""Text repair and quantities.
+
+``normalize()`` turns the text a reader saw (``Article.original``) into the repaired body the
+analysis stages work on (``Article.text``), keeping for every output character the offset
+of the original character it came from, so that spans can be mapped back with an
+``OffsetMap``. Repairs, in order:
+
+* line endings to ``\\n``; zero-width characters, soft hyphens and stray BOMs dropped;
+* Unicode NFC (per base character and its combining marks, so offsets stay exact);
+* curly quotes and primes to straight quotes, the dash family to ``-`` (an em dash between
+  words becomes `` - ``), the ellipsis character to ``...``, every kind of space to ``' '``;
+* damaged numbers: ``"12 000"``, ``"4, 000"``, ``"3 500 000"``, ``"12\\u2009000"`` become
+  ``"12,000"`` etc. The rule: a group of 1-3 digits (not itself preceded by a digit group)
+  followed by one or more ``<separator><exactly three digits>`` groups, where the separator
+  is a space, a no-break/thin space, or comma-space. Comma-space is *not* repaired when the
+  numbers look like a list (``"101, 102 and 103"``), a date (``"May 5, 200 people"``), or
+  when the first group starts with 0;
+* whitespace: runs of spaces collapse to one, lines are stripped, two or more line breaks
+  collapse to one blank line; lines of a hard-wrapped paragraph are joined.
+
+``find_quantities()`` reads numbers from the repaired text (digits with separators and
+decimals, "1.5 million", "$1.13bn", words "two" to "twelve", "twenty-five", "a dozen",
+"dozens", "hundreds", "thousands"), with ranges ("between 10,000 and 12,000", "from 3 to 5",
+"10-12"), hedges ("about", "nearly", "more than", "at least", "up to", ...) and obvious units
+(``%``, currency symbols, a short list of unit words), and returns them as
+:class:`~unspin.models.Quantity` values with offsets in the original text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from unspin.models import OffsetMap, Quantity
+
+__all__ = ["Normalized", "find_quantities", "normalize", "repair_numbers"]
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """Result of :func:`normalize`.
+
+    Attributes:
+        text: the repaired text.
+        positions: for every character of ``text``, the offset in the original it came from.
+        original_length: length of the original text.
+        repaired: spans of the *original* (start, end) holding a damaged number that was
+            rewritten (``"4, 000"``).
+    """
+
+    text: str
+    positions: tuple[int, ...]
+    original_length: int
+    repaired: tuple[tuple[int, int], ...] = ()
+
+    def offset_map(self) -> OffsetMap:
+        """The :class:`OffsetMap` from ``text`` back to the original."""
+        return OffsetMap.from_positions(self.positions, self.original_length)
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Smallest original span covering ``text[start:end]``."""
+        if not self.positions:
+            return 0, 0
+        if end <= start:
+            p = self.positions[start] if start < len(self.positions) else self.original_length
+            return p, p
+        return self.positions[start], self.positions[end - 1] + 1
+
+
+# --------------------------------------------------------------------------- char mapping
+
+_DROP = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+_CHAR_MAP = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2212": "-", "\u2043": "-",
+    "\u2026": "...",
+    "\t": " ", "\u00a0": " ", "\u2007": " ", "\u2008": " ", "\u2009": " ", "\u200a": " ",
+    "\u202f": " ", "\u205f": " ", "\u3000": " ", "\u2002": " ", "\u2003": " ", "\u2004": " ",
+    "\u2005": " ", "\u2006": " ", "\u000b": "\n", "\u000c": "\n", "\u2028": "\n", "\u2029": "\n\n",
+    "\u0085": "\n",
+}
+_LONG_DASHES = {"\u2013", "\u2014", "\u2015"}
+# thin and no-break spaces are legitimate thousands separators: remember them for repair
+_NUM_SPACES = {"\u00a0", "\u2009", "\u202f", "\u2007", "\u200a", " "}
+
+
+class _Buf:
+    """Characters with the original offset of each."""
+
+    __slots__ = ("chars", "pos")
+
+    def __init__(self) -> None:
+        self.chars: list[str] = []
+        self.pos: list[int] = []
+
+    def add(self, s: str, p: int) -> None:
+        for ch in s:
+            self.chars.append(ch)
+            self.pos.append(p)
+
+    def text(self) -> str:
+        return "".join(self.chars)
+
+
+def _map_chars(original: str, ranges: Sequence[tuple[int, int]]) -> _Buf:
+    buf = _Buf()
+    for n, (rs, re_) in enumerate(ranges):
+        if n and buf.chars and buf.chars[-1] != "\n":
+            buf.add("\n\n", rs)  # separate kept regions as paragraphs
+        elif n:
+            buf.add("\n", rs)
+        i = rs
+        while i < re_:
+            ch = original[i]
+            if ch == "\r":
+                buf.add("\n", i)
+                i += 2 if i + 1 < re_ and original[i + 1] == "\n" else 1
+                continue
+            if ch in _DROP:
+                i += 1
+                continue
+            if ch in _LONG_DASHES:
+                prev = original[i - 1] if i > rs else " "
+                nxt = original[i + 1] if i + 1 < re_ else " "
+                if ch == "\u2013" and prev.isdigit() and nxt.isdigit():
+                    buf.add("-", i)
+                elif prev.isspace() or nxt.isspace():
+                    buf.add("-", i)
+                else:
+                    buf.add(" - ", i)
+                i += 1
+                continue
+            mapped = _CHAR_MAP.get(ch)
+            if mapped is not None:
+                buf.add(mapped, i)
+                i += 1
+                continue
+            # a base character and the combining marks after it, composed together
+            j = i + 1
+            while j < re_ and unicodedata.combining(original[j]):
+                j += 1
+            chunk = original[i:j]
+            if j - i > 1 or not chunk.isascii():
+                chunk = unicodedata.normalize("NFC", chunk)
+            buf.add(chunk, i)
+            i = j
+    return buf
+
+
+# --------------------------------------------------------------------------- number repair
+
+_MONTHS = ("january february march april may june july august september october november "
+           "december jan feb mar apr jun jul aug sep sept oct nov dec").split()
+_DAMAGED_RE = re.compile(
+    r"(?<![\d.,])(?<!\d[ ,])(?<!\d, )"  # not part of a longer number or a digit sequence
+    r"(?P<head>\d{1,3})"
+    r"(?P<groups>(?:(?:, ?| )\d{3}(?!\d))+)"
+    r"(?![\d]|,\d|\.\d{3})",
+)
+_GROUP_RE = re.compile(r"(, ?| )(\d{3})")
+_LIST_AFTER = re.compile(r"\s*(?:,\s*\d|(?:and|or|to|&)\s+\d)")
+_LIST_BEFORE = re.compile(r"\d\s*(?:,|and|or|&)\s*$")
+
+
+def _is_damaged(text: str, m: re.Match[str]) -> bool:
+    head, groups = m.group("head"), m.group("groups")
+    seps = [g.group(1) for g in _GROUP_RE.finditer(groups)]
+    if all(s == "," for s in seps):
+        return False  # already well formed
+    if len(head) > 1 and head.startswith("0"):
+        return False
+    comma = any("," in s for s in seps)
+    if comma:
+        before = text[max(0, m.start() - 30):m.start()]
+        after = text[m.end():m.end() + 12]
+        if _LIST_AFTER.match(after) or _LIST_BEFORE.search(before):
+            return False
+        prev_word = re.search(r"([A-Za-z]+)\.?\s+$", before)
+        if prev_word and prev_word.group(1).lower() in _MONTHS:
+            return False
+    else:
+        before = text[max(0, m.start() - 12):m.start()]
+        after = text[m.end():m.end() + 12]
+        if re.search(r"\d\s*$", before) or re.match(r"\s*\d", after):
+            return False
+    return True
+
+
+def repair_numbers(buf_text: str, positions: Sequence[int]) -> tuple[str, list[int], list[tuple[int, int]]]:
+    """Rewrite damaged digit groups (``"12 000"``, ``"4, 000"``) as ``"12,000"``.
+
+    Args:
+        buf_text: text whose characters are mapped by ``positions``.
+        positions: original offset of each character of ``buf_text``.
+
+    Returns:
+        The repaired text, its positions, and the repaired spans (offsets in the new text).
+    """
+    out: list[str] = []
+    pos: list[int] = []
+    spans: list[tuple[int, int]] = []
+    last = 0
+    for m in _DAMAGED_RE.finditer(buf_text):
+        if not _is_damaged(buf_text, m):
+            continue
+        out.extend(buf_text[last:m.start()])
+        pos.extend(positions[last:m.start()])
+        start_new = len(out)
+        hs = m.start("head")
+        for k, ch in enumerate(m.group("head")):
+            out.append(ch)
+            pos.append(positions[hs + k])
+        gs = m.start("groups")
+        for g in _GROUP_RE.finditer(m.group("groups")):
+            sep_pos = positions[gs + g.start(1)] if g.group(1) else positions[gs + g.start(2)]
+            out.append(",")
+            pos.append(sep_pos)
+            for k, ch in enumerate(g.group(2)):
+                out.append(ch)
+                pos.append(positions[gs + g.start(2) + k])
+        spans.append((start_new, len(out)))
+        last = m.end()
+    out.extend(buf_text[last:])
+    pos.extend(positions[last:])
+    return "".join(out), pos, spans
+
+
+# --------------------------------------------------------------------------- whitespace
+
+_BULLET_RE = re.compile(r"^\s*(?:[-*\u2022\u00b7\u25aa\u25cf>]|\d+[.)])\s")
+
+_Line = tuple[str, list[int], int]  # text, positions, position of the line break after it
+
+
+def _collapse(text: str, positions: Sequence[int], end_pos: int) -> tuple[str, list[int]]:
+    """Collapse spaces, strip lines, squeeze blank lines, unwrap hard-wrapped paragraphs."""
+    lines: list[_Line] = []
+    chars: list[str] = []
+    cp: list[int] = []
+    for ch, p in zip(text, positions, strict=True):
+        if ch == "\n":
+            if chars and chars[-1] == " ":
+                chars.pop()
+                cp.pop()
+            lines.append(("".join(chars), cp, p))
+            chars, cp = [], []
+        elif ch.isspace():
+            if chars and chars[-1] != " ":
+                chars.append(" ")
+                cp.append(p)
+        else:
+            chars.append(ch)
+            cp.append(p)
+    if chars and chars[-1] == " ":
+        chars.pop()
+        cp.pop()
+    lines.append(("".join(chars), cp, end_pos))
+    blocks: list[list[_Line]] = []
+    block: list[_Line] = []
+    for item in lines:
+        if item[0]:
+            block.append(item)
+        elif block:
+            blocks.append(block)
+            block = []
+    if block:
+        blocks.append(block)
+    out: list[str] = []
+    pos: list[int] = []
+    for b, blk in enumerate(blocks):
+        if b:
+            nlp = blocks[b - 1][-1][2]
+            out.extend("\n\n")
+            pos.extend((nlp, nlp))
+        wrapped = _is_hard_wrapped(blk)
+        for i, (line, lp, _nl) in enumerate(blk):
+            if i:
+                out.append(" " if wrapped else "\n")
+                pos.append(blk[i - 1][2])
+            out.extend(line)
+            pos.extend(lp)
+    return "".join(out), pos
+
+
+def _is_hard_wrapped(block: Sequence[_Line]) -> bool:
+    if len(block) < 2:
+        return False
+    if any(_BULLET_RE.match(line) for line, _, _ in block):
+        return False
+    lengths = [len(line) for line, _, _ in block[:-1]]
+    if not all(30 <= n <= 100 for n in lengths):
+        return False
+    # wrapped text breaks lines mid-sentence: most lines do not end a sentence
+    open_ends = sum(1 for line, _, _ in block[:-1] if not re.search(r"[.!?:\"')\]]$", line))
+    return open_ends * 2 >= len(lengths)
+
+
+def normalize(original: str, keep: Sequence[tuple[int, int]] | None = None) -> Normalized:
+    """Repair and normalise ``original`` (or only its ``keep`` ranges), tracking offsets.
+
+    Args:
+        original: the text as the reader saw it.
+        keep: (start, end) ranges of ``original`` to keep, in order; the rest (clutter) is
+            left out. Default: the whole text.
+
+    Returns:
+        A :class:`Normalized` with the text and the original offset of every character.
+    """
+    ranges = [(0, len(original))] if keep is None else list(keep)
+    buf = _map_chars(original, ranges)
+    text, positions, spans = repair_numbers(buf.text(), buf.pos)
+    repaired = tuple((positions[s], positions[e - 1] + 1) for s, e in spans)
+    text, positions = _collapse(text, positions, len(original))
+    return Normalized(text, tuple(positions), len(original), repaired)
+
+
+# --------------------------------------------------------------------------- quantities
+
+_WORD_NUMS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_UNITS_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_MULT = {
+    "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+    "bn": 1e9, "m": 1e6, "k": 1e3, "tn": 1e12, "mn": 1e6,
+}
+_VAGUE = {"dozens": (24, 99), "hundreds": (200, 999), "thousands": (2000, 9999),
+          "millions": (2e6, 9.99e8), "billions": (2e9, 9.99e11)}
+_UNIT_WORDS = (
+    "per cent|percent|percentage points|km|kilometres|kilometers|miles|metres|meters|"
+    "kg|kilograms|tonnes|tons|pounds|dollars|euros|yen|years|months|weeks|days|hours|minutes|"
+    "seconds|people|troops|soldiers|percentage point"
+)
+_WORD_ALT = "|".join(
+    [f"{t}-{u}" for t in _TENS for u in _UNITS_WORDS] + sorted(_WORD_NUMS, key=len, reverse=True))
+_NUM = (
+    r"(?:[$£€¥]|US\$|A\$|C\$)?"
+    r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+    rf"|(?i:a|one|{_WORD_ALT})(?=[\s-]+(?i:hundred|thousand|million|billion|trillion)\b)"
+    rf"|(?i:{_WORD_ALT})\b|(?i:a dozen|dozens|hundreds|thousands|millions|billions)\b)"
+    r"(?:(?:bn|mn|tn|m|k)\b|\s(?:bn|mn)\b|[\s-]+(?i:hundred|thousand|million|billion|trillion)\b)?"
+    r"(?:\s?%|\s(?:" + _UNIT_WORDS + r")\b)?"
+)
+_NUMBER_RE = re.compile(r"(?<![\w.])(?<![\w],)" + _NUM + r"(?![\w]|\.\d|,\d)", re.UNICODE)
+_HEDGES = (
+    "approximately|about|around|roughly|some|nearly|almost|close to|more than|over|"
+    "less than|fewer than|under|at least|at most|up to|as many as|as few as|an estimated|"
+    "estimated|just over|just under|well over|well under|only|below|above|upwards of|"
+    "in excess of|no more than|no fewer than|no less than"
+)
+_RANGE_RE = re.compile(
+    rf"(?i:(?P<kw>between|from)\s+)?(?P<a>{_NUM})"
+    rf"(?:\s*(?P<sep>-|to|and|or)\s*)(?P<b>{_NUM})(?![\w]|\.\d|,\d)", re.UNICODE)
+_HEDGE_RE = re.compile(rf"(?i:\b(?P<hedge>{_HEDGES}))\s+$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Num:
+    value: float
+    low: float
+    high: float
+    unit: str | None
+    mult: float
+
+
+def _parse_number(s: str) -> _Num | None:
+    """Value, range and unit of one number expression, or None."""
+    raw = s.strip()
+    unit: str | None = None
+    m = re.match(r"^(US\$|A\$|C\$|[$£€¥])", raw)
+    if m:
+        unit = m.group(1)
+        raw = raw[m.end():]
+    currency = unit is not None
+    low_raw = raw.lower()
+    um = re.search(r"\s?(%|per ?cent|percentage points?)$", low_raw)
+    if um:
+        unit = "%"
+        low_raw = low_raw[:um.start()]
+    else:
+        um = re.search(r"\s(" + _UNIT_WORDS + r")$", low_raw)
+        if um:
+            unit = unit or um.group(1)
+            low_raw = low_raw[:um.start()]
+    low_raw = low_raw.strip()
+    if low_raw in _VAGUE:
+        lo, hi = _VAGUE[low_raw]
+        return _Num(float(lo), float(lo), float(hi), unit, 1.0)
+    if low_raw == "a dozen":
+        return _Num(12.0, 12.0, 12.0, unit, 1.0)
+    mult = 1.0
+    mm = re.search(r"(?:\s?(bn|mn|tn|m|k)|[\s-]+(hundred|thousand|million|billion|trillion))$",
+                   low_raw)
+    if mm:
+        word = mm.group(1) or mm.group(2)
+        if word in ("m", "k") and not currency:
+            unit = unit or word  # "100m" without a currency: metres, not millions
+        else:
+            mult = _MULT[word]
+        low_raw = low_raw[:mm.start()].strip()
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?", low_raw):
+        v = float(low_raw.replace(",", ""))
+    elif low_raw in ("a", "one"):
+        v = 1.0
+    elif low_raw in _WORD_NUMS:
+        v = float(_WORD_NUMS[low_raw])
+    elif "-" in low_raw and low_raw.split("-")[0] in _WORD_NUMS:
+        t, u = low_raw.split("-", 1)
+        v = float(_WORD_NUMS[t] + (_UNITS_WORDS.index(u) + 1 if u in _UNITS_WORDS else 0))
+    else:
+        return None
+    v *= mult
+    return _Num(v, v, v, unit, mult)
+
+
+def _year_like(s: str) -> bool:
+    return bool(re.fullmatch(r"(1[89]|20)\d\d", s))
+
+
+def find_quantities(norm: Normalized, original: str) -> list[Quantity]:
+    """Numbers in ``norm.text`` as quantities with offsets in ``original``.
+
+    Args:
+        norm: the result of :func:`normalize` on ``original``.
+        original: the text as the reader saw it.
+
+    Returns:
+        Quantities in text order; ranges are one quantity with ``low``/``high``; a
+        hedge word before the number is kept in ``hedge`` but not in the span.
+    """
+    text = norm.text
+    found: list[tuple[int, int, float, float, float, str | None]] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= ts or s >= te for ts, te in taken)
+
+    for m in _RANGE_RE.finditer(text):
+        a, b = _parse_number(m.group("a")), _parse_number(m.group("b"))
+        if a is None or b is None:
+            continue
+        sep, kw = m.group("sep").lower(), (m.group("kw") or "").lower()
+        if sep == "and" and kw != "between" or sep == "to" and kw not in ("from", "") \
+                or sep == "or":
+            continue
+        if sep == "-" and (_year_like(m.group("a")) or re.search(r"[A-Za-z]-$", text[:m.start()])):
+            continue
+        if kw == "from" and sep != "to":
+            continue
+        lo, hi = a.low, b.high
+        if a.mult == 1.0 and b.mult > 1.0 and lo * b.mult <= hi:
+            lo *= b.mult  # "1.5 to 2 million": the multiplier applies to both ends
+        if lo > hi:
+            continue
+        unit = b.unit or a.unit
+        found.append((m.start(), m.end(), lo, lo, hi, unit))
+        taken.append((m.start(), m.end()))
+    for m in _NUMBER_RE.finditer(text):
+        s, e = m.start(), m.end()
+        if not free(s, e):
+            continue
+        # skip things like "COVID-19", "F-16", "G7"
+        if s and re.search(r"[A-Za-z]-$", text[max(0, s - 2):s]):
+            continue
+        parsed = _parse_number(m.group())
+        if parsed is None:
+            continue
+        v, lo, hi, unit = parsed.value, parsed.low, parsed.high, parsed.unit
+        if unit is None and _year_like(m.group()):
+            unit = "year"
+        found.append((s, e, v, lo, hi, unit))
+        taken.append((s, e))
+    found.sort()
+    out: list[Quantity] = []
+    for s, e, v, lo, hi, unit in found:
+        hedge = None
+        hm = _HEDGE_RE.search(text, max(0, s - 30), s)
+        if hm and (unit != "year"):
+            hedge = hm.group("hedge").lower()
+        os_, oe = norm.to_original(s, e)
+        seg = original[os_:oe]
+        repaired = any(rs < oe and os_ < re_ for rs, re_ in norm.repaired)
+        out.append(Quantity(os_, oe, seg, v, lo, hi, hedge=hedge, unit=unit, repaired=repaired))
+    return out
