@@ -396,3 +396,40 @@ PHRASE_REWORDS: dict[str, tuple[str, ...]] = {
     "call for": ("demand", "urge", "request"),
     "called for": ("demanded", "urged", "requested"),
 }
+
+# ----------------------------------------------------------------------------- antonyms
+
+_ANTONYM_PAIRS = (
+    ("rise", "fall"), ("rise", "drop"), ("rise", "decline"), ("increase", "decrease"),
+    ("increase", "reduce"), ("increase", "reduction"), ("increase", "cut"), ("gain", "loss"),
+    ("gain", "lose"), ("up", "down"), ("higher", "lower"), ("high", "low"), ("more", "less"),
+    ("more", "fewer"), ("most", "least"), ("many", "few"), ("win", "lose"), ("won", "lost"),
+    ("victory", "defeat"), ("buy", "sell"), ("bought", "sold"), ("long", "short"),
+    ("big", "small"), ("large", "small"), ("open", "close"), ("open", "closed"),
+    ("start", "end"), ("begin", "end"), ("first", "last"), ("before", "after"),
+    ("early", "late"), ("earlier", "later"), ("good", "bad"), ("better", "worse"),
+    ("best", "worst"), ("strong", "weak"), ("stronger", "weaker"), ("accept", "reject"),
+    ("allow", "ban"), ("allow", "forbid"), ("approve", "reject"), ("support", "oppose"),
+    ("agree", "disagree"), ("confirm", "deny"), ("success", "failure"), ("succeed", "fail"),
+    ("profit", "loss"), ("surplus", "deficit"), ("export", "import"), ("exports", "imports"),
+    ("rich", "poor"), ("old", "new"), ("old", "young"), ("hot", "cold"), ("north", "south"),
+    ("east", "west"), ("left", "right"), ("top", "bottom"), ("inside", "outside"),
+    ("include", "exclude"), ("public", "private"), ("domestic", "foreign"),
+    ("internal", "external"), ("maximum", "minimum"), ("positive", "negative"),
+    ("guilty", "innocent"), ("legal", "illegal"), ("war", "peace"), ("arrive", "leave"),
+    ("come", "go"), ("push", "pull"), ("attack", "defend"), ("attack", "defence"),
+    ("offence", "defence"), ("offensive", "defensive"), ("rose", "fell"), ("jumped", "slipped"),
+    ("climbed", "dropped"), ("soared", "slumped"), ("surged", "plunged"), ("above", "below"),
+    ("over", "under"), ("always", "never"), ("all", "none"), ("everyone", "no one"),
+    ("true", "false"), ("right", "wrong"), ("easy", "difficult"), ("easy", "hard"),
+    ("cheap", "expensive"), ("fast", "slow"), ("heavy", "light"), ("wide", "narrow"),
+    ("near", "far"), ("major", "minor"), ("majority", "minority"), ("senior", "junior"),
+    ("upper", "lower"), ("raise", "lower"), ("raise", "cut"), ("hire", "fire"),
+    ("employ", "dismiss"), ("join", "leave"), ("remain", "leave"), ("stay", "leave"),
+)
+#: Word -> its antonyms (both directions), lower-case. Synonym swaps never pick an antonym;
+#: diff may use it to flag polarity changes that a synonym swap should not make.
+ANTONYMS: dict[str, frozenset[str]] = {
+    w: frozenset(b if a == w else a for a, b in _ANTONYM_PAIRS if w in (a, b))
+    for w in sorted({x for pair in _ANTONYM_PAIRS for x in pair})
+}

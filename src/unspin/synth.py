@@ -1,0 +1,1263 @@
+"""Synthetic spinning: rewrite an article the way article spinners do, and record every edit.
+
+No public data set pairs news articles with their spun copies, so unspin makes its own, the
+way the PAN text-reuse corpora were made: real text obfuscated with known edits. ``spin``
+returns the copy together with the exact ground truth:
+
+- ``Edit``: one change, with its character span in the copy and in the source
+  (``copy.text[copy_start:copy_end] == copy_text``, ``source.text[source_start:source_end]
+  == source_text``);
+- ``Case``: one reused passage (PAN style), a copy span and the source span it came from.
+
+Invariant (checked by ``verify``): inside each case, the copy text outside the recorded
+edits is the source text outside them, in the same order; outside the cases the copy holds
+only whitespace, inserted sentences and clutter (each an ``Edit``).
+
+Everything is deterministic for a seed: one ``random.Random(seed)``, no iteration over sets,
+no hash-dependent order.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import random
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from unspin import lexicon, vocab
+from unspin.errors import InputError, UnspinError
+from unspin.models import Article, Record
+from unspin.text import STOPWORDS, Token, is_content, split_sentences, tokenize
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "Case", "Edit", "SpinConfig", "SpunCopy", "EDIT_KINDS", "FACT_SUBTYPES", "SPINNERS",
+    "spin", "verify", "make_dataset", "write_dataset", "copy_seed",
+]
+
+EDIT_KINDS = ("synonym", "reword", "fact", "number_format", "insertion", "omission", "clutter")
+FACT_SUBTYPES = ("entity", "number", "date", "negation", "attribution", "role", "modality")
+SPINNERS = ("thesaurus", "embedding", "mixed")
+
+
+# ============================================================================ records
+
+@dataclass(frozen=True, slots=True)
+class Edit(Record):
+    """One recorded change.
+
+    Attributes:
+        kind: one of ``EDIT_KINDS``.
+        subtype: for ``kind == "fact"`` one of ``FACT_SUBTYPES``, else ``None``.
+        detail: finer label ("thesaurus", "embedding", "nationality", "ordinal", "split", ...).
+        copy_start, copy_end: span in the copy; equal for an omission (where the text would be).
+        source_id: id of the source article ("" for inserted sentences and clutter).
+        source_start, source_end: span in the source's ``Article.text``; -1 when there is none.
+        copy_text, source_text: the text of both spans.
+    """
+
+    kind: str
+    subtype: str | None
+    detail: str
+    copy_start: int
+    copy_end: int
+    source_id: str
+    source_start: int
+    source_end: int
+    copy_text: str
+    source_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Case(Record):
+    """A reused passage: ``copy[copy_start:copy_end]`` came from ``source[source_start:source_end]``."""
+
+    copy_start: int
+    copy_end: int
+    source_id: str
+    source_start: int
+    source_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class SpinConfig(Record):
+    """What a spin does. ``spin(**kwargs)`` builds one; the CLI builds the same.
+
+    Attributes:
+        swap_rate: share of content words (not proper nouns, numbers or stopwords) swapped
+            for a synonym, 0.0 to 0.9 (commercial spinners: 0.1 to 0.6).
+        spinner: "thesaurus" (Moby synonyms, uniform: often rare or odd), "embedding" (GloVe
+            neighbours that Moby also relates: common words, often wrong in context) or "mixed".
+        fact_edits: number of fact edits (entity, number, date, negation, attribution, role,
+            modality), spread over kinds.
+        mangle_numbers: break the formatting of numbers that have a thousands separator.
+        mangle_rate: share of such numbers mangled.
+        reword_rate: share of known multi-word expressions reworded.
+        break_inflection: share of swaps whose inflection is broken clumsily.
+        reorder: swap one pair of neighbouring sentences.
+        split_merge: split one long sentence and merge one pair of short ones.
+        drop: sentences dropped.
+        insert: unrelated sentences inserted.
+        clutter: append a "Trending"-style list of headlines with one line repeated.
+    """
+
+    swap_rate: float = 0.35
+    spinner: str = "mixed"
+    fact_edits: int = 2
+    mangle_numbers: bool = True
+    mangle_rate: float = 0.6
+    reword_rate: float = 0.5
+    break_inflection: float = 0.1
+    reorder: bool = True
+    split_merge: bool = True
+    drop: int = 1
+    insert: int = 1
+    clutter: bool = True
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.swap_rate <= 0.9:
+            raise UnspinError(f"swap_rate must be between 0.0 and 0.9, got {self.swap_rate}")
+        if self.spinner not in SPINNERS:
+            raise UnspinError(f"spinner must be one of {', '.join(SPINNERS)}, got {self.spinner!r}")
+        for name in ("fact_edits", "drop", "insert"):
+            if getattr(self, name) < 0:
+                raise UnspinError(f"{name} must be >= 0, got {getattr(self, name)}")
+        for name in ("mangle_rate", "reword_rate", "break_inflection"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise UnspinError(f"{name} must be between 0 and 1, got {getattr(self, name)}")
+
+
+@dataclass(frozen=True, slots=True)
+class SpunCopy(Record):
+    """A spun copy and its ground truth.
+
+    Attributes:
+        id: copy id ("<source id>~<seed>", "+"-joined for two sources).
+        text: the copy: body, then clutter if any.
+        source_ids: the sources, the main one first.
+        edits: every change, sorted by copy offset.
+        cases: reused passages, in copy order.
+        clutter_start: offset where appended clutter starts, else ``None``.
+        seed: the seed it was made with.
+        config: the settings it was made with.
+        content_words: content words (swap candidates or not) in the copied source text: the
+            denominator of the achieved swap rate.
+    """
+
+    id: str
+    text: str
+    source_ids: tuple[str, ...]
+    edits: tuple[Edit, ...]
+    cases: tuple[Case, ...]
+    clutter_start: int | None = None
+    seed: int = 0
+    config: SpinConfig = field(default_factory=SpinConfig)
+    content_words: int = 0
+
+    def edits_of(self, kind: str) -> list[Edit]:
+        return [e for e in self.edits if e.kind == kind]
+
+    @property
+    def swap_rate(self) -> float:
+        """Achieved synonym swap rate: synonym edits / content words."""
+        return len(self.edits_of("synonym")) / self.content_words if self.content_words else 0.0
+
+
+# ============================================================================ invented filler
+
+#: Invented sentences, unrelated to any article, for the "insertion" edit.
+FILLER_SENTENCES: tuple[str, ...] = (
+    "The city's annual flower show drew thousands of visitors over the weekend.",
+    "Many readers have written in to ask about the new opening hours of the library.",
+    "Experts say regular exercise remains one of the best ways to stay healthy.",
+    "The local bakery on the high street has won a regional award for its bread.",
+    "Tickets for the summer concert series go on sale next week.",
+    "The weather is expected to stay mild for the rest of the month.",
+    "A new cycle path along the river is due to open in the spring.",
+    "Shoppers are being reminded to bring their own bags to the market.",
+    "The museum will extend its opening hours during the school holidays.",
+    "Volunteers planted more than two hundred trees in the park on Sunday.",
+    "Travel experts recommend booking early to get the best prices.",
+    "The popular cooking programme returns for a new series in the autumn.",
+    "Residents have complained about the number of potholes on local roads.",
+    "The zoo welcomed a pair of rare red pandas earlier this season.",
+    "Smartphone sales have grown steadily over the past decade.",
+    "The marathon route will close several streets in the city centre.",
+    "Doctors advise drinking plenty of water during hot weather.",
+    "The film festival will screen more than forty titles this year.",
+    "A new survey suggests most people check their phones within minutes of waking.",
+    "The town council has approved plans for a new playground.",
+    "Coffee prices in cafes have risen again, according to a consumer group.",
+    "The band announced a farewell tour to mark its thirtieth anniversary.",
+    "Gardeners are being urged to leave wild corners for bees and butterflies.",
+    "The ferry timetable changes at the end of the month.",
+)
+
+#: Invented headlines for appended clutter.
+CLUTTER_HEADLINES: tuple[str, ...] = (
+    "Ten simple tricks to cut your energy bill this winter",
+    "Celebrity chef reveals the one ingredient he never cooks without",
+    "Stocks to watch as markets brace for a volatile week",
+    "Why experts say you should never skip breakfast",
+    "Local council votes to keep free parking on Sundays",
+    "The surprising history of the humble paperclip",
+    "Fans queue overnight for concert tickets",
+    "How one small town became a hub for electric bikes",
+    "Five destinations that are cheaper than you think",
+    "Scientists puzzled by unusual bird migration",
+    "Mayor defends budget plan at heated meeting",
+    "New study links gardening to better sleep",
+    "Tech giant unveils foldable laptop at trade show",
+    "Retired teacher celebrates 100th birthday with former pupils",
+    "What the latest jobs figures really mean for you",
+    "Police appeal for witnesses after late-night break-in",
+    "The quiet revolution in home-grown vegetables",
+    "Star striker signs new three-year contract",
+    "Airline apologises after baggage chaos at holiday peak",
+    "Is remote work here to stay? Managers are divided",
+    "Neighbours rally round to rebuild flooded cafe",
+    "Five signs your car needs a service",
+    "Opinion: the high street is not dead yet",
+    "Watch: rare white deer spotted in forest",
+)
+
+CLUTTER_HEADERS: tuple[str, ...] = ("Trending", "Related Posts", "You may also like", "Most Read",
+                                    "Popular Now")
+
+
+# ============================================================================ swap candidates
+
+_ALPHA = re.compile(r"^[a-z][a-z'\-]*[a-z]$")
+_PROTECTED_LOWER = (
+    frozenset(w.lower() for w in vocab.DEMONYMS) | frozenset(w.lower() for w in vocab.COUNTRIES)
+    | frozenset(w.lower() for w in vocab.MONTHS) | frozenset(w.lower() for w in vocab.WEEKDAYS)
+    | frozenset(vocab.ORDINALS) | frozenset(vocab.NUMBER_WORDS) | vocab.NEGATIONS
+    | frozenset(t for t in vocab.TITLES if " " not in t) | vocab.REPORTING_VERBS
+    | frozenset(h for h in vocab.HEDGES if " " not in h) | frozenset(vocab.MODALITY_SWAPS)
+    | frozenset(vocab.RELATIVE_DAYS) | frozenset(vocab.POLARITY_SWAPS)
+)
+
+
+def _same_lemma(a: str, b: str) -> bool:
+    return bool(set(lexicon.lemma_candidates(a)) & set(lexicon.lemma_candidates(b)))
+
+
+def _antonyms(word: str) -> frozenset[str]:
+    out: frozenset[str] = frozenset()
+    for base in lexicon.lemma_candidates(word):
+        out |= vocab.ANTONYMS.get(base, frozenset())
+    return out
+
+
+def _ending(word: str) -> str:
+    """A crude inflection class: the suffix a word appears to carry ("ing", "ed", "s", "ly" or "")."""
+    for suf in ("ing", "ed", "ly", "s"):
+        if word.endswith(suf) and not word.endswith("ss") and len(word) > len(suf) + 2:
+            return suf
+    return ""
+
+
+def _ok_candidate(c: str, word: str, min_zipf: float) -> bool:
+    return (bool(_ALPHA.match(c)) and c not in STOPWORDS and c not in _PROTECTED_LOWER
+            and not _same_lemma(c, word) and lexicon.zipf(c) >= min_zipf
+            and not (set(lexicon.lemma_candidates(c)) & _antonyms(word)))
+
+
+@functools.lru_cache(maxsize=50_000)
+def thesaurus_candidates(word: str) -> tuple[tuple[str, str], ...]:
+    """(base candidate, inflection suffix) pairs for a lower-case word, from Moby, in Moby order.
+
+    Picked without regard to sense, as commercial spinners do; only antonyms (``vocab.ANTONYMS``),
+    stopwords and very rare words (Zipf < 2) are left out.
+    """
+    th = lexicon.thesaurus()
+    for base in lexicon.lemma_candidates(word):
+        if base in th and lexicon.zipf(base) > 0:
+            suffix = lexicon.inflection(word, base)
+            if base != word and not suffix:
+                continue
+            cands = [c for c in th.synonyms(base) if _ok_candidate(c, word, 2.0)]
+            if cands:
+                return tuple((c, suffix) for c in cands)
+    return ()
+
+
+def _moby_linked(a: str, b: str) -> bool:
+    th = lexicon.thesaurus()
+    la, lb = lexicon.lemma_candidates(a)[:3], lexicon.lemma_candidates(b)[:3]
+    return any(y in th.synonyms(x) or x in th.synonyms(y) for x in la for y in lb)
+
+
+@functools.lru_cache(maxsize=50_000)
+def embedding_candidates(word: str) -> tuple[str, ...]:
+    """GloVe nearest neighbours of a lower-case word that are plausibly synonyms.
+
+    Kept: common words (Zipf >= 3) that Moby links to the word directly (either direction,
+    base forms), that carry the same inflection ending, and that are not listed antonyms. They
+    are often still wrong in context ("meeting" -> "summit", "troops" -> "army").
+    """
+    vec = lexicon.vectors()
+    if word not in vec:
+        return ()
+    end = _ending(word)
+    out = []
+    for c, _sim in vec.neighbours(word, k=20):
+        ce = _ending(c)
+        if _ok_candidate(c, word, 3.0) and (ce == end or (end == "ing" and not ce)) and _moby_linked(word, c):
+            out.append(c)
+    return tuple(out)
+
+
+# ============================================================================ planning
+
+@dataclass
+class _Op:
+    start: int
+    end: int
+    new: str
+    kind: str
+    subtype: str | None
+    detail: str
+
+
+@dataclass
+class _Unit:
+    si: int | None  # source index, None for an inserted sentence
+    start: int = 0
+    end: int = 0
+    text: str = ""
+    uid: int = 0
+
+
+class _Plan:
+    """Edits planned over the sources, with a claim mask so that no two edits overlap."""
+
+    def __init__(self, sources: Sequence[Article], rng: random.Random, config: SpinConfig):
+        self.sources = sources
+        self.rng = rng
+        self.config = config
+        self.tokens = [tokenize(a.text) for a in sources]
+        self.claimed = [bytearray(len(a.text)) for a in sources]
+        self.ops: list[list[_Op]] = [[] for _ in sources]
+
+    def free(self, si: int, start: int, end: int) -> bool:
+        return not any(self.claimed[si][start:end])
+
+    def add(self, si: int, op: _Op) -> bool:
+        if op.end < op.start or not self.free(si, op.start, op.end):
+            return False
+        if self.sources[si].text[op.start:op.end] == op.new:
+            return False
+        self.claimed[si][op.start:op.end] = b"\x01" * (op.end - op.start)
+        self.ops[si].append(op)
+        return True
+
+    def unit_tokens(self, u: _Unit) -> list[Token]:
+        assert u.si is not None
+        return [t for t in self.tokens[u.si] if t.start >= u.start and t.end <= u.end]
+
+
+def _sentences(a: Article) -> list[tuple[int, int]]:
+    if a.sentences:
+        return [(s.start, s.end) for s in a.sentences]
+    return split_sentences(a.text)
+
+
+def _gap(text: str, a: int, b: int) -> str | None:
+    """The text between ``a`` and ``b`` if it is whitespace only, else ``None``."""
+    g = text[a:b]
+    return g if a <= b and not g.strip() else None
+
+
+_MERGE_CONJ = {"but": ", but ", "and": ", and ", "so": ", so ", "yet": ", yet "}
+_SPLIT_NEXT = frozenset({"he", "she", "it", "they", "we", "the", "this", "these", "those", "its",
+                         "his", "her", "their", "there", "i", "a", "an", "many", "some", "most"})
+_SPLIT_RE = re.compile(r"(,\s+(?:and|but)|;)\s+(?=([a-z][\w']*))")
+
+
+def _plan_merge(plan: _Plan, units: list[_Unit]) -> list[_Unit]:
+    """Merge one pair of neighbouring sentences ("A. The B." -> "A, and the B.")."""
+    text = plan.sources[0].text
+    options = []
+    for i in range(len(units) - 1):
+        a, b = units[i], units[i + 1]
+        if a.si != 0 or b.si != 0 or _gap(text, a.end, b.start) != " ":
+            continue
+        if text[a.end - 1] != "." or not text[b.start].isupper():
+            continue
+        m = re.match(r"[A-Za-z]+", text[b.start:b.end])
+        if not m:
+            continue
+        first = m.group().lower()
+        if first not in STOPWORDS and first != "however":
+            continue
+        if len(text[a.start:b.end].split()) > 45:
+            continue
+        options.append(i)
+    if not options:
+        return units
+    i = plan.rng.choice(options)
+    a, b = units[i], units[i + 1]
+    first = re.match(r"[A-Za-z]+", text[b.start:b.end]).group()  # type: ignore[union-attr]
+    low = first.lower()
+    if low in _MERGE_CONJ:
+        new = _MERGE_CONJ[low].rstrip()
+    elif low == "however":
+        new = "; however"
+    else:
+        new = ", and " + (first if first == "I" else low)
+    if not plan.add(0, _Op(a.end - 1, b.start + len(first), new, "reword", None, "merge")):
+        return units
+    merged = _Unit(0, a.start, b.end, uid=a.uid)
+    return units[:i] + [merged] + units[i + 2:]
+
+
+def _plan_split(plan: _Plan, units: list[_Unit], protected: set[int], new_uid: int) -> list[_Unit]:
+    """Split one long sentence at ", and he ..." / "; the ..." into two sentences."""
+    text = plan.sources[0].text
+    options = []
+    for i, u in enumerate(units):
+        if u.si != 0 or u.uid in protected:
+            continue
+        for m in _SPLIT_RE.finditer(text, u.start, u.end):
+            nxt = m.group(2)
+            if nxt not in _SPLIT_NEXT:
+                continue
+            left = text[u.start:m.start()].split()
+            right = text[m.end():u.end].split()
+            if len(left) >= 5 and len(right) >= 5 and '"' not in text[u.start:u.end]:
+                options.append((i, m.start(1), m.end(1), m.end(), len(nxt)))
+    if not options:
+        return units
+    i, s1, e1, s2, n2 = plan.rng.choice(options)
+    u = units[i]
+    if not (plan.free(0, s1, e1) and plan.free(0, s2, s2 + n2)):
+        return units
+    plan.add(0, _Op(s1, e1, ".", "reword", None, "split"))
+    word = text[s2:s2 + n2]
+    plan.add(0, _Op(s2, s2 + n2, word[:1].upper() + word[1:], "reword", None, "split"))
+    return units[:i] + [_Unit(0, u.start, e1, uid=u.uid), _Unit(0, s2, u.end, uid=new_uid)] + units[i + 1:]
+
+
+# ---------------------------------------------------------------------------- fact edits
+
+_CAP_SEQ = re.compile(r"\b[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)*\b")
+_COMPASS = {"South": "North", "North": "South", "East": "West", "West": "East"}
+_DEMONYM_SUFFIX = re.compile(r"^[A-Z][a-z]+(?:ian|ean|ese|ish|i)$")
+
+
+def _word_spans(text: str, phrase: str, start: int, end: int, flags: int = 0) -> list[tuple[int, int]]:
+    pat = re.compile(r"(?<![\w\-])" + re.escape(phrase) + r"(?![\w\-])", flags)
+    return [(m.start(), m.end()) for m in pat.finditer(text, start, end)]
+
+
+def _sentence_initial(text: str, pos: int) -> bool:
+    before = text[:pos].rstrip(" \"'“‘(")
+    return not before or before[-1] in ".!?\n:"
+
+
+class _Facts:
+    """Finds fact-edit candidates in the kept units and applies a chosen number of them."""
+
+    def __init__(self, plan: _Plan, units: list[_Unit]):
+        self.plan = plan
+        self.units = [u for u in units if u.si is not None]
+        self.rng = plan.rng
+        self.names = self._names()
+
+    # candidates are (si, start, end, new, subtype, detail)
+    def _names(self) -> list[str]:
+        names: list[str] = []
+        for u in self.units:
+            assert u.si is not None
+            text = self.plan.sources[u.si].text
+            for m in _CAP_SEQ.finditer(text, u.start, u.end):
+                parts = m.group().split()
+                if len(parts) >= 2 and self._personish(parts) and m.group() not in names:
+                    names.append(m.group())
+        return names
+
+    @staticmethod
+    def _personish(parts: list[str]) -> bool:
+        skip = (vocab.COUNTRIES | vocab.DEMONYMS | vocab.CITIES | frozenset(vocab.MONTHS)
+                | frozenset(vocab.WEEKDAYS) | vocab.HONORIFICS)
+        return (not any(p in skip or p.lower() in vocab.TITLES or p.lower() in STOPWORDS for p in parts)
+                and all(len(p) > 1 for p in parts))
+
+    def _span_free(self, si: int, s: int, e: int) -> bool:
+        return self.plan.free(si, s, e)
+
+    def nationality(self) -> list[tuple[int, int, int, str, str, str]]:
+        out = []
+        known = sorted(vocab.DEMONYMS, key=lambda d: (-len(d), d))
+        for u in self.units:
+            assert u.si is not None
+            text = self.plan.sources[u.si].text
+            taken: list[tuple[int, int]] = []
+            for d in known:
+                for s, e in _word_spans(text, d, u.start, u.end):
+                    if any(s < te and ts < e for ts, te in taken):
+                        continue
+                    taken.append((s, e))
+                    conf = vocab.DEMONYM_CONFUSIONS.get(d)
+                    new = self.rng.choice(conf) if conf else self.rng.choice(sorted(vocab.DEMONYM_CONFUSIONS))
+                    out.append((u.si, s, e, new, "entity", "nationality"))
+            # compass-qualified and invented demonyms ("South Ardenian", "Kestrian")
+            for m in re.finditer(r"\b(?:(South|North|East|West) )?([A-Z][a-z]+)\b", text[u.start:u.end]):
+                s, e = u.start + m.start(), u.start + m.end()
+                if any(s < te and ts < e for ts, te in taken) or _sentence_initial(text, s):
+                    continue
+                word = m.group(2)
+                if not _DEMONYM_SUFFIX.match(word) or word.lower() in STOPWORDS:
+                    continue
+                if lexicon.zipf(word.lower()) > 3.0 and word not in vocab.DEMONYMS:
+                    continue  # an ordinary word ("Italian" is listed; "Christian" etc. are not demonyms)
+                taken.append((s, e))
+                if m.group(1):
+                    new = _COMPASS[m.group(1)] + " " + word
+                else:
+                    others = sorted({x for x in re.findall(r"\b[A-Z][a-z]+(?:ian|ean|ese)\b", text) if x != word})
+                    new = self.rng.choice(others) if others else "North " + word
+                out.append((u.si, s, e, new, "entity", "nationality"))
+        return out
+
+    def place(self) -> list[tuple[int, int, int, str, str, str]]:
+        out = []
+        countries = sorted(c for c in vocab.COUNTRY_DEMONYM if " " not in c or c.count(" ") == 1)
+        cities = sorted(vocab.CITIES)
+        for u in self.units:
+            assert u.si is not None
+            text = self.plan.sources[u.si].text
+            for pool in (countries, cities):
+                for p in pool:
+                    for s, e in _word_spans(text, p, u.start, u.end):
+                        new = self.rng.choice([q for q in pool if q != p])
+                        out.append((u.si, s, e, new, "entity", "place"))
+        return out
+
+    def person(self) -> list[tuple[int, int, int, str, str, str]]:
+        out = []
+        for u in self.units:
+            assert u.si is not None
+            text = self.plan.sources[u.si].text
+            for name in self.names:
+                for s, e in _word_spans(text, name, u.start, u.end):
+                    others = [n for n in self.names if n != name and not set(n.split()) & set(name.split())]
+                    new = self.rng.choice(others) if others and self.rng.random() < 0.5 else \
+                        f"{self.rng.choice(vocab.GIVEN_NAMES)} {self.rng.choice(vocab.SURNAMES)}"
+                    out.append((u.si, s, e, new, "entity", "person"))
+            for m in re.finditer(r"\b(" + "|".join(sorted(vocab.HONORIFICS)) + r")\.? ([A-Z][a-z]+)\b",
+                                 text[u.start:u.end]):
+                s, e = u.start + m.start(2), u.start + m.end(2)
+                surnames = sorted({n.split()[-1] for n in self.names} - {m.group(2)})
+                new = self.rng.choice(surnames) if surnames and self.rng.random() < 0.5 else \
+                    self.rng.choice(vocab.SURNAMES)
+                out.append((u.si, s, e, new, "entity", "person"))
+        return out
+
+    def number(self) -> list[tuple[int, int, int, str, str, str]]:
+        out = []
+        for u in self.units:
+            assert u.si is not None
+            text = self.plan.sources[u.si].text
+            for t in self.plan.unit_tokens(u):
+                if t.kind == "number":
+                    if re.fullmatch(r"(19|20)\d\d", t.text):
+                        new = str(int(t.text) + self.rng.choice((-2, -1, 1, 2)))
+                        out.append((u.si, t.start, t.end, new, "date", "year"))
+                        continue
+                    if text[t.end:t.end + 2] in ("st", "nd", "rd", "th"):
+                        continue
+                    digits = [i for i, ch in enumerate(t.text) if ch.isdigit()]
+                    i = digits[0]
+                    old = int(t.text[i])
+                    choices = [d for d in range(1, 10) if d != old] if i == digits[-1] or len(digits) > 1 \
+                        else [d for d in range(10) if d != old]
+                    new = t.text[:i] + str(self.rng.choice(choices)) + t.text[i + 1:]
+                    out.append((u.si, t.start, t.end, new, "number", "number"))
+                elif t.kind == "word" and t.lower in vocab.NUMBER_WORDS and 2 <= vocab.NUMBER_WORDS[t.lower] <= 20:
+                    pool = sorted((w for w, v in vocab.NUMBER_WORDS.items() if 2 <= v <= 20 and w != t.lower
+                                   and w not in ("double", "twice", "triple", "dozen", "dozens")))
+                    out.append((u.si, t.start, t.end, lexicon.match_case(self.rng.choice(pool), t.text),
+                                "number", "number_word"))
+        return out
+
+    def ordinal(self) -> list[tuple[int, int, int, str, str, str]]:
+        out = []
+        for u in self.units:
+            assert u.si is not None
+            for t in self.plan.unit_tokens(u):
+                if t.kind == "word" and t.lower in vocab.ORDINALS:
+                    i = vocab.ORDINALS.index(t.lower)
+                    j = i + 1 if i == 0 or self.rng.random() < 0.5 else i - 1
+                    out.append((u.si, t.start, t.end, lexicon.match_case(vocab.ORDINALS[j], t.text),
+                                "number", "ordinal"))
+        return out
+
+    def date(self) -> list[tuple[int, int, int, str, str, str]]:
+        out = []
+        for u in self.units:
+            assert u.si is not None
+            text = self.plan.sources[u.si].text
+            for t in self.plan.unit_tokens(u):
+                if t.text in vocab.WEEKDAYS:
+                    new = self.rng.choice([d for d in vocab.WEEKDAYS if d != t.text])
+                    out.append((u.si, t.start, t.end, new, "date", "weekday"))
+                elif t.text in vocab.MONTHS or t.text in vocab.MONTH_ABBREVIATIONS:
+                    if t.text in ("May", "March") and not re.match(r"\s+\d", text[t.end:t.end + 3]) \
+                            and not re.search(r"\b(in|of|since|until|last|next|early|late|mid|by)\s+$",
+                                              text[max(0, t.start - 8):t.start]):
+                        continue
+                    full = vocab.MONTH_ABBREVIATIONS.get(t.text, t.text)
+                    i = vocab.MONTHS.index(full)
+                    j = (i + self.rng.choice((-1, 1, 2))) % 12
+                    new = vocab.MONTHS[j]
+                    if t.text in vocab.MONTH_ABBREVIATIONS:
+                        new = next((a for a, f in vocab.MONTH_ABBREVIATIONS.items() if f == new), new)
+                    out.append((u.si, t.start, t.end, new, "date", "month"))
+                elif t.lower in ("yesterday", "today", "tomorrow"):
+                    new = self.rng.choice([d for d in ("yesterday", "today", "tomorrow") if d != t.lower])
+                    out.append((u.si, t.start, t.end, lexicon.match_case(new, t.text), "date", "relative_day"))
+        return out
+
+    def negation(self) -> list[tuple[int, int, int, str, str, str]]:
+        out = []
+        aux = ("is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "should")
+        for u in self.units:
+            assert u.si is not None
+            text = self.plan.sources[u.si].text
+            toks = self.plan.unit_tokens(u)
+            for k, t in enumerate(toks):
+                nxt = toks[k + 1] if k + 1 < len(toks) else None
+                if t.kind != "word":
+                    continue
+                low = t.lower
+                if low in aux and nxt is not None and nxt.kind == "word" and k > 0 \
+                        and nxt.lower not in ("not", "n't", "never", "to", "no") and text[t.end:nxt.start] == " ":
+                    new = vocab.NEGATABLE_AUXILIARIES[low]
+                    out.append((u.si, t.start, t.end, lexicon.match_case(new, t.text), "negation", "inserted"))
+                elif low in vocab.NEGATED_CONTRACTIONS:
+                    out.append((u.si, t.start, t.end, lexicon.match_case(vocab.NEGATED_CONTRACTIONS[low], t.text),
+                                "negation", "removed"))
+                elif low == "not" and k > 0 and toks[k - 1].lower in vocab.NEGATABLE_AUXILIARIES \
+                        and text[toks[k - 1].end:t.start] == " ":
+                    prev = toks[k - 1]
+                    out.append((u.si, prev.start, t.end, prev.text, "negation", "removed"))
+                elif low == "never" and k > 0:
+                    out.append((u.si, t.start, t.end, lexicon.match_case("always", t.text), "negation", "removed"))
+        return out
+
+    def attribution(self) -> list[tuple[int, int, int, str, str, str]]:
+        out = []
+        pats = (
+            r"\b(?:according to|said|told|quoted|citing)\s+(?:the\s+)?(?P<n>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,2})",
+            r"(?P<n>\b[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,2})\s+(?:said|says|told|claimed|added|stated|confirmed)\b",
+        )
+        for u in self.units:
+            assert u.si is not None
+            text = self.plan.sources[u.si].text
+            for pat in pats:
+                for m in re.finditer(pat, text[u.start:u.end]):
+                    name = m.group("n")
+                    first = name.split()[0]
+                    if first.lower() in STOPWORDS or first in vocab.MONTHS or first in vocab.WEEKDAYS:
+                        continue
+                    s = u.start + m.start("n")
+                    e = s + len(name)
+                    others = [n for n in self.names if n != name and n not in name and name not in n]
+                    if others:
+                        new = self.rng.choice(others)
+                    else:
+                        new = f"{self.rng.choice(vocab.GIVEN_NAMES)} {self.rng.choice(vocab.SURNAMES)}" \
+                            if " " in name else self.rng.choice(vocab.SURNAMES)
+                    out.append((u.si, s, e, new, "attribution", "speaker"))
+        return out
+
+    def role(self) -> list[tuple[int, int, int, str, str, str]]:
+        out = []
+        titles = sorted(vocab.TITLE_CONFUSIONS, key=lambda t: (-len(t), t))
+        for u in self.units:
+            assert u.si is not None
+            text = self.plan.sources[u.si].text
+            taken: list[tuple[int, int]] = []
+            for title in titles:
+                for s, e in _word_spans(text, title, u.start, u.end, re.IGNORECASE):
+                    if any(s < te and ts < e for ts, te in taken):
+                        continue
+                    taken.append((s, e))
+                    old = text[s:e]
+                    dem = re.search(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?) $", text[max(u.start, s - 30):s])
+                    if dem and old[0].isupper() and dem.group(1) in vocab.DEMONYM_CONFUSIONS \
+                            and self.rng.random() < 0.5:
+                        ds = s - len(dem.group(1)) - 1
+                        new = self.rng.choice(vocab.DEMONYM_CONFUSIONS[dem.group(1)]) + " " + old
+                        out.append((u.si, ds, e, new, "role", "nationality_title"))
+                        continue
+                    new = self.rng.choice(vocab.TITLE_CONFUSIONS[title])
+                    new = " ".join(lexicon.match_case(w, o) for w, o in
+                                   zip(new.split(), (old.split() * 3)[:len(new.split())], strict=True))
+                    out.append((u.si, s, e, new, "role", "title"))
+        return out
+
+    def modality(self) -> list[tuple[int, int, int, str, str, str]]:
+        out = []
+        hedges = sorted(vocab.NUMBER_HEDGES, key=lambda h: (-len(h), h))
+        for u in self.units:
+            assert u.si is not None
+            text = self.plan.sources[u.si].text
+            for h in hedges:
+                for m in re.finditer(r"(?<![\w\-])" + re.escape(h) + r" (\$?\d[\d,.]*)", text[u.start:u.end]):
+                    s, e = u.start + m.start(), u.start + m.end()
+                    out.append((u.si, s, e, m.group(1), "modality", "hedge_removed"))
+            for t in self.plan.unit_tokens(u):
+                if t.kind == "word" and t.lower in vocab.REPORTING_VERB_SWAPS and t.lower not in ("said", "says"):
+                    new = self.rng.choice(vocab.REPORTING_VERB_SWAPS[t.lower])
+                    out.append((u.si, t.start, t.end, lexicon.match_case(new, t.text), "modality", "reporting_verb"))
+                elif t.kind == "word" and t.lower in ("may", "might", "could", "probably", "possibly", "likely",
+                                                      "reportedly", "allegedly", "apparently") \
+                        and not (t.text == "May" and not _sentence_initial(text, t.start)):
+                    new = vocab.MODALITY_SWAPS[t.lower]
+                    out.append((u.si, t.start, t.end, lexicon.match_case(new, t.text), "modality", "modal"))
+                elif t.kind == "number" and self.rng.random() < 0.3 and not re.fullmatch(r"(19|20)\d\d", t.text) \
+                        and not re.search(r"(?:about|around|nearly|some|than|least|to|over) $",
+                                          text[max(0, t.start - 8):t.start]):
+                    hedge = self.rng.choice(("about", "around", "nearly", "more than"))
+                    out.append((u.si, t.start, t.end, f"{hedge} {t.text}", "modality", "hedge_added"))
+        return out
+
+    def apply(self, n: int) -> int:
+        if n <= 0:
+            return 0
+        gens = {
+            "nationality": self.nationality, "place": self.place, "person": self.person,
+            "number": self.number, "ordinal": self.ordinal, "date": self.date,
+            "negation": self.negation, "attribution": self.attribution, "role": self.role,
+            "modality": self.modality,
+        }
+        pools = {k: g() for k, g in gens.items()}
+        kinds = [k for k in gens if pools[k]]
+        self.rng.shuffle(kinds)
+        done = 0
+        rounds = 0
+        while done < n and kinds and rounds < 10 * n + 20:
+            rounds += 1
+            k = kinds[rounds % len(kinds)]
+            pool = pools[k]
+            if not pool:
+                kinds.remove(k)
+                continue
+            si, s, e, new, subtype, detail = pool.pop(self.rng.randrange(len(pool)))
+            if self.plan.add(si, _Op(s, e, new, "fact", subtype, detail)):
+                done += 1
+        return done
+
+
+# ---------------------------------------------------------------------------- word-level
+
+def _mangle_numbers(plan: _Plan, units: list[_Unit]) -> None:
+    for u in units:
+        if u.si is None:
+            continue
+        for t in plan.unit_tokens(u):
+            if t.kind != "number" or not re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", t.text):
+                continue
+            if plan.rng.random() >= plan.config.mangle_rate:
+                continue
+            how = plan.rng.choice(("comma_space", "space_separator", "comma_space", "space_separator",
+                                   "space_comma"))
+            new = {"comma_space": t.text.replace(",", ", "), "space_separator": t.text.replace(",", " "),
+                   "space_comma": t.text.replace(",", " ,")}[how]
+            plan.add(u.si, _Op(t.start, t.end, new, "number_format", None, how))
+
+
+@functools.lru_cache(maxsize=1)
+def _phrase_table() -> dict[str, tuple[str, ...]]:
+    """Multi-word expressions -> rewordings: the curated list plus Moby's phrase heads."""
+    th = lexicon.thesaurus()
+    table: dict[str, tuple[str, ...]] = dict(vocab.PHRASE_REWORDS)
+    n = len(th.indptr) - 1
+    for i in range(n):
+        head = th.vocab[i]
+        if " " not in head or head in table or th.indptr[i + 1] == th.indptr[i]:
+            continue
+        words = head.split()
+        if len(words) > 3 or all(w in STOPWORDS for w in words) or not all(w.isalpha() for w in words):
+            continue
+        if min(lexicon.zipf(w) for w in words) < 3.0:
+            continue
+        subs = tuple(s for s in th.synonyms(head, phrases=True)
+                     if s != head and all(_ALPHA.match(w) or w.isalpha() for w in s.split())
+                     and min(lexicon.zipf(w) for w in s.split()) >= 2.5 and len(s.split()) <= 3)
+        if subs:
+            table[head] = subs
+    return table
+
+
+def _reword_phrases(plan: _Plan, units: list[_Unit]) -> None:
+    table = _phrase_table()
+    for u in units:
+        if u.si is None:
+            continue
+        text = plan.sources[u.si].text
+        toks = [t for t in plan.unit_tokens(u) if t.kind == "word"]
+        k = 0
+        while k < len(toks):
+            hit = None
+            for n in (4, 3, 2):
+                seq = toks[k:k + n]
+                if len(seq) < n or any(text[a.end:b.start] != " " for a, b in zip(seq, seq[1:], strict=False)):
+                    continue
+                phrase = " ".join(t.lower for t in seq)
+                if phrase in table and not any(t.text[0].isupper() and not _sentence_initial(text, t.start)
+                                               for t in seq):
+                    hit = (n, phrase)
+                    break
+            if hit is None:
+                k += 1
+                continue
+            n, phrase = hit
+            seq = toks[k:k + n]
+            if plan.rng.random() < plan.config.reword_rate:
+                new = plan.rng.choice(table[phrase])
+                new = lexicon.match_case(new, seq[0].text) if seq[0].text[:1].isupper() else new
+                plan.add(u.si, _Op(seq[0].start, seq[-1].end, new, "reword", None,
+                                   "curated" if phrase in vocab.PHRASE_REWORDS else "thesaurus"))
+            k += n
+
+
+def _swap_candidates(plan: _Plan, t: Token, text: str) -> tuple[list[tuple[str, str]], list[str]]:
+    th = thesaurus_candidates(t.lower) if plan.config.spinner in ("thesaurus", "mixed") else ()
+    em = embedding_candidates(t.lower) if plan.config.spinner in ("embedding", "mixed") else ()
+    return list(th), list(em)
+
+
+def _is_swappable_word(t: Token, text: str) -> bool:
+    if not is_content(t) or t.lower in _PROTECTED_LOWER:
+        return False
+    if t.text[0].isupper():
+        if t.text.isupper() or not _sentence_initial(text, t.start):
+            return False
+        if lexicon.zipf(t.lower) < 3.5:
+            return False
+    return True
+
+
+def _break(plan: _Plan, base: str, suffix: str) -> str:
+    """Inflect ``base`` clumsily: drop the suffix, or add a plural where none belongs."""
+    if suffix:
+        return base
+    return lexicon.inflect(base, "s")
+
+
+def _swap_synonyms(plan: _Plan, units: list[_Unit]) -> int:
+    """Swap the configured share of content words; returns the number of content words."""
+    rng = plan.rng
+    eligible: list[tuple[int, Token]] = []
+    content = 0
+    for u in units:
+        if u.si is None:
+            continue
+        text = plan.sources[u.si].text
+        for t in plan.unit_tokens(u):
+            if not _is_swappable_word(t, text):
+                continue
+            content += 1
+            if not plan.free(u.si, t.start, t.end):
+                continue
+            th, em = _swap_candidates(plan, t, text)
+            if th or em:
+                eligible.append((u.si, t))
+    target = min(len(eligible), round(plan.config.swap_rate * content))
+    chosen = sorted(rng.sample(range(len(eligible)), target)) if target else []
+    for idx in chosen:
+        si, t = eligible[idx]
+        text = plan.sources[si].text
+        th, em = _swap_candidates(plan, t, text)
+        use_em = bool(em) and (not th or (plan.config.spinner == "embedding")
+                               or (plan.config.spinner == "mixed" and rng.random() < 0.5))
+        if use_em:
+            new = rng.choice(em)
+            detail = "embedding"
+            if rng.random() < plan.config.break_inflection:
+                bases = [b for b in lexicon.lemma_candidates(new)[1:] if lexicon.zipf(b) >= 3.0]
+                new = bases[0] if bases else lexicon.inflect(new, "s")
+        else:
+            base, suffix = rng.choice(th)
+            detail = "thesaurus"
+            if rng.random() < plan.config.break_inflection:
+                new = _break(plan, base, suffix)
+            else:
+                new = lexicon.inflect(base, suffix)
+        new = lexicon.match_case(new, t.text)
+        plan.add(si, _Op(t.start, t.end, new, "synonym", None, detail))
+    return content
+
+
+# ============================================================================ spin
+
+def copy_seed(seed: int, *parts: object) -> int:
+    """A seed derived from ``seed`` and labels, stable across runs and Python versions."""
+    h = hashlib.sha256(":".join([str(seed), *map(str, parts)]).encode()).hexdigest()
+    return int(h[:12], 16)
+
+
+def _as_article(source: Article | str) -> Article:
+    if isinstance(source, Article):
+        return source
+    if isinstance(source, str):
+        from unspin.ingest import from_text
+
+        return from_text(source)
+    raise InputError(f"spin needs an Article or a str, got {type(source).__name__}")
+
+
+def spin(source: Article | str, *, seed: int = 0, config: SpinConfig | None = None,
+         second_source: Article | str | None = None, headlines: Sequence[str] | None = None,
+         fillers: Sequence[str] | None = None, copy_id: str | None = None,
+         **kwargs: Any) -> SpunCopy:
+    """Spin ``source`` into a copy and record every edit.
+
+    Args:
+        source: the article (a ``str`` is read with ``ingest.from_text``). Spans index its ``text``.
+        seed: the seed; the same seed and inputs give the same copy.
+        config: settings; keyword arguments (``swap_rate=0.35``, ``spinner="mixed"``, ...)
+            override its fields.
+        second_source: a second article; a block of its sentences is stitched into the copy.
+        headlines: headlines for the clutter list (default: invented ones).
+        fillers: unrelated sentences to insert (default: invented ones).
+        copy_id: id of the copy (default ``"<source id>~<seed>"``).
+
+    Returns:
+        The ``SpunCopy``; ``verify(copy, sources)`` holds for it.
+    """
+    cfg = replace(config or SpinConfig(), **kwargs) if kwargs else (config or SpinConfig())
+    sources = [_as_article(source)]
+    if second_source is not None:
+        sources.append(_as_article(second_source))
+    if not sources[0].text.strip():
+        raise InputError("cannot spin an empty article", input=sources[0].input or sources[0].id)
+    rng = random.Random(copy_seed(seed, *(a.id for a in sources)))
+    plan = _Plan(sources, rng, cfg)
+
+    uid = 0
+    units: list[_Unit] = []
+    for s, e in _sentences(sources[0]):
+        units.append(_Unit(0, s, e, uid=uid))
+        uid += 1
+
+    # structure: merge and split (source 0 only), before word-level edits claim characters
+    def touched() -> set[int]:
+        return {u.uid for u in units if u.si == 0 and any(u.start <= o.start < u.end for o in plan.ops[0])}
+
+    protected: set[int] = set()
+    if cfg.split_merge and len(units) > 2:
+        units = _plan_merge(plan, units)
+        units = _plan_split(plan, units, touched(), uid)
+        uid += 1
+        protected = touched()
+
+    # drop sentences (never the first, never two neighbours, never merged or split ones)
+    dropped: list[tuple[int, _Unit]] = []  # (anchor uid, dropped unit)
+    if cfg.drop and len(units) > 3:
+        options = [i for i in range(1, len(units)) if units[i].uid not in protected]
+        rng.shuffle(options)
+        picked: list[int] = []
+        for i in options:
+            if len(picked) >= cfg.drop or len(units) - len(picked) <= 2:
+                break
+            if all(abs(i - j) > 1 for j in picked):
+                picked.append(i)
+        for i in sorted(picked, reverse=True):
+            dropped.append((units[i - 1].uid, units[i]))
+            del units[i]
+
+    # stitch: a block of the second source's sentences, at a paragraph boundary
+    if len(sources) > 1:
+        sents_b = _sentences(sources[1])
+        n = max(1, min(len(sents_b), round(len(sents_b) * rng.uniform(0.3, 0.5))))
+        k = rng.randrange(0, max(1, len(sents_b) - n + 1))
+        block = []
+        for s, e in sents_b[k:k + n]:
+            block.append(_Unit(1, s, e, uid=uid))
+            uid += 1
+        text = sources[0].text
+        bounds = [i for i in range(1, len(units)) if units[i].si == 0 and "\n" in text[units[i - 1].end:units[i].start]]
+        at = rng.choice(bounds) if bounds else max(1, len(units) // 2)
+        units = units[:at] + block + units[at:]
+
+    # reorder: swap one pair of neighbouring sentences (not the first)
+    if cfg.reorder and len(units) > 3:
+        i = rng.randrange(1, len(units) - 1)
+        units[i], units[i + 1] = units[i + 1], units[i]
+
+    # insert unrelated sentences
+    pool = list(fillers) if fillers else list(FILLER_SENTENCES)
+    for _ in range(cfg.insert):
+        if not pool:
+            break
+        sent = pool.pop(rng.randrange(len(pool)))
+        at = rng.randrange(1, len(units) + 1) if len(units) > 1 else len(units)
+        units.insert(at, _Unit(None, text=sent, uid=uid))
+        uid += 1
+
+    # word-level edits, in order of precedence
+    facts = _Facts(plan, units).apply(cfg.fact_edits)
+    if facts < cfg.fact_edits:
+        log.info("%s: only %d of %d fact edits found a place", sources[0].id, facts, cfg.fact_edits)
+    if cfg.mangle_numbers:
+        _mangle_numbers(plan, units)
+    _reword_phrases(plan, units)
+    content = _swap_synonyms(plan, units)
+
+    clutter_lines: list[str] | None = None
+    if cfg.clutter:
+        pool_h = list(headlines) if headlines else list(CLUTTER_HEADLINES)
+        pool_h = [h for h in pool_h if h and "\n" not in h]
+        count = min(len(pool_h), rng.randint(5, 8))
+        picked_h = [pool_h.pop(rng.randrange(len(pool_h))) for _ in range(count)]
+        if picked_h:
+            dup = rng.randrange(len(picked_h))
+            picked_h.insert(dup + 1, picked_h[dup])
+            clutter_lines = [rng.choice(CLUTTER_HEADERS)] + [f"- {h}" for h in picked_h]
+
+    cid = copy_id or "+".join(a.id for a in sources) + f"~{seed}"
+    return _assemble(plan, units, dropped, clutter_lines, cid, seed, cfg, content)
+
+
+def _assemble(plan: _Plan, units: list[_Unit], dropped: list[tuple[int, _Unit]],
+              clutter_lines: list[str] | None, cid: str, seed: int, cfg: SpinConfig,
+              content: int) -> SpunCopy:
+    sources = plan.sources
+    out: list[str] = []
+    pos = 0
+    edits: list[Edit] = []
+    cases: list[Case] = []
+    case: list[Any] | None = None  # [copy_start, si, source_start, source_end]
+    ops = [sorted(o, key=lambda x: (x.start, x.end)) for o in plan.ops]
+    omissions: dict[int, list[_Unit]] = {}
+    for anchor, u in dropped:
+        omissions.setdefault(anchor, []).append(u)
+
+    def emit(s: str) -> None:
+        nonlocal pos
+        out.append(s)
+        pos += len(s)
+
+    def close(end: int) -> None:
+        nonlocal case
+        if case is not None:
+            cases.append(Case(case[0], end, sources[case[1]].id, case[2], case[3]))
+            case = None
+
+    prev: _Unit | None = None
+    prev_end = 0
+    for u in units:
+        if prev is not None:
+            sep: str | None = None
+            if u.si is not None and prev.si == u.si and case is not None:
+                sep = _gap(sources[u.si].text, prev.end, u.start)
+            if sep is None:
+                close(prev_end)
+                nl = False
+                if prev.si is not None:
+                    t = sources[prev.si].text
+                    m = re.match(r"\s*", t[prev.end:])
+                    nl = "\n" in (m.group() if m else "") or prev.end >= len(t.rstrip())
+                if u.si is not None:
+                    t = sources[u.si].text
+                    nl = nl or "\n" in t[:u.start][len(t[:u.start].rstrip()):]
+                sep = "\n" if nl else " "
+            emit(sep)
+        if u.si is None:
+            close(pos)
+            edits.append(Edit("insertion", None, "unrelated_sentence", pos, pos + len(u.text), "", -1, -1, u.text, ""))
+            emit(u.text)
+        else:
+            a = sources[u.si]
+            if case is None:
+                case = [pos, u.si, u.start, u.end]
+            case[3] = u.end
+            cur = u.start
+            for o in ops[u.si]:
+                if o.start < u.start or o.end > u.end:
+                    continue
+                emit(a.text[cur:o.start])
+                edits.append(Edit(o.kind, o.subtype, o.detail, pos, pos + len(o.new), a.id, o.start, o.end,
+                                  o.new, a.text[o.start:o.end]))
+                emit(o.new)
+                cur = o.end
+            emit(a.text[cur:u.end])
+        prev_end = pos
+        for d in omissions.get(u.uid, []):
+            assert d.si is not None
+            a = sources[d.si]
+            edits.append(Edit("omission", None, "sentence", pos, pos, a.id, d.start, d.end, "", a.text[d.start:d.end]))
+        prev = u
+    close(prev_end)
+    clutter_start = None
+    if clutter_lines:
+        emit("\n")
+        clutter_start = pos
+        block = "\n".join(clutter_lines)
+        edits.append(Edit("clutter", None, "trending", pos, pos + len(block), "", -1, -1, block, ""))
+        emit(block)
+    text = "".join(out)
+    order = {k: i for i, k in enumerate(EDIT_KINDS)}
+    edits.sort(key=lambda e: (e.copy_start, e.copy_end, order[e.kind], e.source_start))
+    return SpunCopy(cid, text, tuple(a.id for a in sources), tuple(edits), tuple(cases), clutter_start,
+                    seed, cfg, content)
+
+
+# ============================================================================ verification
+
+def verify(copy: SpunCopy, sources: Sequence[Article] | dict[str, Article]) -> list[str]:
+    """Check that the ground truth of ``copy`` is exact; returns the problems found (empty if none).
+
+    Checks: every edit's copy span holds its ``copy_text`` and source span its
+    ``source_text``; inside each case the copy outside edits equals the source outside them,
+    in order; outside the cases the copy holds only whitespace, insertions and clutter.
+    """
+    by_id = sources if isinstance(sources, dict) else {a.id: a for a in sources}
+    problems: list[str] = []
+    text = copy.text
+    for e in copy.edits:
+        if e.kind not in EDIT_KINDS:
+            problems.append(f"unknown edit kind {e.kind!r}")
+        if (e.kind == "fact") != (e.subtype is not None) or (e.subtype and e.subtype not in FACT_SUBTYPES):
+            problems.append(f"bad subtype {e.subtype!r} for {e.kind}")
+        if text[e.copy_start:e.copy_end] != e.copy_text:
+            problems.append(f"{e.kind} copy span {e.copy_start}:{e.copy_end} does not hold {e.copy_text!r}")
+        if e.kind == "omission" and e.copy_start != e.copy_end:
+            problems.append(f"omission with a copy span {e.copy_start}:{e.copy_end}")
+        if e.source_start >= 0:
+            src = by_id.get(e.source_id)
+            if src is None:
+                problems.append(f"unknown source {e.source_id!r}")
+            elif src.text[e.source_start:e.source_end] != e.source_text:
+                problems.append(f"{e.kind} source span {e.source_start}:{e.source_end} does not hold {e.source_text!r}")
+        elif e.kind not in ("insertion", "clutter") or e.source_text:
+            problems.append(f"{e.kind} edit without a source span")
+    covered = bytearray(len(text))
+    for c in copy.cases:
+        src = by_id.get(c.source_id)
+        if src is None:
+            problems.append(f"case from unknown source {c.source_id!r}")
+            continue
+        covered[c.copy_start:c.copy_end] = b"\x01" * (c.copy_end - c.copy_start)
+        inner = sorted((e for e in copy.edits if e.source_id == c.source_id and e.kind != "omission"
+                        and c.copy_start <= e.copy_start and e.copy_end <= c.copy_end
+                        and c.source_start <= e.source_start and e.source_end <= c.source_end),
+                       key=lambda e: (e.copy_start, e.copy_end))
+        cpos, spos = c.copy_start, c.source_start
+        for e in inner:
+            if e.source_start < spos:
+                problems.append(f"case {c.copy_start}:{c.copy_end}: edits out of source order")
+                break
+            if text[cpos:e.copy_start] != src.text[spos:e.source_start]:
+                problems.append(f"case {c.copy_start}:{c.copy_end}: unrecorded change in copy {cpos}:{e.copy_start}")
+            cpos, spos = e.copy_end, e.source_end
+        if text[cpos:c.copy_end] != src.text[spos:c.source_end]:
+            problems.append(f"case {c.copy_start}:{c.copy_end}: unrecorded change in copy {cpos}:{c.copy_end}")
+    for e in copy.edits:
+        if e.kind in ("insertion", "clutter"):
+            if any(covered[e.copy_start:e.copy_end]):
+                problems.append(f"{e.kind} inside a case at {e.copy_start}")
+            covered[e.copy_start:e.copy_end] = b"\x01" * (e.copy_end - e.copy_start)
+        elif e.kind != "omission" and not any(c.source_id == e.source_id and c.copy_start <= e.copy_start
+                                              and e.copy_end <= c.copy_end for c in copy.cases):
+            problems.append(f"{e.kind} edit at {e.copy_start} outside every case")
+    stray = "".join(ch for ch, cov in zip(text, covered, strict=True) if not cov)
+    if stray.strip():
+        problems.append(f"copy text outside cases and edits: {stray.strip()[:60]!r}")
+    if copy.clutter_start is not None and not text[copy.clutter_start:].strip():
+        problems.append("clutter_start points at no clutter")
+    return problems
+
+
+# ============================================================================ data sets
+
+def make_dataset(articles: Sequence[Article], *, rates: Sequence[float] = (0.2, 0.35, 0.5), seed: int = 0,
+                 per_article: int = 1, stitch: bool = False, config: SpinConfig | None = None,
+                 **kwargs: Any) -> list[SpunCopy]:
+    """Spin every article ``per_article`` times per rate; deterministic for ``seed``.
+
+    Copy ``k`` of an article uses the seed ``copy_seed(seed, article.id, rate, k)``; clutter
+    headlines are the titles of the other articles (else invented ones). With ``stitch``,
+    each copy also takes a block from the next article in the list.
+    """
+    base = config or SpinConfig()
+    titles = [a.title for a in articles if a.title]
+    out: list[SpunCopy] = []
+    for i, a in enumerate(articles):
+        others = [t for t in titles if t != a.title]
+        for rate in rates:
+            for k in range(per_article):
+                s = copy_seed(seed, a.id, f"{rate:.3f}", k)
+                second = articles[(i + 1) % len(articles)] if stitch and len(articles) > 1 else None
+                cid = f"{a.id}~r{round(rate * 100):02d}~{k}" + (f"+{second.id}" if second else "")
+                out.append(spin(a, seed=s, config=replace(base, swap_rate=rate, **kwargs),
+                                second_source=second, headlines=others or None, copy_id=cid))
+    return out
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._+~\-]", "_", name)
+
+
+def write_dataset(copies: Sequence[SpunCopy], sources: Iterable[Article], out: Path) -> dict[str, Any]:
+    """Write ``copies/<id>.txt``, ``sources.jsonl`` and ``truth.json`` under ``out``; byte-stable.
+
+    ``sources.jsonl`` holds ``id``, ``title``, ``text`` (the exact text spans index), ``url``,
+    ``site`` and ``published`` of every source used. ``truth.json`` holds every copy's record
+    without its text (the text is the .txt file). Returns a small summary.
+    """
+    out = Path(out)
+    (out / "copies").mkdir(parents=True, exist_ok=True)
+    used = {sid for c in copies for sid in c.source_ids}
+    srcs = sorted((a for a in sources if a.id in used), key=lambda a: a.id)
+    seen: set[str] = set()
+    lines = []
+    for a in srcs:
+        if a.id in seen:
+            continue
+        seen.add(a.id)
+        lines.append(json.dumps({"id": a.id, "title": a.title, "text": a.text, "url": a.url, "site": a.site,
+                                 "published": a.published}, ensure_ascii=False, sort_keys=True))
+    (out / "sources.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    records = []
+    for c in sorted(copies, key=lambda c: c.id):
+        fname = f"copies/{_safe(c.id)}.txt"
+        (out / fname).write_bytes(c.text.encode("utf-8"))
+        d = c.to_dict()
+        del d["text"]
+        d["file"] = fname
+        records.append(d)
+    truth = {"schema_version": SpunCopy.schema_version, "copies": records}
+    (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, sort_keys=True, indent=1) + "\n",
+                                    encoding="utf-8")
+    return {"copies": len(records), "sources": len(lines), "edits": sum(len(c.edits) for c in copies)}
+
+
+def read_dataset(path: Path) -> tuple[list[SpunCopy], dict[str, Article]]:
+    """Read a data set written by ``write_dataset``: the copies (with text) and the sources by id."""
+    path = Path(path)
+    sources: dict[str, Article] = {}
+    for line in (path / "sources.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            d = json.loads(line)
+            sources[d["id"]] = Article(id=d["id"], text=d["text"], original=d["text"], title=d.get("title"),
+                                       url=d.get("url"), site=d.get("site"), published=d.get("published"))
+    truth = json.loads((path / "truth.json").read_text(encoding="utf-8"))
+    copies = []
+    for d in truth["copies"]:
+        d = dict(d)
+        d["text"] = (path / d.pop("file")).read_bytes().decode("utf-8")
+        copies.append(SpunCopy.from_dict(d))
+    return copies, sources
