@@ -16,11 +16,17 @@ sentence punctuation and is never taken for a headline:
    sentence-final punctuation) or at least two bullet lines of that shape, that is not
    followed by prose, i.e. at the end of the text or before another clutter block.
 3. **Boilerplate line**: "Advertisement", "Share this article", "Sign up for our
-   newsletter", "Click here to ...", copyright lines.
-4. **Repeated line**: a second or later copy of a line (at least 15 characters) seen before.
+   newsletter", "Click here to ...", and (text mode) copyright lines.
+4. **Repeated lines**: a line (at least 15 characters) that repeats the line just before
+   it; a run of three or more lines that repeat earlier lines (a duplicated block of prose,
+   lines of 60 characters on average: short repeated lines are lists and tables); in text
+   mode also any other repeated line that is not a sentence (a headline or bullet).
+   Repeated sentences far apart are kept: recipes, interviews and tables repeat real lines.
 
 In ``mode="html"`` (text already extracted from a page by trafilatura, which removes most
-furniture itself) only rules 1, 3 and 4 apply: lists in extracted articles are usually real.
+furniture itself) rule 2 is off and rules 3 and 4 are narrower, as noted: lists and
+repeated lines in extracted articles are usually real (tuned on the extraction benchmark,
+see docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -50,11 +56,13 @@ _BOILERPLATE = re.compile(
     r"^(?:advertisement|advertising|ad|sponsored|share(?: this)?(?: article| story| page)?|"
     r"share on (?:facebook|twitter|x|whatsapp|linkedin)|sign up (?:for|to) (?:our|the) .{0,60}|"
     r"subscribe(?: now| to .{0,60})?|click here .{0,80}|follow us on .{0,60}|"
-    r"(?:copyright|\u00a9|\(c\)) .{0,120}|all rights reserved\.?|skip to (?:main )?content|"
+    r"skip to (?:main )?content|"
     r"scroll to continue(?: with content)?|continue reading(?: below)?|story continues below"
     r"(?: advertisement)?|loading\.{0,3})\s*$",
     re.IGNORECASE,
 )
+_COPYRIGHT = re.compile(r"^(?:(?:copyright|\u00a9|\(c\))\s.{0,120}|all rights reserved\.?)\s*$",
+                        re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7\u25aa\u25cf\u2013\u2014>\u00bb]|\d{1,2}[.)])\s+\S")
 _SENTENCE_END = re.compile(r"[.!?:;][\"'\u201d\u2019)\]]*\s*$|[\"\u201d]\s*$")
 
@@ -160,7 +168,7 @@ def find_clutter(text: str, *, mode: Literal["text", "html"] = "text") -> list[C
                 used[x] = True
             i = j + 1
             continue
-        if s and _BOILERPLATE.match(s):
+        if s and (_BOILERPLATE.match(s) or (mode == "text" and _COPYRIGHT.match(s))):
             flagged.append((i, i, "boilerplate line"))
             used[i] = True
         i += 1
@@ -194,16 +202,43 @@ def find_clutter(text: str, *, mode: Literal["text", "html"] = "text") -> list[C
                 for x in range(i, j + 1):
                     used[x] = True
             i = j + 1
-    # rule 4: repeated lines
+    # rule 4: repeated lines. A line repeating the line just before it, a run of three or
+    # more lines repeating earlier ones (a duplicated block), and in text mode any repeated
+    # line that is not a sentence. Repeated sentences elsewhere (recipes, interviews, tables
+    # repeat real lines) are kept.
     seen: set[str] = set()
-    for x, ln in enumerate(lines):
-        key = " ".join(ln.stripped.split()).lower()
-        if len(key) < 15:
+    keys = [" ".join(ln.stripped.split()).lower() for ln in lines]
+    repeat = [False] * n
+    prev_key = ""
+    for x, key in enumerate(keys):
+        if not key:
             continue
-        if key in seen and not used[x]:
+        repeat[x] = key in seen and len(key) >= 15
+        if repeat[x] and not used[x] and (key == prev_key or (
+                mode == "text" and (lines[x].headline_like or lines[x].bullet))):
             flagged.append((x, x, "repeated line"))
             used[x] = True
         seen.add(key)
+        prev_key = key
+    x = 0
+    while x < n:
+        if not repeat[x] or used[x]:
+            x += 1
+            continue
+        y = x
+        members = [x]
+        while y + 1 < n and (not keys[y + 1] or (repeat[y + 1] and not used[y + 1])):
+            y += 1
+            if keys[y]:
+                members.append(y)
+        while y > x and not keys[y]:
+            y -= 1
+        mean_len = sum(len(keys[m]) for m in members) / len(members)
+        if len(members) >= 3 and mean_len >= 60:
+            flagged.append((x, y, f"repeated block of {len(members)} lines"))
+            for z in range(x, y + 1):
+                used[z] = True
+        x = y + 1
     flagged.sort()
     return [_block(lines, a, b, text, reason) for a, b, reason in flagged]
 
