@@ -30,6 +30,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from unspin import lexicon, vocab
 from unspin.errors import InputError, UnspinError
 from unspin.models import Article, Record
@@ -245,13 +247,18 @@ _PROTECTED_LOWER = (
 )
 
 
+@functools.lru_cache(maxsize=200_000)
+def _lemmas(word: str) -> tuple[str, ...]:
+    return tuple(lexicon.lemma_candidates(word))
+
+
 def _same_lemma(a: str, b: str) -> bool:
-    return bool(set(lexicon.lemma_candidates(a)) & set(lexicon.lemma_candidates(b)))
+    return bool(set(_lemmas(a)) & set(_lemmas(b)))
 
 
 def _antonyms(word: str) -> frozenset[str]:
     out: frozenset[str] = frozenset()
-    for base in lexicon.lemma_candidates(word):
+    for base in _lemmas(word):
         out |= vocab.ANTONYMS.get(base, frozenset())
     return out
 
@@ -267,10 +274,10 @@ def _ending(word: str) -> str:
 def _ok_candidate(c: str, word: str, min_zipf: float) -> bool:
     return (bool(_ALPHA.match(c)) and c not in STOPWORDS and c not in _PROTECTED_LOWER
             and not _same_lemma(c, word) and lexicon.zipf(c) >= min_zipf
-            and not (set(lexicon.lemma_candidates(c)) & _antonyms(word)))
+            and not (set(_lemmas(c)) & _antonyms(word)))
 
 
-@functools.lru_cache(maxsize=50_000)
+@functools.lru_cache(maxsize=200_000)
 def thesaurus_candidates(word: str) -> tuple[tuple[str, str], ...]:
     """(base candidate, inflection suffix) pairs for a lower-case word, from Moby, in Moby order.
 
@@ -289,30 +296,58 @@ def thesaurus_candidates(word: str) -> tuple[tuple[str, str], ...]:
     return ()
 
 
+@functools.lru_cache(maxsize=200_000)
+def _moby_set(word: str) -> frozenset[str]:
+    return frozenset(lexicon.thesaurus().synonyms(word))
+
+
 def _moby_linked(a: str, b: str) -> bool:
-    th = lexicon.thesaurus()
-    la, lb = lexicon.lemma_candidates(a)[:3], lexicon.lemma_candidates(b)[:3]
-    return any(y in th.synonyms(x) or x in th.synonyms(y) for x in la for y in lb)
+    la, lb = _lemmas(a)[:3], _lemmas(b)[:3]
+    return any(y in _moby_set(x) or x in _moby_set(y) for x in la for y in lb)
 
 
-@functools.lru_cache(maxsize=50_000)
+_EMBEDDING: dict[str, tuple[str, ...]] = {}
+
+
+def prime_embeddings(words: Iterable[str]) -> None:
+    """Compute ``embedding_candidates`` for many lower-case words in one matrix product."""
+    vec = lexicon.vectors()
+    todo = sorted({w for w in words if w not in _EMBEDDING})
+    known = [w for w in todo if w in vec]
+    for w in todo:
+        if w not in vec:
+            _EMBEDDING[w] = ()
+    if not known:
+        return
+    within, k = 50_000, 21
+    sims = vec.matrix[:within] @ np.stack([vec.matrix[vec.index[w]] for w in known], axis=1)
+    top = np.argpartition(-sims, k, axis=0)[:k]
+    for j, w in enumerate(known):
+        idx = top[:, j]
+        idx = idx[np.argsort(-sims[idx, j], kind="stable")]
+        end = _ending(w)
+        out = []
+        for i in idx:
+            c = vec.vocab[int(i)]
+            if c == w:
+                continue
+            ce = _ending(c)
+            if _ok_candidate(c, w, 3.0) and (ce == end or (end == "ing" and not ce)) and _moby_linked(w, c):
+                out.append(c)
+        _EMBEDDING[w] = tuple(out)
+
+
 def embedding_candidates(word: str) -> tuple[str, ...]:
     """GloVe nearest neighbours of a lower-case word that are plausibly synonyms.
 
-    Kept: common words (Zipf >= 3) that Moby links to the word directly (either direction,
-    base forms), that carry the same inflection ending, and that are not listed antonyms. They
-    are often still wrong in context ("meeting" -> "summit", "troops" -> "army").
+    Of the 20 nearest neighbours among the 50,000 most frequent GloVe words, kept: common
+    words (Zipf >= 3) that Moby links to the word directly (either direction, base forms),
+    that carry the same inflection ending, and that are not listed antonyms. They are often
+    still wrong in context ("meeting" -> "summit", "troops" -> "army").
     """
-    vec = lexicon.vectors()
-    if word not in vec:
-        return ()
-    end = _ending(word)
-    out = []
-    for c, _sim in vec.neighbours(word, k=20):
-        ce = _ending(c)
-        if _ok_candidate(c, word, 3.0) and (ce == end or (end == "ing" and not ce)) and _moby_linked(word, c):
-            out.append(c)
-    return tuple(out)
+    if word not in _EMBEDDING:
+        prime_embeddings([word])
+    return _EMBEDDING[word]
 
 
 # ============================================================================ planning
@@ -453,9 +488,23 @@ _COMPASS = {"South": "North", "North": "South", "East": "West", "West": "East"}
 _DEMONYM_SUFFIX = re.compile(r"^[A-Z][a-z]+(?:ian|ean|ese|ish|i)$")
 
 
+@functools.lru_cache(maxsize=64)
+def _alternation(phrases: tuple[str, ...], flags: int = 0) -> re.Pattern[str]:
+    alts = "|".join(re.escape(p) for p in sorted(phrases, key=lambda p: (-len(p), p)))
+    return re.compile(r"(?<![\w\-])(?:" + alts + r")(?![\w\-])", flags)
+
+
 def _word_spans(text: str, phrase: str, start: int, end: int, flags: int = 0) -> list[tuple[int, int]]:
-    pat = re.compile(r"(?<![\w\-])" + re.escape(phrase) + r"(?![\w\-])", flags)
-    return [(m.start(), m.end()) for m in pat.finditer(text, start, end)]
+    return [(m.start(), m.end()) for m in _alternation((phrase,), flags).finditer(text, start, end)]
+
+
+def _find_all(text: str, phrases: Sequence[str], start: int, end: int,
+              flags: int = 0) -> list[tuple[int, int, str]]:
+    """Non-overlapping whole-word matches of any of ``phrases`` (longest first) in ``text[start:end]``."""
+    if not phrases:
+        return []
+    pat = _alternation(tuple(sorted(phrases)), flags)
+    return [(m.start(), m.end(), m.group()) for m in pat.finditer(text, start, end)]
 
 
 def _sentence_initial(text: str, pos: int) -> bool:
@@ -496,19 +545,15 @@ class _Facts:
 
     def nationality(self) -> list[tuple[int, int, int, str, str, str]]:
         out = []
-        known = sorted(vocab.DEMONYMS, key=lambda d: (-len(d), d))
         for u in self.units:
             assert u.si is not None
             text = self.plan.sources[u.si].text
             taken: list[tuple[int, int]] = []
-            for d in known:
-                for s, e in _word_spans(text, d, u.start, u.end):
-                    if any(s < te and ts < e for ts, te in taken):
-                        continue
-                    taken.append((s, e))
-                    conf = vocab.DEMONYM_CONFUSIONS.get(d)
-                    new = self.rng.choice(conf) if conf else self.rng.choice(sorted(vocab.DEMONYM_CONFUSIONS))
-                    out.append((u.si, s, e, new, "entity", "nationality"))
+            for s, e, d in _find_all(text, sorted(vocab.DEMONYMS), u.start, u.end):
+                taken.append((s, e))
+                conf = vocab.DEMONYM_CONFUSIONS.get(d)
+                new = self.rng.choice(conf) if conf else self.rng.choice(sorted(vocab.DEMONYM_CONFUSIONS))
+                out.append((u.si, s, e, new, "entity", "nationality"))
             # compass-qualified and invented demonyms ("South Ardenian", "Kestrian")
             for m in re.finditer(r"\b(?:(South|North|East|West) )?([A-Z][a-z]+)\b", text[u.start:u.end]):
                 s, e = u.start + m.start(), u.start + m.end()
@@ -528,18 +573,33 @@ class _Facts:
                 out.append((u.si, s, e, new, "entity", "nationality"))
         return out
 
+    @staticmethod
+    @functools.lru_cache(maxsize=64)
+    def _places(text: str) -> tuple[list[str], list[str], list[str], list[str]]:
+        """Countries (known, and invented ones inferred from demonyms: "Kestria" from
+        "Kestrian") and cities, each with the ones present in ``text``."""
+        caps = set(re.findall(r"\b[A-Z][a-z]{3,}\b", text))
+        derived = sorted(w for w in caps
+                         if any(w + suf in caps for suf in ("n", "i", "ian", "ese"))
+                         and w not in vocab.COUNTRY_DEMONYM and lexicon.zipf(w.lower()) < 3.0)
+        countries = sorted(vocab.COUNTRY_DEMONYM) + derived
+        cities = sorted(vocab.CITIES)
+        present_c = sorted({m[2] for m in _find_all(text, countries, 0, len(text))})
+        present_t = sorted({m[2] for m in _find_all(text, cities, 0, len(text))})
+        return countries, present_c, cities, present_t
+
     def place(self) -> list[tuple[int, int, int, str, str, str]]:
         out = []
-        countries = sorted(c for c in vocab.COUNTRY_DEMONYM if " " not in c or c.count(" ") == 1)
-        cities = sorted(vocab.CITIES)
         for u in self.units:
             assert u.si is not None
             text = self.plan.sources[u.si].text
-            for pool in (countries, cities):
-                for p in pool:
-                    for s, e in _word_spans(text, p, u.start, u.end):
-                        new = self.rng.choice([q for q in pool if q != p])
-                        out.append((u.si, s, e, new, "entity", "place"))
+            countries, present_c, cities, present_t = self._places(text)
+            for pool, present in ((countries, present_c), (cities, present_t)):
+                for s, e, p in _find_all(text, pool, u.start, u.end):
+                    near = [q for q in present if q != p]
+                    new = self.rng.choice(near) if near and self.rng.random() < 0.6 else \
+                        self.rng.choice([q for q in pool if q != p])
+                    out.append((u.si, s, e, new, "entity", "place"))
         return out
 
     def person(self) -> list[tuple[int, int, int, str, str, str]]:
@@ -547,12 +607,11 @@ class _Facts:
         for u in self.units:
             assert u.si is not None
             text = self.plan.sources[u.si].text
-            for name in self.names:
-                for s, e in _word_spans(text, name, u.start, u.end):
-                    others = [n for n in self.names if n != name and not set(n.split()) & set(name.split())]
-                    new = self.rng.choice(others) if others and self.rng.random() < 0.5 else \
-                        f"{self.rng.choice(vocab.GIVEN_NAMES)} {self.rng.choice(vocab.SURNAMES)}"
-                    out.append((u.si, s, e, new, "entity", "person"))
+            for s, e, name in _find_all(text, self.names, u.start, u.end):
+                others = [n for n in self.names if n != name and not set(n.split()) & set(name.split())]
+                new = self.rng.choice(others) if others and self.rng.random() < 0.5 else \
+                    f"{self.rng.choice(vocab.GIVEN_NAMES)} {self.rng.choice(vocab.SURNAMES)}"
+                out.append((u.si, s, e, new, "entity", "person"))
             for m in re.finditer(r"\b(" + "|".join(sorted(vocab.HONORIFICS)) + r")\.? ([A-Z][a-z]+)\b",
                                  text[u.start:u.end]):
                 s, e = u.start + m.start(2), u.start + m.end(2)
@@ -682,28 +741,24 @@ class _Facts:
 
     def role(self) -> list[tuple[int, int, int, str, str, str]]:
         out = []
-        titles = sorted(vocab.TITLE_CONFUSIONS, key=lambda t: (-len(t), t))
+        titles = sorted(vocab.TITLE_CONFUSIONS)
         for u in self.units:
             assert u.si is not None
             text = self.plan.sources[u.si].text
-            taken: list[tuple[int, int]] = []
-            for title in titles:
-                for s, e in _word_spans(text, title, u.start, u.end, re.IGNORECASE):
-                    if any(s < te and ts < e for ts, te in taken):
-                        continue
-                    taken.append((s, e))
-                    old = text[s:e]
-                    dem = re.search(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?) $", text[max(u.start, s - 30):s])
-                    if dem and old[0].isupper() and dem.group(1) in vocab.DEMONYM_CONFUSIONS \
-                            and self.rng.random() < 0.5:
-                        ds = s - len(dem.group(1)) - 1
-                        new = self.rng.choice(vocab.DEMONYM_CONFUSIONS[dem.group(1)]) + " " + old
-                        out.append((u.si, ds, e, new, "role", "nationality_title"))
-                        continue
-                    new = self.rng.choice(vocab.TITLE_CONFUSIONS[title])
-                    new = " ".join(lexicon.match_case(w, o) for w, o in
-                                   zip(new.split(), (old.split() * 3)[:len(new.split())], strict=True))
-                    out.append((u.si, s, e, new, "role", "title"))
+            for s, e, old in _find_all(text, titles, u.start, u.end, re.IGNORECASE):
+                title = old.lower()
+                dem = re.search(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?) $", text[max(u.start, s - 30):s])
+                if dem and old[0].isupper() and dem.group(1) in vocab.DEMONYM_CONFUSIONS \
+                        and self.rng.random() < 0.5:
+                    ds = s - len(dem.group(1)) - 1
+                    new = self.rng.choice(vocab.DEMONYM_CONFUSIONS[dem.group(1)]) + " " + old
+                    out.append((u.si, ds, e, new, "role", "nationality_title"))
+                    continue
+                new = self.rng.choice(vocab.TITLE_CONFUSIONS[title])
+                olds = old.split()
+                new = " ".join(lexicon.match_case(w, olds[min(i, len(olds) - 1)])
+                               for i, w in enumerate(new.split()))
+                out.append((u.si, s, e, new, "role", "title"))
         return out
 
     def modality(self) -> list[tuple[int, int, int, str, str, str]]:
@@ -861,6 +916,9 @@ def _swap_synonyms(plan: _Plan, units: list[_Unit]) -> int:
     rng = plan.rng
     eligible: list[tuple[int, Token]] = []
     content = 0
+    if plan.config.spinner != "thesaurus":
+        prime_embeddings(t.lower for u in units if u.si is not None for t in plan.unit_tokens(u)
+                         if _is_swappable_word(t, plan.sources[u.si].text))
     for u in units:
         if u.si is None:
             continue
