@@ -174,6 +174,9 @@ def _is_damaged(text: str, m: re.Match[str]) -> bool:
     if len(head) > 1 and head.startswith("0"):
         return False
     comma = any("," in s for s in seps)
+    if sum(s == ", " for s in seps) > 1 and any(
+            g.group(2) != "000" for g in _GROUP_RE.finditer(groups)):
+        return False  # "101, 102, 103" is a list; "1, 000, 000" is a damaged million
     if comma:
         before = text[max(0, m.start() - 30):m.start()]
         after = text[m.end():m.end() + 12]
@@ -337,7 +340,7 @@ _VAGUE = {"dozens": (24, 99), "hundreds": (200, 999), "thousands": (2000, 9999),
 _UNIT_WORDS = (
     "per cent|percent|percentage points|km|kilometres|kilometers|miles|metres|meters|"
     "kg|kilograms|tonnes|tons|pounds|dollars|euros|yen|years|months|weeks|days|hours|minutes|"
-    "seconds|people|troops|soldiers|percentage point"
+    "seconds|percentage point"
 )
 _WORD_ALT = "|".join(
     [f"{t}-{u}" for t in _TENS for u in _UNITS_WORDS] + sorted(_WORD_NUMS, key=len, reverse=True))

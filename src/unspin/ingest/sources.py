@@ -264,6 +264,7 @@ def _iter_csv(src: _Source) -> Iterator[Article | InputError]:
         raise InputError("CSV has no 'text' or 'html' column", input=src.name,
                          hint=f"columns found: {', '.join(fields)}")
     while True:
+        first_line = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
@@ -271,11 +272,11 @@ def _iter_csv(src: _Source) -> Iterator[Article | InputError]:
         except UnicodeDecodeError:
             raise InputError("CSV is not UTF-8", input=f"{src.name}:{reader.line_num}") from None
         except csv.Error as exc:
-            yield InputError(f"malformed CSV row ({exc})", input=f"{src.name}:{reader.line_num}")
+            yield InputError(f"malformed CSV row ({exc})", input=f"{src.name}:{first_line}")
             continue
         except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
             raise _gz_error(src.name, exc) from None
-        where = f"{src.name}:{reader.line_num}"
+        where = f"{src.name}:{first_line}"
         if None in row:
             yield InputError("malformed CSV row: more fields than columns", input=where)
             continue
