@@ -103,7 +103,7 @@ def test_detect_kind(name, head, kind):
 
 
 def test_stdin(monkeypatch):
-    data = "From standard input: about 4, 000 words.\n".encode()
+    data = b"From standard input: about 4, 000 words.\n"
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(data))))
     [a] = read_all("-")
     assert a.input == "<stdin>" and "4,000" in a.text
