@@ -1,0 +1,505 @@
+"""An embedded, single-file article index for ``unspin.trace``.
+
+The index is one SQLite file (WAL journal). It is the single source of truth: articles with
+their metadata and body ``text`` (the offsets that ``trace`` reports index into it), a small
+inverted index of *spin-robust terms* (names, numbers, content words), and a ``meta`` table
+with the index format, its parameters and the unspin version that wrote it. Everything an
+``add`` batch writes lands in one transaction, so an interrupted run (Ctrl-C, ``kill -9``)
+leaves the last committed batch and a rerun completes the rest (articles are keyed by a
+content hash, so re-adding is a no-op).
+
+Inverted index layout: ``postings(term, chunk, rowids)`` holds, for every term and every
+committed batch (``chunk`` = first rowid of the batch), the sorted ``uint32`` rowids of the
+batch's articles containing the term; ``vocab(term, df)`` holds document frequencies. A
+lookup reads a handful of blobs per term, which is far cheaper than an FTS5 ``OR`` query.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from unspin import __version__
+from unspin.errors import IndexError_
+from unspin.models import Article, Record
+from unspin.text import STOPWORDS, TOKEN_RE, Token, tokenize
+
+log = logging.getLogger(__name__)
+
+FORMAT = "unspin-index"
+FORMAT_VERSION = 1
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class IndexParamsError(IndexError_):
+    """The index was built with other parameters (or another tokenizer) than requested."""
+
+    code = "U210"
+
+
+class IndexCorruptError(IndexError_):
+    """The file is not an unspin index, or its contents are damaged."""
+
+    code = "U220"
+
+
+class IndexMissingError(IndexError_):
+    """No index exists at the given path."""
+
+    code = "U230"
+
+
+def _tokenizer_digest() -> str:
+    h = hashlib.sha1(TOKEN_RE.pattern.encode())
+    h.update(" ".join(sorted(STOPWORDS)).encode())
+    h.update(b"terms-v1")
+    return h.hexdigest()[:12]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexParams(Record):
+    """Parameters fixed when an index is created; stored in it and checked on every open.
+
+    Attributes:
+        terms: name of the term-extraction scheme (``content+numbers``).
+        min_word_len: shortest word indexed as a term.
+        tokenizer: digest of the shared tokenizer and stopword list; an index built with
+            another tokenizer gives wrong terms, so a change refuses the index.
+    """
+
+    terms: str = "content+numbers"
+    min_word_len: int = 2
+    tokenizer: str = ""
+
+    @classmethod
+    def default(cls) -> IndexParams:
+        return cls(tokenizer=_tokenizer_digest())
+
+
+@dataclass(frozen=True, slots=True)
+class AddCounts(Record):
+    """What one ``Index.add`` call did."""
+
+    added: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+    def __add__(self, other: AddCounts) -> AddCounts:
+        return AddCounts(self.added + other.added, self.skipped + other.skipped,
+                         self.failed + other.failed)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle(Record):
+    """An article as kept in the index (offsets in trace output index ``text``)."""
+
+    rowid: int
+    id: str
+    text: str
+    url: str | None = None
+    site: str | None = None
+    title: str | None = None
+    published: str | None = None
+
+
+# ---------------------------------------------------------------------------------------
+# Tokens shared by indexing and trace: lower-cased words, canonical numbers.
+
+_NUM_GROUP = re.compile(r"\d{3}")
+
+
+def keyed_tokens(text: str) -> list[tuple[Token, str]]:
+    """Tokens of ``text`` with a comparison key: lower-cased words, canonical numbers.
+
+    Numbers lose thousands separators, and the forms spinners break them into ("4, 000",
+    "12 000") are joined back, so "4,000", "4, 000" and "4000" share the key ``4000``.
+    """
+    toks = tokenize(text)
+    out: list[tuple[Token, str]] = []
+    i, n = 0, len(toks)
+    while i < n:
+        t = toks[i]
+        if t.kind == "number":
+            start, end, digits = t.start, t.end, t.text
+            j = i + 1
+            while True:
+                # "4, 000" -> number "," number ; "12 000" -> number number
+                if (j + 1 < n and toks[j].text == "," and toks[j + 1].kind == "number"
+                        and _NUM_GROUP.fullmatch(toks[j + 1].text)
+                        and re.fullmatch(r"\d{1,3}(,\d{3})*", digits)
+                        and text[toks[j].end:toks[j + 1].start] == " "):
+                    digits += toks[j + 1].text
+                    end = toks[j + 1].end
+                    j += 2
+                    continue
+                if (j < n and toks[j].kind == "number" and _NUM_GROUP.fullmatch(toks[j].text)
+                        and re.fullmatch(r"\d{1,3}", digits) and text[end:toks[j].start] == " "):
+                    digits += toks[j].text
+                    end = toks[j].end
+                    j += 1
+                    continue
+                break
+            key = digits.replace(",", "")
+            if "." in key and not key.endswith("%"):
+                key = key.rstrip("0").rstrip(".") if re.fullmatch(r"\d+\.\d+", key) else key
+            out.append((Token(start, end, text[start:end], "number"), key))
+            i = j
+            continue
+        out.append((t, t.lower.replace("’", "'") if t.kind == "word" else t.text))
+        i += 1
+    return out
+
+
+def is_term(tok: Token, key: str, min_word_len: int = 2) -> bool:
+    """True for tokens indexed as retrieval terms: numbers and content words."""
+    if tok.kind == "number":
+        return True
+    return tok.kind == "word" and len(key) >= min_word_len and key not in STOPWORDS
+
+
+def article_terms(text: str, min_word_len: int = 2) -> set[str]:
+    """The distinct retrieval terms of ``text``."""
+    return {k for t, k in keyed_tokens(text) if is_term(t, k, min_word_len)}
+
+
+def content_hash(text: str) -> str:
+    """Content hash that makes ``add`` idempotent (sha1 of the stripped body, 20 hex)."""
+    return hashlib.sha1(text.strip().encode("utf-8")).hexdigest()[:20]
+
+
+# ---------------------------------------------------------------------------------------
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    hash TEXT NOT NULL UNIQUE,
+    url TEXT, site TEXT, title TEXT, published TEXT, input TEXT,
+    text TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS vocab (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS postings (
+    term TEXT NOT NULL, chunk INTEGER NOT NULL, rowids BLOB NOT NULL,
+    PRIMARY KEY (term, chunk)
+) WITHOUT ROWID;
+"""
+
+
+class Index:
+    """An unspin article index in one SQLite file. Open with ``Index.open``."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, params: IndexParams, meta: dict[str, str]):
+        self.path = path
+        self.conn = conn
+        self.params = params
+        self.meta = meta
+        self._n_cache: int | None = None
+
+    # -- opening -----------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path, create: bool = False, params: IndexParams | None = None,
+             readonly: bool = False) -> Index:
+        """Open the index at ``path``, creating it when ``create`` is true and it is absent.
+
+        Args:
+            path: the index file.
+            create: create a new index if ``path`` does not exist (or is empty).
+            params: parameters the caller needs; an existing index built with other ones
+                is refused. ``None`` accepts the stored parameters.
+            readonly: open without write access (for tracing).
+
+        Raises:
+            IndexMissingError: no file and ``create`` is false.
+            IndexCorruptError: the file is not an unspin index or is damaged.
+            IndexParamsError: the index was built with other parameters or tokenizer.
+        """
+        p = Path(path)
+        src = str(p)
+        exists = p.exists() and p.stat().st_size > 0
+        if p.exists() and p.is_dir():
+            raise IndexCorruptError("is a directory, not an unspin index file", input=src,
+                                    hint="pass the index file, e.g. --db news.unspin")
+        if not exists and not create:
+            raise IndexMissingError("no index here", input=src,
+                                    hint=f"create one with: unspin index add --db {src} INPUT...")
+        if exists:
+            with open(p, "rb") as fh:
+                head = fh.read(16)
+            if head != _SQLITE_MAGIC:
+                raise IndexCorruptError("not an unspin index (not an SQLite database)", input=src,
+                                        hint="pass an index made by 'unspin index add', or a new path")
+        try:
+            if readonly and exists:
+                conn = sqlite3.connect(f"file:{p.resolve()}?mode=ro", uri=True,
+                                       check_same_thread=False)
+            else:
+                conn = sqlite3.connect(str(p), check_same_thread=False)
+            conn.isolation_level = None  # explicit BEGIN/COMMIT
+            if exists:
+                meta = cls._read_meta(conn, src)
+            else:
+                meta = {}
+        except sqlite3.DatabaseError as exc:
+            raise IndexCorruptError(f"cannot read index ({exc})", input=src,
+                                    hint="the file is damaged or not an index; rebuild it") from exc
+        want = params or IndexParams.default()
+        if not exists:
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("BEGIN")
+                for stmt in _SCHEMA.strip().split(";"):
+                    if stmt.strip():
+                        conn.execute(stmt)
+                meta = {"format": FORMAT, "format_version": str(FORMAT_VERSION),
+                        "params": json.dumps(want.to_dict(), sort_keys=True),
+                        "unspin_version": __version__, "created_by": __version__}
+                conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", meta.items())
+                conn.execute("COMMIT")
+            except sqlite3.DatabaseError as exc:
+                conn.close()
+                raise IndexCorruptError(f"cannot create index ({exc})", input=src) from exc
+            log.info("created index %s", src)
+            return cls(p, conn, want, meta)
+        stored = IndexParams.from_dict(json.loads(meta["params"]))
+        if meta.get("format_version") != str(FORMAT_VERSION):
+            conn.close()
+            raise IndexParamsError(
+                f"index format {meta.get('format_version')} was written by unspin "
+                f"{meta.get('unspin_version')}; this unspin ({__version__}) reads format {FORMAT_VERSION}",
+                input=src, hint=f"rebuild it: unspin index add --db NEW.unspin INPUT... (or use unspin {meta.get('unspin_version')})")
+        default = IndexParams.default()
+        if stored.tokenizer != default.tokenizer:
+            conn.close()
+            raise IndexParamsError(
+                f"index was built with another tokenizer (digest {stored.tokenizer}, this unspin "
+                f"{__version__} uses {default.tokenizer}; index written by unspin {meta.get('unspin_version')})",
+                input=src, hint="rebuild the index with this version: unspin index add --db NEW.unspin INPUT...")
+        if params is not None and params != stored:
+            diff = {k: (v, getattr(params, k)) for k, v in asdict(stored).items() if getattr(params, k) != v}
+            desc = ", ".join(f"{k}={a!r} stored, {b!r} requested" for k, (a, b) in diff.items())
+            conn.close()
+            raise IndexParamsError(
+                f"index was built with other parameters ({desc})", input=src,
+                hint="open it with its stored parameters, or build a new index at another path")
+        if meta.get("unspin_version") != __version__:
+            log.warning("%s: index written by unspin %s, reading with %s (same format)", src,
+                        meta.get("unspin_version"), __version__)
+        if not readonly:
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.DatabaseError as exc:
+                conn.close()
+                raise IndexCorruptError(f"cannot open index for writing ({exc})", input=src) from exc
+        return cls(p, conn, stored, meta)
+
+    @staticmethod
+    def _read_meta(conn: sqlite3.Connection, src: str) -> dict[str, str]:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "meta" not in tables:
+            raise IndexCorruptError("not an unspin index (SQLite file without an index 'meta' table)",
+                                    input=src, hint="pass an index made by 'unspin index add', or a new path")
+        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        if meta.get("format") != FORMAT or "params" not in meta:
+            raise IndexCorruptError("not an unspin index (its meta table is not unspin's)", input=src,
+                                    hint="pass an index made by 'unspin index add', or a new path")
+        missing = {"articles", "vocab", "postings"} - tables
+        if missing:
+            raise IndexCorruptError(f"damaged index: missing tables {sorted(missing)}", input=src,
+                                    hint="rebuild it with 'unspin index add'")
+        return meta
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _db_error(self, exc: sqlite3.DatabaseError) -> IndexCorruptError:
+        return IndexCorruptError(f"index read/write failed ({exc})", input=str(self.path),
+                                 hint="the file may be damaged; rebuild it with 'unspin index add'")
+
+    # -- writing -----------------------------------------------------------------------
+    def add(self, articles: Iterable[Article], batch_size: int = 1000,
+            on_batch: Callable[[AddCounts], None] | None = None) -> AddCounts:
+        """Add articles, committing every ``batch_size``; returns added/skipped/failed counts.
+
+        An article whose body (content hash) or id is already stored is skipped; an empty
+        body fails. Each batch is one transaction, so an interruption loses at most the
+        batch in progress and re-running the same input completes the index.
+        ``on_batch`` is called with the running counts after each commit.
+        """
+        total = AddCounts()
+        batch: list[Article] = []
+        for art in articles:
+            batch.append(art)
+            if len(batch) >= batch_size:
+                total = total + self._add_batch(batch)
+                batch = []
+                if on_batch:
+                    on_batch(total)
+        if batch:
+            total = total + self._add_batch(batch)
+            if on_batch:
+                on_batch(total)
+        return total
+
+    def _add_batch(self, batch: Sequence[Article]) -> AddCounts:
+        failed = 0
+        rows: list[tuple[str, str, Article]] = []
+        for a in batch:
+            if not a.text or not a.text.strip():
+                log.warning("%s: empty article body, not indexed", a.input or a.id)
+                failed += 1
+                continue
+            rows.append((a.id, content_hash(a.text), a))
+        conn = self.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            hashes = [h for _, h, _ in rows]
+            ids = [i for i, _, _ in rows]
+            seen_h: set[str] = set()
+            seen_i: set[str] = set()
+            for k in range(0, len(rows), 500):
+                q = ",".join("?" * len(hashes[k:k + 500]))
+                seen_h.update(r[0] for r in conn.execute(f"SELECT hash FROM articles WHERE hash IN ({q})", hashes[k:k + 500]))
+                seen_i.update(r[0] for r in conn.execute(f"SELECT id FROM articles WHERE id IN ({q})", ids[k:k + 500]))
+            nxt = conn.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM articles").fetchone()[0]
+            chunk = nxt
+            postings: dict[str, list[int]] = defaultdict(list)
+            inserts = []
+            skipped = 0
+            for aid, h, a in rows:
+                if h in seen_h:
+                    skipped += 1
+                    continue
+                if aid in seen_i:
+                    log.warning("%s: id %s already indexed with a different text; not added",
+                                a.input or aid, aid)
+                    failed += 1
+                    continue
+                seen_h.add(h)
+                seen_i.add(aid)
+                rid = nxt
+                nxt += 1
+                inserts.append((rid, aid, h, a.url, a.site, a.title, a.published, a.input, a.text))
+                for term in article_terms(a.text, self.params.min_word_len):
+                    postings[term].append(rid)
+            conn.executemany("INSERT INTO articles(rowid, id, hash, url, site, title, published, input, text)"
+                             " VALUES (?,?,?,?,?,?,?,?,?)", inserts)
+            conn.executemany("INSERT INTO postings(term, chunk, rowids) VALUES (?,?,?)",
+                             ((t, chunk, np.asarray(r, dtype="<u4").tobytes()) for t, r in postings.items()))
+            conn.executemany("INSERT INTO vocab(term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+                             ((t, len(r)) for t, r in postings.items()))
+            if inserts:
+                conn.execute("INSERT INTO meta(key, value) VALUES ('unspin_version', ?) "
+                             "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (__version__,))
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise self._db_error(exc) from exc
+            raise
+        self._n_cache = None
+        return AddCounts(len(inserts), skipped, failed)
+
+    # -- reading -----------------------------------------------------------------------
+    def __len__(self) -> int:
+        if self._n_cache is None:
+            try:
+                self._n_cache = int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+            except sqlite3.DatabaseError as exc:
+                raise self._db_error(exc) from exc
+        return self._n_cache
+
+    def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        """Document frequency of each of ``terms`` that occurs in the index."""
+        terms = list(terms)
+        out: dict[str, int] = {}
+        try:
+            for k in range(0, len(terms), 500):
+                part = terms[k:k + 500]
+                q = ",".join("?" * len(part))
+                out.update(self.conn.execute(f"SELECT term, df FROM vocab WHERE term IN ({q})", part).fetchall())
+        except sqlite3.DatabaseError as exc:
+            raise self._db_error(exc) from exc
+        return out
+
+    def postings(self, terms: Sequence[str]) -> dict[str, np.ndarray]:
+        """Rowids of the articles containing each term (uint32 arrays)."""
+        parts: dict[str, list[np.ndarray]] = defaultdict(list)
+        try:
+            for k in range(0, len(terms), 500):
+                part = list(terms[k:k + 500])
+                q = ",".join("?" * len(part))
+                for term, blob in self.conn.execute(
+                        f"SELECT term, rowids FROM postings WHERE term IN ({q})", part):
+                    parts[term].append(np.frombuffer(blob, dtype="<u4"))
+        except sqlite3.DatabaseError as exc:
+            raise self._db_error(exc) from exc
+        return {t: (p[0] if len(p) == 1 else np.concatenate(p)) for t, p in parts.items()}
+
+    def get(self, rowids: Iterable[int]) -> list[StoredArticle]:
+        """Stored articles by rowid (in the order given; unknown rowids are left out)."""
+        rowids = [int(r) for r in rowids]
+        if not rowids:
+            return []
+        q = ",".join("?" * len(rowids))
+        try:
+            rows = self.conn.execute(
+                f"SELECT rowid, id, text, url, site, title, published FROM articles WHERE rowid IN ({q})",
+                rowids).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise self._db_error(exc) from exc
+        by = {r[0]: StoredArticle(*r) for r in rows}
+        return [by[r] for r in rowids if r in by]
+
+    def get_by_id(self, article_id: str) -> StoredArticle | None:
+        """The stored article with this id, if any."""
+        try:
+            row = self.conn.execute("SELECT rowid, id, text, url, site, title, published FROM articles WHERE id = ?",
+                                    (article_id,)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise self._db_error(exc) from exc
+        return StoredArticle(*row) if row else None
+
+    def id_for_hash(self, text: str) -> str | None:
+        """Id of the stored article with the same body as ``text`` (content hash), if any."""
+        row = self.conn.execute("SELECT id FROM articles WHERE hash = ?", (content_hash(text),)).fetchone()
+        return row[0] if row else None
+
+    def iter_articles(self) -> Iterator[StoredArticle]:
+        """Every stored article, in insertion order."""
+        cur = self.conn.execute("SELECT rowid, id, text, url, site, title, published FROM articles ORDER BY rowid")
+        for r in cur:
+            yield StoredArticle(*r)
+
+    def stats(self) -> dict[str, Any]:
+        """Counts, parameters, version and size on disk."""
+        try:
+            n = len(self)
+            terms = self.conn.execute("SELECT COUNT(*) FROM vocab").fetchone()[0]
+            chunks = self.conn.execute("SELECT COUNT(*) FROM postings").fetchone()[0]
+            dates = self.conn.execute("SELECT MIN(published), MAX(published) FROM articles").fetchone()
+            sites = self.conn.execute("SELECT COUNT(DISTINCT site) FROM articles").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise self._db_error(exc) from exc
+        size = sum(f.stat().st_size for f in (self.path, Path(f"{self.path}-wal")) if f.exists())
+        return {"path": str(self.path), "articles": n, "terms": int(terms), "posting_blocks": int(chunks),
+                "sites": int(sites), "published_min": dates[0], "published_max": dates[1],
+                "bytes": size, "format_version": int(self.meta.get("format_version", 0)),
+                "unspin_version": self.meta.get("unspin_version"), "params": self.params.to_dict()}

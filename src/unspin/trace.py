@@ -1,0 +1,272 @@
+"""Find the indexed articles a (possibly spun) text was copied from.
+
+Two stages (see docs/design.md, "Index and trace"):
+
+1. **Retrieval** with terms that survive synonym swaps. The suspect's distinct terms (content
+   words and canonical numbers, the same ones the index stores) are looked up; terms absent
+   from the index (often the spinner's own synonyms) or too common are dropped, names and
+   numbers get a bonus, and the rarest ``query_terms`` are kept. Every indexed article is
+   scored by the summed IDF of the query terms it contains; the best ``candidates`` go on.
+2. **Verification** (``sentence_alignment``): each suspect sentence is compared with every
+   sentence of a candidate as a sequence of tokens (one symbol per word, number or
+   punctuation mark), by normalised Levenshtein similarity. A spinner replaces words but keeps
+   the sentence's skeleton (function words, punctuation, names, numbers, unswapped words in
+   order), so a spun sentence stays close to its original; an independent report of the same
+   event shares names and numbers but not the word sequence. A suspect sentence is
+   *explained* by a candidate when the best similarity reaches ``sim_threshold``; coverage is
+   the share of the suspect's body (in word tokens) explained.
+
+A candidate is a source when it explains at least ``min_coverage`` of the suspect and at least
+``min_sentences`` sentences, or, for texts stitched from several sources, when it explains at
+least ``min_new_coverage`` that no better source explains.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from unspin.index import Index, StoredArticle, is_term, keyed_tokens
+from unspin.models import Article, Record, Span
+from unspin.text import split_sentences
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class TraceOptions(Record):
+    """Tuning of ``trace``; the defaults are calibrated in benchmarks/eval_trace.py."""
+
+    query_terms: int = 48
+    candidates: int = 12
+    max_df_ratio: float = 0.05
+    robust_bonus: float = 1.5
+    sim_threshold: float = 0.5
+    min_sentence_tokens: int = 4
+    min_coverage: float = 0.2
+    min_sentences: int = 2
+    min_new_coverage: float = 0.1
+    max_sources: int = 10
+
+
+@dataclass(frozen=True, slots=True)
+class SourceMatch(Record):
+    """One indexed article the suspect text was copied from.
+
+    Attributes:
+        id, title, url, published: of the indexed article.
+        score: mean sentence similarity weighted by coverage (0..1); ranks the sources.
+        coverage: share of the suspect's body (word tokens) explained by this article.
+        sentences: the suspect's sentences it explains (offsets into the suspect's ``text``).
+        source_sentences: for each of ``sentences``, the best matching sentence of the
+            source (offsets into the stored ``text`` of the indexed article).
+        published_after_suspect: the source was published after the suspect (so the copy
+            may go the other way); ``None`` when either date is unknown.
+    """
+
+    id: str
+    score: float
+    coverage: float
+    published: str | None = None
+    title: str | None = None
+    url: str | None = None
+    sentences: tuple[Span, ...] = ()
+    source_sentences: tuple[Span, ...] = ()
+    published_after_suspect: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TraceResult(Record):
+    """Where a text came from: its sources, most likely first (empty when none)."""
+
+    input: str
+    id: str
+    sources: tuple[SourceMatch, ...] = ()
+    published: str | None = None
+    candidates: tuple[dict[str, Any], ...] = field(default=(), metadata={"serialize": False})
+
+
+# ---------------------------------------------------------------------------------------
+
+
+class _Encoder:
+    """Maps token keys to single characters so rapidfuzz compares token sequences fast."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, str] = {}
+
+    def __call__(self, keys: list[str]) -> str:
+        codes = self.codes
+        out = []
+        for k in keys:
+            c = codes.get(k)
+            if c is None:
+                n = len(codes)
+                c = chr(0x100 + n) if n < 0xD000 else chr(0x10000 + n)
+                codes[k] = c
+            out.append(c)
+        return "".join(out)
+
+
+@dataclass(slots=True)
+class _Sents:
+    spans: list[tuple[int, int]]
+    strings: list[str]
+    weights: np.ndarray
+
+
+def _sentences(text: str, enc: _Encoder, spans: list[tuple[int, int]] | None = None,
+               min_tokens: int = 4) -> _Sents:
+    spans = spans if spans is not None else split_sentences(text)
+    starts = [s for s, _ in spans]
+    keys: list[list[str]] = [[] for _ in spans]
+    nwords = [0] * len(spans)
+    for tok, key in keyed_tokens(text):
+        i = bisect.bisect_right(starts, tok.start) - 1
+        if i < 0 or tok.start >= spans[i][1]:
+            continue
+        keys[i].append(key)
+        if tok.kind != "punct":
+            nwords[i] += 1
+    w = np.array([n if n >= min_tokens else 0 for n in nwords], dtype=np.float64)
+    return _Sents(spans, [enc(k) for k in keys], w)
+
+
+def sentence_alignment(suspect: _Sents, source: _Sents) -> tuple[np.ndarray, np.ndarray]:
+    """Best similarity (0..1) and best source sentence for every suspect sentence.
+
+    The fast verification score of trace (the full passage alignment is ``unspin.align``).
+    """
+    if not suspect.strings or not source.strings:
+        n = len(suspect.strings)
+        return np.zeros(n), np.full(n, -1)
+    m = process.cdist(suspect.strings, source.strings, scorer=Levenshtein.normalized_similarity,
+                      dtype=np.float32, workers=1)
+    return m.max(axis=1).astype(np.float64), m.argmax(axis=1)
+
+
+def _date(s: str | None) -> str | None:
+    return s[:10] if s and len(s) >= 10 and s[4] == "-" else (s or None)
+
+
+def retrieve(article: Article, index: Index, opts: TraceOptions) -> list[tuple[int, float]]:
+    """Candidate (rowid, retrieval score) pairs, best first."""
+    toks = keyed_tokens(article.text)
+    sent_starts = {s for s, _ in split_sentences(article.text)}
+    robust: set[str] = set()
+    terms: set[str] = set()
+    min_len = index.params.min_word_len
+    for tok, key in toks:
+        if not is_term(tok, key, min_len):
+            continue
+        terms.add(key)
+        if tok.kind == "number" or (tok.text[:1].isupper() and tok.start not in sent_starts):
+            robust.add(key)
+    if not terms:
+        return []
+    n = max(len(index), 1)
+    df = index.document_frequencies(terms)
+    max_df = max(20, int(opts.max_df_ratio * n))
+    scored = []
+    for t, d in df.items():
+        if d <= 0 or d > max_df:
+            continue
+        idf = math.log((n - d + 0.5) / (d + 0.5) + 1.0)
+        scored.append((idf + (opts.robust_bonus if t in robust else 0.0), idf, t))
+    scored.sort(reverse=True)
+    chosen = scored[: opts.query_terms]
+    if not chosen:
+        return []
+    post = index.postings([t for _, _, t in chosen])
+    ids, wts = [], []
+    for prio, _idf, t in chosen:
+        arr = post.get(t)
+        if arr is None:
+            continue
+        ids.append(arr)
+        wts.append(np.full(len(arr), prio, dtype=np.float64))
+    if not ids:
+        return []
+    all_ids = np.concatenate(ids)
+    uniq, inv = np.unique(all_ids, return_inverse=True)
+    sums = np.bincount(inv, weights=np.concatenate(wts))
+    k = min(opts.candidates, len(uniq))
+    top = np.argpartition(-sums, k - 1)[:k]
+    top = top[np.lexsort((uniq[top], -sums[top]))]
+    return [(int(uniq[i]), float(sums[i])) for i in top]
+
+
+def trace(article: Article, index: Index, options: TraceOptions | None = None, **opts: Any) -> TraceResult:
+    """Find the indexed articles ``article`` was copied from.
+
+    Args:
+        article: the suspect text (its ``text`` body is used; clutter is ignored).
+        index: an open ``Index``.
+        options: a ``TraceOptions``; keyword arguments override single fields.
+
+    Returns:
+        A ``TraceResult`` whose ``sources`` lists the asserted sources, most likely first;
+        empty when nothing in the index is a source of the text.
+    """
+    o = options or TraceOptions()
+    if opts:
+        o = TraceOptions(**{**o.to_dict(), **opts})
+    cands = retrieve(article, index, o)
+    inp = article.input or article.id
+    if not cands:
+        return TraceResult(input=inp, id=article.id, published=article.published)
+    enc = _Encoder()
+    spans = [(s.start, s.end) for s in article.sentences] or None
+    sus = _sentences(article.text, enc, spans, o.min_sentence_tokens)
+    total_w = float(sus.weights.sum())
+    if total_w <= 0:  # only very short sentences: weigh them all
+        sus.weights = np.array([max(1.0, len(s)) for s in sus.strings])
+        total_w = float(sus.weights.sum())
+    stored = {a.rowid: a for a in index.get([r for r, _ in cands])}
+    evaluated: list[tuple[float, float, StoredArticle, np.ndarray, np.ndarray, _Sents, float]] = []
+    for rowid, rscore in cands:
+        src = stored.get(rowid)
+        if src is None:
+            continue
+        ss = _sentences(src.text, enc, None, o.min_sentence_tokens)
+        best, arg = sentence_alignment(sus, ss)
+        expl = (best >= o.sim_threshold) & (sus.weights > 0)
+        cov = float(sus.weights[expl].sum() / total_w)
+        score = float((sus.weights * best)[expl].sum() / total_w)
+        evaluated.append((score, cov, src, best, arg, ss, rscore))
+    evaluated.sort(key=lambda e: (-e[0], e[2].rowid))
+    sources: list[SourceMatch] = []
+    explained = np.zeros(len(sus.strings), dtype=bool)
+    susp_date = _date(article.published)
+    for score, cov, src, best, arg, ss, _ in evaluated:
+        expl = (best >= o.sim_threshold) & (sus.weights > 0)
+        n_expl = int(expl.sum())
+        new = expl & ~explained
+        new_cov = float(sus.weights[new].sum() / total_w)
+        need = min(o.min_sentences, int((sus.weights > 0).sum()) or 1)
+        is_source = (cov >= o.min_coverage and n_expl >= need) or (
+            bool(sources) and new_cov >= o.min_new_coverage and int(new.sum()) >= need)
+        if not is_source or len(sources) >= o.max_sources:
+            continue
+        explained |= expl
+        idx = np.flatnonzero(expl)
+        sp = tuple(Span(sus.spans[i][0], sus.spans[i][1], article.text[sus.spans[i][0]:sus.spans[i][1]])
+                   for i in idx)
+        srcsp = tuple(Span(ss.spans[int(arg[i])][0], ss.spans[int(arg[i])][1],
+                           src.text[ss.spans[int(arg[i])][0]:ss.spans[int(arg[i])][1]]) for i in idx)
+        pub = _date(src.published)
+        after = (pub > susp_date) if (pub and susp_date) else None
+        sources.append(SourceMatch(id=src.id, score=round(score, 4), coverage=round(cov, 4),
+                                   published=src.published, title=src.title, url=src.url,
+                                   sentences=sp, source_sentences=srcsp, published_after_suspect=after))
+    diag = tuple({"id": e[2].id, "score": round(e[0], 4), "coverage": round(e[1], 4),
+                  "retrieval": round(e[6], 3)} for e in evaluated)
+    return TraceResult(input=inp, id=article.id, published=article.published, sources=tuple(sources),
+                       candidates=diag)
