@@ -485,7 +485,6 @@ def _plan_split(plan: _Plan, units: list[_Unit], protected: set[int], new_uid: i
 
 _CAP_SEQ = re.compile(r"\b[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)*\b")
 _COMPASS = {"South": "North", "North": "South", "East": "West", "West": "East"}
-_DEMONYM_SUFFIX = re.compile(r"^[A-Z][a-z]+(?:ian|ean|ese|ish|i)$")
 
 
 @functools.lru_cache(maxsize=64)
@@ -512,6 +511,71 @@ def _sentence_initial(text: str, pos: int) -> bool:
     return not before or before[-1] in ".!?\n:"
 
 
+_ORG_WORDS = frozenset({
+    "Rovers", "United", "City", "Town", "Group", "Bank", "Observatory", "Institute", "Instituto",
+    "University", "College", "School", "Council", "Court", "Ministry", "Agency", "Company",
+    "Corporation", "Shipping", "Airlines", "Airways", "Nations", "Union", "Party", "Museum",
+    "Society", "Association", "Foundation", "Square", "Street", "Road", "Park", "Stadium", "Times",
+    "News", "Post", "Holdings", "Industries", "Motors", "Systems", "Energy", "Capital", "Partners",
+    "Hospital", "Centre", "Center", "Office", "Department", "Commission", "Committee", "Assembly",
+    "Parliament", "Senate", "Congress", "Police", "Army", "Navy", "Force", "Forces", "Republic",
+    "Kingdom", "Empire", "Federation", "River", "Valley", "Mountains", "Sea", "Ocean", "Island",
+    "Islands", "Bay", "Lake", "Cup", "League", "Championship", "Festival", "Award", "Awards",
+    "Prize", "Microdevices", "Technologies", "Electronics", "Media", "Records", "Studios", "Games",
+    "High", "Eastern", "Western", "Northern", "Southern", "Central", "National", "International",
+    "Royal", "Federal", "State", "General", "Global", "Mr", "Mrs", "Ms", "Dr",
+})
+_SPEECH_NEAR = re.compile(r"^,?\s+(?:said|says|told|added|stated|claimed|confirmed|denied|wrote)\b")
+
+
+@functools.lru_cache(maxsize=4096)
+def _person_name_cached(text: str, start: int, seq: str) -> str | None:
+    words = seq.split()
+    titles = [i for i, w in enumerate(words) if w.lower() in vocab.TITLES]
+    cut = titles[-1] + 1 if titles else 0
+    titled = cut > 0
+    words = words[cut:]
+    # drop leading titles, demonyms, honorifics and sentence-initial function words
+    lead = 0
+    while lead < len(words) and (words[lead].lower() in vocab.TITLES or words[lead] in vocab.DEMONYMS
+                                 or words[lead] in vocab.HONORIFICS or words[lead].lower() in STOPWORDS
+                                 or words[lead] in vocab.COUNTRIES or words[lead] in _COMPASS
+                                 or words[lead] in vocab.MONTHS or words[lead] in vocab.WEEKDAYS):
+        lead += 1
+    titled = titled or lead > 0
+    words = words[lead:]
+    if not 2 <= len(words) <= 3:
+        return None
+    if any(w in _ORG_WORDS or w in vocab.COUNTRIES or w in vocab.CITIES or w in vocab.DEMONYMS
+           or w.lower() in vocab.TITLES or len(w) < 2 or w in vocab.MONTHS or w in vocab.WEEKDAYS for w in words):
+        return None
+    if any(lexicon.zipf(w.lower()) >= 4.5 and w not in vocab.GIVEN_NAMES for w in words):
+        return None
+    name = " ".join(words)
+    end = text.find(name, start) + len(name)
+    last = re.escape(words[-1])
+    recurs = len(re.findall(r"\b" + last + r"\b", text)) > len(re.findall(r"\b" + re.escape(name) + r"\b", text))
+    speaking = bool(_SPEECH_NEAR.match(text[end:end + 12]))
+    return name if (titled or recurs or speaking or words[0] in vocab.GIVEN_NAMES) else None
+
+
+def _person_name(text: str, start: int, seq: str) -> str | None:
+    """The person name in a capitalised sequence ("Defence Minister Lukas Venner" -> "Lukas Venner")."""
+    return _person_name_cached(text, start, seq)
+
+
+@functools.lru_cache(maxsize=64)
+def _derived_demonyms(text: str) -> tuple[str, ...]:
+    """Demonyms of places named in ``text`` that no list knows ("Kestrian" when "Kestria" is there)."""
+    caps = set(re.findall(r"\b[A-Z][a-z]{3,}\b", text))
+    out = set()
+    for w in caps:
+        for suf in ("n", "i", "ian", "ese", "an"):
+            if w.endswith(suf) and w[:-len(suf)] in caps and lexicon.zipf(w.lower()) < 3.0:
+                out.add(w)
+    return tuple(sorted(out - vocab.DEMONYMS))
+
+
 class _Facts:
     """Finds fact-edit candidates in the kept units and applies a chosen number of them."""
 
@@ -523,22 +587,16 @@ class _Facts:
 
     # candidates are (si, start, end, new, subtype, detail)
     def _names(self) -> list[str]:
+        """Person names (2-3 capitalised words) in the kept units, in order of appearance."""
         names: list[str] = []
         for u in self.units:
             assert u.si is not None
             text = self.plan.sources[u.si].text
             for m in _CAP_SEQ.finditer(text, u.start, u.end):
-                parts = m.group().split()
-                if len(parts) >= 2 and self._personish(parts) and m.group() not in names:
-                    names.append(m.group())
+                name = _person_name(text, m.start(), m.group())
+                if name and name not in names:
+                    names.append(name)
         return names
-
-    @staticmethod
-    def _personish(parts: list[str]) -> bool:
-        skip = (vocab.COUNTRIES | vocab.DEMONYMS | vocab.CITIES | frozenset(vocab.MONTHS)
-                | frozenset(vocab.WEEKDAYS) | vocab.HONORIFICS)
-        return (not any(p in skip or p.lower() in vocab.TITLES or p.lower() in STOPWORDS for p in parts)
-                and all(len(p) > 1 for p in parts))
 
     def _span_free(self, si: int, s: int, e: int) -> bool:
         return self.plan.free(si, s, e)
@@ -554,22 +612,23 @@ class _Facts:
                 conf = vocab.DEMONYM_CONFUSIONS.get(d)
                 new = self.rng.choice(conf) if conf else self.rng.choice(sorted(vocab.DEMONYM_CONFUSIONS))
                 out.append((u.si, s, e, new, "entity", "nationality"))
-            # compass-qualified and invented demonyms ("South Ardenian", "Kestrian")
+            # compass-qualified and invented demonyms ("South Ardenian", "Kestrian" next to "Kestria")
+            derived = _derived_demonyms(text)
             for m in re.finditer(r"\b(?:(South|North|East|West) )?([A-Z][a-z]+)\b", text[u.start:u.end]):
                 s, e = u.start + m.start(), u.start + m.end()
-                if any(s < te and ts < e for ts, te in taken) or _sentence_initial(text, s):
-                    continue
                 word = m.group(2)
-                if not _DEMONYM_SUFFIX.match(word) or word.lower() in STOPWORDS:
+                if any(s < te and ts < e for ts, te in taken):
                     continue
-                if lexicon.zipf(word.lower()) > 3.0 and word not in vocab.DEMONYMS:
-                    continue  # an ordinary word ("Italian" is listed; "Christian" etc. are not demonyms)
+                if word not in derived and not (m.group(1) and word in vocab.DEMONYMS):
+                    continue
                 taken.append((s, e))
-                if m.group(1):
+                others = [x for x in derived if x != word]
+                if m.group(1) and (not others or self.rng.random() < 0.7):
                     new = _COMPASS[m.group(1)] + " " + word
+                elif others:
+                    new = self.rng.choice(others)
                 else:
-                    others = sorted({x for x in re.findall(r"\b[A-Z][a-z]+(?:ian|ean|ese)\b", text) if x != word})
-                    new = self.rng.choice(others) if others else "North " + word
+                    continue
                 out.append((u.si, s, e, new, "entity", "nationality"))
         return out
 
@@ -641,7 +700,8 @@ class _Facts:
                         else [d for d in range(10) if d != old]
                     new = t.text[:i] + str(self.rng.choice(choices)) + t.text[i + 1:]
                     out.append((u.si, t.start, t.end, new, "number", "number"))
-                elif t.kind == "word" and t.lower in vocab.NUMBER_WORDS and 2 <= vocab.NUMBER_WORDS[t.lower] <= 20:
+                elif t.kind == "word" and t.lower in vocab.NUMBER_WORDS and 2 <= vocab.NUMBER_WORDS[t.lower] <= 20 \
+                        and t.lower not in ("double", "twice", "triple", "dozen", "dozens"):
                     pool = sorted((w for w, v in vocab.NUMBER_WORDS.items() if 2 <= v <= 20 and w != t.lower
                                    and w not in ("double", "twice", "triple", "dozen", "dozens")))
                     out.append((u.si, t.start, t.end, lexicon.match_case(self.rng.choice(pool), t.text),
@@ -724,18 +784,23 @@ class _Facts:
             text = self.plan.sources[u.si].text
             for pat in pats:
                 for m in re.finditer(pat, text[u.start:u.end]):
-                    name = m.group("n")
-                    first = name.split()[0]
-                    if first.lower() in STOPWORDS or first in vocab.MONTHS or first in vocab.WEEKDAYS:
-                        continue
-                    s = u.start + m.start("n")
-                    e = s + len(name)
-                    others = [n for n in self.names if n != name and n not in name and name not in n]
-                    if others:
-                        new = self.rng.choice(others)
+                    raw = m.group("n")
+                    s0 = u.start + m.start("n")
+                    full = next((n for n in self.names if raw.endswith(n)), None)
+                    if full is not None:
+                        s, e = s0 + len(raw) - len(full), s0 + len(raw)
+                        others = [n for n in self.names if n != full]
+                        new = self.rng.choice(others) if others and self.rng.random() < 0.7 else \
+                            f"{self.rng.choice(vocab.GIVEN_NAMES)} {self.rng.choice(vocab.SURNAMES)}"
                     else:
-                        new = f"{self.rng.choice(vocab.GIVEN_NAMES)} {self.rng.choice(vocab.SURNAMES)}" \
-                            if " " in name else self.rng.choice(vocab.SURNAMES)
+                        last = raw.split()[-1]
+                        surnames = [n.split()[-1] for n in self.names]
+                        if last not in surnames:
+                            continue
+                        s, e = s0 + len(raw) - len(last), s0 + len(raw)
+                        others = [x for x in surnames if x != last]
+                        new = self.rng.choice(others) if others and self.rng.random() < 0.7 else \
+                            self.rng.choice(vocab.SURNAMES)
                     out.append((u.si, s, e, new, "attribution", "speaker"))
         return out
 
