@@ -15,4 +15,9 @@ except PackageNotFoundError:  # running from a source tree without installation
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
-__all__ = ["Article", "Span", "UnspinError", "__version__"]
+# After __version__ (the index stores it). Importing the function binds ``unspin.trace`` to it
+# (the submodule stays reachable as ``sys.modules["unspin.trace"]``).
+from unspin.index import Index  # noqa: E402
+from unspin.trace import TraceResult, trace  # noqa: E402
+
+__all__ = ["Article", "Index", "Span", "TraceResult", "UnspinError", "__version__", "trace"]

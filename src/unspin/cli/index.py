@@ -1,0 +1,147 @@
+"""``unspin index add`` and ``unspin index stats``: build and inspect an article index.
+
+``add`` reads every input kind that ``unspin extract`` reads (text, HTML, JSONL/CSV corpora,
+feeds, WARC, URLs, ``-``), commits every ``--batch`` articles, skips articles already
+indexed (same body), and ends with the counts. Interrupting it (Ctrl-C, kill) keeps every
+committed batch; rerunning the same command completes the index.
+
+Exit status: 0 when every input was read, 1 when some records or articles failed, 2 when an
+input could not be read or the index could not be opened.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+
+import click
+import typer
+
+from unspin.errors import InputError, UnspinError
+from unspin.models import Article
+
+index_app = typer.Typer(help="Build and inspect an article index (one SQLite file).",
+                        no_args_is_help=True)
+
+
+class _ExitStatus(click.ClickException):
+    """Exit with a status after a summary (``typer.Exit`` codes are lost by ``unspin.cli.main``)."""
+
+    def __init__(self, message: str, code: int):
+        super().__init__(message)
+        self.exit_code = code  # type: ignore[misc]
+
+    def show(self, file: object = None) -> None:
+        if self.message:
+            _warn(self.message)
+
+
+def _warn(message: str) -> None:
+    typer.secho(f"unspin: warning: {message}", err=True, fg=typer.colors.YELLOW)
+
+
+def read_inputs(inputs: list[str], on_error: object) -> Iterator[Article]:
+    """Articles of every input, read by ``unspin.ingest.read``."""
+    from unspin.ingest import read
+
+    for source in inputs:
+        yield from read(source, on_error=on_error)  # type: ignore[arg-type]
+
+
+@index_app.command("add")
+def add(
+    inputs: list[str] = typer.Argument(..., metavar="INPUT...",
+                                       help="Paths, http(s) URLs, or - for stdin: text, HTML, JSONL, "
+                                            "CSV, RSS/Atom, WARC; .gz too."),
+    db: str = typer.Option(..., "--db", help="Index file (created if absent)."),
+    batch: int = typer.Option(1000, "--batch", min=1, help="Articles per committed batch."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+    as_json: bool = typer.Option(False, "--json", help="Print the counts as one JSON object."),
+) -> None:
+    """Add articles to the index at --db; already indexed articles are skipped.
+
+    Example: unspin index add --db news.unspin corpus.jsonl.gz pages/*.html
+    """
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from unspin.index import AddCounts, Index
+
+    record_errors = 0
+
+    def on_record_error(err: InputError) -> None:
+        nonlocal record_errors
+        record_errors += 1
+        _warn(f"skipped {err}")
+
+    failed_inputs = 0
+
+    def articles() -> Iterator[Article]:
+        nonlocal failed_inputs
+        for source in inputs:
+            try:
+                yield from read_inputs([source], on_record_error)
+            except UnspinError as err:
+                failed_inputs += 1
+                typer.secho(f"unspin: {err}", err=True, fg=typer.colors.RED)
+
+    counts = AddCounts()
+    with Index.open(db, create=True) as ix:
+        with Progress(SpinnerColumn(), TextColumn("[bold]indexing"), BarColumn(),
+                      TextColumn("{task.fields[counts]}"), TimeElapsedColumn(),
+                      transient=False, disable=not progress, console=None) as bar:
+            task = bar.add_task("add", total=None, counts="")
+
+            def on_batch(c: AddCounts) -> None:
+                bar.update(task, completed=c.added + c.skipped + c.failed,
+                           counts=f"{c.added} added, {c.skipped} skipped, {c.failed} failed")
+
+            counts = ix.add(articles(), batch_size=batch, on_batch=on_batch)
+        total = len(ix)
+    failed = counts.failed + record_errors
+    if as_json:
+        sys.stdout.write(json.dumps({"added": counts.added, "skipped": counts.skipped,
+                                     "failed": failed, "failed_inputs": failed_inputs,
+                                     "articles": total}) + "\n")
+    else:
+        typer.echo(f"{counts.added} added, {counts.skipped} skipped (already indexed), {failed} failed; "
+                   f"{total} articles in {db}")
+    if failed_inputs and not (counts.added or counts.skipped):
+        raise _ExitStatus(f"{failed_inputs} input(s) could not be read", 2)
+    if failed or failed_inputs:
+        raise _ExitStatus(f"{failed_inputs} input(s) could not be read, {failed} article(s) failed", 1)
+
+
+@index_app.command("stats")
+def stats(
+    db: str = typer.Option(..., "--db", help="Index file."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Show what an index holds: articles, terms, dates, size, parameters, version.
+
+    Example: unspin index stats --db news.unspin
+    """
+    from unspin.index import Index
+
+    with Index.open(db, readonly=True) as ix:
+        st = ix.stats()
+    if as_json:
+        sys.stdout.write(json.dumps(st) + "\n")
+        return
+    width = max(len(k) for k in st)
+    for k, v in st.items():
+        if k == "bytes":
+            v = f"{v:,} ({v / 2**20:.1f} MiB)"
+        elif isinstance(v, dict):
+            v = ", ".join(f"{a}={b}" for a, b in v.items())
+        elif isinstance(v, int):
+            v = f"{v:,}"
+        typer.echo(f"{k:<{width}}  {v}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``index`` command group to ``app``."""
+    app.add_typer(index_app, name="index")
+
+
+__all__ = ["read_inputs", "register"]

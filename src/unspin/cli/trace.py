@@ -1,0 +1,125 @@
+"""``unspin trace``: find the indexed articles each input was copied from.
+
+Exit status: 0 when every input was read (whether or not sources were found), 1 when some
+inputs or records could not be read, 2 when no input could be read or the index could not
+be opened.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from unspin.errors import InputError, UnspinError
+
+
+class _ExitStatus(click.ClickException):
+    """Exit with a status after a summary (``typer.Exit`` codes are lost by ``unspin.cli.main``)."""
+
+    def __init__(self, message: str, code: int):
+        super().__init__(message)
+        self.exit_code = code  # type: ignore[misc]
+
+    def show(self, file: object = None) -> None:
+        if self.message:
+            _warn(self.message)
+
+
+def _warn(message: str) -> None:
+    typer.secho(f"unspin: warning: {message}", err=True, fg=typer.colors.YELLOW)
+
+
+def _render(result: object, console: object) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    from unspin.trace import TraceResult
+
+    assert isinstance(console, Console) and isinstance(result, TraceResult)
+    head = Text()
+    head.append(result.input, style="bold")
+    if not result.sources:
+        head.append("  no source in the index", style="dim")
+        console.print(head)
+        return
+    head.append(f"  {len(result.sources)} source(s)", style="dim")
+    console.print(head)
+    for k, s in enumerate(result.sources, 1):
+        line = Text(f"  {k}. ")
+        line.append(s.id, style="bold cyan")
+        line.append(f"  score {s.score:.2f}  covers {s.coverage:.0%} of the text, "
+                    f"{len(s.sentences)} sentence(s)")
+        if s.published:
+            line.append(f"  published {s.published}")
+        if s.published_after_suspect:
+            line.append("  (published AFTER the suspect: the copy may go the other way)",
+                        style="bold yellow")
+        console.print(line)
+        if s.title or s.url:
+            console.print(Text("     " + "  ".join(x for x in (s.title, s.url) if x), style="dim"))
+        for cs, ss in list(zip(s.sentences, s.source_sentences, strict=False))[:3]:
+            console.print(Text(f"     copy:   {cs.text[:110]}", style="green"))
+            console.print(Text(f"     source: {ss.text[:110]}", style="dim"))
+        if len(s.sentences) > 3:
+            console.print(Text(f"     ... {len(s.sentences) - 3} more", style="dim"))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``trace`` command to ``app``."""
+
+    @app.command("trace")
+    def trace_cmd(
+        inputs: list[str] = typer.Argument(..., metavar="INPUT...",
+                                           help="Suspect texts: paths, http(s) URLs, or - for stdin "
+                                                "(text, HTML, JSONL, CSV, RSS/Atom, WARC; .gz too)."),
+        db: str = typer.Option(..., "--db", help="Index file made by 'unspin index add'."),
+        as_json: bool = typer.Option(False, "--json",
+                                     help="One JSON object per input article per line: input, id, "
+                                          "published and sources (id, score, coverage, published, "
+                                          "sentences, ...)."),
+        top: int = typer.Option(10, "--top", min=1, help="Report at most this many sources."),
+    ) -> None:
+        """Find the indexed articles each input was copied from (spun copies included).
+
+        Example: unspin trace --db news.unspin suspect.html --json
+        """
+        from rich.console import Console
+
+        from unspin.index import Index
+        from unspin.ingest import read
+        from unspin.trace import trace
+
+        console = Console(highlight=False, soft_wrap=True)
+        failed = read_ok = 0
+
+        def on_record_error(err: InputError) -> None:
+            nonlocal failed
+            failed += 1
+            _warn(f"skipped {err}")
+
+        with Index.open(db, readonly=True) as ix:
+            for source in inputs:
+                try:
+                    for article in read(source, on_error=on_record_error):
+                        read_ok += 1
+                        result = trace(article, ix, max_sources=top)
+                        if as_json:
+                            sys.stdout.write(result.to_json() + "\n")
+                            sys.stdout.flush()
+                        else:
+                            _render(result, console)
+                except UnspinError as err:
+                    if isinstance(err, InputError):
+                        failed += 1
+                        typer.secho(f"unspin: {err}", err=True, fg=typer.colors.RED)
+                    else:
+                        raise
+        if failed and not read_ok:
+            raise _ExitStatus(f"{failed} input(s) or record(s) could not be read", 2)
+        if failed:
+            raise _ExitStatus(f"{failed} input(s) or record(s) could not be read", 1)
+
+
+__all__ = ["register"]
