@@ -1,0 +1,210 @@
+"""Reports of a diff: one self-contained HTML page, and a terminal view.
+
+``render_html(result)`` returns a complete HTML document built from the same ``DiffResult``
+the JSON comes from: the summary on top, fact changes listed first with both wordings, then
+copy and source side by side (stacked on narrow screens) with every change colour-coded and
+clutter struck through. The page has no script, loads nothing (a Content-Security-Policy
+forbids it) and every piece of article text is escaped with ``html.escape``; the only links
+are fragment links inside the page.
+
+``render_terminal(result)`` returns plain text (the CLI prints it): summary and fact changes.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+from unspin.diff import FACT_SUBTYPES, Change, DiffResult
+
+__all__ = ["render_html", "render_terminal"]
+
+_KIND_LABEL = {
+    "verbatim": "verbatim", "synonym": "synonym swap", "reword": "reworded", "fact": "fact change",
+    "insertion": "inserted", "omission": "left out", "clutter": "page clutter",
+}
+
+_CSS = """
+:root{--fg:#1d1d1f;--muted:#5f6368;--bg:#fff;--line:#d9d9de;--fact:#c5221f;--factbg:#fde7e6;
+--syn:#e6f4ea;--synline:#34a853;--rew:#fef7e0;--rewline:#f9ab00;--ins:#f3e8fd;--insline:#9334e6;
+--omi:#fce8e6;--clut:#9aa0a6}
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
+main{max-width:1200px;margin:0 auto;padding:12px}
+h1{font-size:1.3em;margin:.3em 0}
+h2{font-size:1.1em;margin:1.2em 0 .4em;border-bottom:1px solid var(--line);padding-bottom:.2em}
+.meta{color:var(--muted);font-size:.9em;overflow-wrap:anywhere}
+.bar{display:flex;height:14px;border-radius:7px;overflow:hidden;border:1px solid var(--line);margin:.5em 0}
+.bar span{display:block;height:100%}
+.b-verbatim{background:#dadce0}.b-synonym{background:var(--synline)}.b-reword{background:var(--rewline)}
+.b-fact{background:var(--fact)}.b-inserted{background:var(--insline)}.b-clutter{background:#bdc1c6}
+.shares{display:flex;flex-wrap:wrap;gap:.3em 1em;font-size:.9em;padding:0;margin:0;list-style:none}
+.shares i{display:inline-block;width:.8em;height:.8em;border-radius:2px;margin-right:.3em;vertical-align:-.05em}
+.facts{padding-left:1.4em}
+.facts li{margin:.5em 0}
+.badge{display:inline-block;font-size:.75em;font-weight:600;text-transform:uppercase;letter-spacing:.03em;
+color:#fff;background:var(--fact);border-radius:3px;padding:0 .4em;margin-right:.4em}
+.pair{display:block;margin:.15em 0 0 .2em;overflow-wrap:anywhere}
+.pair b{font-weight:600;color:var(--muted);font-size:.85em;display:inline-block;min-width:4.2em}
+.why{display:block;color:var(--muted);font-size:.9em}
+.cols{display:grid;grid-template-columns:1fr 1fr;gap:16px}
+@media (max-width:760px){.cols{grid-template-columns:1fr}body{font-size:15px}}
+.col{border:1px solid var(--line);border-radius:6px;padding:10px 12px;min-width:0}
+.col h2{margin-top:0}
+.text{white-space:pre-wrap;overflow-wrap:anywhere}
+.k-synonym{background:var(--syn);border-bottom:2px solid var(--synline)}
+.k-reword{background:var(--rew);border-bottom:2px solid var(--rewline)}
+.k-fact{background:var(--factbg);border-bottom:3px solid var(--fact);font-weight:600}
+.k-insertion{background:var(--ins);border-bottom:2px dotted var(--insline)}
+.k-omission{background:var(--omi);text-decoration:line-through;text-decoration-color:var(--fact)}
+.k-clutter{color:var(--clut);text-decoration:line-through}
+.legend{display:flex;flex-wrap:wrap;gap:.4em .8em;font-size:.85em;margin:.4em 0}
+.legend span{padding:0 .3em}
+.none{color:var(--muted)}
+a{color:inherit}
+"""
+
+
+def _e(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def _spans(text: str, marks: Sequence[tuple[int, int, str, str, str]]) -> str:
+    """``text`` escaped, with (start, end, css class, tooltip, id) marks as elements; overlaps are clipped."""
+    out: list[str] = []
+    pos = 0
+    for s, e, cls, tip, ident in sorted(marks, key=lambda m: (m[0], m[1])):
+        s = max(s, pos)
+        if e <= s or s >= len(text):
+            continue
+        e = min(e, len(text))
+        out.append(_e(text[pos:s]))
+        tag = "del" if cls in ("k-clutter", "k-omission") else "span"
+        idattr = f' id="{_e(ident)}"' if ident else ""
+        out.append(f'<{tag} class="{cls}" title="{_e(tip)}"{idattr}>{_e(text[s:e])}</{tag}>')
+        pos = e
+    out.append(_e(text[pos:]))
+    return "".join(out)
+
+
+def _fact_ids(changes: Sequence[Change]) -> dict[int, str]:
+    return {i: f"f{n + 1}" for n, i in enumerate(i for i, c in enumerate(changes) if c.kind == "fact")}
+
+
+def render_html(result: DiffResult, *, title: str | None = None, copy_text: str | None = None,
+                source_text: str | None = None) -> str:
+    """A self-contained HTML report of ``result`` (no script, no external resources).
+
+    The copy and source texts come from ``result.copy.original``/``result.source.original``;
+    pass ``copy_text``/``source_text`` when the result was loaded from JSON without them.
+    """
+    ctext = copy_text if copy_text is not None else (result.copy.original if result.copy else "")
+    stext = source_text if source_text is not None else (result.source.original if result.source else "")
+    changes = list(result.changes)
+    fids = _fact_ids(changes)
+    sm = result.summary
+    heading = title or "What the rewrite changed"
+
+    parts: list[str] = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        "style-src 'unsafe-inline'; img-src 'none'; script-src 'none'; form-action 'none'\">",
+        '<meta name="referrer" content="no-referrer">',
+        f"<title>unspin: {_e(heading)}</title>",
+        f"<style>{_CSS}</style></head><body><main>",
+        f"<h1>{_e(heading)}</h1>",
+        f'<p class="meta">copy <code>{_e(result.copy_id)}</code> &middot; source '
+        f"<code>{_e(result.source_id)}</code> &middot; {sm.copy_words} words in the copy, "
+        f"{sm.source_words} in the source</p>",
+    ]
+    # summary
+    order = ("verbatim", "synonym", "reword", "fact", "inserted", "clutter")
+    names = {"verbatim": "verbatim", "synonym": "synonym-swapped", "reword": "reworded",
+             "fact": "fact changes", "inserted": "inserted", "clutter": "clutter"}
+    parts.append('<section aria-label="summary"><div class="bar" role="img" aria-label="shares of the copy">')
+    for k in order:
+        v = sm.shares.get(k, 0.0)
+        if v > 0:
+            parts.append(f'<span class="b-{k}" style="width:{100 * v:.2f}%" title="{_e(names[k])} {_pct(v)}"></span>')
+    parts.append('</div><ul class="shares">')
+    for k in order:
+        parts.append(f'<li><i class="b-{k}"></i>{_e(names[k])} <b>{_pct(sm.shares.get(k, 0.0))}</b></li>')
+    parts.append("</ul>")
+    nfacts = sum(sm.facts.values())
+    by = ", ".join(f"{_e(k)} {v}" for k, v in sm.facts.items() if v)
+    parts.append(f'<p><b>{nfacts} fact change{"" if nfacts == 1 else "s"}</b>'
+                 f"{' (' + by + ')' if by else ''}; {sm.counts.get('synonym', 0)} synonym swaps, "
+                 f"{sm.counts.get('reword', 0)} rewordings, {sm.counts.get('insertion', 0)} insertions, "
+                 f"{sm.omitted_words} source words left out.</p></section>")
+    # facts first
+    parts.append("<section><h2>Fact changes</h2>")
+    if fids:
+        parts.append('<ol class="facts">')
+        facts = [(i, c) for i, c in enumerate(changes) if c.kind == "fact"]
+        facts.sort(key=lambda x: (FACT_SUBTYPES.index(x[1].subtype) if x[1].subtype in FACT_SUBTYPES
+                                  else len(FACT_SUBTYPES), x[1].copy_start))
+        for i, c in facts:
+            fid = fids[i]
+            parts.append(
+                f'<li><span class="badge">{_e(c.subtype or "fact")}</span>'
+                f'<a href="#c-{fid}">copy</a> / <a href="#s-{fid}">source</a>'
+                f'<span class="pair"><b>copy</b> &ldquo;{_e(c.copy_text) or "&mdash;"}&rdquo;</span>'
+                f'<span class="pair"><b>source</b> &ldquo;{_e(c.source_text) or "&mdash;"}&rdquo;</span>'
+                f'<span class="why">{_e(c.explanation)}</span></li>')
+        parts.append("</ol>")
+    else:
+        parts.append('<p class="none">No fact changes found.</p>')
+    parts.append("</section>")
+    # side by side
+    cmarks: list[tuple[int, int, str, str, str]] = []
+    smarks: list[tuple[int, int, str, str, str]] = []
+    for i, c in enumerate(changes):
+        if c.kind == "verbatim":
+            continue
+        tip = f"{_KIND_LABEL.get(c.kind, c.kind)}{': ' + c.subtype if c.subtype else ''} - {c.explanation}"
+        fid = fids.get(i, "")
+        if c.copy_end > c.copy_start:
+            cmarks.append((c.copy_start, c.copy_end, f"k-{c.kind}", tip, f"c-{fid}" if fid else ""))
+        if c.source_end > c.source_start and c.kind != "clutter":
+            smarks.append((c.source_start, c.source_end, f"k-{c.kind}", tip, f"s-{fid}" if fid else ""))
+    parts.append('<h2>Copy and source</h2><div class="legend">'
+                 + "".join(f'<span class="k-{k}">{_e(v)}</span>' for k, v in _KIND_LABEL.items()
+                           if k != "verbatim") + "</div>")
+    parts.append('<div class="cols">')
+    parts.append(f'<section class="col"><h2>Copy</h2><div class="text">{_spans(ctext, cmarks)}</div></section>')
+    parts.append(f'<section class="col"><h2>Source</h2><div class="text">{_spans(stext, smarks)}</div></section>')
+    parts.append("</div>")
+    parts.append('<p class="meta">Made by unspin. Offsets in the JSON index the texts shown here.</p>')
+    parts.append("</main></body></html>\n")
+    return "\n".join(parts)
+
+
+def render_terminal(result: DiffResult, *, color: bool = False, limit: int = 50) -> str:
+    """Plain-text view: the summary, then the fact changes (at most ``limit``)."""
+    import click
+
+    def st(s: str, **kw: Any) -> str:
+        return click.style(s, **kw) if color else s
+
+    sm = result.summary
+    lines = [st(f"copy {result.copy_id} vs source {result.source_id}", bold=True),
+             f"{sm.copy_words} words in the copy: " + ", ".join(
+                 f"{k} {_pct(v)}" for k, v in sm.shares.items() if v or k == "verbatim"),
+             f"{sm.omitted_words} source words left out; {sm.counts.get('insertion', 0)} insertions; "
+             f"{sm.counts.get('synonym', 0)} synonym swaps; {sm.counts.get('reword', 0)} rewordings"]
+    facts = result.facts
+    by = ", ".join(f"{k} {v}" for k, v in sm.facts.items() if v)
+    lines.append(st(f"{len(facts)} fact change{'' if len(facts) == 1 else 's'}" + (f" ({by})" if by else ""),
+                    bold=True, fg="red" if facts else None))
+    for n, c in enumerate(facts[:limit], 1):
+        lines.append(f"{n:3d}. [{c.subtype}] {c.explanation}")
+    if len(facts) > limit:
+        lines.append(f"     ... and {len(facts) - limit} more")
+    return "\n".join(lines)

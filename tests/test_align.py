@@ -1,0 +1,89 @@
+import re
+
+import pytest
+
+import unspin.align as align_mod
+from unspin.align import align, units
+
+SRC = (
+    "The council approved the new budget on Monday after a long debate. "
+    "Spending on roads will rise by 4,000 pounds next year. "
+    "Critics said the plan ignores the needs of rural villages. "
+    "The mayor promised a review of the decision in the spring. "
+    "Local businesses welcomed the extra money for the town centre."
+)
+
+
+def _sent(text, needle):
+    i = text.index(needle)
+    return i
+
+
+def test_units_merge_damaged_thousands():
+    for damaged in ("4, 000", "4 000", "4 ,000"):
+        us = units(f"about {damaged} people")
+        nums = [u for u in us if u.kind == "number"]
+        assert len(nums) == 1 and nums[0].key == "4000" and nums[0].text == damaged
+    assert [u.key for u in units("in 2004 300 people") if u.kind == "number"] == ["2004", "300"]
+
+
+def test_identical_texts_one_passage():
+    ps = align(SRC, SRC)
+    assert len(ps) == 1
+    p = ps[0]
+    assert (p.copy_start, p.copy_end, p.source_start, p.source_end) == (0, len(SRC), 0, len(SRC))
+
+
+def test_synonym_swaps_still_align():
+    copy = (SRC.replace("approved", "endorsed").replace("debate", "discussion")
+            .replace("Critics", "Opponents").replace("promised", "pledged").replace("welcomed", "greeted"))
+    ps = align(copy, SRC)
+    assert len(ps) == 1 and ps[0].copy_end == len(copy)
+
+
+def test_reordered_sentences_give_separate_passages():
+    sents = re.findall(r"[^.]+\.\s*", SRC)
+    copy = "".join([sents[0], sents[2], sents[1], sents[3], sents[4]]).strip()
+    ps = align(copy, SRC)
+    # sentence 3 of the copy comes from sentence 2 of the source and vice versa
+    assert len(ps) >= 3
+    for p in ps:
+        ct = copy[p.copy_start:p.copy_end]
+        st = SRC[p.source_start:p.source_end]
+        assert ct.split()[0] == st.split()[0]
+
+
+def test_insertion_and_deletion_break_passages():
+    sents = re.findall(r"[^.]+\.\s*", SRC)
+    filler = "Unrelated weather news: heavy snow closed three airports in the north. "
+    copy = "".join([sents[0], filler, sents[1], sents[3], sents[4]]).strip()
+    ps = align(copy, SRC)
+    spans = [(copy[p.copy_start:p.copy_end], SRC[p.source_start:p.source_end]) for p in ps]
+    assert not any("snow" in c for c, _ in spans)
+    assert not any("rural villages" in s for _, s in spans)
+    assert len(ps) == 3
+
+
+def test_split_and_merged_sentences():
+    copy = ("The council approved the new budget on Monday. It came after a long debate. "
+            "Spending on roads will rise by 4, 000 pounds next year, and critics said the plan ignores "
+            "the needs of rural villages. The mayor promised a review of the decision in the spring. "
+            "Local businesses welcomed the extra money for the town centre.")
+    ps = align(copy, SRC)
+    assert len(ps) == 1
+    assert ps[0].copy_start == 0 and ps[0].copy_end == len(copy)
+    assert ps[0].source_start == 0 and ps[0].source_end == len(SRC)
+
+
+def test_unrelated_text_no_passages():
+    other = "Quantum computers use qubits. Researchers in Zurich built a new chip with superconducting loops."
+    assert align(other, SRC) == []
+
+
+def test_module_is_callable():
+    assert align_mod(SRC, SRC) == align(SRC, SRC)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "Hello."])
+def test_degenerate_inputs(text):
+    assert isinstance(align(text, SRC), list)

@@ -1,0 +1,140 @@
+import json
+from pathlib import Path
+
+import pytest
+
+import unspin.diff as diff_mod
+from unspin.diff import DiffResult, diff
+
+SRC = (
+    "South Ardenian intelligence estimated on Thursday that about 4,000 soldiers had crossed the border. "
+    "Defence Minister Lukas Venner said the troops would not enter the capital. "
+    "The talks in Lisbon will resume in March, the ministry said. "
+    "President Irena Solvik thanked the mediators for their patience. "
+    "Aid groups said food prices had risen sharply in the region."
+)
+
+
+def _facts(r: DiffResult):
+    return {(c.subtype, c.copy_text) for c in r.changes if c.kind == "fact"}
+
+
+def _only(r: DiffResult, kind: str):
+    return [c for c in r.changes if c.kind == kind]
+
+
+def test_identical_copy_is_all_verbatim():
+    r = diff(SRC, SRC)
+    assert {c.kind for c in r.changes} == {"verbatim"}
+    assert r.summary.shares["verbatim"] == 1.0
+    assert sum(r.summary.facts.values()) == 0
+
+
+def test_fact_subtypes():
+    copy = (SRC.replace("South Ardenian", "North Ardenian")
+            .replace("4,000", "7,000")
+            .replace("would not enter", "would enter")
+            .replace("in March", "in May")
+            .replace("Lukas Venner said", "Ana Duarte said")
+            .replace("President Irena", "Chancellor Irena"))
+    r = diff(copy, SRC)
+    subtypes = {s for s, _ in _facts(r)}
+    assert {"entity", "number", "negation", "date", "attribution", "role"} <= subtypes
+    ent = [c for c in r.changes if c.subtype == "entity"][0]
+    assert ent.copy_text == "North" and ent.source_text == "South"
+    assert "North Ardenian" in ent.explanation and "South Ardenian" in ent.explanation
+
+
+def test_hedge_removed_is_modality():
+    r = diff(SRC.replace("about 4,000", "4,000"), SRC)
+    mods = [c for c in r.changes if c.subtype == "modality"]
+    assert len(mods) == 1 and mods[0].source_text == "about"
+    assert mods[0].copy_start == mods[0].copy_end  # nothing in the copy stands for it
+
+
+def test_reporting_verb_certainty_is_modality():
+    r = diff(SRC.replace("estimated", "confirmed"), SRC)
+    assert [(c.subtype, c.copy_text) for c in r.changes if c.kind == "fact"] == [("modality", "confirmed")]
+
+
+def test_synonyms_inflection_case_and_number_format_are_not_facts():
+    copy = (SRC.replace("soldiers", "troopers").replace("patience", "tolerance")
+            .replace("4,000", "4, 000").replace("risen sharply", "risen steeply")
+            .replace("Aid groups", "aid group"))
+    r = diff(copy, SRC)
+    assert not _only(r, "fact"), _only(r, "fact")
+    syn = {c.copy_text: c.subtype for c in _only(r, "synonym")}
+    assert syn["4, 000"] == "format"
+    assert syn["troopers"] in ("thesaurus", "vector")
+    assert "explanation" not in syn
+    assert r.summary.facts == {k: 0 for k in r.summary.facts}
+
+
+def test_insertion_omission_and_clutter():
+    sents = SRC.split(". ")
+    copy = (". ".join(sents[:2] + sents[3:]) + "\nA brand new paragraph about a cat show in Leeds drew large "
+            "crowds of visitors on Sunday afternoon.\nTrending\n- Ten foods to avoid\n- Ten foods to avoid\n")
+    r = diff(copy, SRC)
+    om = _only(r, "omission")
+    assert om and "talks in Lisbon" in om[0].source_text
+    ins = _only(r, "insertion")
+    assert any("cat show" in c.copy_text for c in ins)
+    assert any("Ten foods" in c.copy_text for c in _only(r, "clutter"))
+    # every change's copy span is what it says, in the copy as given
+    for c in r.changes:
+        assert copy[c.copy_start:c.copy_end] == c.copy_text
+        assert SRC[c.source_start:c.source_end] == c.source_text
+        assert c.explanation and "\n" not in c.explanation
+
+
+def test_shares_sum_to_one_and_json_round_trip():
+    copy = SRC.replace("soldiers", "troopers").replace("Thursday", "Friday")
+    r = diff(copy, SRC)
+    assert sum(r.summary.shares.values()) == pytest.approx(1.0, abs=1e-3)
+    d = json.loads(r.to_json())
+    assert d["schema_version"] == 1 and "copy" not in d
+    assert d["summary"]["facts"]["date"] == 1
+    assert DiffResult.from_dict(d).changes == r.changes
+    assert list(r) == list(r.changes) and len(r) == len(r.changes) and r[0] == r.changes[0]
+
+
+def test_module_is_callable():
+    assert diff_mod(SRC, SRC).changes == diff(SRC, SRC).changes
+
+
+def test_offsets_index_the_original_text():
+    # the copy has damaged numbers and clutter; offsets still index what the reader saw
+    from unspin.ingest import from_text
+
+    copy_text = SRC.replace("4,000", "4, 000").replace("soldiers", "troopers")
+    ca = from_text(copy_text)
+    r = diff(ca, SRC)
+    for c in r.changes:
+        assert ca.original[c.copy_start:c.copy_end] == c.copy_text
+
+
+SEED_FIXES = [("Soviet military causes", "Russian armed forces"), ("facilitating serenity", "facilitating peace"),
+              ("12 000 army", "12,000 troops"), ("4, 000", "4,000"), ("3, 000", "3,000"),
+              ("conquer the Kursk", "liberate the Kursk"),
+              ("US Presidents Zelenskyy", "Ukrainian President Zelenskyy"),
+              ("North Korean intelligence previously", "South Korean intelligence previously")]
+
+
+def test_seed_case(seed_path: Path):
+    """The real seed copy against a source rebuilt from it by undoing the known edits."""
+    copy = seed_path.read_text(encoding="utf-8")
+    src = copy.split("\nTrending\n")[0] + "\n"
+    for spun, orig in SEED_FIXES:
+        src = src.replace(spun, orig)
+    r = diff(copy, src)
+    facts = {(c.subtype, c.copy_text) for c in r.facts}
+    assert ("entity", "North") in facts
+    assert ("entity", "Soviet") in facts
+    assert any(c.subtype == "entity" and c.copy_text.startswith("US") for c in r.facts)
+    assert len(r.facts) <= 5
+    # "liberate" -> "conquer" is flagged for a check, not passed as a synonym
+    conquer = [c for c in r.changes if c.copy_text == "conquer"]
+    assert conquer and conquer[0].kind == "reword" and conquer[0].subtype == "unrelated"
+    assert any(c.kind == "synonym" and c.copy_text == "serenity" for c in r.changes)
+    assert any(c.kind == "clutter" and "Trending" in c.copy_text for c in r.changes)
+    assert r.summary.shares["clutter"] > 0.1
