@@ -1105,7 +1105,10 @@ def spin(source: Article | str, *, seed: int = 0, config: SpinConfig | None = No
     if len(sources) > 1:
         sents_b = _sentences(sources[1])
         n = max(1, min(len(sents_b), round(len(sents_b) * rng.uniform(0.3, 0.5))))
-        k = rng.randrange(0, max(1, len(sents_b) - n + 1))
+        tb = sources[1].text
+        starts = [i for i, (bs, _be) in enumerate(sents_b) if i + n <= len(sents_b)
+                  and (i == 0 or "\n" in tb[sents_b[i - 1][1]:bs])]
+        k = rng.choice(starts) if starts else 0
         block = []
         for s, e in sents_b[k:k + n]:
             block.append(_Unit(1, s, e, uid=uid))
@@ -1307,13 +1310,14 @@ def verify(copy: SpunCopy, sources: Sequence[Article] | dict[str, Article]) -> l
 # ============================================================================ data sets
 
 def make_dataset(articles: Sequence[Article], *, rates: Sequence[float] = (0.2, 0.35, 0.5), seed: int = 0,
-                 per_article: int = 1, stitch: bool = False, config: SpinConfig | None = None,
+                 per_article: int = 1, stitch: bool | float = False, config: SpinConfig | None = None,
                  **kwargs: Any) -> list[SpunCopy]:
     """Spin every article ``per_article`` times per rate; deterministic for ``seed``.
 
     Copy ``k`` of an article uses the seed ``copy_seed(seed, article.id, rate, k)``; clutter
-    headlines are the titles of the other articles (else invented ones). With ``stitch``,
-    each copy also takes a block from the next article in the list.
+    headlines are the titles of the other articles (else invented ones). With ``stitch``
+    (``True``, or the share of copies as a float), a copy also takes a block of sentences from
+    the next article in the list.
     """
     base = config or SpinConfig()
     titles = [a.title for a in articles if a.title]
@@ -1323,10 +1327,13 @@ def make_dataset(articles: Sequence[Article], *, rates: Sequence[float] = (0.2, 
         for rate in rates:
             for k in range(per_article):
                 s = copy_seed(seed, a.id, f"{rate:.3f}", k)
-                second = articles[(i + 1) % len(articles)] if stitch and len(articles) > 1 else None
+                share = 1.0 if stitch is True else float(stitch)
+                pick = copy_seed(s, "stitch") % 10_000 < share * 10_000
+                second = articles[(i + 1) % len(articles)] if pick and len(articles) > 1 else None
                 cid = f"{a.id}~r{round(rate * 100):02d}~{k}" + (f"+{second.id}" if second else "")
+                heads = [t for t in others if not second or t != second.title]
                 out.append(spin(a, seed=s, config=replace(base, swap_rate=rate, **kwargs),
-                                second_source=second, headlines=others or None, copy_id=cid))
+                                second_source=second, headlines=heads or None, copy_id=cid))
     return out
 
 
@@ -1362,10 +1369,29 @@ def write_dataset(copies: Sequence[SpunCopy], sources: Iterable[Article], out: P
         del d["text"]
         d["file"] = fname
         records.append(d)
-    truth = {"schema_version": SpunCopy.schema_version, "copies": records}
-    (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, sort_keys=True, indent=1) + "\n",
-                                    encoding="utf-8")
+    (out / "truth.json").write_text(_dump_truth(records), encoding="utf-8")
     return {"copies": len(records), "sources": len(lines), "edits": sum(len(c.edits) for c in copies)}
+
+
+def _dump_truth(records: list[dict[str, Any]]) -> str:
+    """truth.json: sorted keys, one line per copy header, case and edit (diffable, compact)."""
+    def dumps(x: Any) -> str:
+        return json.dumps(x, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+
+    lines = ["{", f' "schema_version": {SpunCopy.schema_version},', ' "copies": [']
+    for i, r in enumerate(records):
+        head = {k: v for k, v in r.items() if k not in ("cases", "edits")}
+        lines.append("  {")
+        lines.append("   " + dumps(head)[1:-1] + ",")
+        for key in ("cases", "edits"):
+            items = r[key]
+            lines.append(f'   "{key}": [')
+            lines.extend("    " + dumps(x) + ("," if j < len(items) - 1 else "") for j, x in enumerate(items))
+            lines.append("   ]" + ("," if key == "cases" else ""))
+        lines.append("  }" + ("," if i < len(records) - 1 else ""))
+    lines.append(" ]")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
 
 
 def read_dataset(path: Path) -> tuple[list[SpunCopy], dict[str, Article]]:
