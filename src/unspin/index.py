@@ -479,14 +479,20 @@ class Index:
 
     def id_for_hash(self, text: str) -> str | None:
         """Id of the stored article with the same body as ``text`` (content hash), if any."""
-        row = self.conn.execute("SELECT id FROM articles WHERE hash = ?", (content_hash(text),)).fetchone()
+        try:
+            row = self.conn.execute("SELECT id FROM articles WHERE hash = ?", (content_hash(text),)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise self._db_error(exc) from exc
         return row[0] if row else None
 
     def iter_articles(self) -> Iterator[StoredArticle]:
         """Every stored article, in insertion order."""
-        cur = self.conn.execute("SELECT rowid, id, text, url, site, title, published FROM articles ORDER BY rowid")
-        for r in cur:
-            yield StoredArticle(*r)
+        try:
+            cur = self.conn.execute("SELECT rowid, id, text, url, site, title, published FROM articles ORDER BY rowid")
+            for r in cur:
+                yield StoredArticle(*r)
+        except sqlite3.DatabaseError as exc:
+            raise self._db_error(exc) from exc
 
     def stats(self) -> dict[str, Any]:
         """Counts, parameters, version and size on disk."""
