@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from unspin.clutter import find_clutter, keep_ranges
 from unspin.ingest import from_text
 
@@ -47,6 +49,16 @@ def test_bare_headline_list_at_end():
     [c] = find_clutter(text)
     assert c.text.startswith("Council approves") and c.text.endswith("winter break")
     assert "3 short headline lines" in c.reason
+
+
+@pytest.mark.parametrize("tail", [
+    "Newcastle v Tottenham or Reading\n\nSouthampton v Brentford\n\nBolton v Arsenal\n",
+    "1 Anna Berg (Sweden)\n2 Lea Moro (Italy)\n3 Kim Ode (Norway)\n4 Ida Sand (Denmark)\n",
+    "Best drama - The Long Road Home\nBest comedy - Two Doors Down Again\n"
+    "Best soap - River Street Stories\n",
+])
+def test_structured_lists_at_end_are_real(tail):
+    assert find_clutter(BODY + tail) == []
 
 
 def test_two_lines_without_punctuation_in_the_middle_are_kept():

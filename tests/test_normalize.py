@@ -37,6 +37,7 @@ def test_damaged_numbers_are_repaired(raw, fixed):
     "call 0800 123 456",
     "the years 1999 000",
     "10,000 people",
+    "the sale of 10 737-800 planes",
 ])
 def test_ordinary_commas_and_lists_are_left_alone(raw):
     assert normalize(raw).text == raw

@@ -14,19 +14,19 @@ sentence punctuation and is never taken for a headline:
    alone is reported as a single line.
 2. **Headline list**: a run of at least three short headline-like lines (3-25 words, no
    sentence-final punctuation) or at least two bullet lines of that shape, that is not
-   followed by prose, i.e. at the end of the text or before another clutter block.
+   followed by prose, i.e. at the end of the text or before another clutter block, and
+   whose lines do not share a data-like shape (most lines with " v ", " - ", a leading
+   number, parentheses, semicolons: results, winners, fixtures and rankings are real lists).
 3. **Boilerplate line**: "Advertisement", "Share this article", "Sign up for our
    newsletter", "Click here to ...", and (text mode) copyright lines.
 4. **Repeated lines**: a line (at least 15 characters) that repeats the line just before
    it; a run of three or more lines that repeat earlier lines (a duplicated block of prose,
-   lines of 60 characters on average: short repeated lines are lists and tables); in text
-   mode also any other repeated line that is not a sentence (a headline or bullet).
-   Repeated sentences far apart are kept: recipes, interviews and tables repeat real lines.
+   lines of 60 characters on average: short repeated lines are lists and tables).
+   Other repeats are kept: recipes, interviews, tables and fixture lists repeat real lines.
 
 In ``mode="html"`` (text already extracted from a page by trafilatura, which removes most
-furniture itself) rule 2 is off and rules 3 and 4 are narrower, as noted: lists and
-repeated lines in extracted articles are usually real (tuned on the extraction benchmark,
-see docs/benchmarks.md).
+furniture itself) rule 2 is off and rule 3 is narrower, as noted: lists in extracted
+articles are usually real (checked on the extraction benchmark, see docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -106,6 +106,24 @@ class _Line:
             body = _BULLET.sub("", self.stripped, count=1)
             return len(body.split()) <= 30 and len(body) <= 220
         return self.headline_like or (1 <= self.n_words <= 3 and not _SENTENCE_END.search(self.text))
+
+
+_SHAPES = (
+    re.compile(r"\s(?:v|vs\.?)\s"),  # fixtures: "Arsenal v Chelsea"
+    re.compile(r"\s[-\u2013\u2014]\s"),  # "Best actor - Name"
+    re.compile(r"^\(?\d"),  # rankings, numbered results
+    re.compile(r"\([^)]*\)"),  # "Name (Country)", "Show (Channel)"
+    re.compile(r";"),
+    re.compile(r",.*,"),  # several commas: data rows
+)
+
+
+def _structured(members: list[_Line]) -> bool:
+    """True when most lines share a data-like shape: a real list (results, winners,
+    fixtures, rankings) rather than a list of unrelated headlines."""
+    bodies = [_BULLET.sub("", m.stripped, count=1) for m in members]
+    return any(sum(bool(shape.search(b)) for b in bodies) >= 0.6 * len(bodies)
+               for shape in _SHAPES)
 
 
 def _lines(text: str) -> list[_Line]:
@@ -195,17 +213,17 @@ def find_clutter(text: str, *, mode: Literal["text", "html"] = "text") -> list[C
             bullets = sum(lines[x].bullet for x in members)
             rest = [x for x in range(j + 1, n) if not lines[x].blank and not used[x]]
             at_end = not rest
-            if at_end and (len(members) >= 3 or (len(members) >= 2 and bullets == len(members))):
+            if at_end and (len(members) >= 3 or (len(members) >= 2 and bullets == len(members))) \
+                    and not _structured([lines[x] for x in members]):
                 reason = (f"list of {len(members)} "
                           f"{'bullet' if bullets == len(members) else 'short headline'} lines")
                 flagged.append((i, j, reason))
                 for x in range(i, j + 1):
                     used[x] = True
             i = j + 1
-    # rule 4: repeated lines. A line repeating the line just before it, a run of three or
-    # more lines repeating earlier ones (a duplicated block), and in text mode any repeated
-    # line that is not a sentence. Repeated sentences elsewhere (recipes, interviews, tables
-    # repeat real lines) are kept.
+    # rule 4: repeated lines. A line repeating the line just before it, and a run of three
+    # or more prose lines repeating earlier ones (a duplicated block). Repeated lines
+    # elsewhere are kept: recipes, interviews, tables and fixture lists repeat real lines.
     seen: set[str] = set()
     keys = [" ".join(ln.stripped.split()).lower() for ln in lines]
     repeat = [False] * n
@@ -214,8 +232,7 @@ def find_clutter(text: str, *, mode: Literal["text", "html"] = "text") -> list[C
         if not key:
             continue
         repeat[x] = key in seen and len(key) >= 15
-        if repeat[x] and not used[x] and (key == prev_key or (
-                mode == "text" and (lines[x].headline_like or lines[x].bullet))):
+        if repeat[x] and not used[x] and key == prev_key:
             flagged.append((x, x, "repeated line"))
             used[x] = True
         seen.add(key)

@@ -188,8 +188,8 @@ def _is_damaged(text: str, m: re.Match[str]) -> bool:
     else:
         before = text[max(0, m.start() - 12):m.start()]
         after = text[m.end():m.end() + 12]
-        if re.search(r"\d\s*$", before) or re.match(r"\s*\d", after):
-            return False
+        if re.search(r"\d\s*$", before) or re.match(r"\s*\d|[-/.]\w", after):
+            return False  # digit sequences, model numbers ("10 737-800 planes")
     return True
 
 
