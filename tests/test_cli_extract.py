@@ -136,3 +136,14 @@ def test_seed_json(capsys, seed_path):
     for s in art.sentences:
         os_, oe = art.to_original(s.start, s.end)
         assert original[os_:oe].split()[0].strip("\u201c\u201d\"") == s.text.split()[0].strip('"')
+
+
+def test_html_text_view_and_kind_option(capsys, tmp_path):
+    p = tmp_path / "page.bin"
+    p.write_text((FIX / "article.html").read_text(encoding="utf-8"), encoding="utf-8")
+    code, out, _ = run(capsys, "--kind", "html", str(p))
+    assert code == 0
+    assert out.startswith("Orchard growers try frost fans")
+    assert "site: The Valley Courier" in out and "published: 2024-04-18" in out
+    code, out, _ = run(capsys, "--json", "--keep-clutter", str(FIX / "article.txt"))
+    assert json.loads(out)["clutter"] == []

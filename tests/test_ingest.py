@@ -446,3 +446,20 @@ def test_unreachable_url():
     s.close()  # nothing listens there now
     with pytest.raises(FetchError, match="cannot reach"):
         read_all(f"http://127.0.0.1:{port}/x", timeout=2)
+
+
+def test_truncated_gzip_text(tmp_path):
+    p = tmp_path / "story.txt.gz"
+    p.write_bytes(gzip.compress(("A story that goes on. " * 2000).encode())[:-50])
+    with pytest.raises(InputError, match="truncated or corrupt gzip") as info:
+        read_all(p)
+    assert str(p) in str(info.value)
+
+
+def test_forced_kind_and_keep_clutter(tmp_path):
+    p = tmp_path / "page.dat"
+    p.write_text(HTML_PAGE, encoding="utf-8")
+    [a] = read_all(p, kind="html")
+    assert a.title == "Orchard growers try frost fans"
+    [t] = read_all(FIX / "article.txt", strip_clutter=False)
+    assert t.clutter == () and "Related stories" in t.text
