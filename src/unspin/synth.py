@@ -285,15 +285,24 @@ def thesaurus_candidates(word: str) -> tuple[tuple[str, str], ...]:
     stopwords and very rare words (Zipf < 2) are left out.
     """
     th = lexicon.thesaurus()
-    for base in lexicon.lemma_candidates(word):
-        if base in th and lexicon.zipf(base) > 0:
-            suffix = lexicon.inflection(word, base)
-            if base != word and not suffix:
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for base in _lemmas(word):
+        if base not in th or lexicon.zipf(base) <= 0:
+            continue
+        suffix = lexicon.inflection(word, base)
+        if base != word and not suffix:
+            continue
+        for c in th.synonyms(base):
+            if c in seen or not _ok_candidate(c, word, 2.0):
                 continue
-            cands = [c for c in th.synonyms(base) if _ok_candidate(c, word, 2.0)]
-            if cands:
-                return tuple((c, suffix) for c in cands)
-    return ()
+            seen.add(c)
+            if suffix and (_ending(c) or "-" in c):
+                continue  # already inflected ("damages" + "ed") or a compound
+            if suffix and lexicon.zipf(lexicon.inflect(c, suffix)) < 1.0:
+                continue  # no such word: "classical" + "ed"
+            out.append((c, suffix))
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -400,8 +409,8 @@ class _Plan:
 
 
 def _sentences(a: Article) -> list[tuple[int, int]]:
-    if a.sentences:
-        return [(s.start, s.end) for s in a.sentences]
+    # always the shared splitter over ``text`` (not ``a.sentences``), so that output depends
+    # only on the text and the seed, whoever built the Article
     return split_sentences(a.text)
 
 

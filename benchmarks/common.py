@@ -1,0 +1,98 @@
+"""Shared helpers for the evaluation and benchmark scripts in ``benchmarks/``.
+
+- ``load_samples()``: the invented sample articles shipped in ``samples/articles.jsonl``;
+- ``load_bbc(limit)``: the BBC development corpus at ``../shared/data/bbc-dev.jsonl.gz``
+  (outside the repository; raises ``MissingData`` when absent, so callers can skip);
+- ``load_synthetic_small()``: the shipped synthetic set ``benchmarks/data/synthetic-small``;
+- ``build_synthetic_small(out)``: regenerate that set (byte-identical for unchanged code).
+
+Articles are built directly from their records (``text`` as stored), not through
+``ingest``, so that the evaluation data does not change when ingestion changes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT / "src") not in sys.path:
+    sys.path.insert(0, str(ROOT / "src"))
+
+from unspin.models import Article, Span  # noqa: E402
+from unspin.text import split_sentences  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+BBC = SHARED / "data" / "bbc-dev.jsonl.gz"
+SEED_CASE = SHARED / "seed" / "000_30202366f37494a7.txt"
+SAMPLES = ROOT / "samples" / "articles.jsonl"
+SYNTHETIC_SMALL = ROOT / "benchmarks" / "data" / "synthetic-small"
+
+#: How the shipped synthetic set is made (``build_synthetic_small``): swap rates, seed, and
+#: the share of copies stitched from two sources.
+SMALL_RATES = (0.2, 0.5)
+SMALL_SEED = 3
+SMALL_STITCH = 0.25
+
+
+class MissingData(RuntimeError):
+    """A data file outside the repository (``../shared``) is not there."""
+
+
+def article(rec: dict[str, Any], input: str = "") -> Article:
+    """An ``Article`` from a corpus record (``id``, ``text``, optional ``title``, ``url``, ...)."""
+    text = rec["text"]
+    return Article(id=str(rec["id"]), text=text, original=text, input=input, title=rec.get("title"),
+                   url=rec.get("url"), site=rec.get("site"), published=rec.get("published"),
+                   sentences=tuple(Span(s, e, text[s:e]) for s, e in split_sentences(text)))
+
+
+def load_samples(path: Path = SAMPLES) -> list[Article]:
+    """The invented sample articles shipped with the repository."""
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for i, line in enumerate(fh, 1):
+            if line.strip():
+                out.append(article(json.loads(line), input=f"{path.name}:{i}"))
+    return out
+
+
+def load_bbc(limit: int | None = None, min_words: int = 0) -> list[Article]:
+    """The BBC development corpus (research use only; never copied into the repository).
+
+    Raises:
+        MissingData: when ``../shared/data/bbc-dev.jsonl.gz`` is not there.
+    """
+    if not BBC.exists():
+        raise MissingData(f"{BBC} not found: the BBC development corpus lives in ../shared, outside the repository")
+    out: list[Article] = []
+    with gzip.open(BBC, "rt", encoding="utf-8") as fh:
+        for i, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            rec = json.loads(line)
+            if len(rec["text"].split()) < min_words:
+                continue
+            out.append(article(rec, input=f"bbc-dev.jsonl.gz:{i}"))
+            if limit is not None and len(out) >= limit:
+                break
+    return out
+
+
+def build_synthetic_small(out: Path = SYNTHETIC_SMALL) -> dict[str, Any]:
+    """(Re)write the shipped synthetic set from the sample articles."""
+    from unspin.synth import make_dataset, write_dataset
+
+    arts = load_samples()
+    copies = make_dataset(arts, rates=SMALL_RATES, seed=SMALL_SEED, stitch=SMALL_STITCH)
+    return write_dataset(copies, arts, out)
+
+
+def load_synthetic_small(path: Path = SYNTHETIC_SMALL) -> tuple[list[Any], dict[str, Article]]:
+    """The shipped synthetic set: (copies as ``SpunCopy``, sources by id)."""
+    from unspin.synth import read_dataset
+
+    return read_dataset(path)
