@@ -130,3 +130,14 @@ def test_seed_trending_block(seed_path):
     for para in art.paragraphs:
         s, e = art.to_original(para.start, para.end)
         assert s < c.start and e <= c.start
+
+
+def test_inline_link_lines():
+    text = ("Body sentence here that ends.\nREAD MORE: Council approves budget for pool\n"
+            "Watch: the moment the old bridge fell\nRead: he said it was fine.\n"
+            "Another sentence.\n")
+    got = find_clutter(text)
+    assert [(c.text, c.reason) for c in got] == [
+        ("READ MORE: Council approves budget for pool", "inline link line 'READ MORE'"),
+        ("Watch: the moment the old bridge fell", "inline link line 'Watch'"),
+    ]

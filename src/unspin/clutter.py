@@ -18,7 +18,8 @@ sentence punctuation and is never taken for a headline:
    whose lines do not share a data-like shape (most lines with " v ", " - ", a leading
    number, parentheses, semicolons: results, winners, fixtures and rankings are real lists).
 3. **Boilerplate line**: "Advertisement", "Share this article", "Sign up for our
-   newsletter", "Click here to ...", and (text mode) copyright lines.
+   newsletter", "Click here to ...", and (text mode) copyright lines; and inline link lines
+   such as "READ MORE: Council approves budget" (a link label, a colon, a headline).
 4. **Repeated lines**: a line (at least 15 characters) that repeats the line just before
    it; a run of three or more lines that repeat earlier lines (a duplicated block of prose,
    lines of 60 characters on average: short repeated lines are lists and tables).
@@ -61,6 +62,9 @@ _BOILERPLATE = re.compile(
     r"(?: advertisement)?|loading\.{0,3})\s*$",
     re.IGNORECASE,
 )
+_INLINE_LINK = re.compile(
+    r"^(?P<label>read more|read also|also read|related|see also|recommended|watch|listen|"
+    r"read|trending|most read)\s*[:|\u00bb>]\s*\S.{2,200}$", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"^(?:(?:copyright|\u00a9|\(c\))\s.{0,120}|all rights reserved\.?)\s*$",
                         re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7\u25aa\u25cf\u2013\u2014>\u00bb]|\d{1,2}[.)])\s+\S")
@@ -188,6 +192,9 @@ def find_clutter(text: str, *, mode: Literal["text", "html"] = "text") -> list[C
             continue
         if s and (_BOILERPLATE.match(s) or (mode == "text" and _COPYRIGHT.match(s))):
             flagged.append((i, i, "boilerplate line"))
+            used[i] = True
+        elif s and (m := _INLINE_LINK.match(s)) and not _SENTENCE_END.search(s):
+            flagged.append((i, i, f"inline link line {m.group('label')!r}"))
             used[i] = True
         i += 1
     # rule 2: bare headline lists not followed by prose
