@@ -1,0 +1,312 @@
+#!/usr/bin/env python3
+"""Evaluate ``unspin.check`` (issue 4): spun copies versus their originals, without the source.
+
+Data: the BBC development corpus (``../shared/data/bbc-dev.jsonl.gz``, research use only,
+never copied into the repository), split by line number: even lines are the development
+split (the per-word and document models were fitted there, ``--fit``), odd lines the
+held-out split that the reported figures come from. Each article is checked as it is and as
+copies spun by ``unspin.synth`` (thesaurus, embedding and mixed spinners; 20% and 35% swap
+rates; default settings otherwise: fact edits, mangled numbers, clutter, ...). Every text
+goes through ``unspin.ingest.from_text`` first, as ``unspin check`` does.
+
+Figures:
+
+- document-level ROC AUC of ``spin_score`` (originals vs copies), per spinner and rate;
+- share of originals whose verdict is "spun" (and "unsure");
+- flagged-phrase precision at 35%: share of flags (body text only) that overlap an edit the
+  spinner made (synonym, reword, fact or number edit);
+- recall of swapped words at 35%: share of synonym swaps overlapped by a flag;
+- the seed case: verdict, which of the eight issue phrases are flagged, suggestions.
+
+Usage::
+
+    python benchmarks/eval_check.py                  # held-out split, 300 articles, 2 jobs
+    python benchmarks/eval_check.py --limit 0 --jobs 2 --json out.json   # whole held-out split
+    python benchmarks/eval_check.py --fit            # refit the model weights on the dev split
+
+``gate_metrics()`` computes quick figures on in-repository data only (the invented sample
+articles and their synthetic copies) for ``benchmarks/gate.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from collections.abc import Sequence
+from multiprocessing import Pool
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+if str(BENCH) not in sys.path:
+    sys.path.insert(0, str(BENCH))
+
+from common import SEED_CASE, MissingData, load_bbc, load_samples  # noqa: E402
+from unspin.models import Article  # noqa: E402
+
+SPINNERS = ("thesaurus", "embedding", "mixed")
+RATES = (0.2, 0.35)
+TRUE_KINDS = ("synonym", "reword", "fact", "number_format")
+SEED_PHRASES = ("Soviet military causes", "facilitating serenity", "US Presidents Zelenskyy",
+                "maintaining our appearance", "12 000 army", "appointment in Vatican City",
+                "members of the motherland", "second significant issue")
+
+
+# ---------------------------------------------------------------------------- one article
+
+def _ingest(text: str, id: str) -> Article:
+    from unspin.ingest import from_text
+
+    return from_text(text, id=id)
+
+
+def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
+    return a0 < b1 and b0 < a1
+
+
+def evaluate_article(art: Article, k: int, spinners: Sequence[str] = SPINNERS,
+                     rates: Sequence[float] = RATES) -> dict[str, Any]:
+    """Check one article and its spun copies; return scores and flag counts."""
+    from unspin.check import check
+    from unspin.synth import spin
+
+    orig = check(_ingest(art.text, art.id))
+    out: dict[str, Any] = {"id": art.id, "orig": {"score": orig.spin_score, "verdict": orig.verdict,
+                                                   "flags": len(orig.flags)}}
+    for sp in spinners:
+        for rate in rates:
+            copy = spin(art, seed=k, swap_rate=rate, spinner=sp)
+            res = check(_ingest(copy.text, copy.id))
+            body_end = copy.clutter_start if copy.clutter_start is not None else len(copy.text)
+            edits = [(e.copy_start, e.copy_end) for e in copy.edits if e.kind in TRUE_KINDS]
+            swaps = [(e.copy_start, e.copy_end) for e in copy.edits if e.kind == "synonym"]
+            flags = [(f.start, f.end) for f in res.flags if f.start < body_end]
+            good = sum(any(_overlaps(f0, f1, e0, e1) for e0, e1 in edits) for f0, f1 in flags)
+            found = sum(any(_overlaps(f0, f1, e0, e1) for f0, f1 in flags) for e0, e1 in swaps)
+            out[f"{sp}@{rate}"] = {"score": res.spin_score, "verdict": res.verdict, "flags": len(flags),
+                                   "good_flags": good, "swaps": len(swaps), "found": found}
+    return out
+
+
+def _work(args: tuple[Article, int, Sequence[str], Sequence[float]]) -> dict[str, Any]:
+    return evaluate_article(*args)
+
+
+# ---------------------------------------------------------------------------- figures
+
+def roc_auc(neg: Sequence[float], pos: Sequence[float]) -> float:
+    """Probability that a random positive scores above a random negative (ties count half)."""
+    if not neg or not pos:
+        return float("nan")
+    allv = sorted([(v, 0) for v in neg] + [(v, 1) for v in pos])
+    ranks: list[float] = [0.0] * len(allv)
+    i = 0
+    while i < len(allv):
+        j = i
+        while j + 1 < len(allv) and allv[j + 1][0] == allv[i][0]:
+            j += 1
+        for m in range(i, j + 1):
+            ranks[m] = (i + j) / 2 + 1
+        i = j + 1
+    rpos = sum(r for r, (_, y) in zip(ranks, allv, strict=True) if y == 1)
+    n1, n0 = len(pos), len(neg)
+    return (rpos - n1 * (n1 + 1) / 2) / (n1 * n0)
+
+
+def summarise(rows: Sequence[dict[str, Any]], spinners: Sequence[str] = SPINNERS,
+              rates: Sequence[float] = RATES) -> dict[str, Any]:
+    neg = [r["orig"]["score"] for r in rows]
+    out: dict[str, Any] = {
+        "articles": len(rows),
+        "originals_spun": sum(r["orig"]["verdict"] == "spun" for r in rows) / max(len(rows), 1),
+        "originals_unsure": sum(r["orig"]["verdict"] == "unsure" for r in rows) / max(len(rows), 1),
+        "auc": {}, "copies_spun": {}, "precision": {}, "recall": {},
+    }
+    for sp in spinners:
+        for rate in rates:
+            key = f"{sp}@{rate}"
+            cs = [r[key] for r in rows]
+            out["auc"][key] = round(roc_auc(neg, [c["score"] for c in cs]), 4)
+            out["copies_spun"][key] = round(sum(c["verdict"] == "spun" for c in cs) / max(len(cs), 1), 4)
+            nf = sum(c["flags"] for c in cs)
+            ns = sum(c["swaps"] for c in cs)
+            out["precision"][key] = round(sum(c["good_flags"] for c in cs) / nf, 4) if nf else float("nan")
+            out["recall"][key] = round(sum(c["found"] for c in cs) / ns, 4) if ns else float("nan")
+    return out
+
+
+def run(articles: Sequence[Article], jobs: int = 2, spinners: Sequence[str] = SPINNERS,
+        rates: Sequence[float] = RATES) -> list[dict[str, Any]]:
+    tasks = [(a, k, spinners, rates) for k, a in enumerate(articles)]
+    if jobs <= 1:
+        return [_work(t) for t in tasks]
+    with Pool(jobs) as pool:
+        return pool.map(_work, tasks, chunksize=4)
+
+
+def seed_check(path: Path = SEED_CASE) -> dict[str, Any]:
+    """The real-world seed: verdict, which issue phrases are flagged, suggestions."""
+    from unspin.check import check
+    from unspin.ingest import read
+
+    art = next(read(str(path)))
+    res = check(art)
+    orig = art.original
+    hits: dict[str, list[str]] = {}
+    for phrase in SEED_PHRASES:
+        at = orig.find(phrase)
+        if at < 0:
+            continue
+        over = [f for f in res.flags if _overlaps(f.start, f.end, at, at + len(phrase))]
+        if over:
+            hits[phrase] = [f"{f.text} -> {f.suggestion}" for f in over]
+    return {"verdict": res.verdict, "spin_score": res.spin_score, "phrases_flagged": len(hits),
+            "flagged": hits, "suggestions": sum(any(" -> None" not in s for s in v) for v in hits.values())}
+
+
+# ---------------------------------------------------------------------------- gate
+
+def gate_metrics() -> dict[str, float]:
+    """Quick figures on in-repository data: the invented samples and their synth copies."""
+    arts = load_samples()
+    rows = run(arts, jobs=2, spinners=("mixed",), rates=(0.2, 0.35))
+    s = summarise(rows, spinners=("mixed",), rates=(0.2, 0.35))
+    return {
+        "check_samples_auc_mixed_20": s["auc"]["mixed@0.2"],
+        "check_samples_auc_mixed_35": s["auc"]["mixed@0.35"],
+        "check_samples_false_spun": round(s["originals_spun"], 4),
+        "check_samples_precision_35": s["precision"]["mixed@0.35"],
+        "check_samples_recall_35": s["recall"]["mixed@0.35"],
+    }
+
+
+GATE_LOWER_IS_BETTER = ("check_samples_false_spun",)
+GATE_MARGINS = {"check_samples_false_spun": 0.0}
+
+
+# ---------------------------------------------------------------------------- fitting
+
+def _features(art: Article, k: int) -> list[tuple[str, list[tuple[tuple[float, ...], int]], int, int]]:
+    """Per-word features and labels (1 = swapped, 0 = untouched; other edits left out)."""
+    from unspin.check import _artefacts, score_words
+    from unspin.synth import spin
+
+    out = []
+    variants: list[tuple[str, str, list[tuple[int, int, str]]]] = [("orig", art.text, [])]
+    for sp in SPINNERS:
+        for rate in RATES:
+            c = spin(art, seed=k, swap_rate=rate, spinner=sp)
+            variants.append((f"{sp}@{rate}", c.text, [(e.copy_start, e.copy_end, e.kind) for e in c.edits]))
+    for key, text, edits in variants:
+        a = _ingest(text, art.id)
+        rows = []
+        for w in score_words(a):
+            s, e = a.to_original(w.start, w.end)
+            lab = 0
+            for cs, ce, kind in edits:
+                if _overlaps(s, e, cs, ce):
+                    lab = 1 if kind in ("synonym", "reword") else 2
+                    break
+            rows.append((w.features, lab))
+        out.append((key, rows, len(_artefacts(a)), len(rows)))
+    return out
+
+
+def _fwork(args: tuple[Article, int]) -> Any:
+    return _features(*args)
+
+
+def _logistic(x: Any, y: Any, l2: float = 1e-4, weight: Any = None) -> tuple[list[float], float]:
+    import numpy as np
+    from scipy.optimize import minimize
+
+    mu, sd = x.mean(0), x.std(0) + 1e-9
+    z = (x - mu) / sd
+    wt = np.ones(len(y)) if weight is None else weight
+    wt = wt / wt.sum()
+
+    def f(p: Any) -> tuple[float, Any]:
+        w, b = p[:-1], p[-1]
+        s = z @ w + b
+        loss = np.logaddexp(0, s) - y * s
+        g = (1 / (1 + np.exp(-s)) - y) * wt
+        return float((loss * wt).sum() + l2 * (w @ w)), np.r_[z.T @ g + 2 * l2 * w, g.sum()]
+
+    r = minimize(f, np.zeros(z.shape[1] + 1), jac=True, method="L-BFGS-B")
+    w = r.x[:-1] / sd
+    b = r.x[-1] - float((r.x[:-1] * mu / sd).sum())
+    return [round(float(v), 4) for v in w], round(float(b), 4)
+
+
+def fit(articles: Sequence[Article], jobs: int = 2) -> dict[str, Any]:
+    """Fit the per-word and document models (coefficients only) on ``articles``."""
+    import numpy as np
+
+    from unspin import check as ck
+
+    with Pool(jobs) as pool:
+        per = pool.map(_fwork, [(a, k) for k, a in enumerate(articles)], chunksize=4)
+    x, y = [], []
+    for variants in per:
+        for key, rows, _, _ in variants:
+            if key in ("orig", "thesaurus@0.35", "embedding@0.35", "mixed@0.2"):
+                for f, lab in rows:
+                    if lab != 2:
+                        x.append(f)
+                        y.append(lab)
+    ww, wb = _logistic(np.array(x), np.array(y, dtype=float))
+    wv, thr = np.array(ww), ck.FLAG_THRESHOLD
+    dx, dy, dwt = [], [], []
+    for variants in per:
+        for key, rows, n_art, nw in variants:
+            f = np.array([r[0] for r in rows]) if rows else np.zeros((0, len(ww)))
+            p = 1 / (1 + np.exp(-(f @ wv + wb)))
+            dx.append(ck._doc_features(nw, list(p), int((p >= thr).sum()), n_art)[:2])
+            dy.append(0.0 if key == "orig" else 1.0)
+            dwt.append(6.0 if key == "orig" else 1.0)
+    dw, db = _logistic(np.array(dx), np.array(dy), l2=1e-3, weight=np.array(dwt))
+    ds = 1 / (1 + np.exp(-(np.array(dx) @ np.array(dw) + db)))
+    clean = ds[np.array(dy) == 0]
+    return {"WORD_WEIGHTS": ww, "WORD_BIAS": wb, "DOC_WEIGHTS": dw, "DOC_BIAS": db,
+            "clean_score_q99": round(float(np.quantile(clean, 0.99)), 4),
+            "clean_score_max": round(float(clean.max()), 4), "articles": len(articles)}
+
+
+# ---------------------------------------------------------------------------- main
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--limit", type=int, default=300, help="articles of the split (0: all)")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--fit", action="store_true", help="fit the model weights on the dev split")
+    ap.add_argument("--json", type=Path, help="write all figures here")
+    args = ap.parse_args(argv)
+    try:
+        bbc = load_bbc()
+    except MissingData as err:
+        print(f"skipped: {err}")
+        return 0
+    split = 0 if args.fit else 1
+    arts = [a for i, a in enumerate(bbc) if i % 2 == split]
+    if args.limit:
+        arts = arts[: args.limit]
+    t0 = time.time()
+    if args.fit:
+        print(json.dumps(fit(arts, args.jobs), indent=1))
+        return 0
+    rows = run(arts, args.jobs)
+    summary = summarise(rows)
+    summary["seed"] = seed_check() if SEED_CASE.exists() else None
+    summary["seconds"] = round(time.time() - t0, 1)
+    print(json.dumps(summary, indent=1, ensure_ascii=False))
+    if args.json:
+        args.json.write_text(json.dumps({"summary": summary, "rows": rows}, indent=1, ensure_ascii=False))
+    bad = [k for k, v in summary["auc"].items() if isinstance(v, float) and math.isnan(v)]
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

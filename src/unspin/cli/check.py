@@ -1,0 +1,107 @@
+"""``unspin check``: does a page read like machine-spun text? Which phrases look spun?
+
+``--json`` prints one JSON object per input article, one per line; otherwise a readable view
+with the flagged phrases highlighted in context and the likely original wording beside them.
+
+Exit status: 0 when every input was checked; 2 when an input could not be read.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+import typer
+
+from unspin.errors import UnspinError
+
+
+class _Failed(click.ClickException):
+    """Some inputs could not be read (already reported): exit with status 2."""
+
+    exit_code = 2
+
+    def show(self, file: object = None) -> None:
+        typer.secho(f"unspin: {self.message}", err=True, fg=typer.colors.RED)
+
+
+def _render(result: object, original: str, console: object) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    from unspin.check import CheckResult
+
+    assert isinstance(console, Console) and isinstance(result, CheckResult)
+    colour = {"spun": "bold red", "unsure": "bold yellow", "clean": "bold green"}[result.verdict]
+    head = Text()
+    head.append(result.input or result.id or "(input)", style="bold")
+    head.append("  verdict: ")
+    head.append(result.verdict, style=colour)
+    head.append(f"  spin score {result.spin_score:.2f}  "
+                f"({result.words_flagged} of {result.words_checked} words look swapped, "
+                f"{len(result.flags)} flagged phrases)", style="dim")
+    console.print(head)
+    console.rule(style="dim")
+    body = Text()
+    pos = 0
+    clutter = [(c.start, c.end) for c in result.clutter]
+    end_body = min((s for s, _ in clutter), default=len(original))
+    for f in result.flags:
+        if f.start < pos or f.start >= end_body:
+            continue
+        body.append(original[pos:f.start])
+        body.append(original[f.start:f.end], style="bold red underline")
+        if f.suggestion:
+            body.append(f" [{f.suggestion}]", style="green")
+        pos = f.end
+    body.append(original[pos:end_body])
+    console.print(body)
+    if clutter:
+        console.print(Text(f"({len(clutter)} block(s) of page clutter not checked)", style="dim"))
+    if result.flags:
+        console.rule("flags", style="dim")
+        for n, f in enumerate(result.flags, 1):
+            line = Text(f"{n:>3}. ")
+            line.append(f.text, style="bold red")
+            if f.suggestion:
+                line.append(" -> ")
+                line.append(f.suggestion, style="green")
+            line.append(f"  {f.reason}", style="dim")
+            console.print(line)
+    console.print()
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("check")
+    def check_cmd(
+        inputs: list[str] = typer.Argument(..., metavar="INPUT...",
+                                           help="Files, URLs, corpora, or '-' for standard input."),
+        as_json: bool = typer.Option(False, "--json", help="One JSON object per article, one per line."),
+        threshold: float = typer.Option(None, "--threshold", min=0.0, max=1.0,
+                                        help="Word probability at which a word is flagged."),
+    ) -> None:
+        """Does a page read like machine-spun text? Flags the phrases that look swapped."""
+        from rich.console import Console
+
+        from unspin.check import check, to_json_dict
+        from unspin.ingest import read
+
+        console = Console(highlight=False)
+        failed = False
+        for source in inputs:
+            try:
+                for article in read(source):
+                    result = check(article, threshold=threshold)
+                    if as_json:
+                        sys.stdout.write(json.dumps(to_json_dict(result), ensure_ascii=False) + "\n")
+                        sys.stdout.flush()
+                    else:
+                        _render(result, article.original or article.text, console)
+            except UnspinError as err:
+                from unspin.cli import fail
+
+                fail(err)
+                failed = True
+        if failed:
+            raise _Failed("some inputs could not be checked")
