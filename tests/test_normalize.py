@@ -115,6 +115,7 @@ def test_hedged_damaged_number():
     ("1.5 to 2 million", 1.5e6, 1.5e6, 2e6, None, None),
     ("in 2019 it", 2019, 2019, 2019, None, "year"),
     ("the 100m sprint", 100, 100, 100, None, "m"),
+    ("aid of 70m euros", 7e7, 7e7, 7e7, None, "euros"),
 ])
 def test_quantity_forms(text, value, low, high, hedge, unit):
     q = one(text)

@@ -339,7 +339,8 @@ _VAGUE = {"dozens": (24, 99), "hundreds": (200, 999), "thousands": (2000, 9999),
           "millions": (2e6, 9.99e8), "billions": (2e9, 9.99e11)}
 _UNIT_WORDS = (
     "per cent|percent|percentage points|km|kilometres|kilometers|miles|metres|meters|"
-    "kg|kilograms|tonnes|tons|pounds|dollars|euros|yen|years|months|weeks|days|hours|minutes|"
+    "kg|kilograms|tonnes|tons|pounds|dollars|euros|yen|rupees|yuan|francs|years|months|weeks|"
+    "days|hours|minutes|"
     "seconds|percentage point"
 )
 _WORD_ALT = "|".join(
@@ -382,7 +383,8 @@ def _parse_number(s: str) -> _Num | None:
     if m:
         unit = m.group(1)
         raw = raw[m.end():]
-    currency = unit is not None
+    currency = unit is not None or bool(
+        re.search(r"\s(?:pounds|dollars|euros|yen|rupees|yuan|francs)$", raw.lower()))
     low_raw = raw.lower()
     um = re.search(r"\s?(%|per ?cent|percentage points?)$", low_raw)
     if um:
