@@ -114,6 +114,7 @@ def test_hedged_damaged_number():
     ("for 10-12 days", 10, 10, 12, None, "days"),
     ("1.5 to 2 million", 1.5e6, 1.5e6, 2e6, None, None),
     ("in 2019 it", 2019, 2019, 2019, None, "year"),
+    ("from 2003 to 2005", 2003, 2003, 2005, None, "year"),
     ("the 100m sprint", 100, 100, 100, None, "m"),
     ("aid of 70m euros", 7e7, 7e7, 7e7, None, "euros"),
 ])

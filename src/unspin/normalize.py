@@ -466,6 +466,8 @@ def find_quantities(norm: Normalized, original: str) -> list[Quantity]:
         if lo > hi:
             continue
         unit = b.unit or a.unit
+        if unit is None and _year_like(m.group("a")) and _year_like(m.group("b")):
+            unit = "year"
         found.append((m.start(), m.end(), lo, lo, hi, unit))
         taken.append((m.start(), m.end()))
     for m in _NUMBER_RE.finditer(text):
