@@ -115,7 +115,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("extract")
     def extract(
-        inputs: list[str] = typer.Argument(..., metavar="INPUT...",
+        inputs: list[str] = typer.Argument(..., metavar="INPUT",
                                            help="Paths, http(s) URLs, or - for stdin. Text, HTML, "
                                                 "JSONL, CSV, RSS/Atom, WARC; .gz too."),
         as_json: bool = typer.Option(False, "--json",
