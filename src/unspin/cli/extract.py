@@ -133,7 +133,7 @@ def register(app: typer.Typer) -> None:
                                             help="Force the encoding of plain-text input."),
         timeout: float = typer.Option(20.0, "--timeout", help="Seconds to wait for a URL."),
         keep_clutter: bool = typer.Option(False, "--keep-clutter",
-                                          help="Do not separate page clutter from plain text."),
+                                          help="Keep page clutter in the body."),
     ) -> None:
         """Read articles and show body, metadata, page clutter and the numbers found."""
         from rich.console import Console

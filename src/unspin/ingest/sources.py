@@ -104,6 +104,7 @@ class _Source:
         self.url = url
         self.kind = kind
         self.charset = charset
+        self.strip_clutter = True
         self._closer = closer
 
     def close(self) -> None:
@@ -170,7 +171,7 @@ def _read_all(src: _Source, max_bytes: int) -> bytes:
 
 # --------------------------------------------------------------------------- records
 
-def _record_article(rec: Any, where: str, *, default_site: str | None = None) -> Article:
+def _record_article(rec: Any, where: str, *, strip_clutter: bool = True) -> Article:
     """One corpus record (JSONL/JSON/CSV row) as an article."""
     if not isinstance(rec, dict):
         raise InputError(f"expected a JSON object, got {type(rec).__name__}", input=where)
@@ -182,9 +183,10 @@ def _record_article(rec: Any, where: str, *, default_site: str | None = None) ->
             for k in ("title", "url", "published", "site")}
     if isinstance(text, str) and text.strip():
         return from_text(text, id=rid, input=where, title=meta["title"], url=meta["url"],
-                         site=meta["site"] or default_site, published=meta["published"])
+                         site=meta["site"], published=meta["published"],
+                         strip_clutter=strip_clutter)
     if isinstance(html, str) and html.strip():
-        art = from_html(html, url=meta["url"], input=where, id=rid)
+        art = from_html(html, url=meta["url"], input=where, id=rid, strip_clutter=strip_clutter)
         return dataclasses.replace(art, title=meta["title"] or art.title,
                                    published=meta["published"] or art.published,
                                    site=meta["site"] or art.site)
@@ -224,7 +226,7 @@ def _iter_jsonl(src: _Source) -> Iterator[Article | InputError]:
                              input=where)
             continue
         try:
-            yield _record_article(rec, where)
+            yield _record_article(rec, where, strip_clutter=src.strip_clutter)
         except InputError as err:
             yield err
     if not seen:
@@ -242,7 +244,7 @@ def _iter_json(src: _Source, max_bytes: int) -> Iterator[Article | InputError]:
     for i, rec in enumerate(records, 1):
         where = f"{src.name}[{i}]" if isinstance(doc, list) else src.name
         try:
-            yield _record_article(rec, where)
+            yield _record_article(rec, where, strip_clutter=src.strip_clutter)
         except InputError as err:
             yield err
 
@@ -281,7 +283,7 @@ def _iter_csv(src: _Source) -> Iterator[Article | InputError]:
             yield InputError("malformed CSV row: more fields than columns", input=where)
             continue
         try:
-            yield _record_article(row, where)
+            yield _record_article(row, where, strip_clutter=src.strip_clutter)
         except InputError as err:
             yield err
 
@@ -317,7 +319,7 @@ def _iter_feed(src: _Source, max_bytes: int) -> Iterator[Article | InputError]:
             published = f"{parsed.tm_year:04d}-{parsed.tm_mon:02d}-{parsed.tm_mday:02d}"
         yield from_text(body, id=entry.get("id") or None, input=where,
                         title=entry.get("title") or None, url=entry.get("link") or None,
-                        site=site, published=published)
+                        site=site, published=published, strip_clutter=src.strip_clutter)
 
 
 def _iter_warc(src: _Source) -> Iterator[Article | InputError]:
@@ -326,7 +328,8 @@ def _iter_warc(src: _Source) -> Iterator[Article | InputError]:
         any_page = True
         where = f"{src.name}#{page.number}"
         try:
-            art = from_html(decode_html(page.html, page.charset), url=page.url, input=where)
+            art = from_html(decode_html(page.html, page.charset), url=page.url, input=where,
+                            strip_clutter=src.strip_clutter)
         except ExtractionError as err:
             yield err
             continue
@@ -369,7 +372,7 @@ def read(source: str | os.PathLike[str], *, kind: str | None = None, on_error: O
         encoding: force the text encoding of plain-text input.
         timeout: seconds for fetching a URL.
         max_bytes: size cap for a URL's body and for single-article files.
-        strip_clutter: separate page clutter from plain text (default True).
+        strip_clutter: separate page clutter from the body (default True).
 
     Yields:
         Articles, in input order.
@@ -382,6 +385,7 @@ def read(source: str | os.PathLike[str], *, kind: str | None = None, on_error: O
         raise InputError(f"unknown kind {kind!r}", input=str(source),
                          hint=f"one of {', '.join(KINDS)}")
     src = _open(source, timeout=timeout, max_bytes=max_bytes)
+    src.strip_clutter = strip_clutter
     try:
         head = _peek(src.stream, _SNIFF, src.name)
         if not head.strip() and not kind:
@@ -399,7 +403,7 @@ def read(source: str | os.PathLike[str], *, kind: str | None = None, on_error: O
                 html = decode_html(data, src.charset)
                 if not html.strip():
                     raise InputError("input is empty", input=src.name)
-                yield from_html(html, url=src.url, input=src.name)
+                yield from_html(html, url=src.url, input=src.name, strip_clutter=strip_clutter)
             else:
                 text = decode_bytes(data, input=src.name, encoding=encoding or src.charset)
                 yield from_text(text, input=src.name, url=src.url, strip_clutter=strip_clutter)
