@@ -1027,7 +1027,8 @@ def _swap_synonyms(plan: _Plan, units: list[_Unit]) -> int:
                 new = _break(plan, base, suffix)
             else:
                 new = lexicon.inflect(base, suffix)
-        new = lexicon.match_case(new, t.text)
+        if not (t.text[:1].isupper() and rng.random() < plan.config.break_inflection):
+            new = lexicon.match_case(new, t.text)  # else: capitalisation clumsily lost
         plan.add(si, _Op(t.start, t.end, new, "synonym", None, detail))
     return content
 
