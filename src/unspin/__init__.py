@@ -20,4 +20,10 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 from unspin.index import Index  # noqa: E402
 from unspin.trace import TraceResult, trace  # noqa: E402
 
-__all__ = ["Article", "Index", "Span", "TraceResult", "UnspinError", "__version__", "trace"]
+# ``unspin.align`` and ``unspin.diff`` are callable modules: ``unspin.diff(copy, source)`` and
+# ``unspin.diff.diff(copy, source)`` are the same call, and ``unspin.align.plagdet`` stays reachable.
+from unspin import align, diff  # noqa: E402
+from unspin.diff import Change, DiffResult  # noqa: E402
+
+__all__ = ["Article", "Change", "DiffResult", "Index", "Span", "TraceResult", "UnspinError",
+           "__version__", "align", "diff", "trace"]

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
 from unspin.models import Article, Record
-from unspin.text import STOPWORDS, split_sentences, tokenize
+from unspin.text import STOPWORDS, TOKEN_RE, split_sentences
 
 __all__ = [
     "Passage", "PlagdetScore", "Unit", "align", "plagdet", "units", "granularity",
@@ -66,9 +66,23 @@ def number_key(text: str) -> str:
     return t
 
 
+def _tokens(text: str) -> list[Unit]:
+    """``unspin.text.tokenize`` (same pattern, same tokens) producing keyed units directly."""
+    new = tuple.__new__
+    out: list[Unit] = []
+    for m in TOKEN_RE.finditer(text):
+        kind = m.lastgroup or "punct"
+        t = m.group()
+        key = t.lower().replace("’", "'") if kind == "word" else t
+        out.append(new(Unit, (m.start(), m.end(), t, kind, key)))
+    return out
+
+
 def units(text: str) -> list[Unit]:
     """Tokens of ``text`` with keys; damaged thousands ("4, 000", "12 000") become one unit."""
-    toks = tokenize(text)
+    toks = _tokens(text)
+    if not any(t.kind == "number" for t in toks):
+        return toks
     out: list[Unit] = []
     i, n = 0, len(toks)
     while i < n:
@@ -104,7 +118,7 @@ def units(text: str) -> list[Unit]:
                 continue
             out.append(Unit(t.start, t.end, t.text, "number", number_key(t.text)))
         else:
-            out.append(Unit(t.start, t.end, t.text, t.kind, t.lower))
+            out.append(t)
         i += 1
     return out
 

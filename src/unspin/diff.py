@@ -283,15 +283,16 @@ def _phrases(keys: Sequence[str], table: set[str]) -> set[str]:
 
 def _hedges(us: Sequence[Unit], a: int, b: int) -> set[str]:
     """Hedges among us[a:b]; number hedges count only right before a number."""
-    keys = [u.key for u in us]
     out = set()
     for i in range(a, b):
         for L in (3, 2, 1):
-            if i + L > len(keys):
+            if i + L > len(us):
                 continue
-            ph = " ".join(keys[i:i + L])
+            ph = " ".join(u.key for u in us[i:i + L])
             if ph in _NUMBER_HEDGES:
                 nxt = i + L
+                while nxt < len(us) and us[nxt].kind == "punct" and us[nxt].text in "$£€¥":
+                    nxt += 1
                 if nxt < len(us) and (_number_value(us[nxt]) is not None):
                     out.add(ph)
             elif ph in _HEDGES and L == 1 or ph in _HEDGES and L > 1:
@@ -316,6 +317,10 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
 
     if not ck and not sk:
         return "verbatim", None, "punctuation only"
+    if (len(C) == len(S) == 1 and C[0].kind == S[0].kind == "word" and C[0].text.islower()
+            and S[0].text.islower() and ck[0] not in _SPECIAL and sk[0] not in _SPECIAL
+            and not _is_neg(ck[0]) and not _is_neg(sk[0]) and not _title_next(ctx, i0, i1, j0, j1)):
+        return _word_swap(ck[0], sk[0], both)
     # negation
     cn = sum(1 for k in ck if _is_neg(k))
     sn = sum(1 for k in sk if _is_neg(k))
@@ -346,8 +351,13 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
            or (b, a) in _REPORTING_SWAPS or (a, b) in _REPORTING_SWAPS for a in ck for b in sk if a != b):
         return "fact", "modality", f"certainty changed: {both}"
     # roles
-    ctit = _phrases([_title_key(k) for k in ck], _TITLES)
-    stit = _phrases([_title_key(k) for k in sk], _TITLES)
+    # titles, with one unit of context on each side ("finance" -> "foreign" before "minister")
+    cx = [u.key for u in ctx.cu[max(0, i0 - 1):i1 + 1] if u.kind == "word"]
+    sx = [u.key for u in ctx.su[max(0, j0 - 1):j1 + 1] if u.kind == "word"]
+    ctit = _phrases([_title_key(k) for k in cx], _TITLES) - _phrases([_title_key(k) for k in sx], _TITLES)
+    stit = _phrases([_title_key(k) for k in sx], _TITLES) - _phrases([_title_key(k) for k in cx], _TITLES)
+    ctit = {t for t in ctit if any(w in t.split() for w in (_title_key(k) for k in ck))}
+    stit = {t for t in stit if any(w in t.split() for w in (_title_key(k) for k in sk))}
     if ctit != stit and ctit and stit:
         related = (len(ctit) == 1 and len(stit) == 1
                    and (a := next(iter(ctit))) and (b := next(iter(stit)))
@@ -386,6 +396,8 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
         return "verbatim", None, "copied unchanged"
     if (" ".join(sk), " ".join(ck)) in _PHRASES:
         return "synonym", "phrase", f"phrase swapped for an equivalent: {both}"
+    if len(ck) == len(sk) == 1 and C[0].kind == S[0].kind == "word":
+        return _word_swap(ck[0], sk[0], both)
     if len(ck) == len(sk):
         rels = []
         for a, b in zip(ck, sk, strict=True):
@@ -451,6 +463,37 @@ def _title_key(k: str) -> str:
     if k.endswith("s") and k[:-1] in _TITLE_WORDS:
         return k[:-1]
     return k
+
+
+_SPECIAL = (_DATE_WORDS | _ORDINALS | set(_NUMBER_WORDS) | _NEG | set(_POLARITY) | _TITLE_WORDS
+            | {w for t in _TITLES for w in t.split()} | _REPORTING | set(vocab.MODALITY_SWAPS)
+            | set(vocab.MODALITY_SWAPS.values()) | {w for h in vocab.HEDGES for w in h.split()}
+            | {w for a, b in _REPORTING_SWAPS for w in (a, b)})
+
+
+def _title_next(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
+    """A title word right before or after the span on either side ("finance minister")."""
+    for us, a, b in ((ctx.cu, i0, i1), (ctx.su, j0, j1)):
+        if a > 0 and _title_key(us[a - 1].key) in _TITLE_WORDS:
+            return True
+        if b < len(us) and _title_key(us[b].key) in _TITLE_WORDS:
+            return True
+    return False
+
+
+def _word_swap(a: str, b: str, both: str) -> tuple[str, str | None, str]:
+    """One lower-case word swapped for another: a synonym, or a swap to check."""
+    if a in STOPWORDS and b in STOPWORDS:
+        return "synonym", "function", f"function word swapped: {both}"
+    rel = _relation(a, b)
+    if rel is None or rel == "case":
+        if a in STOPWORDS or b in STOPWORDS:
+            return "reword", None, f"rephrased: {both}"
+        return "reword", "unrelated", (f"swapped for a word that is not a known synonym, check the "
+                                       f"meaning: {both}")
+    label = {"inflection": "inflection changed", "thesaurus": "synonym swap",
+             "vector": "near-synonym swap"}[rel]
+    return "synonym", rel, f"{label}: {both}"
 
 
 def _names_related(a: set[str], b: set[str]) -> bool:
