@@ -122,15 +122,19 @@ def collect(paths: list[Path], log: Any = print) -> tuple[dict[str, Measured], d
 
 # ---------------------------------------------------------------------------- comparing
 
-def compare(measured: dict[str, float], baseline: dict[str, Any]) -> list[Row]:
-    """Compare figures with the floors; a row per floored or measured figure, by name."""
+def compare(measured: dict[str, float], baseline: dict[str, Any],
+            directions: dict[str, bool] | None = None) -> list[Row]:
+    """Compare figures with the floors; a row per floored or measured figure, by name.
+
+    ``directions`` (name -> higher is better) only labels figures that have no floor yet.
+    """
     floors = baseline.get("metrics", {})
     rows = []
     for name in sorted(set(floors) | set(measured)):
         value = measured.get(name)
         spec = floors.get(name)
         if spec is None:
-            rows.append(Row(name, value, None, True, "new"))
+            rows.append(Row(name, value, None, (directions or {}).get(name, True), "new"))
             continue
         floor, hib = float(spec["floor"]), bool(spec.get("higher_is_better", True))
         if value is None:
@@ -264,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         # checking some modules: only their figures can be missing
         mods = {p.name for p in paths}
         floors = {k: v for k, v in floors.items() if k in values or v.get("module") in mods}
-    rows = compare(values, {"metrics": floors})
+    rows = compare(values, {"metrics": floors}, {k: m.higher_is_better for k, m in measured.items()})
     print(table(rows))
     digest = baseline.get("inputs_digest")
     if digest and digest != inputs_digest():
