@@ -32,7 +32,7 @@ import numpy as np
 from unspin import __version__
 from unspin.errors import IndexError_
 from unspin.models import Article, Record
-from unspin.text import STOPWORDS, TOKEN_RE, Token, tokenize
+from unspin.text import STOPWORDS, TOKEN_RE, Token, split_sentences, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +110,16 @@ class StoredArticle(Record):
     site: str | None = None
     title: str | None = None
     published: str | None = None
+    sentences: tuple[tuple[int, int], ...] = ()
+
+
+def _stored(row: tuple[Any, ...]) -> StoredArticle:
+    spans = np.frombuffer(row[7], dtype="<u4").reshape(-1, 2).tolist() if row[7] else []
+    return StoredArticle(rowid=row[0], id=row[1], text=row[2], url=row[3], site=row[4], title=row[5],
+                         published=row[6], sentences=tuple((int(a), int(b)) for a, b in spans))
+
+
+_COLS = "rowid, id, text, url, site, title, published, sents"
 
 
 # ---------------------------------------------------------------------------------------
@@ -167,9 +177,43 @@ def is_term(tok: Token, key: str, min_word_len: int = 2) -> bool:
     return tok.kind == "word" and len(key) >= min_word_len and key not in STOPWORDS
 
 
+# The shared tokenizer's pattern without named groups, for C-speed ``findall`` (same tokens).
+KEY_RE = re.compile(re.sub(r"\(\?P<\w+>", "(?:", TOKEN_RE.pattern), re.UNICODE)
+_WORD_RE = re.compile(TOKEN_RE.pattern.split("|(?P<word>")[1].split(")|(?P<punct>")[0], re.UNICODE)
+_NUMBER_RE = re.compile(r"\d+(?:[.,:]\d+)*%?")
+_MERGE_COMMA = re.compile(r", (\d{3})(?![\d%]|[.,:]\d)")
+_MERGE_SPACE = re.compile(r" (\d{3})(?![\d%]|[.,:]\d)")
+_ONE_TO_THREE = re.compile(r"\d{1,3}(?:,\d{3})*")
+
+
+def _number_keys(text: str) -> list[str]:
+    """Canonical keys of the numbers in ``text``; the same as ``keyed_tokens`` gives."""
+    out = []
+    pos = 0
+    for m in _NUMBER_RE.finditer(text):
+        if m.start() < pos:
+            continue
+        digits, end = m.group(), m.end()
+        mm = _MERGE_COMMA.match(text, end) if _ONE_TO_THREE.fullmatch(digits) else None
+        if mm is None and digits.isdigit() and len(digits) <= 3:
+            mm = _MERGE_SPACE.match(text, end)
+        if mm is not None:
+            digits += mm.group(1)
+            end = mm.end()
+        pos = end
+        key = digits.replace(",", "")
+        if re.fullmatch(r"\d+\.\d+", key):
+            key = key.rstrip("0").rstrip(".")
+        out.append(key)
+    return out
+
+
 def article_terms(text: str, min_word_len: int = 2) -> set[str]:
-    """The distinct retrieval terms of ``text``."""
-    return {k for t, k in keyed_tokens(text) if is_term(t, k, min_word_len)}
+    """The distinct retrieval terms of ``text``: content words (lower-cased) and numbers."""
+    words = {w.replace("’", "'") for w in _WORD_RE.findall(text.lower())}
+    terms = {w for w in words if len(w) >= min_word_len and w not in STOPWORDS}
+    terms.update(_number_keys(text))
+    return terms
 
 
 def content_hash(text: str) -> str:
@@ -186,7 +230,8 @@ CREATE TABLE IF NOT EXISTS articles (
     id TEXT NOT NULL UNIQUE,
     hash TEXT NOT NULL UNIQUE,
     url TEXT, site TEXT, title TEXT, published TEXT, input TEXT,
-    text TEXT NOT NULL
+    text TEXT NOT NULL,
+    sents BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS vocab (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS postings (
@@ -257,6 +302,7 @@ class Index:
         if not exists:
             try:
                 conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA cache_size=-131072")
                 conn.execute("BEGIN")
                 for stmt in _SCHEMA.strip().split(";"):
                     if stmt.strip():
@@ -295,6 +341,7 @@ class Index:
         if meta.get("unspin_version") != __version__:
             log.warning("%s: index written by unspin %s, reading with %s (same format)", src,
                         meta.get("unspin_version"), __version__)
+        conn.execute("PRAGMA cache_size=-131072")  # 128 MiB page cache
         if not readonly:
             try:
                 conn.execute("PRAGMA journal_mode=WAL")
@@ -395,11 +442,13 @@ class Index:
                 seen_i.add(aid)
                 rid = nxt
                 nxt += 1
-                inserts.append((rid, aid, h, a.url, a.site, a.title, a.published, a.input, a.text))
+                spans = [(x.start, x.end) for x in a.sentences] or split_sentences(a.text)
+                inserts.append((rid, aid, h, a.url, a.site, a.title, a.published, a.input, a.text,
+                                np.asarray(spans, dtype="<u4").tobytes()))
                 for term in article_terms(a.text, self.params.min_word_len):
                     postings[term].append(rid)
-            conn.executemany("INSERT INTO articles(rowid, id, hash, url, site, title, published, input, text)"
-                             " VALUES (?,?,?,?,?,?,?,?,?)", inserts)
+            conn.executemany("INSERT INTO articles(rowid, id, hash, url, site, title, published, input, text, sents)"
+                             " VALUES (?,?,?,?,?,?,?,?,?,?)", inserts)
             conn.executemany("INSERT INTO postings(term, chunk, rowids) VALUES (?,?,?)",
                              ((t, chunk, np.asarray(r, dtype="<u4").tobytes()) for t, r in postings.items()))
             conn.executemany("INSERT INTO vocab(term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
@@ -460,22 +509,19 @@ class Index:
             return []
         q = ",".join("?" * len(rowids))
         try:
-            rows = self.conn.execute(
-                f"SELECT rowid, id, text, url, site, title, published FROM articles WHERE rowid IN ({q})",
-                rowids).fetchall()
+            rows = self.conn.execute(f"SELECT {_COLS} FROM articles WHERE rowid IN ({q})", rowids).fetchall()
         except sqlite3.DatabaseError as exc:
             raise self._db_error(exc) from exc
-        by = {r[0]: StoredArticle(*r) for r in rows}
+        by = {r[0]: _stored(r) for r in rows}
         return [by[r] for r in rowids if r in by]
 
     def get_by_id(self, article_id: str) -> StoredArticle | None:
         """The stored article with this id, if any."""
         try:
-            row = self.conn.execute("SELECT rowid, id, text, url, site, title, published FROM articles WHERE id = ?",
-                                    (article_id,)).fetchone()
+            row = self.conn.execute(f"SELECT {_COLS} FROM articles WHERE id = ?", (article_id,)).fetchone()
         except sqlite3.DatabaseError as exc:
             raise self._db_error(exc) from exc
-        return StoredArticle(*row) if row else None
+        return _stored(row) if row else None
 
     def id_for_hash(self, text: str) -> str | None:
         """Id of the stored article with the same body as ``text`` (content hash), if any."""
@@ -488,9 +534,9 @@ class Index:
     def iter_articles(self) -> Iterator[StoredArticle]:
         """Every stored article, in insertion order."""
         try:
-            cur = self.conn.execute("SELECT rowid, id, text, url, site, title, published FROM articles ORDER BY rowid")
+            cur = self.conn.execute(f"SELECT {_COLS} FROM articles ORDER BY rowid")
             for r in cur:
-                yield StoredArticle(*r)
+                yield _stored(r)
         except sqlite3.DatabaseError as exc:
             raise self._db_error(exc) from exc
 

@@ -23,9 +23,10 @@ least ``min_new_coverage`` that no better source explains.
 
 from __future__ import annotations
 
-import bisect
 import logging
 import math
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +34,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from unspin.index import Index, StoredArticle, is_term, keyed_tokens
+from unspin.index import KEY_RE, Index, StoredArticle, article_terms
 from unspin.models import Article, Record, Span
 from unspin.text import split_sentences
 
@@ -104,15 +105,10 @@ class _Encoder:
 
     def __call__(self, keys: list[str]) -> str:
         codes = self.codes
-        out = []
-        for k in keys:
-            c = codes.get(k)
-            if c is None:
-                n = len(codes)
-                c = chr(0x100 + n) if n < 0xD000 else chr(0x10000 + n)
-                codes[k] = c
-            out.append(c)
-        return "".join(out)
+        for k in set(keys).difference(codes):
+            n = len(codes)
+            codes[k] = chr(0x100 + n) if n < 0xD000 else chr(0x10000 + n)
+        return "".join([codes[k] for k in keys])
 
 
 @dataclass(slots=True)
@@ -122,21 +118,21 @@ class _Sents:
     weights: np.ndarray
 
 
-def _sentences(text: str, enc: _Encoder, spans: list[tuple[int, int]] | None = None,
+_MANGLED = re.compile(r"(?<=\d),? (?=\d{3}(?!\d))")
+
+
+def _sentences(text: str, enc: _Encoder, spans: Sequence[tuple[int, int]] | None = None,
                min_tokens: int = 4) -> _Sents:
-    spans = spans if spans is not None else split_sentences(text)
-    starts = [s for s, _ in spans]
-    keys: list[list[str]] = [[] for _ in spans]
-    nwords = [0] * len(spans)
-    for tok, key in keyed_tokens(text):
-        i = bisect.bisect_right(starts, tok.start) - 1
-        if i < 0 or tok.start >= spans[i][1]:
-            continue
-        keys[i].append(key)
-        if tok.kind != "punct":
-            nwords[i] += 1
-    w = np.array([n if n >= min_tokens else 0 for n in nwords], dtype=np.float64)
-    return _Sents(spans, [enc(k) for k in keys], w)
+    """Sentences as token-symbol strings (shared tokenizer; numbers rejoined) with weights."""
+    spans = list(spans) if spans else split_sentences(text)
+    strings, weights = [], []
+    findall = KEY_RE.findall
+    for s, e in spans:
+        keys = findall(_MANGLED.sub(",", text[s:e].lower()))
+        n = sum(1 for k in keys if k[0].isalnum())
+        strings.append(enc(keys))
+        weights.append(n if n >= min_tokens else 0)
+    return _Sents(spans, strings, np.asarray(weights, dtype=np.float64))
 
 
 def sentence_alignment(suspect: _Sents, source: _Sents) -> tuple[np.ndarray, np.ndarray]:
@@ -156,19 +152,16 @@ def _date(s: str | None) -> str | None:
     return s[:10] if s and len(s) >= 10 and s[4] == "-" else (s or None)
 
 
+# capitalised words inside a sentence (after a lower-case word, digit or comma): names
+_NAME_RE = re.compile(r"(?<=[a-z0-9,;] )[A-Z][^\W\d_]+(?:['\u2019\-][^\W\d_]+)*")
+
+
 def retrieve(article: Article, index: Index, opts: TraceOptions) -> list[tuple[int, float]]:
     """Candidate (rowid, retrieval score) pairs, best first."""
-    toks = keyed_tokens(article.text)
-    sent_starts = {s for s, _ in split_sentences(article.text)}
-    robust: set[str] = set()
-    terms: set[str] = set()
     min_len = index.params.min_word_len
-    for tok, key in toks:
-        if not is_term(tok, key, min_len):
-            continue
-        terms.add(key)
-        if tok.kind == "number" or (tok.text[:1].isupper() and tok.start not in sent_starts):
-            robust.add(key)
+    terms = article_terms(article.text, min_len)
+    robust = {w.lower() for w in _NAME_RE.findall(article.text)}
+    robust.update(t for t in terms if t[:1].isdigit())
     if not terms:
         return []
     n = max(len(index), 1)
@@ -235,7 +228,7 @@ def trace(article: Article, index: Index, options: TraceOptions | None = None, *
         src = stored.get(rowid)
         if src is None:
             continue
-        ss = _sentences(src.text, enc, None, o.min_sentence_tokens)
+        ss = _sentences(src.text, enc, src.sentences, o.min_sentence_tokens)
         best, arg = sentence_alignment(sus, ss)
         expl = (best >= o.sim_threshold) & (sus.weights > 0)
         cov = float(sus.weights[expl].sum() / total_w)

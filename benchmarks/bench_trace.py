@@ -1,0 +1,149 @@
+"""Speed of the index and of ``unspin.trace`` (issue 5), on one core.
+
+    .venv/bin/python benchmarks/bench_trace.py --docs 100000
+    .venv/bin/python benchmarks/bench_trace.py --docs 1000000 --jsonl-docs 0
+
+1. Indexing plain-text JSONL: writes ``--jsonl-docs`` synthetic articles as JSONL and times
+   ``unspin index add`` end to end (reading through ``unspin.ingest.read``), and separately
+   ``Index.add`` alone on articles already in memory.
+2. Builds an index of ``--docs`` synthetic articles (benchmarks/trace_synthetic.py: BBC sentence
+   skeletons with redrawn words, names and numbers) plus ``--suspects`` long (~800-word) ones.
+3. In a fresh process (warm index: a few untimed traces first), traces a spun copy of each long
+   article and reports p50/p95 latency, recall@1, the process's peak memory and the index size.
+
+Suspects are spun with the benchmark's local spinner (eval_trace.local_spin) because
+``unspin.synth`` takes about 2 s per 800-word synthetic article; latency does not depend on
+which spinner made the copy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from eval_trace import BBC, SAMPLES, load_bbc, load_jsonl, local_spin  # noqa: E402
+from trace_synthetic import synthetic_articles  # noqa: E402
+from unspin.index import Index  # noqa: E402
+from unspin.models import Article  # noqa: E402
+
+
+def _base() -> list[Article]:
+    return load_bbc() if BBC.exists() else load_jsonl(SAMPLES)
+
+
+def bench_jsonl(n: int, base: list[Article], tmp: Path) -> dict[str, Any]:
+    src = tmp / "corpus.jsonl"
+    arts = list(synthetic_articles(n, seed=11, base=base, prefix="j"))
+    with open(src, "w", encoding="utf-8") as fh:
+        for a in arts:
+            fh.write(json.dumps({"id": a.id, "title": a.id, "text": a.text}) + "\n")
+    words = sum(len(a.text.split()) for a in arts) / n
+    t = time.perf_counter()
+    with Index.open(tmp / "core.unspin", create=True) as ix:
+        ix.add(arts)
+    core = time.perf_counter() - t
+    t = time.perf_counter()
+    r = subprocess.run([sys.executable, "-m", "unspin", "index", "add", "--db", str(tmp / "cli.unspin"),
+                        str(src), "--no-progress", "--json"], capture_output=True, text=True, check=True)
+    cli = time.perf_counter() - t
+    counts = json.loads(r.stdout)
+    return {"jsonl_articles": n, "jsonl_mean_words": round(words), "index_add_core_articles_per_s": round(n / core),
+            "index_add_cli_jsonl_articles_per_s": round(counts["added"] / cli), "cli_added": counts["added"]}
+
+
+def build(db: Path, docs: int, suspects: int, base: list[Article]) -> tuple[dict[str, Any], list[Article]]:
+    longs = list(synthetic_articles(suspects, seed=21, base=base, min_words=880, prefix="long"))
+    t = time.perf_counter()
+    gen_s = 0.0
+    with Index.open(db, create=True) as ix:
+        done = 0
+        step = 50_000
+        while done < docs:
+            k = min(step, docs - done)
+            g = time.perf_counter()
+            chunk = list(synthetic_articles(k, seed=1000 + done // step, base=base, prefix=f"s{done // step}"))
+            gen_s += time.perf_counter() - g
+            ix.add(chunk, batch_size=5000)
+            done += k
+        ix.add(longs, batch_size=5000)
+        ix.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        n = len(ix)
+    total = time.perf_counter() - t
+    return {"indexed": n, "build_s": round(total, 1), "generate_s": round(gen_s, 1),
+            "index_add_articles_per_s_at_scale": round(n / max(total - gen_s, 1e-9)),
+            "index_bytes": db.stat().st_size}, longs
+
+
+def run_traces(db: Path, suspects_file: Path) -> dict[str, Any]:
+    """Runs in a fresh process: warm up, then time one trace per suspect."""
+    from unspin.trace import trace
+
+    rows = [json.loads(x) for x in suspects_file.read_text(encoding="utf-8").splitlines()]
+    sus = [(Article(id=r["id"], text=r["text"]), r["source"]) for r in rows]
+    ix = Index.open(db, readonly=True)
+    for a, _ in sus[:5]:
+        trace(a, ix)
+    lat, hits = [], 0
+    for a, src in sus:
+        t = time.perf_counter()
+        r = trace(a, ix)
+        lat.append(time.perf_counter() - t)
+        hits += bool(r.sources) and r.sources[0].id == src
+    lat.sort()
+    words = sum(len(a.text.split()) for a, _ in sus) / len(sus)
+    return {"suspects": len(sus), "suspect_mean_words": round(words),
+            "trace_p50_ms": round(1000 * lat[len(lat) // 2], 1),
+            "trace_p95_ms": round(1000 * lat[min(len(lat) - 1, int(0.95 * len(lat)))], 1),
+            "trace_mean_ms": round(1000 * sum(lat) / len(lat), 1), "recall@1": round(hits / len(sus), 4),
+            "trace_peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--docs", type=int, default=100_000)
+    ap.add_argument("--suspects", type=int, default=300)
+    ap.add_argument("--jsonl-docs", type=int, default=5000)
+    ap.add_argument("--rate", type=float, default=0.35)
+    ap.add_argument("--dir", default=None, help="working directory (default: a temporary one)")
+    ap.add_argument("--trace-only", nargs=2, metavar=("DB", "SUSPECTS"), help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.trace_only:
+        print(json.dumps(run_traces(Path(a.trace_only[0]), Path(a.trace_only[1]))))
+        return
+    base = _base()
+    out: dict[str, Any] = {"docs": a.docs, "cpu": os.cpu_count()}
+    with tempfile.TemporaryDirectory(dir=a.dir) as d:
+        tmp = Path(d)
+        if a.jsonl_docs:
+            out.update(bench_jsonl(a.jsonl_docs, base, tmp))
+            print(json.dumps(out), file=sys.stderr)
+        db = tmp / "scale.unspin"
+        info, longs = build(db, a.docs, a.suspects, base)
+        out.update(info)
+        print(json.dumps(out), file=sys.stderr)
+        sf = tmp / "suspects.jsonl"
+        with open(sf, "w", encoding="utf-8") as fh:
+            for k, src in enumerate(longs):
+                fh.write(json.dumps({"id": f"sus-{k}", "source": src.id,
+                                     "text": local_spin(src.text, a.rate, 900 + k)}) + "\n")
+        r = subprocess.run([sys.executable, __file__, "--trace-only", str(db), str(sf)],
+                           capture_output=True, text=True, check=True, env={**os.environ, "OMP_NUM_THREADS": "1",
+                                                                           "OPENBLAS_NUM_THREADS": "1"})
+        out.update(json.loads(r.stdout.splitlines()[-1]))
+    print(json.dumps(out, indent=1))
+
+
+if __name__ == "__main__":
+    main()
