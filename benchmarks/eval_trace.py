@@ -48,6 +48,9 @@ from unspin.trace import trace  # noqa: E402
 BBC = ROOT.parent / "shared" / "data" / "bbc-dev.jsonl.gz"
 SAMPLES = ROOT / "samples" / "articles.jsonl"
 RATES = (0.2, 0.35, 0.5)
+# gate: one miss in 32 suspects (or one false source in 16) is tolerated, two are not
+GATE_MARGINS = {"trace_samples_recall@1": 0.04, "trace_samples_false_source_rate": 0.07}
+GATE_LOWER_IS_BETTER = ("trace_samples_false_source_rate",)
 
 # --------------------------------------------------------------------------- spinning
 
@@ -311,6 +314,22 @@ def evaluate(per_rate: int = 300, heldout: int = 180, n_distractors: int = 20000
                     + (f" minhash {mh_hit / len(srcs):.4f} bm25 {bm_hit / len(srcs):.4f}" if baselines else ""))
                 for m in misses[:5]:
                     log(f"  miss {m}")
+            try:
+                from unspin.synth import spin as synth_spin
+            except ImportError:
+                synth_spin = None
+            if synth_spin is not None and per_rate:
+                both = n_st = 0
+                for k in range(min(100, per_rate)):
+                    a, b = rng.sample(indexed, 2)
+                    copy = synth_spin(a, seed=seed * 3000 + k, swap_rate=0.35, second_source=b)
+                    r = trace(from_text(copy.text, input=f"stitched:{a.id}+{b.id}"), ix)
+                    ids = [x.id for x in r.sources]
+                    n_st += 1
+                    both += bool(ids) and ok(ids[0], a.id) and any(ok(i, b.id) for i in ids)
+                out["stitched_both_sources"] = round(both / max(n_st, 1), 4)
+                out["stitched_n"] = n_st
+                log(f"stitched: both sources listed {both}/{n_st}")
             false = total = mh_false = 0
             for rate in RATES:
                 for k, src in enumerate(held):
