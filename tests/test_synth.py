@@ -188,9 +188,11 @@ def test_string_input_and_config_object():
             "The meeting in Seoul was the first of its kind, officials said.\n"
             "President Kim Jong Un did not comment. The peace talks will resume in June, "
             "and the army said 12,000 more soldiers were ready.")
+    from unspin.ingest import from_text
+
     c = spin(text, config=SpinConfig(swap_rate=0.5, fact_edits=3), seed=1)
     assert isinstance(c, SpunCopy) and len(c.source_ids) == 1
-    src = {c.source_ids[0]: Article(id=c.source_ids[0], text=text)}
+    src = {c.source_ids[0]: from_text(text)}
     assert verify(c, src) == []
     assert c.config.swap_rate == 0.5
     assert len(c.edits_of("fact")) == 3
@@ -282,3 +284,18 @@ def test_shipped_synthetic_set_regenerates_byte_identical(tmp_path):
     for rel in shipped:
         assert (SYNTHETIC_SMALL / rel).read_bytes() == (tmp_path / rel).read_bytes(), (
             f"{rel} differs: regenerate with `.venv/bin/python benchmarks/eval_synth.py --write-small`")
+
+
+def test_unknown_setting_is_an_error(samples):
+    with pytest.raises(UnspinError, match="swaprate"):
+        spin(samples[0], seed=1, swaprate=0.3)
+
+
+def test_spinning_the_real_seed_page_keeps_the_truth_exact(seed_path):
+    from unspin.ingest import from_text
+
+    source = from_text(seed_path.read_text(encoding="utf-8"))  # what spin(str) reads: spans index its text
+    for seed in range(3):
+        c = spin(seed_path.read_text(encoding="utf-8"), seed=seed, fact_edits=4)
+        assert c.source_ids == (source.id,)
+        assert verify(c, [source]) == []

@@ -26,7 +26,7 @@ import logging
 import random
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -244,6 +244,7 @@ _PROTECTED_LOWER = (
     | frozenset(t for t in vocab.TITLES if " " not in t) | vocab.REPORTING_VERBS
     | frozenset(h for h in vocab.HEDGES if " " not in h) | frozenset(vocab.MODALITY_SWAPS)
     | frozenset(vocab.RELATIVE_DAYS) | frozenset(vocab.POLARITY_SWAPS)
+    | frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western"})
 )
 
 
@@ -973,8 +974,8 @@ def _is_swappable_word(t: Token, text: str) -> bool:
     if t.text[0].isupper():
         if t.text.isupper() or not _sentence_initial(text, t.start):
             return False
-        if lexicon.zipf(t.lower) < 3.5:
-            return False
+        if lexicon.zipf(t.lower) < 3.5 or re.match(r"[ \-][A-Z]", text[t.end:t.end + 2]):
+            return False  # rare, or the first word of a name ("North Korea", "White House")
     return True
 
 
@@ -1058,7 +1059,9 @@ def spin(source: Article | str, *, seed: int = 0, config: SpinConfig | None = No
     """Spin ``source`` into a copy and record every edit.
 
     Args:
-        source: the article (a ``str`` is read with ``ingest.from_text``). Spans index its ``text``.
+        source: the article; spans index its ``text``. A ``str`` is read with
+            ``ingest.from_text``, which may repair it and strip clutter: spans then index that
+            article's ``text`` (its id is ``copy.source_ids[0]``), not the string.
         seed: the seed; the same seed and inputs give the same copy.
         config: settings; keyword arguments (``swap_rate=0.35``, ``spinner="mixed"``, ...)
             override its fields.
@@ -1070,6 +1073,10 @@ def spin(source: Article | str, *, seed: int = 0, config: SpinConfig | None = No
     Returns:
         The ``SpunCopy``; ``verify(copy, sources)`` holds for it.
     """
+    unknown = sorted(set(kwargs) - {f.name for f in fields(SpinConfig)})
+    if unknown:
+        raise UnspinError(f"unknown spin setting(s): {', '.join(unknown)}",
+                          hint=f"SpinConfig has {', '.join(f.name for f in fields(SpinConfig))}")
     cfg = replace(config or SpinConfig(), **kwargs) if kwargs else (config or SpinConfig())
     sources = [_as_article(source)]
     if second_source is not None:
