@@ -5,8 +5,11 @@ edits, mangled numbers, reorder, split/merge, a dropped and an inserted sentence
 diffs every copy against its source and scores the result against the recorded edits:
 
 - fact recall per subtype: a fact edit counts as found when a ``fact`` change of the same
-  subtype overlaps its copy span (for an edit with an empty copy span, its position);
-  ``fact_any`` counts a ``fact`` change of any subtype;
+  subtype overlaps its copy span (for an edit with an empty copy span, its position, with
+  one character of slack) or its source span; ``fact_any`` counts a ``fact`` change of any
+  subtype; ``name_recall_entity_or_attribution`` accepts either label for a swapped name
+  (synth labels a name swapped next to "said" entity or attribution depending on which
+  generator made it; diff calls every such swap attribution);
 - synonym-as-fact rate: synonym edits whose copy span overlaps a ``fact`` change;
 - swapped-words covered: synonym edits at least half covered by non-``verbatim`` changes;
 - plagdet (Potthast et al. 2010) of the aligned passages against the copies' cases, pooled
@@ -94,6 +97,7 @@ def score(pairs: Iterable[tuple[Any, Article]], examples: int = 0) -> dict[str, 
     """Score diffs of (SpunCopy, source Article) pairs."""
     found: dict[str, int] = defaultdict(int)
     found_any: dict[str, int] = defaultdict(int)
+    found_name: dict[str, int] = defaultdict(int)
     total: dict[str, int] = defaultdict(int)
     syn = syn_fact = syn_cov = 0
     cases: list[Ann] = []
@@ -118,6 +122,9 @@ def score(pairs: Iterable[tuple[Any, Article]], examples: int = 0) -> dict[str, 
                     misses.append(f"{e.subtype}/{e.detail}: {e.source_text!r} -> {e.copy_text!r}")
                 if _hits(e, facts, lambda c: True, src):
                     found_any[e.subtype] += 1
+                if e.subtype in ("entity", "attribution") and _hits(
+                        e, facts, lambda c: c.subtype in ("entity", "attribution"), src):
+                    found_name[e.subtype] += 1
             elif e.kind == "synonym":
                 syn += 1
                 hit = [c for c in facts if _overlap(e.copy_start, e.copy_end, c.copy_start, c.copy_end)]
@@ -145,6 +152,8 @@ def score(pairs: Iterable[tuple[Any, Article]], examples: int = 0) -> dict[str, 
         "copies": n,
         "fact_recall": {s: round(found[s] / total[s], 4) if total[s] else None for s in SUBTYPES},
         "fact_any_recall": {s: round(found_any[s] / total[s], 4) if total[s] else None for s in SUBTYPES},
+        "name_recall_entity_or_attribution": {
+            s: round(found_name[s] / total[s], 4) if total[s] else None for s in ("entity", "attribution")},
         "fact_edits": dict(total),
         "synonym_edits": syn,
         "synonym_as_fact_rate": round(syn_fact / syn, 4) if syn else 0.0,
@@ -191,6 +200,7 @@ def gate_metrics() -> dict[str, float]:
         v = res["fact_recall"][s]
         if v is not None:
             out[f"diff_samples_fact_recall_{s}"] = v
+    out["diff_samples_name_recall_entity_or_attribution"] = res["name_recall_entity_or_attribution"]["entity"]
     out["diff_samples_synonym_as_fact_rate"] = res["synonym_as_fact_rate"]
     out["diff_samples_swapped_words_covered"] = res["swapped_words_covered"]
     out["diff_samples_plagdet"] = res["plagdet"]

@@ -307,18 +307,31 @@ def _alignment(cdoc: _Doc, sdoc: _Doc, sid: str, max_gap: int = 0, min_containme
     taken_s: set[int] = set()
     final: list[tuple[Passage, list[tuple[int, int, float]]]] = []
     for ch in chains:
-        ci = {q[0] for q in ch}
-        sj = {q[1] for q in ch}
-        lo_i, hi_i = min(ci), max(ci)
-        lo_j, hi_j = min(sj), max(sj)
-        if any(k in taken_c for k in range(lo_i, hi_i + 1)) or any(k in taken_s for k in range(lo_j, hi_j + 1)):
-            continue
-        taken_c.update(range(lo_i, hi_i + 1))
-        taken_s.update(range(lo_j, hi_j + 1))
-        cs, ce = cdoc.sentences[lo_i].start, cdoc.sentences[hi_i].end
-        ss, se = sdoc.sentences[lo_j].start, sdoc.sentences[hi_j].end
-        score = sum(q[2] for q in ch) / len(ch)
-        final.append((Passage(cs, ce, ss, se, sid, round(score, 4)), ch))
+        # drop the pairs a better chain already took; what is left may split into pieces
+        pieces: list[list[tuple[int, int, float]]] = []
+        for q in ch:
+            if q[0] in taken_c or q[1] in taken_s:
+                continue
+            if pieces:
+                prev = pieces[-1][-1]
+                gap_c = range(min(prev[0], q[0]), max(prev[0], q[0]) + 1)
+                gap_s = range(min(prev[1], q[1]), max(prev[1], q[1]) + 1)
+                if not any(k in taken_c for k in gap_c) and not any(k in taken_s for k in gap_s):
+                    pieces[-1].append(q)
+                    continue
+            pieces.append([q])
+        for piece in pieces:
+            lo_i, hi_i = min(q[0] for q in piece), max(q[0] for q in piece)
+            lo_j, hi_j = min(q[1] for q in piece), max(q[1] for q in piece)
+            if (any(k in taken_c for k in range(lo_i, hi_i + 1))
+                    or any(k in taken_s for k in range(lo_j, hi_j + 1))):
+                continue
+            taken_c.update(range(lo_i, hi_i + 1))
+            taken_s.update(range(lo_j, hi_j + 1))
+            cs, ce = cdoc.sentences[lo_i].start, cdoc.sentences[hi_i].end
+            ss, se = sdoc.sentences[lo_j].start, sdoc.sentences[hi_j].end
+            score = sum(q[2] for q in piece) / len(piece)
+            final.append((Passage(cs, ce, ss, se, sid, round(score, 4)), piece))
     final.sort(key=lambda x: (x[0].copy_start, x[0].source_start))
     groups: list[tuple[list[int], list[int]]] = []
     for _, ch in final:

@@ -224,7 +224,7 @@ def _number_value(u: Unit) -> str | None:
 
 
 def _is_year(u: Unit) -> bool:
-    return u.kind == "number" and len(u.text) == 4 and u.text.isdigit() and 1800 <= int(u.text) <= 2100
+    return u.kind == "number" and len(u.text) == 4 and u.text.isdigit() and 1000 <= int(u.text) <= 2100
 
 
 class _Ctx:
@@ -332,9 +332,15 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
     cdates = sorted(u.key for u in C if u.key in _DATE_WORDS and (u.key != "may" or u.text == "May"))
     sdates = sorted(u.key for u in S if u.key in _DATE_WORDS and (u.key != "may" or u.text == "May"))
     if cvals != svals:
-        near_date = (any(_is_year(u) for u in (*C, *S))
-                     or any(k in _MONTHS for k in ctx.window(ctx.su, j0, j1, 1) + ctx.window(ctx.cu, i0, i1, 1))
-                     or cdates != sdates)
+        # a year for a year, a day of the month for a day (next to a month name), or a
+        # change that also touches month/weekday words; other numbers are numbers
+        nums_c = [u for u in C if u.kind == "number"]
+        nums_s = [u for u in S if u.kind == "number"]
+        years = bool(nums_c) and bool(nums_s) and all(_is_year(u) for u in (*nums_c, *nums_s))
+        days = (bool(nums_c) and bool(nums_s) and all(u.key.isdigit() and 1 <= int(u.key) <= 31
+                                                      for u in (*nums_c, *nums_s))
+                and any(k in _MONTHS for k in ctx.window(ctx.su, j0, j1, 1) + ctx.window(ctx.cu, i0, i1, 1)))
+        near_date = years or days or cdates != sdates
         if near_date:
             return "fact", "date", f"date changed: {both}"
         if cvals and svals:

@@ -162,6 +162,14 @@ def render_html(result: DiffResult, *, title: str | None = None, copy_text: str 
     else:
         parts.append('<p class="none">No fact changes found.</p>')
     parts.append("</section>")
+    # swaps of ordinary words for unrelated ones: possible meaning changes
+    odd = [c for c in changes if c.kind == "reword" and c.subtype == "unrelated"]
+    if odd:
+        parts.append("<section><h2>Swaps to check</h2><p class=\"meta\">Words replaced by words that are "
+                     "not known synonyms; some change the meaning.</p><ul class=\"facts\">")
+        for c in odd:
+            parts.append(f'<li>&ldquo;{_e(c.copy_text)}&rdquo; for &ldquo;{_e(c.source_text)}&rdquo;</li>')
+        parts.append("</ul></section>")
     # side by side
     cmarks: list[tuple[int, int, str, str, str]] = []
     smarks: list[tuple[int, int, str, str, str]] = []
@@ -207,4 +215,8 @@ def render_terminal(result: DiffResult, *, color: bool = False, limit: int = 50)
         lines.append(f"{n:3d}. [{c.subtype}] {c.explanation}")
     if len(facts) > limit:
         lines.append(f"     ... and {len(facts) - limit} more")
+    odd = [c for c in result.changes if c.kind == "reword" and c.subtype == "unrelated"]
+    if odd:
+        shown = ", ".join(f'"{c.copy_text}" for "{c.source_text}"' for c in odd[:limit])
+        lines.append(f"{len(odd)} swap{'' if len(odd) == 1 else 's'} to check (not known synonyms): {shown}")
     return "\n".join(lines)
