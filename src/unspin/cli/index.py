@@ -63,6 +63,7 @@ def add(
 
     Example: unspin index add --db news.unspin corpus.jsonl.gz pages/*.html
     """
+    from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from unspin.index import AddCounts, Index
@@ -89,7 +90,7 @@ def add(
     with Index.open(db, create=True) as ix:
         with Progress(SpinnerColumn(), TextColumn("[bold]indexing"), BarColumn(),
                       TextColumn("{task.fields[counts]}"), TimeElapsedColumn(),
-                      transient=False, disable=not progress, console=None) as bar:
+                      transient=False, disable=not progress, console=Console(stderr=True)) as bar:
             task = bar.add_task("add", total=None, counts="")
 
             def on_batch(c: AddCounts) -> None:
