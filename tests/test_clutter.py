@@ -141,3 +141,12 @@ def test_inline_link_lines():
         ("READ MORE: Council approves budget for pool", "inline link line 'READ MORE'"),
         ("Watch: the moment the old bridge fell", "inline link line 'Watch'"),
     ]
+
+
+def test_menus_at_either_end():
+    text = "Home\nNews\nSport\nWeather\n" + BODY + "Share\nTweet\nEmail\nPrint\n"
+    got = find_clutter(text)
+    assert [c.text for c in got] == ["Home\nNews\nSport\nWeather", "Share\nTweet\nEmail\nPrint"]
+    assert all(c.reason == "menu of 4 short labels" for c in got)
+    # a title, byline and date above the story are not a menu
+    assert find_clutter("Barrier opens\nBy Ann Lee\n5 May 2024\n" + BODY) == []

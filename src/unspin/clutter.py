@@ -17,6 +17,8 @@ sentence punctuation and is never taken for a headline:
    followed by prose, i.e. at the end of the text or before another clutter block, and
    whose lines do not share a data-like shape (most lines with " v ", " - ", a leading
    number, parentheses, semicolons: results, winners, fixtures and rankings are real lists).
+   Also in text mode: a menu of four or more short labels (1-3 words each: "Home", "News",
+   "Share", "Print") at the very start or end of the text.
 3. **Boilerplate line**: "Advertisement", "Share this article", "Sign up for our
    newsletter", "Click here to ...", and (text mode) copyright lines; and inline link lines
    such as "READ MORE: Council approves budget" (a link label, a colon, a headline).
@@ -33,6 +35,7 @@ articles are usually real (checked on the extraction benchmark, see docs/benchma
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -128,6 +131,16 @@ def _structured(members: list[_Line]) -> bool:
     bodies = [_BULLET.sub("", m.stripped, count=1) for m in members]
     return any(sum(bool(shape.search(b)) for b in bodies) >= 0.6 * len(bodies)
                for shape in _SHAPES)
+
+
+def _run(order: list[int], pred: Callable[[int], bool]) -> list[int]:
+    """The leading items of ``order`` for which ``pred`` holds."""
+    out = []
+    for x in order:
+        if not pred(x):
+            break
+        out.append(x)
+    return out
 
 
 def _lines(text: str) -> list[_Line]:
@@ -228,6 +241,23 @@ def find_clutter(text: str, *, mode: Literal["text", "html"] = "text") -> list[C
                 for x in range(i, j + 1):
                     used[x] = True
             i = j + 1
+        # rule 2b: menus of short labels ("Home", "News", "Share", "Print") at either end
+        single = {a for a, b, _ in flagged if a == b}  # boilerplate lines may be menu items
+
+        def is_label(x: int) -> bool:
+            ln = lines[x]
+            return (x in single or not used[x]) and 1 <= ln.n_words <= 3 and \
+                len(ln.stripped) <= 30 and not _SENTENCE_END.search(ln.text) and \
+                not re.search(r"[\d()]", ln.text)
+
+        body = [x for x in range(n) if not lines[x].blank and (x in single or not used[x])]
+        for run in (_run(body, is_label), _run(body[::-1], is_label)):
+            if 4 <= len(run) < len(body) and any(not used[x] for x in run):
+                a, b = min(run), max(run)
+                flagged[:] = [f for f in flagged if not a <= f[0] <= b]
+                flagged.append((a, b, f"menu of {len(run)} short labels"))
+                for x in range(a, b + 1):
+                    used[x] = True
     # rule 4: repeated lines. A line repeating the line just before it, and a run of three
     # or more prose lines repeating earlier ones (a duplicated block). Repeated lines
     # elsewhere are kept: recipes, interviews, tables and fixture lists repeat real lines.
