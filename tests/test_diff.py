@@ -138,3 +138,20 @@ def test_seed_case(seed_path: Path):
     assert any(c.kind == "synonym" and c.copy_text == "serenity" for c in r.changes)
     assert any(c.kind == "clutter" and "Trending" in c.copy_text for c in r.changes)
     assert r.summary.shares["clutter"] > 0.1
+
+
+def test_several_sources():
+    other = ("Heavy rain flooded the lower town on Sunday night. "
+             "Firefighters pumped water from forty houses and the river kept rising until dawn. "
+             "The council opened the sports hall for families who had to leave their homes.")
+    copy = SRC.split(". Aid groups")[0] + ". " + other.replace("Heavy", "Strong").replace("rising", "climbing")
+    r = diff(copy, [SRC, other])
+    ids = {c.source_id for c in r.changes if c.kind in ("verbatim", "synonym")}
+    assert len(ids) == 2
+    assert not any(c.kind == "insertion" for c in r.changes)
+    # the first source's last sentence is missing; nothing of the second is reported missing
+    om = [c for c in r.changes if c.kind == "omission"]
+    assert len(om) == 1 and "Aid groups" in om[0].source_text
+    for c in r.changes:
+        src = SRC if c.source_id == r.source_id else other
+        assert src[c.source_start:c.source_end] == c.source_text

@@ -94,3 +94,16 @@ def test_terminal_view():
     out = render_terminal(r)
     assert "1 fact change (date 1)" in out
     assert "Tuesday" in out and "verbatim" in out
+
+
+def test_several_sources_each_in_its_own_column():
+    other = "Heavy rain flooded the lower town on Sunday night. Firefighters pumped water from forty houses."
+    copy = SRC + " " + other.replace("Sunday", "Monday")
+    r = diff(copy, [SRC, other])
+    page = render_html(r)
+    assert page.count('<section class="col">') == 3
+    p = _Collect()
+    p.feed(page)
+    ids = [v for k, v in p.attrs if k == "id"]
+    assert len(ids) == len(set(ids))
+    assert "script" not in p.tags

@@ -97,6 +97,7 @@ class DiffResult(Record):
     offsets: str = "original"
     copy: Article | None = field(default=None, compare=False, repr=False, metadata={"serialize": False})
     source: Article | None = field(default=None, compare=False, repr=False, metadata={"serialize": False})
+    sources: tuple[Article, ...] = field(default=(), compare=False, repr=False, metadata={"serialize": False})
 
     def __iter__(self) -> Iterator[Change]:
         return iter(self.changes)
@@ -586,8 +587,8 @@ def _split_replace(ctx: _Ctx, seg: list[Any]) -> list[list[Any]]:
     return [p[:5] for p in out]
 
 
-def diff(copy: str | Article, source: str | Article, *, source_id: str | None = None,
-         passages: Sequence[Passage] | None = None) -> DiffResult:
+def diff(copy: str | Article, source: str | Article | Sequence[str | Article], *,
+         source_id: str | None = None, passages: Sequence[Passage] | None = None) -> DiffResult:
     """Classified changes between ``copy`` and ``source`` (texts or ``Article`` objects).
 
     Returns a ``DiffResult``: ``changes`` in copy order (omissions where the text would have
@@ -595,24 +596,50 @@ def diff(copy: str | Article, source: str | Article, *, source_id: str | None = 
     index ``Article.text`` of each side). The changes' offsets index ``Article.original`` of
     each side. ``passages`` may be given (for example from a trace) to skip the alignment;
     each is then diffed as one block.
+
+    ``source`` may also be a list of articles (the sources a trace found, best first): each
+    copy sentence is then explained by the first source that aligns it, every change names
+    its ``source_id``, omissions are reported for the first source and, for the others, only
+    between the sentences the copy took from them.
     """
     ca = _as_article(copy, "copy")
-    sa = _as_article(source, "source")
-    sid = source_id if source_id is not None else sa.id
-    cdoc, sdoc = _Doc(ca.text), _Doc(sa.text)
-    if passages is None:
-        passages, groups = _alignment(cdoc, sdoc, sid)
-        blocks = [(cdoc.sentences[min(g[0])].start, cdoc.sentences[max(g[0])].end,
-                   sdoc.sentences[min(g[1])].start, sdoc.sentences[max(g[1])].end) for g in groups]
+    if isinstance(source, (list, tuple)):
+        srcs = [_as_article(x, f"source{k}") for k, x in enumerate(source)]
     else:
-        blocks = [(p.copy_start, p.copy_end, p.source_start, p.source_end) for p in passages]
+        srcs = [_as_article(source, "source")]  # type: ignore[arg-type]
+    if not srcs:
+        raise ValueError("diff needs at least one source")
+    sids = [sa.id for sa in srcs]
+    if source_id is not None:
+        sids[0] = source_id
+    cdoc = _Doc(ca.text)
+    sdocs = [_Doc(sa.text) for sa in srcs]
+    # blocks: (copy start, copy end, source start, source end, source index), text offsets
+    blocks: list[tuple[int, int, int, int, int]] = []
+    all_passages: list[Passage] = []
+    if passages is not None:
+        blocks = [(p.copy_start, p.copy_end, p.source_start, p.source_end,
+                   next((k for k, x in enumerate(sids) if x == p.source_id), 0)) for p in passages]
+        all_passages = list(passages)
+    else:
+        taken: list[tuple[int, int]] = []
+        for k, sdoc in enumerate(sdocs):
+            ps, groups = _alignment(cdoc, sdoc, sids[k])
+            for g in groups:
+                cs, ce = cdoc.sentences[min(g[0])].start, cdoc.sentences[max(g[0])].end
+                if any(cs < te and ts < ce for ts, te in taken):
+                    continue
+                blocks.append((cs, ce, sdoc.sentences[min(g[1])].start, sdoc.sentences[max(g[1])].end, k))
+            for p in ps:
+                if not any(p.copy_start < te and ts < p.copy_end for ts, te in taken):
+                    all_passages.append(p)
+            taken.extend((b[0], b[1]) for b in blocks if b[4] == k)
+        all_passages.sort(key=lambda p: (p.copy_start, p.source_start))
+    blocks.sort()
     cstarts = [u.start for u in cdoc.units]
-    sstarts = [u.start for u in sdoc.units]
+    sstarts = [[u.start for u in d.units] for d in sdocs]
     ids: dict[str, int] = {}
-    raw: list[tuple[str, str | None, int, int, int, int, str]] = []  # text offsets
-
-    def emit(kind: str, sub: str | None, cs: int, ce: int, ss: int, se: int, expl: str) -> None:
-        raw.append((kind, sub, cs, ce, ss, se, expl))
+    raw: list[tuple[str, str | None, int, int, int, int, str, int]] = []  # text offsets, source index
 
     def seen(art: Article, u: Unit) -> str:
         """The unit as the reader saw it (before number repair and normalisation)."""
@@ -622,13 +649,19 @@ def diff(copy: str | Article, source: str | Article, *, source_id: str | None = 
         return art.original[a:b]
 
     covered_c: list[tuple[int, int]] = []
-    covered_s: list[tuple[int, int]] = []
-    for bcs, bce, bss, bse in blocks:
+    covered_s: list[list[tuple[int, int]]] = [[] for _ in srcs]
+    for bcs, bce, bss, bse, k in blocks:
+        sa, sdoc = srcs[k], sdocs[k]
+
+        def emit(kind: str, sub: str | None, cs: int, ce: int, ss: int, se: int, expl: str,
+                 k: int = k) -> None:
+            raw.append((kind, sub, cs, ce, ss, se, expl, k))
+
         ci0, ci1 = bisect.bisect_left(cstarts, bcs), bisect.bisect_left(cstarts, bce)
-        sj0, sj1 = bisect.bisect_left(sstarts, bss), bisect.bisect_left(sstarts, bse)
+        sj0, sj1 = bisect.bisect_left(sstarts[k], bss), bisect.bisect_left(sstarts[k], bse)
         cu, su = cdoc.units[ci0:ci1], sdoc.units[sj0:sj1]
         covered_c.append((bcs, bce))
-        covered_s.append((bss, bse))
+        covered_s[k].append((bss, bse))
         ctx = _Ctx(cu, su, ca.text, sa.text)
         pieces: list[list[Any]] = []
         for seg in _segments(cu, su, ids):
@@ -642,19 +675,19 @@ def diff(copy: str | Article, source: str | Article, *, source_id: str | None = 
             if tag == "equal":
                 # surface differences inside equal keys: case or number formatting
                 run = i0
-                for k in range(i1 - i0):
-                    a, b = cu[i0 + k], su[j0 + k]
+                for q in range(i1 - i0):
+                    a, b = cu[i0 + q], su[j0 + q]
                     if a.text != b.text or a.kind == "number" and seen(ca, a) != seen(sa, b):
-                        if run < i0 + k:
-                            emit("verbatim", None, cu[run].start, cu[i0 + k - 1].end,
-                                 su[j0 + run - i0].start, su[j0 + k - 1].end, "copied unchanged")
+                        if run < i0 + q:
+                            emit("verbatim", None, cu[run].start, cu[i0 + q - 1].end,
+                                 su[j0 + run - i0].start, su[j0 + q - 1].end, "copied unchanged")
                         if a.kind == "number":
                             sub, why = "format", (f"number formatting only ({_quote(seen(ca, a))} = "
                                                   f"{_quote(seen(sa, b))}): not a change")
                         else:
                             sub, why = "case", f"capitalisation only: {_quote(a.text)} for {_quote(b.text)}"
                         emit("synonym", sub, a.start, a.end, b.start, b.end, why)
-                        run = i0 + k + 1
+                        run = i0 + q + 1
                 if run < i1:
                     emit("verbatim", None, cu[run].start, ce, su[j0 + run - i0].start, se, "copied unchanged")
                 continue
@@ -662,50 +695,63 @@ def diff(copy: str | Article, source: str | Article, *, source_id: str | None = 
             emit(kind, csub, cs, ce, ss, se, expl)
 
     # copy text outside every block: insertions or page furniture
-    for s, e, why in _uncovered_blocks(ca.text, covered_c):
+    for s0, e0, why in _uncovered_blocks(ca.text, covered_c):
         kind = "clutter" if why else "insertion"
-        anchor = _anchor(blocks, s, side="copy")
-        expl = f"page furniture ({why})" if why else f"not in the source: {_quote(ca.text[s:e])}"
-        emit(kind, None, s, e, anchor, anchor, expl)
-    # source text outside every block: omissions
-    for s, e, _ in _uncovered_blocks(sa.text, covered_s, furniture=False):
-        anchor = _anchor(blocks, s, side="source")
-        emit("omission", None, anchor, anchor, s, e, f"left out of the copy: {_quote(sa.text[s:e])}")
+        anchor = _anchor([b for b in blocks if b[4] == 0], s0, side="copy")
+        expl = f"page furniture ({why})" if why else f"not in the source: {_quote(ca.text[s0:e0])}"
+        raw.append((kind, None, s0, e0, anchor, anchor, expl, 0))
+    # source text outside every block: omissions (other sources: only between used sentences)
+    for k, sa in enumerate(srcs):
+        mine = [b for b in blocks if b[4] == k]
+        if k > 0 and not mine:
+            continue
+        lo = min(b[2] for b in mine) if k > 0 else 0
+        hi = max(b[3] for b in mine) if k > 0 else len(sa.text)
+        for s0, e0, _ in _uncovered_blocks(sa.text, covered_s[k], furniture=False):
+            if s0 < lo or e0 > hi:
+                continue
+            anchor = _anchor(mine, s0, side="source")
+            raw.append(("omission", None, anchor, anchor, s0, e0,
+                        f"left out of the copy: {_quote(sa.text[s0:e0])}", k))
 
     changes: list[Change] = []
-    for kind, rsub, cs, ce, ss, se, expl in raw:
+    for kind, rsub, cs, ce, ss, se, expl, k in raw:
+        sa = srcs[k]
         ocs, oce = ca.to_original(cs, ce)
         oss, ose = sa.to_original(ss, se)
-        changes.append(Change(kind, rsub, ocs, oce, sid, oss, ose, ca.original[ocs:oce],
+        changes.append(Change(kind, rsub, ocs, oce, sids[k], oss, ose, ca.original[ocs:oce],
                               sa.original[oss:ose], expl))
     for cl in ca.clutter:
-        changes.append(Change("clutter", None, cl.start, cl.end, sid, 0, 0, cl.text, "",
+        changes.append(Change("clutter", None, cl.start, cl.end, sids[0], 0, 0, cl.text, "",
                               f"page furniture ({cl.reason})"))
-    changes = _merge_verbatim(changes, ca.original, sa.original)
+    changes = _merge_verbatim(changes, ca.original, {sid: sa.original for sid, sa in zip(sids, srcs, strict=True)})
     changes.sort(key=lambda c: (c.copy_start, c.copy_end, c.source_start))
-    summary = summarize(changes, ca, sa, len(passages))
-    return DiffResult(ca.id, sid, tuple(changes), summary, tuple(passages), "original", ca, sa)
+    summary = summarize(changes, ca, srcs[0], len(all_passages))
+    return DiffResult(ca.id, sids[0], tuple(changes), summary, tuple(all_passages), "original", ca, srcs[0],
+                      tuple(srcs))
 
 
-def _merge_verbatim(changes: list[Change], ctext: str, stext: str) -> list[Change]:
+def _merge_verbatim(changes: list[Change], ctext: str, stexts: dict[str, str]) -> list[Change]:
     """Join verbatim runs that only punctuation-only pieces separate."""
     out: list[Change] = []
     for c in sorted(changes, key=lambda c: (c.copy_start, c.copy_end)):
-        if (out and c.kind == "verbatim" and out[-1].kind == "verbatim" and c.copy_start >= out[-1].copy_end
+        if (out and c.kind == "verbatim" and out[-1].kind == "verbatim" and c.source_id == out[-1].source_id
+                and c.copy_start >= out[-1].copy_end
                 and c.source_start >= out[-1].source_end and c.copy_start - out[-1].copy_end <= 2):
             p = out[-1]
             out[-1] = Change("verbatim", None, p.copy_start, c.copy_end, p.source_id, p.source_start,
-                             c.source_end, ctext[p.copy_start:c.copy_end], stext[p.source_start:c.source_end],
+                             c.source_end, ctext[p.copy_start:c.copy_end],
+                             stexts[c.source_id][p.source_start:c.source_end],
                              "copied unchanged")
             continue
         out.append(c)
     return out
 
 
-def _anchor(blocks: Sequence[tuple[int, int, int, int]], pos: int, side: str) -> int:
+def _anchor(blocks: Sequence[tuple[int, ...]], pos: int, side: str) -> int:
     """Where text at ``pos`` on one side would sit on the other side (end of the block before)."""
     best = 0
-    for _cs, ce, _ss, se in blocks:
+    for _cs, ce, _ss, se, *_ in blocks:
         if side == "copy" and ce <= pos:
             best = max(best, se)
         if side == "source" and se <= pos:

@@ -50,7 +50,7 @@ color:#fff;background:var(--fact);border-radius:3px;padding:0 .4em;margin-right:
 .why{display:block;color:var(--muted);font-size:.9em}
 .cols{display:grid;grid-template-columns:1fr 1fr;gap:16px}
 @media (max-width:760px){.cols{grid-template-columns:1fr}body{font-size:15px}}
-.col{border:1px solid var(--line);border-radius:6px;padding:10px 12px;min-width:0}
+.col{border:1px solid var(--line);border-radius:6px;padding:10px 12px;min-width:0;margin-bottom:12px}
 .col h2{margin-top:0}
 .text{white-space:pre-wrap;overflow-wrap:anywhere}
 .k-synonym{background:var(--syn);border-bottom:2px solid var(--synline)}
@@ -171,8 +171,14 @@ def render_html(result: DiffResult, *, title: str | None = None, copy_text: str 
             parts.append(f'<li>&ldquo;{_e(c.copy_text)}&rdquo; for &ldquo;{_e(c.source_text)}&rdquo;</li>')
         parts.append("</ul></section>")
     # side by side
+    srcs: list[tuple[str, str]] = []
+    if source_text is not None or not result.sources:
+        srcs.append((result.source_id, stext))
+    else:
+        srcs.extend((sid, a.original) for sid, a in zip(
+            [result.source_id] + [a.id for a in result.sources[1:]], result.sources, strict=True))
     cmarks: list[tuple[int, int, str, str, str]] = []
-    smarks: list[tuple[int, int, str, str, str]] = []
+    smarks: dict[str, list[tuple[int, int, str, str, str]]] = {sid: [] for sid, _ in srcs}
     for i, c in enumerate(changes):
         if c.kind == "verbatim":
             continue
@@ -180,15 +186,18 @@ def render_html(result: DiffResult, *, title: str | None = None, copy_text: str 
         fid = fids.get(i, "")
         if c.copy_end > c.copy_start:
             cmarks.append((c.copy_start, c.copy_end, f"k-{c.kind}", tip, f"c-{fid}" if fid else ""))
-        if c.source_end > c.source_start and c.kind != "clutter":
-            smarks.append((c.source_start, c.source_end, f"k-{c.kind}", tip, f"s-{fid}" if fid else ""))
+        if c.source_end > c.source_start and c.kind != "clutter" and c.source_id in smarks:
+            smarks[c.source_id].append((c.source_start, c.source_end, f"k-{c.kind}", tip, f"s-{fid}" if fid else ""))
     parts.append('<h2>Copy and source</h2><div class="legend">'
                  + "".join(f'<span class="k-{k}">{_e(v)}</span>' for k, v in _KIND_LABEL.items()
                            if k != "verbatim") + "</div>")
     parts.append('<div class="cols">')
     parts.append(f'<section class="col"><h2>Copy</h2><div class="text">{_spans(ctext, cmarks)}</div></section>')
-    parts.append(f'<section class="col"><h2>Source</h2><div class="text">{_spans(stext, smarks)}</div></section>')
-    parts.append("</div>")
+    parts.append('<div>')
+    for n, (sid, text) in enumerate(srcs):
+        label = "Source" if len(srcs) == 1 else f"Source {n + 1}: <code>{_e(sid)}</code>"
+        parts.append(f'<section class="col"><h2>{label}</h2><div class="text">{_spans(text, smarks[sid])}</div></section>')
+    parts.append("</div></div>")
     parts.append('<p class="meta">Made by unspin. Offsets in the JSON index the texts shown here.</p>')
     parts.append("</main></body></html>\n")
     return "\n".join(parts)
