@@ -133,9 +133,21 @@ _STOP_SMALL = frozenset("the and for was with that this from have has had are we
                         "they their them which who will would said says been also than then".split())
 
 
+SPIN_FAILURES: list[str] = []
+
+
 def make_suspect(src: Article, rate: float, seed: int) -> Article:
     spin = _synth_spin()
-    text = spin(src, seed, rate) if spin else local_spin(src.text, rate, seed)
+    text = None
+    if spin:
+        for attempt in range(3):  # a spinner bug on one seed should not end the run
+            try:
+                text = spin(src, seed + 7919 * attempt, rate)
+                break
+            except Exception as exc:  # noqa: BLE001
+                SPIN_FAILURES.append(f"{src.id}@{rate} seed {seed + 7919 * attempt}: {type(exc).__name__}: {exc}")
+    if text is None:
+        text = local_spin(src.text, rate, seed)
     return from_text(text, id=f"spun-{src.id}-{int(rate * 100)}", input=f"spun:{src.id}@{rate}")
 
 
@@ -322,7 +334,11 @@ def evaluate(per_rate: int = 300, heldout: int = 180, n_distractors: int = 20000
                 both = n_st = 0
                 for k in range(min(100, per_rate)):
                     a, b = rng.sample(indexed, 2)
-                    copy = synth_spin(a, seed=seed * 3000 + k, swap_rate=0.35, second_source=b)
+                    try:
+                        copy = synth_spin(a, seed=seed * 3000 + k, swap_rate=0.35, second_source=b)
+                    except Exception as exc:  # noqa: BLE001
+                        SPIN_FAILURES.append(f"stitched {a.id}+{b.id}: {type(exc).__name__}: {exc}")
+                        continue
                     r = trace(from_text(copy.text, input=f"stitched:{a.id}+{b.id}"), ix)
                     ids = [x.id for x in r.sources]
                     n_st += 1
@@ -348,6 +364,9 @@ def evaluate(per_rate: int = 300, heldout: int = 180, n_distractors: int = 20000
             if baselines:
                 out["minhash_false_source_rate"] = round(mh_false / max(total, 1), 4)
                 out["bm25_false_source_rate"] = 1.0  # BM25 always returns a best match
+            out["spin_failures"] = len(SPIN_FAILURES)
+            for f in SPIN_FAILURES[:5]:
+                log(f"  spinner failed: {f}")
             lat.sort()
             out["trace_p50_ms"] = round(1000 * lat[len(lat) // 2], 2)
             out["trace_p95_ms"] = round(1000 * lat[int(len(lat) * 0.95)], 2)
