@@ -343,8 +343,8 @@ _UNIT_WORDS = (
     "days|hours|minutes|"
     "seconds|percentage point"
 )
-_WORD_ALT = "|".join(
-    [f"{t}-{u}" for t in _TENS for u in _UNITS_WORDS] + sorted(_WORD_NUMS, key=len, reverse=True))
+_WORD_ALT = (f"(?:{'|'.join(_TENS)})-(?:{'|'.join(_UNITS_WORDS)})|"
+             + "|".join(sorted(_WORD_NUMS, key=len, reverse=True)))
 _NUM = (
     r"(?:[$£€¥]|US\$|A\$|C\$)?"
     r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -353,7 +353,8 @@ _NUM = (
     r"(?:(?:bn|mn|tn|m|k)\b|\s(?:bn|mn)\b|[\s-]+(?i:hundred|thousand|million|billion|trillion)\b)?"
     r"(?:\s?%|\s(?:" + _UNIT_WORDS + r")\b)?"
 )
-_NUMBER_RE = re.compile(r"(?<![\w.])(?<![\w],)" + _NUM + r"(?![\w]|\.\d|,\d)", re.UNICODE)
+_FIRST = r"(?<![\w.])(?=[\d$£€¥abdefhmnostuABDEFHMNOSTUC])"  # fail fast off number starts
+_NUMBER_RE = re.compile(_FIRST + r"(?<![\w],)" + _NUM + r"(?![\w]|\.\d|,\d)", re.UNICODE)
 _HEDGES = (
     "approximately|about|around|roughly|some|nearly|almost|close to|more than|over|"
     "less than|fewer than|under|at least|at most|up to|as many as|as few as|an estimated|"
@@ -361,7 +362,7 @@ _HEDGES = (
     "in excess of|no more than|no fewer than|no less than"
 )
 _RANGE_RE = re.compile(
-    rf"(?i:(?P<kw>between|from)\s+)?(?P<a>{_NUM})"
+    rf"{_FIRST}(?i:(?P<kw>between|from)\s+)?(?P<a>{_NUM})"
     rf"(?:\s*(?P<sep>-|to|and|or)\s*)(?P<b>{_NUM})(?![\w]|\.\d|,\d)", re.UNICODE)
 _HEDGE_RE = re.compile(rf"(?i:\b(?P<hedge>{_HEDGES}))\s+$")
 
