@@ -586,6 +586,20 @@ def _derived_demonyms(text: str) -> tuple[str, ...]:
     return tuple(sorted(out - vocab.DEMONYMS))
 
 
+_PARTICIPLES = frozenset({
+    "been", "done", "made", "said", "taken", "seen", "given", "got", "gotten", "gone", "left", "won",
+    "lost", "become", "come", "run", "put", "set", "cut", "hit", "let", "paid", "sold", "told",
+    "brought", "bought", "built", "kept", "held", "found", "led", "met", "begun", "shown", "known",
+    "grown", "written", "spoken", "chosen", "broken", "fallen", "risen", "thought", "felt",
+})
+
+
+def _glued(text: str, t: Token) -> bool:
+    """True when a number token touches a letter ("G8", "A380", "3D")."""
+    return (t.start > 0 and text[t.start - 1].isalpha()) or (t.end < len(text) and text[t.end].isalpha()
+                                                              and text[t.end:t.end + 2] not in ("st", "nd", "rd", "th"))
+
+
 class _Facts:
     """Finds fact-edit candidates in the kept units and applies a chosen number of them."""
 
@@ -697,6 +711,8 @@ class _Facts:
             text = self.plan.sources[u.si].text
             for t in self.plan.unit_tokens(u):
                 if t.kind == "number":
+                    if _glued(text, t):
+                        continue  # part of a code or name ("G8", "A380")
                     if re.fullmatch(r"(19|20)\d\d", t.text):
                         new = str(int(t.text) + self.rng.choice((-2, -1, 1, 2)))
                         out.append((u.si, t.start, t.end, new, "date", "year"))
@@ -769,7 +785,9 @@ class _Facts:
                     continue
                 low = t.lower
                 if low in aux and nxt is not None and nxt.kind == "word" and k > 0 \
-                        and nxt.lower not in ("not", "n't", "never", "to", "no") and text[t.end:nxt.start] == " ":
+                        and nxt.lower not in ("not", "n't", "never", "to", "no") and text[t.end:nxt.start] == " " \
+                        and (low not in ("has", "have", "had") or nxt.lower in _PARTICIPLES
+                             or (nxt.lower.endswith("ed") and len(nxt.lower) > 4)):
                     new = vocab.NEGATABLE_AUXILIARIES[low]
                     out.append((u.si, t.start, t.end, lexicon.match_case(new, t.text), "negation", "inserted"))
                 elif low in vocab.NEGATED_CONTRACTIONS:
@@ -843,7 +861,7 @@ class _Facts:
             assert u.si is not None
             text = self.plan.sources[u.si].text
             for h in hedges:
-                for m in re.finditer(r"(?<![\w\-])" + re.escape(h) + r" (\$?\d[\d,.]*)", text[u.start:u.end]):
+                for m in re.finditer(r"(?<![\w\-])" + re.escape(h) + r" ([$£€]?\d[\d,.]*)", text[u.start:u.end]):
                     s, e = u.start + m.start(), u.start + m.end()
                     out.append((u.si, s, e, m.group(1), "modality", "hedge_removed"))
             for t in self.plan.unit_tokens(u):
@@ -856,10 +874,11 @@ class _Facts:
                     new = vocab.MODALITY_SWAPS[t.lower]
                     out.append((u.si, t.start, t.end, lexicon.match_case(new, t.text), "modality", "modal"))
                 elif t.kind == "number" and self.rng.random() < 0.3 and not re.fullmatch(r"(19|20)\d\d", t.text) \
-                        and not re.search(r"(?:about|around|nearly|some|than|least|to|over) $",
-                                          text[max(0, t.start - 8):t.start]):
+                        and not _glued(text, t) and not re.search(r"(?:about|around|nearly|some|than|least|to|over) [$£€]?$",
+                                                                 text[max(0, t.start - 9):t.start]):
                     hedge = self.rng.choice(("about", "around", "nearly", "more than"))
-                    out.append((u.si, t.start, t.end, f"{hedge} {t.text}", "modality", "hedge_added"))
+                    s0 = t.start - 1 if t.start > 0 and text[t.start - 1] in "$£€" else t.start
+                    out.append((u.si, s0, t.end, f"{hedge} {text[s0:t.end]}", "modality", "hedge_added"))
         return out
 
     def apply(self, n: int) -> int:
