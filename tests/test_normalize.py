@@ -107,6 +107,7 @@ def test_hedged_damaged_number():
     ("1.5 million people", 1.5e6, 1.5e6, 1.5e6, None, None),
     ("it fell 3 km short", 3, 3, 3, None, "km"),
     ("two men", 2, 2, 2, None, None),
+    ("only one soldier", 1, 1, 1, "only", None),
     ("twenty-five cats", 25, 25, 25, None, None),
     ("a dozen eggs", 12, 12, 12, None, None),
     ("dozens of homes", 24, 24, 99, None, None),
@@ -127,7 +128,8 @@ def test_quantity_forms(text, value, low, high, hedge, unit):
 
 
 @pytest.mark.parametrize("text", ["COVID-19 cases", "an F-16 jet", "the G7 summit", "no one came",
-                                  "someone said"])
+                                  "someone said", "one of the best", "the one who left",
+                                  "one day it rained", "a one-off payment"])
 def test_not_quantities(text):
     assert quantities(text) == []
 

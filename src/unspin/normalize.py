@@ -349,7 +349,7 @@ _NUM = (
     r"(?:[$£€¥]|US\$|A\$|C\$)?"
     r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
     rf"|(?i:a|one|{_WORD_ALT})(?=[\s-]+(?i:hundred|thousand|million|billion|trillion)\b)"
-    rf"|(?i:{_WORD_ALT})\b|(?i:a dozen|dozens|hundreds|thousands|millions|billions)\b)"
+    rf"|(?i:{_WORD_ALT}|one)\b|(?i:a dozen|dozens|hundreds|thousands|millions|billions)\b)"
     r"(?:(?:bn|mn|tn|m|k)\b|\s(?:bn|mn)\b|[\s-]+(?i:hundred|thousand|million|billion|trillion)\b)?"
     r"(?:\s?%|\s(?:" + _UNIT_WORDS + r")\b)?"
 )
@@ -364,6 +364,11 @@ _HEDGES = (
 _RANGE_RE = re.compile(
     rf"{_FIRST}(?i:(?P<kw>between|from)\s+)?(?P<a>{_NUM})"
     rf"(?:\s*(?P<sep>-|to|and|or)\s*)(?P<b>{_NUM})(?![\w]|\.\d|,\d)", re.UNICODE)
+# "one" as a pronoun or in set phrases is not a count
+_NOT_ONE = re.compile(
+    r"(?i:\b(?:no|any|every|some|the|this|that|which|each|another|either|neither)\s+one\b"
+    r"|\bone\s+(?:of|another|day|way|thing|hand|another's|or two|by one|another)\b"
+    r"|\bone(?:'s|-off|-time)\b)")
 _HEDGE_RE = re.compile(rf"(?i:\b(?P<hedge>{_HEDGES}))\s+$")
 
 
@@ -477,6 +482,8 @@ def find_quantities(norm: Normalized, original: str) -> list[Quantity]:
             continue
         # skip things like "COVID-19", "F-16", "G7"
         if s and re.search(r"[A-Za-z]-$", text[max(0, s - 2):s]):
+            continue
+        if m.group().lower() == "one" and _NOT_ONE.search(text, max(0, s - 12), min(len(text), e + 12)):
             continue
         parsed = _parse_number(m.group())
         if parsed is None:
