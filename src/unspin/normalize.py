@@ -84,8 +84,6 @@ _CHAR_MAP = {
     "\u0085": "\n",
 }
 _LONG_DASHES = {"\u2013", "\u2014", "\u2015"}
-# thin and no-break spaces are legitimate thousands separators: remember them for repair
-_NUM_SPACES = {"\u00a0", "\u2009", "\u202f", "\u2007", "\u200a", " "}
 
 
 class _Buf:
