@@ -319,6 +319,12 @@ def _moby_linked(a: str, b: str) -> bool:
 _EMBEDDING: dict[str, tuple[str, ...]] = {}
 
 
+@functools.lru_cache(maxsize=1)
+def _matrix64() -> np.ndarray:
+    """The 50,000 most frequent GloVe vectors (unit length) as float64."""
+    return np.asarray(lexicon.vectors().matrix[:50_000], dtype=np.float64)
+
+
 def prime_embeddings(words: Iterable[str]) -> None:
     """Compute ``embedding_candidates`` for many lower-case words in one matrix product."""
     vec = lexicon.vectors()
@@ -329,12 +335,14 @@ def prime_embeddings(words: Iterable[str]) -> None:
             _EMBEDDING[w] = ()
     if not known:
         return
-    within, k = 50_000, 21
-    sims = vec.matrix[:within] @ np.stack([vec.matrix[vec.index[w]] for w in known], axis=1)
+    k = 21
+    # float64 products, and candidates kept in GloVe frequency order rather than by
+    # similarity, so that BLAS rounding differences between machines cannot reorder them
+    m64 = _matrix64()
+    sims = m64 @ np.stack([vec.matrix[vec.index[w]].astype(np.float64) for w in known], axis=1)
     top = np.argpartition(-sims, k, axis=0)[:k]
     for j, w in enumerate(known):
-        idx = top[:, j]
-        idx = idx[np.argsort(-sims[idx, j], kind="stable")]
+        idx = np.sort(top[:, j])
         end = _ending(w)
         out = []
         for i in idx:
@@ -350,7 +358,8 @@ def prime_embeddings(words: Iterable[str]) -> None:
 def embedding_candidates(word: str) -> tuple[str, ...]:
     """GloVe nearest neighbours of a lower-case word that are plausibly synonyms.
 
-    Of the 20 nearest neighbours among the 50,000 most frequent GloVe words, kept: common
+    Of the 20 nearest neighbours among the 50,000 most frequent GloVe words (listed in
+    frequency order), kept: common
     words (Zipf >= 3) that Moby links to the word directly (either direction, base forms),
     that carry the same inflection ending, and that are not listed antonyms. They are often
     still wrong in context ("meeting" -> "summit", "troops" -> "army").
