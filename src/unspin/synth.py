@@ -512,10 +512,6 @@ def _alternation(phrases: tuple[str, ...], flags: int = 0) -> re.Pattern[str]:
     return re.compile(r"(?<![\w\-])(?:" + alts + r")(?![\w\-])", flags)
 
 
-def _word_spans(text: str, phrase: str, start: int, end: int, flags: int = 0) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _alternation((phrase,), flags).finditer(text, start, end)]
-
-
 def _find_all(text: str, phrases: Sequence[str], start: int, end: int,
               flags: int = 0) -> list[tuple[int, int, str]]:
     """Non-overlapping whole-word matches of any of ``phrases`` (longest first) in ``text[start:end]``."""
@@ -630,9 +626,6 @@ class _Facts:
                 if name and name not in names:
                     names.append(name)
         return names
-
-    def _span_free(self, si: int, s: int, e: int) -> bool:
-        return self.plan.free(si, s, e)
 
     def nationality(self) -> list[tuple[int, int, int, str, str, str]]:
         out = []
