@@ -21,6 +21,8 @@ import json
 import logging
 import re
 import sqlite3
+import sys
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -216,6 +218,14 @@ def article_terms(text: str, min_word_len: int = 2) -> set[str]:
     return terms
 
 
+def _u32(values: list[int]) -> bytes:
+    """Little-endian uint32 bytes of ``values`` (the on-disk form of rowid and offset lists)."""
+    arr = array("I", values)
+    if sys.byteorder != "little":
+        arr.byteswap()
+    return arr.tobytes()
+
+
 def content_hash(text: str) -> str:
     """Content hash that makes ``add`` idempotent (sha1 of the stripped body, 20 hex)."""
     return hashlib.sha1(text.strip().encode("utf-8")).hexdigest()[:20]
@@ -302,6 +312,7 @@ class Index:
         if not exists:
             try:
                 conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
                 conn.execute("PRAGMA cache_size=-131072")
                 conn.execute("BEGIN")
                 for stmt in _SCHEMA.strip().split(";"):
@@ -345,6 +356,7 @@ class Index:
         if not readonly:
             try:
                 conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")  # WAL: consistent after a crash
             except sqlite3.DatabaseError as exc:
                 conn.close()
                 raise IndexCorruptError(f"cannot open index for writing ({exc})", input=src) from exc
@@ -444,15 +456,16 @@ class Index:
                 nxt += 1
                 spans = [(x.start, x.end) for x in a.sentences] or split_sentences(a.text)
                 inserts.append((rid, aid, h, a.url, a.site, a.title, a.published, a.input, a.text,
-                                np.asarray(spans, dtype="<u4").tobytes()))
+                                _u32([x for sp in spans for x in sp])))
                 for term in article_terms(a.text, self.params.min_word_len):
                     postings[term].append(rid)
             conn.executemany("INSERT INTO articles(rowid, id, hash, url, site, title, published, input, text, sents)"
                              " VALUES (?,?,?,?,?,?,?,?,?,?)", inserts)
+            items = [(t, postings[t]) for t in sorted(postings)]  # key order: local B-tree inserts
             conn.executemany("INSERT INTO postings(term, chunk, rowids) VALUES (?,?,?)",
-                             ((t, chunk, np.asarray(r, dtype="<u4").tobytes()) for t, r in postings.items()))
+                             [(t, chunk, _u32(r)) for t, r in items])
             conn.executemany("INSERT INTO vocab(term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
-                             ((t, len(r)) for t, r in postings.items()))
+                             [(t, len(r)) for t, r in items])
             if inserts:
                 conn.execute("INSERT INTO meta(key, value) VALUES ('unspin_version', ?) "
                              "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (__version__,))
