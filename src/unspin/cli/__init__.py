@@ -72,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        app(args=args, standalone_mode=False)
+        # Without standalone mode click returns the code of a typer.Exit instead of raising.
+        rc = app(args=args, standalone_mode=False)
     except UnspinError as err:
         if debug:
             raise
@@ -98,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         typer.secho(f"unspin: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)",
                     err=True, fg=typer.colors.RED)
         return 1
-    return 0
+    return rc if isinstance(rc, int) else 0
 
 
 if __name__ == "__main__":
