@@ -18,13 +18,16 @@ Usage::
     python benchmarks/gate.py --only synth    # only eval_synth.py
     python benchmarks/gate.py --update        # add new figures; raise floors (never lowers)
     python benchmarks/gate.py --lower NAME --reason "why"   # lower one floor, reason recorded
+    python benchmarks/gate.py --remove NAME --reason "why"  # retire a floor, reason recorded
 
 Floors are set ``margin`` below the measured figure (default 0.02; 0 for figures that must be
 exact). A module may declare ``GATE_LOWER_IS_BETTER`` (names whose floor is a ceiling) and
 ``GATE_MARGINS`` (name -> margin); without a declaration, names containing "error",
 "false", "_as_fact" or "seconds" are taken as lower-is-better. A floor only goes down with
 ``--lower NAME --reason "..."``, which records the reason in baseline.json, so the commit
-that lowers it carries the reason.
+that lowers it carries the reason; the gate also compares baseline.json with its version in
+the parent commit (``git show HEAD^:...``) and fails on a floor lowered or removed without
+such a record.
 """
 
 from __future__ import annotations
@@ -205,6 +208,62 @@ def lower(baseline: dict[str, Any], name: str, reason: str, measured: Measured |
     return f"{name}: floor {old} -> {to} ({reason.strip()})"
 
 
+def unexplained_lowerings(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """Floors that ``new`` lowers (or drops) relative to ``old`` without a recorded reason.
+
+    A lowering is explained by an entry in ``new["lowered"]`` that ``old`` does not have, for
+    that metric, ending at the new floor (what ``--lower NAME --reason`` writes).
+    """
+    fresh = [e for e in new.get("lowered", []) if e not in old.get("lowered", [])]
+    problems = []
+    for name, spec in sorted(old.get("metrics", {}).items()):
+        now = new.get("metrics", {}).get(name)
+        if now is None:
+            if not any(e.get("metric") == name for e in fresh):
+                problems.append(f"{name}: floor removed without a recorded reason")
+            continue
+        hib = bool(spec.get("higher_is_better", True))
+        was, floor = float(spec["floor"]), float(now["floor"])
+        if bool(now.get("higher_is_better", True)) != hib:
+            problems.append(f"{name}: direction changed")
+        elif (floor < was - 1e-12) if hib else (floor > was + 1e-12):
+            if not any(e.get("metric") == name and abs(float(e.get("to", float("nan"))) - floor) < 1e-9
+                       and str(e.get("reason", "")).strip() for e in fresh):
+                problems.append(f"{name}: floor {was} -> {floor} without --lower and a reason")
+    return problems
+
+
+def baseline_at(rev: str, path: Path) -> dict[str, Any] | None:
+    """baseline.json as of git revision ``rev`` (None when git or the file is not there)."""
+    import subprocess
+
+    try:
+        rel = path.resolve().relative_to(ROOT).as_posix()
+        out = subprocess.run(["git", "show", f"{rev}:{rel}"], cwd=ROOT, capture_output=True, text=True,
+                             timeout=20)
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+    if out.returncode != 0:
+        return None
+    try:
+        data: dict[str, Any] = json.loads(out.stdout)
+    except json.JSONDecodeError:
+        return None
+    return data
+
+
+def remove(baseline: dict[str, Any], name: str, reason: str) -> str:
+    """Remove one floor (a figure renamed or retired); the reason is recorded."""
+    if not reason or not reason.strip():
+        raise SystemExit("gate: --remove needs --reason \"...\" (it is recorded in baseline.json)")
+    spec = baseline.get("metrics", {}).pop(name, None)
+    if spec is None:
+        raise SystemExit(f"gate: no floor named {name!r}")
+    baseline.setdefault("lowered", []).append({"metric": name, "from": float(spec["floor"]), "to": None,
+                                                "reason": reason.strip()})
+    return f"{name}: floor removed ({reason.strip()})"
+
+
 def inputs_digest(root: Path = ROOT) -> str:
     h = hashlib.sha256()
     for rel in INPUTS:
@@ -236,12 +295,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", action="append", help="run only these modules (synth, check, ...)")
     ap.add_argument("--update", action="store_true", help="add new floors and raise floors (never lowers)")
     ap.add_argument("--lower", metavar="NAME", help="lower the floor of NAME (needs --reason)")
-    ap.add_argument("--reason", help="why a floor is lowered (recorded in baseline.json)")
+    ap.add_argument("--remove", metavar="NAME", help="remove the floor of NAME, e.g. renamed (needs --reason)")
+    ap.add_argument("--reason", help="why a floor is lowered or removed (recorded in baseline.json)")
     ap.add_argument("--to", type=float, help="new floor for --lower (default: measured - margin)")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     a = ap.parse_args(argv)
-    if a.lower and not (a.reason and a.reason.strip()):
-        print("gate: --lower needs --reason \"...\" (it is recorded in baseline.json)", file=sys.stderr)
+    if (a.lower or a.remove) and not (a.reason and a.reason.strip()):
+        print("gate: --lower and --remove need --reason \"...\" (it is recorded in baseline.json)",
+              file=sys.stderr)
         return 2
 
     baseline = read_baseline(a.baseline)
@@ -253,6 +314,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if a.lower:
         print(lower(baseline, a.lower, a.reason, measured.get(a.lower), a.to))
+        write_baseline(a.baseline, baseline)
+    if a.remove:
+        print(remove(baseline, a.remove, a.reason))
         write_baseline(a.baseline, baseline)
     if a.update:
         if errors:
@@ -276,8 +340,16 @@ def main(argv: list[str] | None = None) -> int:
               "(re-check the floors; --update raises them)")
     for name, err in sorted(errors.items()):
         print(f"gate: {name} failed: {err.strip().splitlines()[-1]}")
-    bad = failed(rows) or bool(errors)
-    drops = [r.name for r in rows if r.status in ("DROP", "MISSING")]
+    # floors only go down through --lower with a reason: check the last commit's change
+    history: list[str] = []
+    if not (a.lower or a.update or a.remove):
+        previous = baseline_at("HEAD^", a.baseline)
+        if previous is not None:
+            history = unexplained_lowerings(previous, read_baseline(a.baseline))
+    for line in history:
+        print(f"gate: {line}")
+    bad = failed(rows) or bool(errors) or bool(history)
+    drops = [r.name for r in rows if r.status in ("DROP", "MISSING")] + (["baseline history"] if history else [])
     print(f"gate: FAILED ({', '.join(drops + sorted(errors))})" if bad else "gate: ok")
     return 1 if bad else 0
 

@@ -147,3 +147,33 @@ def test_shipped_baseline_is_well_formed():
         assert isinstance(spec["higher_is_better"], bool), name
     for entry in data.get("lowered", []):
         assert entry["reason"].strip()
+
+
+def test_hand_lowered_floor_is_caught():
+    old = json.loads(json.dumps(BASE))
+    new = json.loads(json.dumps(BASE))
+    new["metrics"]["recall"]["floor"] = 0.5
+    new["metrics"]["false_rate"]["floor"] = 0.3  # a ceiling raised is a lowering too
+    assert len(gate.unexplained_lowerings(old, new)) == 2
+    del new["metrics"]["false_rate"]
+    assert any("removed" in p for p in gate.unexplained_lowerings(old, new))
+
+
+def test_lowering_through_the_flag_is_explained():
+    old = json.loads(json.dumps(BASE))
+    new = json.loads(json.dumps(BASE))
+    gate.lower(new, "recall", "harder data", None, to=0.5)
+    assert gate.unexplained_lowerings(old, new) == []
+    raised = json.loads(json.dumps(BASE))
+    raised["metrics"]["recall"]["floor"] = 0.9
+    assert gate.unexplained_lowerings(old, raised) == []
+
+
+def test_removing_a_floor_needs_a_reason_and_is_explained():
+    old = json.loads(json.dumps(BASE))
+    new = json.loads(json.dumps(BASE))
+    with pytest.raises(SystemExit):
+        gate.remove(new, "recall", " ")
+    gate.remove(new, "recall", "renamed to recall_at_1")
+    assert "recall" not in new["metrics"]
+    assert gate.unexplained_lowerings(old, new) == []
