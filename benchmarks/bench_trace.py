@@ -50,40 +50,62 @@ def bench_jsonl(n: int, base: list[Article], tmp: Path) -> dict[str, Any]:
         for a in arts:
             fh.write(json.dumps({"id": a.id, "title": a.id, "text": a.text}) + "\n")
     words = sum(len(a.text.split()) for a in arts) / n
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     with Index.open(tmp / "core.unspin", create=True) as ix:
         ix.add(arts)
-    core = time.perf_counter() - t
+    core, core_cpu = time.perf_counter() - t, time.process_time() - c
     t = time.perf_counter()
+    ch = resource.getrusage(resource.RUSAGE_CHILDREN)
     r = subprocess.run([sys.executable, "-m", "unspin", "index", "add", "--db", str(tmp / "cli.unspin"),
                         str(src), "--no-progress", "--json"], capture_output=True, text=True, check=True)
     cli = time.perf_counter() - t
+    ch2 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cli_cpu = (ch2.ru_utime + ch2.ru_stime) - (ch.ru_utime + ch.ru_stime)
     counts = json.loads(r.stdout)
-    return {"jsonl_articles": n, "jsonl_mean_words": round(words), "index_add_core_articles_per_s": round(n / core),
-            "index_add_cli_jsonl_articles_per_s": round(counts["added"] / cli), "cli_added": counts["added"]}
+    return {"jsonl_articles": n, "jsonl_mean_words": round(words),
+            "index_add_core_articles_per_s_wall": round(n / core),
+            "index_add_core_articles_per_s_cpu": round(n / core_cpu),
+            "index_add_cli_jsonl_articles_per_s_wall": round(counts["added"] / cli),
+            "index_add_cli_jsonl_articles_per_s_cpu": round(counts["added"] / cli_cpu),
+            "cli_added": counts["added"]}
 
 
 def build(db: Path, docs: int, suspects: int, base: list[Article]) -> tuple[dict[str, Any], list[Article]]:
-    longs = list(synthetic_articles(suspects, seed=21, base=base, min_words=880, prefix="long"))
-    t = time.perf_counter()
-    gen_s = 0.0
+    longs = [_trim(a, 800) for a in synthetic_articles(suspects, seed=21, base=base, min_words=1200,
+                                                        prefix="long")]
+    t, cpu = time.perf_counter(), time.process_time()
+    gen_s = gen_cpu = 0.0
     with Index.open(db, create=True) as ix:
         done = 0
         step = 50_000
         while done < docs:
             k = min(step, docs - done)
-            g = time.perf_counter()
+            g, gc = time.perf_counter(), time.process_time()
             chunk = list(synthetic_articles(k, seed=1000 + done // step, base=base, prefix=f"s{done // step}"))
             gen_s += time.perf_counter() - g
+            gen_cpu += time.process_time() - gc
             ix.add(chunk, batch_size=5000)
             done += k
         ix.add(longs, batch_size=5000)
         ix.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         n = len(ix)
-    total = time.perf_counter() - t
+    total, total_cpu = time.perf_counter() - t, time.process_time() - cpu
     return {"indexed": n, "build_s": round(total, 1), "generate_s": round(gen_s, 1),
-            "index_add_articles_per_s_at_scale": round(n / max(total - gen_s, 1e-9)),
+            "index_add_articles_per_s_at_scale_wall": round(n / max(total - gen_s, 1e-9)),
+            "index_add_articles_per_s_at_scale_cpu": round(n / max(total_cpu - gen_cpu, 1e-9)),
             "index_bytes": db.stat().st_size}, longs
+
+
+def _trim(a: Article, words: int) -> Article:
+    """Cut ``a`` after the first sentence that brings it to ``words`` words."""
+    count = 0
+    for k, sp in enumerate(a.sentences):
+        count += len(sp.text.split())
+        if count >= words:
+            end = sp.end
+            return Article(id=a.id, text=a.text[:end], original=a.text[:end], input=a.input,
+                           published=a.published, sentences=a.sentences[:k + 1])
+    return a
 
 
 def run_traces(db: Path, suspects_file: Path) -> dict[str, Any]:
@@ -95,18 +117,23 @@ def run_traces(db: Path, suspects_file: Path) -> dict[str, Any]:
     ix = Index.open(db, readonly=True)
     for a, _ in sus[:5]:
         trace(a, ix)
-    lat, hits = [], 0
+    lat, cpu, hits = [], [], 0
     for a, src in sus:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         r = trace(a, ix)
         lat.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
         hits += bool(r.sources) and r.sources[0].id == src
     lat.sort()
+    cpu.sort()
     words = sum(len(a.text.split()) for a, _ in sus) / len(sus)
     return {"suspects": len(sus), "suspect_mean_words": round(words),
             "trace_p50_ms": round(1000 * lat[len(lat) // 2], 1),
             "trace_p95_ms": round(1000 * lat[min(len(lat) - 1, int(0.95 * len(lat)))], 1),
-            "trace_mean_ms": round(1000 * sum(lat) / len(lat), 1), "recall@1": round(hits / len(sus), 4),
+            "trace_mean_ms": round(1000 * sum(lat) / len(lat), 1),
+            "trace_cpu_p50_ms": round(1000 * cpu[len(cpu) // 2], 1),
+            "trace_cpu_p95_ms": round(1000 * cpu[min(len(cpu) - 1, int(0.95 * len(cpu)))], 1),
+            "recall@1": round(hits / len(sus), 4), "loadavg_1min": round(os.getloadavg()[0], 2),
             "trace_peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
@@ -117,19 +144,20 @@ def main() -> None:
     ap.add_argument("--jsonl-docs", type=int, default=5000)
     ap.add_argument("--rate", type=float, default=0.35)
     ap.add_argument("--dir", default=None, help="working directory (default: a temporary one)")
+    ap.add_argument("--keep", default=None, help="build the scale index at this path and keep it")
     ap.add_argument("--trace-only", nargs=2, metavar=("DB", "SUSPECTS"), help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.trace_only:
         print(json.dumps(run_traces(Path(a.trace_only[0]), Path(a.trace_only[1]))))
         return
     base = _base()
-    out: dict[str, Any] = {"docs": a.docs, "cpu": os.cpu_count()}
+    out: dict[str, Any] = {"docs": a.docs, "cpu": os.cpu_count(), "loadavg_start": round(os.getloadavg()[0], 2)}
     with tempfile.TemporaryDirectory(dir=a.dir) as d:
         tmp = Path(d)
         if a.jsonl_docs:
             out.update(bench_jsonl(a.jsonl_docs, base, tmp))
             print(json.dumps(out), file=sys.stderr)
-        db = tmp / "scale.unspin"
+        db = Path(a.keep) if a.keep else tmp / "scale.unspin"
         info, longs = build(db, a.docs, a.suspects, base)
         out.update(info)
         print(json.dumps(out), file=sys.stderr)
