@@ -48,6 +48,7 @@ color:#fff;background:var(--fact);border-radius:3px;padding:0 .4em;margin-right:
 .pair{display:block;margin:.15em 0 0 .2em;overflow-wrap:anywhere}
 .pair b{font-weight:600;color:var(--muted);font-size:.85em;display:inline-block;min-width:4.2em}
 .why{display:block;color:var(--muted);font-size:.9em}
+.ctx{display:block;font-size:.9em;font-style:italic;overflow-wrap:anywhere}
 .cols{display:grid;grid-template-columns:1fr 1fr;gap:16px}
 @media (max-width:760px){.cols{grid-template-columns:1fr}body{font-size:15px}}
 .col{border:1px solid var(--line);border-radius:6px;padding:10px 12px;min-width:0;margin-bottom:12px}
@@ -90,6 +91,21 @@ def _spans(text: str, marks: Sequence[tuple[int, int, str, str, str]]) -> str:
         pos = e
     out.append(_e(text[pos:]))
     return "".join(out)
+
+
+def _context(text: str, start: int, end: int, width: int = 60) -> str:
+    """The copy around a change, the change itself in bold, escaped; "" without text."""
+    if not text or end < start or start > len(text):
+        return ""
+    a = max(0, start - width)
+    b = min(len(text), end + width)
+    if a > 0 and text.find(" ", a, start) >= 0:
+        a = text.find(" ", a, start) + 1  # start at a word boundary
+    before = " ".join(text[a:start].split())
+    after = " ".join(text[end:b].split())
+    mid = " ".join(text[start:end].split())
+    return (f'<span class="ctx">{"&hellip;" if a > 0 else ""}{_e(before)} <b>{_e(mid)}</b> '
+            f'{_e(after)}{"&hellip;" if b < len(text) else ""}</span>')
 
 
 def _fact_ids(changes: Sequence[Change]) -> dict[int, str]:
@@ -157,7 +173,8 @@ def render_html(result: DiffResult, *, title: str | None = None, copy_text: str 
                 f'<a href="#c-{fid}">copy</a> / <a href="#s-{fid}">source</a>'
                 f'<span class="pair"><b>copy</b> &ldquo;{_e(c.copy_text) or "&mdash;"}&rdquo;</span>'
                 f'<span class="pair"><b>source</b> &ldquo;{_e(c.source_text) or "&mdash;"}&rdquo;</span>'
-                f'<span class="why">{_e(c.explanation)}</span></li>')
+                f'<span class="why">{_e(c.explanation)}</span>'
+                f'{_context(ctext, c.copy_start, c.copy_end)}</li>')
         parts.append("</ol>")
     else:
         parts.append('<p class="none">No fact changes found.</p>')
