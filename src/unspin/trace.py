@@ -53,7 +53,7 @@ class TraceOptions(Record):
     min_sentence_tokens: int = 4
     min_coverage: float = 0.2
     min_sentences: int = 2
-    min_new_coverage: float = 0.1
+    min_new_coverage: float = 0.05
     max_sources: int = 10
 
 
