@@ -744,6 +744,8 @@ class _Facts:
                 if t.kind == "word" and t.lower in vocab.ORDINALS:
                     i = vocab.ORDINALS.index(t.lower)
                     j = i + 1 if i == 0 or self.rng.random() < 0.5 else i - 1
+                    if j >= len(vocab.ORDINALS):
+                        j = i - 1
                     out.append((u.si, t.start, t.end, lexicon.match_case(vocab.ORDINALS[j], t.text),
                                 "number", "ordinal"))
         return out
@@ -846,7 +848,10 @@ class _Facts:
                 if dem and old[0].isupper() and dem.group(1) in vocab.DEMONYM_CONFUSIONS \
                         and self.rng.random() < 0.5:
                     ds = s - len(dem.group(1)) - 1
-                    new = self.rng.choice(vocab.DEMONYM_CONFUSIONS[dem.group(1)]) + " " + old
+                    title_text = old
+                    if self.rng.random() < 2 * self.plan.config.break_inflection:
+                        title_text = lexicon.inflect(old, "s")  # clumsily: "US Presidents Zelenskyy"
+                    new = self.rng.choice(vocab.DEMONYM_CONFUSIONS[dem.group(1)]) + " " + title_text
                     out.append((u.si, ds, e, new, "role", "nationality_title"))
                     continue
                 new = self.rng.choice(vocab.TITLE_CONFUSIONS[title])
