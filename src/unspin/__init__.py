@@ -23,7 +23,9 @@ from unspin.trace import TraceResult, trace  # noqa: E402
 # ``unspin.align`` and ``unspin.diff`` are callable modules: ``unspin.diff(copy, source)`` and
 # ``unspin.diff.diff(copy, source)`` are the same call, and ``unspin.align.plagdet`` stays reachable.
 from unspin import align, diff  # noqa: E402
+# ``unspin.check`` is bound to the function (the submodule stays in sys.modules["unspin.check"]).
+from unspin.check import CheckResult, Flag, check  # noqa: E402
 from unspin.diff import Change, DiffResult  # noqa: E402
 
-__all__ = ["Article", "Change", "DiffResult", "Index", "Span", "TraceResult", "UnspinError",
-           "__version__", "align", "diff", "trace"]
+__all__ = ["Article", "Change", "CheckResult", "DiffResult", "Flag", "Index", "Span", "TraceResult",
+           "UnspinError", "__version__", "align", "check", "diff", "trace"]

@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Speed of ``unspin.check`` (issue 4): ms per 800-word article on one core, and start-up.
+
+- start-up: a fresh interpreter that imports ``unspin.check`` and loads its resources
+  (thesaurus, vectors, n-gram counts, candidate table), with the derived caches in place
+  ("warm") and, with ``--first-run``, in an empty cache directory ("first ever run": the
+  caches are built);
+- per article: 800-word articles (BBC held-out articles joined to 800 words when the corpus
+  is there, else the invented samples joined), each checked once in a process that has
+  loaded the resources but never seen these articles (per-word caches cold), then again
+  (caches warm). The article is ingested beforehand; ingestion is timed separately.
+
+Run it on one core (the script pins BLAS to one thread and, on Linux, itself to one CPU)::
+
+    python benchmarks/bench_check.py [--articles 40] [--first-run]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+
+for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_v, "1")
+
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+from common import MissingData, load_bbc, load_samples  # noqa: E402
+
+STARTUP = "import time; t=time.perf_counter(); import unspin.check as c; c.load_resources(); print(time.perf_counter()-t)"
+
+
+def startup_seconds(env: dict[str, str] | None = None) -> float:
+    cmd = [sys.executable, "-c", STARTUP]
+    if sys.platform.startswith("linux"):
+        cmd = ["taskset", "-c", "0", *cmd]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def articles_800(n: int) -> list[str]:
+    try:
+        texts = [a.text for i, a in enumerate(load_bbc()) if i % 2 == 1]
+    except MissingData:
+        texts = [a.text for a in load_samples()]
+    out: list[str] = []
+    cur: list[str] = []
+    words = 0
+    k = 0
+    while len(out) < n and k < 50 * n:
+        t = texts[k % len(texts)]
+        k += 1
+        cur.append(t)
+        words += len(t.split())
+        if words >= 800:
+            joined = "\n".join(cur)
+            toks = joined.split(" ")
+            out.append(" ".join(toks[:800]) if len(joined.split()) > 800 else joined)
+            cur, words = [], 0
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--articles", type=int, default=40)
+    ap.add_argument("--first-run", action="store_true", help="also time start-up with empty caches")
+    args = ap.parse_args(argv)
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {0})
+    res: dict[str, object] = {}
+    res["startup_warm_s"] = round(min(startup_seconds() for _ in range(3)), 3)
+    if args.first_run:
+        with tempfile.TemporaryDirectory() as tmp:
+            env = dict(os.environ, UNSPIN_CACHE=tmp)
+            res["startup_first_run_s"] = round(startup_seconds(env), 1)
+            res["startup_after_first_run_s"] = round(startup_seconds(env), 3)
+
+    from unspin.check import check, load_resources
+    from unspin.ingest import from_text
+
+    texts = articles_800(args.articles)
+    t0 = time.perf_counter()
+    load_resources()
+    res["load_in_process_s"] = round(time.perf_counter() - t0, 3)
+    t0 = time.perf_counter()
+    arts = [from_text(t) for t in texts]
+    res["ingest_ms_per_article"] = round(1000 * (time.perf_counter() - t0) / len(arts), 1)
+    for label in ("cold", "warm"):
+        times = []
+        for a in arts:
+            t = time.perf_counter()
+            check(a)
+            times.append(1000 * (time.perf_counter() - t))
+        res[f"check_ms_mean_{label}"] = round(statistics.fmean(times), 1)
+        res[f"check_ms_p95_{label}"] = round(sorted(times)[int(0.95 * (len(times) - 1))], 1)
+    res["articles"] = len(arts)
+    res["words_per_article"] = round(statistics.fmean(len(t.split()) for t in texts))
+    print(json.dumps(res, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
