@@ -272,13 +272,67 @@ def align(copy: str | Article, source: str | Article, *, source_id: str | None =
     return _alignment(cdoc, sdoc, sid, max_gap, min_containment, min_dice)[0]
 
 
+def _fill_gaps(final: list[tuple[Passage, list[tuple[int, int, float]]]], cdoc: _Doc, sdoc: _Doc, sid: str,
+               scores: dict[tuple[int, int], float], min_dice: float = 0.12,
+               ) -> list[tuple[Passage, list[tuple[int, int, float]]]]:
+    """Pair a lone unmatched copy sentence with a lone unmatched source sentence between the
+    same two aligned neighbours (a heavily rewritten sentence in place), and join it to them."""
+    if len(final) < 1:
+        return final
+    used_c = {q[0] for _, ch in final for q in ch}
+    used_s = {q[1] for _, ch in final for q in ch}
+    out = list(final)
+    for k in range(len(out) + 1):
+        prev = out[k - 1][1] if k > 0 else None
+        nxt = out[k][1] if k < len(out) else None
+        ci_lo = max(q[0] for q in prev) + 1 if prev else 0
+        ci_hi = min(q[0] for q in nxt) - 1 if nxt else len(cdoc.sentences) - 1
+        sj_lo = max(q[1] for q in prev) + 1 if prev else 0
+        sj_hi = min(q[1] for q in nxt) - 1 if nxt else len(sdoc.sentences) - 1
+        if ci_hi != ci_lo or not 0 <= sj_hi - sj_lo <= 2 or (prev is None and nxt is None):
+            continue
+        if prev is not None and nxt is not None and not (
+                min(q[1] for q in nxt) > max(q[1] for q in prev)):
+            continue
+        cands = [(scores.get((ci_lo, j), 0.0), j) for j in range(sj_lo, sj_hi + 1) if j not in used_s]
+        if ci_lo in used_c or not cands:
+            continue
+        best, sj = max(cands)
+        if best < min_dice or sum(1 for d, _ in cands if d >= best - 0.05) > 1:
+            continue
+        pair = (ci_lo, sj, best)
+        sj_lo = sj
+        # join the neighbour it continues on both sides; else it is a passage of its own
+        if prev is not None and sj == max(q[1] for q in prev) + 1:
+            target = k - 1
+        elif nxt is not None and sj == min(q[1] for q in nxt) - 1:
+            target = k
+        else:
+            sent_c, sent_s = cdoc.sentences[ci_lo], sdoc.sentences[sj]
+            out.insert(k, (Passage(sent_c.start, sent_c.end, sent_s.start, sent_s.end, sid, round(best, 4)),
+                           [pair]))
+            used_c.add(ci_lo)
+            used_s.add(sj)
+            continue
+        p, ch = out[target]
+        ch = sorted([*ch, pair])
+        lo_i, hi_i = min(q[0] for q in ch), max(q[0] for q in ch)
+        lo_j, hi_j = min(q[1] for q in ch), max(q[1] for q in ch)
+        out[target] = (Passage(cdoc.sentences[lo_i].start, cdoc.sentences[hi_i].end,
+                               sdoc.sentences[lo_j].start, sdoc.sentences[hi_j].end, sid, p.score), ch)
+        used_c.add(ci_lo)
+        used_s.add(sj_lo)
+    return out
+
+
 def _alignment(cdoc: _Doc, sdoc: _Doc, sid: str, max_gap: int = 0, min_containment: float = 0.45,
                min_dice: float = 0.2) -> tuple[list[Passage], list[tuple[list[int], list[int]]]]:
     """Passages, and the groups of sentences aligned to each other (copy indices, source indices).
 
     A group is a connected set of sentence pairs: one pair, or a split/merged sentence.
     """
-    pairs = _select(_pair_scores(cdoc, sdoc), cdoc, sdoc, min_containment, min_dice)
+    raw_pairs = _pair_scores(cdoc, sdoc)
+    pairs = _select(raw_pairs, cdoc, sdoc, min_containment, min_dice)
     pairs.sort()
     matched_c = {p[0] for p in pairs}
     matched_s = {p[1] for p in pairs}
@@ -333,6 +387,7 @@ def _alignment(cdoc: _Doc, sdoc: _Doc, sid: str, max_gap: int = 0, min_containme
             score = sum(q[2] for q in piece) / len(piece)
             final.append((Passage(cs, ce, ss, se, sid, round(score, 4)), piece))
     final.sort(key=lambda x: (x[0].copy_start, x[0].source_start))
+    final = _fill_gaps(final, cdoc, sdoc, sid, scores={(i, j): d for i, j, _c, d, _s in raw_pairs})
     groups: list[tuple[list[int], list[int]]] = []
     for _, ch in final:
         for i, j, _s in ch:

@@ -365,7 +365,7 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
     stit = _phrases([_title_key(k) for k in sx], _TITLES) - _phrases([_title_key(k) for k in cx], _TITLES)
     ctit = {t for t in ctit if any(w in t.split() for w in (_title_key(k) for k in ck))}
     stit = {t for t in stit if any(w in t.split() for w in (_title_key(k) for k in sk))}
-    if ctit != stit and ctit and stit:
+    if ctit != stit and (ctit and stit or (ctit or stit) and (not C or not S)):
         related = (len(ctit) == 1 and len(stit) == 1
                    and (a := next(iter(ctit))) and (b := next(iter(stit)))
                    and " " not in a and " " not in b and _relation(a, b) in ("thesaurus", "inflection")
@@ -381,7 +381,8 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
                   or i1 < len(ctx.cu) and ctx.name_like(ctx.cu, i1, ctx.ctext))
         if cnames and snames or cnames and sk or snames and ck or beside:
             both = _name_phrases(ctx, i0, i1, j0, j1)
-            if _attributed(ctx, i0, i1, j0, j1):
+            places = cnames | snames <= _PLACE_WORDS
+            if not places and _attributed(ctx, i0, i1, j0, j1):
                 return "fact", "attribution", f"source of the statement changed: {both}"
             if ((cnames | snames) <= _DEMONYM_WORDS and j1 < len(ctx.su)
                     and _title_key(ctx.su[j1].key) in _TITLE_WORDS and ctx.su[j1].text[:1].isupper()):
@@ -429,6 +430,10 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
 
 _ATTR_BEFORE = {"according", "to", "said", "told", "quoted", "citing", "cited", "by", "the"}
 _ATTR_AFTER = {"said", "says", "told", "claimed", "added", "stated", "confirmed"}
+# places and nationalities: swapping one is an entity change even next to "said" (a speaker is
+# a person or an organisation)
+_PLACE_WORDS = {p for w in vocab.COUNTRIES | vocab.DEMONYMS | vocab.CITIES | set(vocab.COUNTRY_DEMONYM)
+                for p in w.lower().split()} - {"the", "of", "de"}
 _DEMONYM_WORDS = {p.lower() for d in vocab.DEMONYMS for p in d.split()} | {"north", "south", "east", "west"}
 
 
@@ -573,17 +578,26 @@ def _split_replace(ctx: _Ctx, seg: list[Any]) -> list[list[Any]]:
             return [["change", i0, i0 + 1, j0, j0 + 1], *_split_replace(ctx, ["change", i0 + 1, i1, j0 + 1, j1])]
     if i1 - i0 != j1 - j0 or i1 - i0 <= 1:
         return _peel(ctx.cu, ctx.su, seg)
-    # keep name/number runs together: split only between two plain lower-case pairs
+    # keep name, title and number runs together; split between plain word swaps and
+    # wherever the class of the swapped words changes ("Mayor Henrik Dahl": title | name)
+    def cls(a: Unit, b: Unit) -> str:
+        if a.kind == b.kind == "word" and a.text[:1].islower() and b.text[:1].islower() \
+                and not _is_neg(a.key) and not _is_neg(b.key):
+            return "plain"
+        if _title_key(a.key) in _TITLE_WORDS and _title_key(b.key) in _TITLE_WORDS:
+            return "title"
+        if a.kind == "number" or b.kind == "number":
+            return "number"
+        return "name"
+
     out: list[list[Any]] = []
     for k in range(i1 - i0):
         piece = ["change", i0 + k, i0 + k + 1, j0 + k, j0 + k + 1]
-        cu, su = ctx.cu[i0 + k], ctx.su[j0 + k]
-        plain = (cu.kind == su.kind == "word" and not cu.text[:1].isupper() and not su.text[:1].isupper()
-                 and not _is_neg(cu.key) and not _is_neg(su.key))
-        if out and not plain and not out[-1][5]:
+        c = cls(ctx.cu[i0 + k], ctx.su[j0 + k])
+        if out and c != "plain" and out[-1][5] == c:
             out[-1][2], out[-1][4] = piece[2], piece[4]
         else:
-            out.append([*piece, plain])
+            out.append([*piece, c])
     return [p[:5] for p in out]
 
 
