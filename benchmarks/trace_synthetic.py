@@ -43,12 +43,27 @@ class _Vocab:
 _VOCAB: dict[int, _Vocab] = {}
 
 
-def _skeleton(text: str) -> list[tuple[str, str]]:
-    """(gap-before, kind) pairs: kind is the literal token or W/N/C (word, name, number)."""
+def _skeleton(text: str) -> list[tuple[str, str, int]]:
+    """(gap-before, kind, flags) per token: kind is the literal token or #W/#C/#N (word, name,
+    number); flags: 1 = first token of a sentence, 2 = last token of a sentence."""
     out = []
     pos = 0
     starts = True
-    for t in tokenize(text):
+    toks = tokenize(text)
+    firsts, lasts = set(), set()
+    bounds = split_sentences(text)
+    j = 0
+    for s, e in bounds:  # token index of each sentence's first and last token
+        while j < len(toks) and toks[j].start < s:
+            j += 1
+        k = j
+        while k < len(toks) and toks[k].end <= e:
+            k += 1
+        if k > j:
+            firsts.add(j)
+            lasts.add(k - 1)
+        j = k
+    for i, t in enumerate(toks):
         gap = text[pos:t.start]
         if t.kind == "number":
             kind = "#N"
@@ -56,7 +71,7 @@ def _skeleton(text: str) -> list[tuple[str, str]]:
             kind = "#C" if (t.text[0].isupper() and not starts) else "#W"
         else:
             kind = t.text
-        out.append((gap, kind))
+        out.append((gap, kind, (1 if i in firsts else 0) | (2 if i in lasts else 0)))
         starts = t.text in ".!?" or "\n" in gap and kind in ("#W", "#C")
         pos = t.end
     return out
@@ -77,28 +92,41 @@ def synthetic_articles(n: int, seed: int = 0, base: Sequence[Article] = (), min_
     for i in range(n):
         sk = list(skels[prng.randrange(len(skels))])
         while len(sk) < min_words:
-            sk += [("\n", x[1]) if j == 0 else x for j, x in enumerate(skels[prng.randrange(len(skels))])]
-        nw = sum(1 for _, k in sk if k == "#W")
-        nc = sum(1 for _, k in sk if k == "#C")
+            sk += [("\n", x[1], x[2]) if j == 0 else x
+                   for j, x in enumerate(skels[prng.randrange(len(skels))])]
+        nw = sum(1 for x in sk if x[1] == "#W")
+        nc = sum(1 for x in sk if x[1] == "#C")
         ws = iter(np.minimum(np.searchsorted(v.wcdf, rng.random(nw)), len(v.words) - 1).tolist())
         cs = iter(np.minimum(np.searchsorted(v.ncdf, rng.random(nc)), len(v.names) - 1).tolist())
+        nums = iter(rng.integers(1, 99999, size=len(sk)).tolist())
         parts = []
         first = True
-        for gap, kind in sk:
-            parts.append(gap)
+        pos = 0
+        sents = []
+        start = 0
+        for gap, kind, flags in sk:
             if kind == "#W":
                 w = v.words[next(ws)]
-                parts.append(w.capitalize() if first else w)
+                tok = w.capitalize() if first else w
             elif kind == "#C":
-                parts.append(v.names[next(cs)])
+                tok = v.names[next(cs)]
             elif kind == "#N":
-                parts.append(str(prng.choice([prng.randint(1, 99), prng.randint(100, 99999)])))
+                x = next(nums)
+                tok = str(x if x < 100 or x % 2 else x // 1000)
             else:
-                parts.append(kind)
+                tok = kind
+            parts.append(gap)
+            parts.append(tok)
+            pos += len(gap)
+            if flags & 1:
+                start = pos
+            pos += len(tok)
+            if flags & 2:
+                sents.append((start, pos))
             first = kind in (".", "!", "?")
-        text = "".join(parts).strip()
-        # sentences as ingestion delivers them (Index.add stores them; not timed as indexing)
-        sents = tuple(Span(a, b, text[a:b]) for a, b in split_sentences(text))
+        text = "".join(parts)
+        # sentences as ingestion would deliver them (mapped from the skeleton's sentences)
+        spans = tuple(Span(a, b, text[a:b]) for a, b in sents)
         yield Article(id=f"{prefix}-{seed}-{i}", text=text, original=text, input=f"synthetic:{i}",
-                      sentences=sents,
+                      sentences=spans,
                       published=f"20{prng.randint(10, 24):02d}-{prng.randint(1, 12):02d}-{prng.randint(1, 28):02d}")
