@@ -78,7 +78,7 @@ def evaluate_article(art: Article, k: int, spinners: Sequence[str] = SPINNERS,
 
     orig = check(_ingest(art.text, art.id))
     out: dict[str, Any] = {"id": art.id, "orig": {"score": orig.spin_score, "verdict": orig.verdict,
-                                                   "flags": len(orig.flags)}}
+                                                   "flags": len(orig.flags), "word_score": orig.word_score}}
     for sp in spinners:
         for rate in rates:
             copy = spin(art, seed=k, swap_rate=rate, spinner=sp)
@@ -89,7 +89,8 @@ def evaluate_article(art: Article, k: int, spinners: Sequence[str] = SPINNERS,
             flags = [(f.start, f.end) for f in res.flags if f.start < body_end]
             good = sum(any(_overlaps(f0, f1, e0, e1) for e0, e1 in edits) for f0, f1 in flags)
             found = sum(any(_overlaps(f0, f1, e0, e1) for f0, f1 in flags) for e0, e1 in swaps)
-            out[f"{sp}@{rate}"] = {"score": res.spin_score, "verdict": res.verdict, "flags": len(flags),
+            out[f"{sp}@{rate}"] = {"score": res.spin_score, "word_score": res.word_score,
+                                   "verdict": res.verdict, "flags": len(flags),
                                    "good_flags": good, "swaps": len(swaps), "found": found}
     return out
 
@@ -126,13 +127,15 @@ def summarise(rows: Sequence[dict[str, Any]], spinners: Sequence[str] = SPINNERS
         "articles": len(rows),
         "originals_spun": sum(r["orig"]["verdict"] == "spun" for r in rows) / max(len(rows), 1),
         "originals_unsure": sum(r["orig"]["verdict"] == "unsure" for r in rows) / max(len(rows), 1),
-        "auc": {}, "copies_spun": {}, "precision": {}, "recall": {},
+        "auc": {}, "auc_words_only": {}, "copies_spun": {}, "precision": {}, "recall": {},
     }
+    neg_w = [r["orig"]["word_score"] for r in rows]
     for sp in spinners:
         for rate in rates:
             key = f"{sp}@{rate}"
             cs = [r[key] for r in rows]
             out["auc"][key] = round(roc_auc(neg, [c["score"] for c in cs]), 4)
+            out["auc_words_only"][key] = round(roc_auc(neg_w, [c["word_score"] for c in cs]), 4)
             out["copies_spun"][key] = round(sum(c["verdict"] == "spun" for c in cs) / max(len(cs), 1), 4)
             nf = sum(c["flags"] for c in cs)
             ns = sum(c["swaps"] for c in cs)
