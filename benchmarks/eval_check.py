@@ -227,25 +227,30 @@ def _fwork(args: tuple[Article, int]) -> Any:
 
 def _logistic(x: Any, y: Any, l2: float = 1e-4, weight: Any = None, offset: Any = None
               ) -> tuple[list[float], float]:
+    """L2-regularised (weighted) logistic regression by Newton's method, numpy only.
+
+    Features are standardised for the fit; the returned weights and bias apply to raw features.
+    """
     import numpy as np
-    from scipy.optimize import minimize
 
     mu, sd = x.mean(0), x.std(0) + 1e-9
-    z = (x - mu) / sd
-    wt = np.ones(len(y)) if weight is None else weight
+    z = np.c_[(x - mu) / sd, np.ones(len(y))]
+    wt = np.ones(len(y)) if weight is None else np.asarray(weight, dtype=float)
     wt = wt / wt.sum()
     off = np.zeros(len(y)) if offset is None else offset
-
-    def f(p: Any) -> tuple[float, Any]:
-        w, b = p[:-1], p[-1]
-        s = z @ w + b + off
-        loss = np.logaddexp(0, s) - y * s
-        g = (1 / (1 + np.exp(-s)) - y) * wt
-        return float((loss * wt).sum() + l2 * (w @ w)), np.r_[z.T @ g + 2 * l2 * w, g.sum()]
-
-    r = minimize(f, np.zeros(z.shape[1] + 1), jac=True, method="L-BFGS-B")
-    w = r.x[:-1] / sd
-    b = r.x[-1] - float((r.x[:-1] * mu / sd).sum())
+    reg = np.full(z.shape[1], 2 * l2)
+    reg[-1] = 0.0
+    theta = np.zeros(z.shape[1])
+    for _ in range(100):
+        p = 1 / (1 + np.exp(-(z @ theta + off)))
+        grad = z.T @ ((p - y) * wt) + reg * theta
+        hess = (z * (wt * p * (1 - p))[:, None]).T @ z + np.diag(reg + 1e-12)
+        step = np.linalg.solve(hess, grad)
+        theta -= step
+        if float(np.abs(step).max()) < 1e-8:
+            break
+    w = theta[:-1] / sd
+    b = theta[-1] - float((theta[:-1] * mu / sd).sum())
     return [round(float(v), 4) for v in w], round(float(b), 4)
 
 
