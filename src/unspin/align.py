@@ -333,6 +333,18 @@ def _alignment(cdoc: _Doc, sdoc: _Doc, sid: str, max_gap: int = 0, min_containme
     """
     raw_pairs = _pair_scores(cdoc, sdoc)
     pairs = _select(raw_pairs, cdoc, sdoc, min_containment, min_dice)
+    # identical sentences too short for features ("Yes.", a one-word line) still align
+    have_c = {p[0] for p in pairs}
+    have_s = {p[1] for p in pairs}
+    by_keys: dict[tuple[str, ...], list[int]] = {}
+    for j, sent in enumerate(sdoc.sentences):
+        if not sent.feats and j not in have_s:
+            by_keys.setdefault(tuple(u.key for u in sdoc.units[sent.u0:sent.u1]), []).append(j)
+    for i, sent in enumerate(cdoc.sentences):
+        if not sent.feats and i not in have_c:
+            js = by_keys.get(tuple(u.key for u in cdoc.units[sent.u0:sent.u1]))
+            if js:
+                pairs.append((i, js.pop(0), 1.0))
     pairs.sort()
     matched_c = {p[0] for p in pairs}
     matched_s = {p[1] for p in pairs}

@@ -296,7 +296,7 @@ def _hedges(us: Sequence[Unit], a: int, b: int) -> set[str]:
                     nxt += 1
                 if nxt < len(us) and (_number_value(us[nxt]) is not None):
                     out.add(ph)
-            elif ph in _HEDGES and L == 1 or ph in _HEDGES and L > 1:
+            elif ph in _HEDGES:
                 out.add(ph)
     return out
 
