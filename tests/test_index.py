@@ -225,3 +225,14 @@ def test_garbled_pages_refused(tmp_path: Path) -> None:
         with Index.open(db) as ix:
             ix.stats()
             list(ix.iter_articles())
+
+
+def test_fast_terms_agree_with_shared_tokenizer() -> None:
+    from unspin.index import is_term
+
+    texts = [a.text for a in _articles(3)]
+    if SAMPLES.exists():
+        texts += [json.loads(x)["text"] for x in SAMPLES.read_text(encoding="utf-8").splitlines()]
+    texts.append("About 4, 000 dead; 12 000 fled; 3.50 or 2004, 100 people; don’t co-operate, 7% 12:30.")
+    for t in texts:
+        assert article_terms(t) == {k for tok, k in keyed_tokens(t) if is_term(tok, k)}
