@@ -36,7 +36,7 @@ sys.path.insert(0, str(BENCH))
 
 from common import MissingData, load_bbc, load_samples  # noqa: E402
 
-STARTUP = "import time; t=time.perf_counter(); import unspin.check as c; c.load_resources(); print(time.perf_counter()-t)"
+STARTUP = "import time; t=time.perf_counter(); from unspin.check import load_resources; load_resources(); print(time.perf_counter()-t)"
 
 
 def startup_seconds(env: dict[str, str] | None = None) -> float:
