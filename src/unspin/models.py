@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import itertools
 import json
+import operator
 import types
 import typing
 from collections.abc import Sequence
@@ -139,14 +141,13 @@ class OffsetMap(Record):
     @classmethod
     def from_positions(cls, positions: Sequence[int], original_length: int) -> OffsetMap:
         """Build from a per-character list: ``positions[i]`` is the original offset of char i."""
+        # a run is a maximal stretch of characters with the same ``positions[i] - i``
         runs: list[tuple[int, int, int]] = []
-        for i, p in enumerate(positions):
-            if runs:
-                ds, os_, n = runs[-1]
-                if ds + n == i and os_ + n == p:
-                    runs[-1] = (ds, os_, n + 1)
-                    continue
-            runs.append((i, p, 1))
+        i = 0
+        for key, group in itertools.groupby(map(operator.sub, positions, itertools.count())):
+            n = len(list(group))
+            runs.append((i, i + key, n))
+            i += n
         return cls(tuple(runs), len(positions), original_length)
 
     def to_original(self, offset: int) -> int:

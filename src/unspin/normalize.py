@@ -104,7 +104,8 @@ class _Buf:
         return "".join(self.chars)
 
 
-def _map_chars(original: str, ranges: Sequence[tuple[int, int]]) -> _Buf:
+def _map_chars_reference(original: str, ranges: Sequence[tuple[int, int]]) -> _Buf:
+    """Character repairs one character at a time (the reference for :func:`_map_chars`)."""
     buf = _Buf()
     for n, (rs, re_) in enumerate(ranges):
         if n and buf.chars and buf.chars[-1] != "\n":
@@ -149,6 +150,93 @@ def _map_chars(original: str, ranges: Sequence[tuple[int, int]]) -> _Buf:
     return buf
 
 
+# Characters the character repairs may change: ASCII controls mapped to spaces/line breaks,
+# and every non-ASCII run (checked against _PLAIN, a cache of characters known to map to
+# themselves: not special, not a combining mark, NFC-stable on their own).
+_EVENT_RE = re.compile(r"[\t\x0b\x0c\r]|[^\x00-\x7f]+")
+_SPECIAL = frozenset(_DROP | set(_CHAR_MAP) | _LONG_DASHES | {"\r"})
+_PLAIN: set[str] = set()
+_PLAIN_MAX = 50_000
+
+
+def _is_plain(ch: str) -> bool:
+    if ch in _PLAIN:
+        return True
+    if ch in _SPECIAL or unicodedata.combining(ch) or not unicodedata.is_normalized("NFC", ch):
+        return False
+    if len(_PLAIN) < _PLAIN_MAX:
+        _PLAIN.add(ch)
+    return True
+
+
+def _map_chars(original: str, ranges: Sequence[tuple[int, int]]) -> tuple[str, list[int]] | None:
+    """The character repairs of :func:`_map_chars_reference`, copying unchanged runs whole.
+
+    Returns the text and the original offset of each of its characters, or None when the
+    text holds combining marks (composed per base character by the reference).
+    """
+    parts: list[str] = []
+    pos: list[int] = []
+    last = ""  # last character output so far
+    for n, (rs, re_) in enumerate(ranges):
+        if n:
+            if last and last != "\n":
+                parts.append("\n\n")
+                pos += (rs, rs)
+            else:
+                parts.append("\n")
+                pos.append(rs)
+            last = "\n"
+        start = rs  # start of the pending unchanged run
+        for m in _EVENT_RE.finditer(original, rs, re_):
+            run = m.group()
+            if len(run) > 1 or run[0] >= "\x80":
+                if _PLAIN.issuperset(run) or all(_is_plain(c) for c in run):
+                    continue
+            k0 = m.start()
+            for k in range(k0, m.end()):
+                if k < start:
+                    continue  # the "\n" of a "\r\n"
+                ch = original[k]
+                if ch in _PLAIN:
+                    continue
+                if ch == "\r":
+                    rep, nxt_start = "\n", k + 2 if k + 1 < re_ and original[k + 1] == "\n" else k + 1
+                elif ch in _DROP:
+                    rep, nxt_start = "", k + 1
+                elif ch in _LONG_DASHES:
+                    prev = original[k - 1] if k > rs else " "
+                    nxt = original[k + 1] if k + 1 < re_ else " "
+                    if ch == "\u2013" and prev.isdigit() and nxt.isdigit() \
+                            or prev.isspace() or nxt.isspace():
+                        rep = "-"
+                    else:
+                        rep = " - "
+                    nxt_start = k + 1
+                elif ch in _CHAR_MAP:
+                    rep, nxt_start = _CHAR_MAP[ch], k + 1
+                elif unicodedata.combining(ch):
+                    return None
+                elif _is_plain(ch):
+                    continue
+                else:
+                    rep, nxt_start = unicodedata.normalize("NFC", ch), k + 1
+                if k > start:
+                    parts.append(original[start:k])
+                    pos.extend(range(start, k))
+                    last = original[k - 1]
+                if rep:
+                    parts.append(rep)
+                    pos.extend([k] * len(rep))
+                    last = rep[-1]
+                start = nxt_start
+        if start < re_:
+            parts.append(original[start:re_])
+            pos.extend(range(start, re_))
+            last = original[re_ - 1]
+    return "".join(parts), pos
+
+
 # --------------------------------------------------------------------------- number repair
 
 _MONTHS = ("january february march april may june july august september october november "
@@ -160,6 +248,7 @@ _DAMAGED_RE = re.compile(
     r"(?![\d]|,\d|\.\d{3})",
 )
 _GROUP_RE = re.compile(r"(, ?| )(\d{3})")
+_DAMAGED_HINT = re.compile(r"\d(?:, ?| )\d\d\d")  # cheap necessary condition for _DAMAGED_RE
 _LIST_AFTER = re.compile(r"\s*(?:,\s*\d|(?:and|or|to|&)\s+\d)")
 _LIST_BEFORE = re.compile(r"\d\s*(?:,|and|or|&)\s*$")
 
@@ -205,27 +294,27 @@ def repair_numbers(buf_text: str, positions: Sequence[int]) -> tuple[str, list[i
     pos: list[int] = []
     spans: list[tuple[int, int]] = []
     last = 0
+    if not _DAMAGED_HINT.search(buf_text):
+        return buf_text, list(positions), spans
     for m in _DAMAGED_RE.finditer(buf_text):
         if not _is_damaged(buf_text, m):
             continue
-        out.extend(buf_text[last:m.start()])
+        out.append(buf_text[last:m.start()])
         pos.extend(positions[last:m.start()])
-        start_new = len(out)
-        hs = m.start("head")
-        for k, ch in enumerate(m.group("head")):
-            out.append(ch)
-            pos.append(positions[hs + k])
+        start_new = len(pos)
+        hs, he = m.span("head")
+        out.append(buf_text[hs:he])
+        pos.extend(positions[hs:he])
         gs = m.start("groups")
         for g in _GROUP_RE.finditer(m.group("groups")):
             sep_pos = positions[gs + g.start(1)] if g.group(1) else positions[gs + g.start(2)]
             out.append(",")
             pos.append(sep_pos)
-            for k, ch in enumerate(g.group(2)):
-                out.append(ch)
-                pos.append(positions[gs + g.start(2) + k])
-        spans.append((start_new, len(out)))
+            out.append(g.group(2))
+            pos.extend(positions[gs + g.start(2):gs + g.end(2)])
+        spans.append((start_new, len(pos)))
         last = m.end()
-    out.extend(buf_text[last:])
+    out.append(buf_text[last:])
     pos.extend(positions[last:])
     return "".join(out), pos, spans
 
@@ -237,8 +326,11 @@ _BULLET_RE = re.compile(r"^\s*(?:[-*\u2022\u00b7\u25aa\u25cf>]|\d+[.)])\s")
 _Line = tuple[str, list[int], int]  # text, positions, position of the line break after it
 
 
-def _collapse(text: str, positions: Sequence[int], end_pos: int) -> tuple[str, list[int]]:
-    """Collapse spaces, strip lines, squeeze blank lines, unwrap hard-wrapped paragraphs."""
+def _collapse_reference(text: str, positions: Sequence[int], end_pos: int) -> tuple[str, list[int]]:
+    """Collapse spaces, strip lines, squeeze blank lines, unwrap hard-wrapped paragraphs.
+
+    One character at a time: the reference for :func:`_collapse`.
+    """
     lines: list[_Line] = []
     chars: list[str] = []
     cp: list[int] = []
@@ -260,6 +352,50 @@ def _collapse(text: str, positions: Sequence[int], end_pos: int) -> tuple[str, l
         chars.pop()
         cp.pop()
     lines.append(("".join(chars), cp, end_pos))
+    return _join_blocks(lines)
+
+
+_ODD_SPACE = re.compile(r"^\s|\s$|\s\s|[^\S ]")  # a line that whitespace collapsing changes
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def _collapse(text: str, positions: Sequence[int], end_pos: int) -> tuple[str, list[int]]:
+    """Collapse spaces, strip lines, squeeze blank lines, unwrap hard-wrapped paragraphs.
+
+    Same result as :func:`_collapse_reference`, a line at a time.
+    """
+    lines: list[_Line] = []
+    n = len(text)
+    start = 0
+    while True:
+        k = text.find("\n", start)
+        e = n if k < 0 else k
+        seg = text[start:e]
+        if not seg or not _ODD_SPACE.search(seg):
+            line, lp = seg, list(positions[start:e])
+        else:
+            parts: list[str] = []
+            lp = []
+            last = 0
+            for m in _SPACE_RUN.finditer(seg):
+                s, se = m.span()
+                parts.append(seg[last:s])
+                lp.extend(positions[start + last:start + s])
+                if s and se < len(seg):
+                    parts.append(" ")
+                    lp.append(positions[start + s])
+                last = se
+            parts.append(seg[last:])
+            lp.extend(positions[start + last:e])
+            line = "".join(parts)
+        lines.append((line, lp, end_pos if k < 0 else positions[k]))
+        if k < 0:
+            break
+        start = k + 1
+    return _join_blocks(lines)
+
+
+def _join_blocks(lines: list[_Line]) -> tuple[str, list[int]]:
     blocks: list[list[_Line]] = []
     block: list[_Line] = []
     for item in lines:
@@ -282,7 +418,7 @@ def _collapse(text: str, positions: Sequence[int], end_pos: int) -> tuple[str, l
             if i:
                 out.append(" " if wrapped else "\n")
                 pos.append(blk[i - 1][2])
-            out.extend(line)
+            out.append(line)
             pos.extend(lp)
     return "".join(out), pos
 
@@ -312,10 +448,23 @@ def normalize(original: str, keep: Sequence[tuple[int, int]] | None = None) -> N
         A :class:`Normalized` with the text and the original offset of every character.
     """
     ranges = [(0, len(original))] if keep is None else list(keep)
-    buf = _map_chars(original, ranges)
-    text, positions, spans = repair_numbers(buf.text(), buf.pos)
+    mapped = _map_chars(original, ranges)
+    if mapped is None:  # combining marks: compose them one base character at a time
+        buf = _map_chars_reference(original, ranges)
+        mapped = buf.text(), buf.pos
+    text, positions, spans = repair_numbers(*mapped)
     repaired = tuple((positions[s], positions[e - 1] + 1) for s, e in spans)
     text, positions = _collapse(text, positions, len(original))
+    return Normalized(text, tuple(positions), len(original), repaired)
+
+
+def _normalize_reference(original: str, keep: Sequence[tuple[int, int]] | None = None) -> Normalized:
+    """:func:`normalize` one character at a time (slow; kept to test the fast path against)."""
+    ranges = [(0, len(original))] if keep is None else list(keep)
+    buf = _map_chars_reference(original, ranges)
+    text, positions, spans = repair_numbers(buf.text(), buf.pos)
+    repaired = tuple((positions[s], positions[e - 1] + 1) for s, e in spans)
+    text, positions = _collapse_reference(text, positions, len(original))
     return Normalized(text, tuple(positions), len(original), repaired)
 
 

@@ -27,7 +27,7 @@ def _paragraphs(text: str) -> tuple[Span, ...]:
 
 def _article(original: str, *, id: str | None, input: str, title: str | None, url: str | None,
              site: str | None, published: str | None, mode: Literal["text", "html"],
-             strip_clutter: bool) -> Article:
+             strip_clutter: bool, quantities: bool = True) -> Article:
     clutter = find_clutter(original, mode=mode) if strip_clutter else []
     keep = keep_ranges(len(original), clutter)
     norm = normalize(original, keep)
@@ -38,13 +38,14 @@ def _article(original: str, *, id: str | None, input: str, title: str | None, ur
         id=str(aid), text=text, original=original, input=input, url=url, site=site,
         title=title, published=published, offset_map=norm.offset_map(),
         paragraphs=_paragraphs(text), sentences=sentences, clutter=tuple(clutter),
-        quantities=tuple(find_quantities(norm, original)),
+        quantities=tuple(find_quantities(norm, original)) if quantities else (),
     )
 
 
 def from_text(text: str, *, id: str | None = None, input: str = "", title: str | None = None,
               url: str | None = None, site: str | None = None,
-              published: str | None = None, strip_clutter: bool = True) -> Article:
+              published: str | None = None, strip_clutter: bool = True,
+              quantities: bool = True) -> Article:
     """Build an ``Article`` from plain text already in memory.
 
     ``text`` becomes ``Article.original``; page clutter is separated out (see
@@ -60,16 +61,20 @@ def from_text(text: str, *, id: str | None = None, input: str = "", title: str |
         site: site name, if known.
         published: publication date (ISO 8601), if known.
         strip_clutter: separate page clutter from the body (default); False keeps all text.
+        quantities: read numbers into ``Article.quantities`` (default); False leaves it
+            empty and saves the time (indexing does not need them).
 
     Returns:
         The article.
     """
     return _article(text, id=id, input=input, title=title, url=url, site=site,
-                    published=published, mode="text", strip_clutter=strip_clutter)
+                    published=published, mode="text", strip_clutter=strip_clutter,
+                    quantities=quantities)
 
 
 def from_html(html: str | bytes, *, url: str | None = None, input: str = "",
-              id: str | None = None, strip_clutter: bool = True) -> Article:
+              id: str | None = None, strip_clutter: bool = True,
+              quantities: bool = True) -> Article:
     """Build an ``Article`` from an HTML page: body, title, date, site and URL.
 
     ``Article.original`` is the body text trafilatura extracted from the page.
@@ -82,6 +87,7 @@ def from_html(html: str | bytes, *, url: str | None = None, input: str = "",
         strip_clutter: separate furniture that survived extraction (heading-led link
             lists, boilerplate and repeated lines; not bare lists, which in extracted
             articles are usually real).
+        quantities: read numbers into ``Article.quantities`` (default); False leaves it empty.
 
     Returns:
         The article.
@@ -94,4 +100,4 @@ def from_html(html: str | bytes, *, url: str | None = None, input: str = "",
         raise InputError("no article text found in the HTML page", input=input or url)
     return _article(page.text, id=id, input=input, title=page.title, url=page.url,
                     site=page.site, published=page.published, mode="html",
-                    strip_clutter=strip_clutter)
+                    strip_clutter=strip_clutter, quantities=quantities)

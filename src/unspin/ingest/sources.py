@@ -105,6 +105,7 @@ class _Source:
         self.kind = kind
         self.charset = charset
         self.strip_clutter = True
+        self.quantities = True
         self._closer = closer
 
     def close(self) -> None:
@@ -171,7 +172,8 @@ def _read_all(src: _Source, max_bytes: int) -> bytes:
 
 # --------------------------------------------------------------------------- records
 
-def _record_article(rec: Any, where: str, *, strip_clutter: bool = True) -> Article:
+def _record_article(rec: Any, where: str, *, strip_clutter: bool = True,
+                    quantities: bool = True) -> Article:
     """One corpus record (JSONL/JSON/CSV row) as an article."""
     if not isinstance(rec, dict):
         raise InputError(f"expected a JSON object, got {type(rec).__name__}", input=where)
@@ -184,9 +186,10 @@ def _record_article(rec: Any, where: str, *, strip_clutter: bool = True) -> Arti
     if isinstance(text, str) and text.strip():
         return from_text(text, id=rid, input=where, title=meta["title"], url=meta["url"],
                          site=meta["site"], published=meta["published"],
-                         strip_clutter=strip_clutter)
+                         strip_clutter=strip_clutter, quantities=quantities)
     if isinstance(html, str) and html.strip():
-        art = from_html(html, url=meta["url"], input=where, id=rid, strip_clutter=strip_clutter)
+        art = from_html(html, url=meta["url"], input=where, id=rid, strip_clutter=strip_clutter,
+                        quantities=quantities)
         return dataclasses.replace(art, title=meta["title"] or art.title,
                                    published=meta["published"] or art.published,
                                    site=meta["site"] or art.site)
@@ -226,7 +229,8 @@ def _iter_jsonl(src: _Source) -> Iterator[Article | InputError]:
                              input=where)
             continue
         try:
-            yield _record_article(rec, where, strip_clutter=src.strip_clutter)
+            yield _record_article(rec, where, strip_clutter=src.strip_clutter,
+                                  quantities=src.quantities)
         except InputError as err:
             yield err
     if not seen:
@@ -244,7 +248,8 @@ def _iter_json(src: _Source, max_bytes: int) -> Iterator[Article | InputError]:
     for i, rec in enumerate(records, 1):
         where = f"{src.name}[{i}]" if isinstance(doc, list) else src.name
         try:
-            yield _record_article(rec, where, strip_clutter=src.strip_clutter)
+            yield _record_article(rec, where, strip_clutter=src.strip_clutter,
+                                  quantities=src.quantities)
         except InputError as err:
             yield err
 
@@ -283,7 +288,8 @@ def _iter_csv(src: _Source) -> Iterator[Article | InputError]:
             yield InputError("malformed CSV row: more fields than columns", input=where)
             continue
         try:
-            yield _record_article(row, where, strip_clutter=src.strip_clutter)
+            yield _record_article(row, where, strip_clutter=src.strip_clutter,
+                                  quantities=src.quantities)
         except InputError as err:
             yield err
 
@@ -319,7 +325,8 @@ def _iter_feed(src: _Source, max_bytes: int) -> Iterator[Article | InputError]:
             published = f"{parsed.tm_year:04d}-{parsed.tm_mon:02d}-{parsed.tm_mday:02d}"
         yield from_text(body, id=entry.get("id") or None, input=where,
                         title=entry.get("title") or None, url=entry.get("link") or None,
-                        site=site, published=published, strip_clutter=src.strip_clutter)
+                        site=site, published=published, strip_clutter=src.strip_clutter,
+                        quantities=src.quantities)
 
 
 def _iter_warc(src: _Source) -> Iterator[Article | InputError]:
@@ -329,7 +336,7 @@ def _iter_warc(src: _Source) -> Iterator[Article | InputError]:
         where = f"{src.name}#{page.number}"
         try:
             art = from_html(decode_html(page.html, page.charset), url=page.url, input=where,
-                            strip_clutter=src.strip_clutter)
+                            strip_clutter=src.strip_clutter, quantities=src.quantities)
         except ExtractionError as err:
             yield err
             continue
@@ -353,7 +360,8 @@ def _handle(err: InputError, on_error: OnError) -> None:
 
 def read(source: str | os.PathLike[str], *, kind: str | None = None, on_error: OnError = "skip",
          encoding: str | None = None, timeout: float = DEFAULT_TIMEOUT,
-         max_bytes: int = DEFAULT_MAX_BYTES, strip_clutter: bool = True) -> Iterator[Article]:
+         max_bytes: int = DEFAULT_MAX_BYTES, strip_clutter: bool = True,
+         quantities: bool = True) -> Iterator[Article]:
     """Read articles from a path, an http(s) URL, or ``"-"`` (standard input).
 
     The kind is recognised from the extension (``.gz`` ignored) and, failing that, from
@@ -373,6 +381,9 @@ def read(source: str | os.PathLike[str], *, kind: str | None = None, on_error: O
         timeout: seconds for fetching a URL.
         max_bytes: size cap for a URL's body and for single-article files.
         strip_clutter: separate page clutter from the body (default True).
+        quantities: read numbers into ``Article.quantities`` (default True). False leaves
+            them empty and makes corpus ingestion much faster; for callers that only need
+            the text, such as the index.
 
     Yields:
         Articles, in input order.
@@ -386,6 +397,7 @@ def read(source: str | os.PathLike[str], *, kind: str | None = None, on_error: O
                          hint=f"one of {', '.join(KINDS)}")
     src = _open(source, timeout=timeout, max_bytes=max_bytes)
     src.strip_clutter = strip_clutter
+    src.quantities = quantities
     try:
         head = _peek(src.stream, _SNIFF, src.name)
         if not head.strip() and not kind:
@@ -403,10 +415,12 @@ def read(source: str | os.PathLike[str], *, kind: str | None = None, on_error: O
                 html = decode_html(data, src.charset)
                 if not html.strip():
                     raise InputError("input is empty", input=src.name)
-                yield from_html(html, url=src.url, input=src.name, strip_clutter=strip_clutter)
+                yield from_html(html, url=src.url, input=src.name, strip_clutter=strip_clutter,
+                                quantities=quantities)
             else:
                 text = decode_bytes(data, input=src.name, encoding=encoding or src.charset)
-                yield from_text(text, input=src.name, url=src.url, strip_clutter=strip_clutter)
+                yield from_text(text, input=src.name, url=src.url, strip_clutter=strip_clutter,
+                                quantities=quantities)
             return
         if k == "jsonl":
             records: Iterator[Article | InputError] = _iter_jsonl(src)
