@@ -1,0 +1,137 @@
+"""The fast normalisation path gives exactly the articles of the per-character reference."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+import unspin.ingest.build as build
+from unspin.clutter import find_clutter, keep_ranges
+from unspin.ingest import from_text
+from unspin.models import Article, OffsetMap
+from unspin.normalize import _normalize_reference, normalize
+
+BBC = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc-dev.jsonl.gz"
+
+# Invented texts covering every repair: quotes, dashes, spaces, line endings, combining
+# marks, NFC singletons, damaged numbers, wrapped paragraphs, clutter, odd whitespace.
+TEXTS = [
+    "The council said on Tuesday that 12 000 homes would be built.\n\nWork starts in May.",
+    "Plain ASCII text with one paragraph and no changes needed at all.",
+    "  Leading spaces, trailing spaces   \n\n\n\nand  double  spaces\t\there.  ",
+    "\u201cQuoted,\u201d she said \u2014 then left\u2026 It\u2019s \u2018fine\u2019.",
+    "Scores rose 10\u201312 points; a range 3 \u2013 5; word\u2014word; end \u2015",
+    "Cafe\u0301 and re\u0301sume\u0301 with combining marks, and \u212b and \u2000 here.",
+    "Line one\r\nLine two\rLine three\u2028Line four\u2029Para five\x85six\x0bseven\x0ceight",
+    "Zero\u200bwidth\u200cjoin\u200dand\u2060soft\u00adhyphen\ufeffBOM and \u00a0nbsp\u202fthin.",
+    "About 4, 000 people and 3 500 000 euros; 101, 102 and 103; May 5, 200 people; "
+    "12\u2009000 and 1,500,000 and 10 737-800 planes.",
+    ("This paragraph is hard wrapped at about sixty characters so\n"
+     "the lines should be joined back together into one line by\n"
+     "the normaliser because most of them do not end sentences\n"
+     "and they all have similar lengths.\n\nNext paragraph."),
+    "Budget passes.\n\nTrending\nMan bites dog in town centre\nLocal team wins the cup again\n"
+    "Weather turns cold for the weekend\n\nAdvertisement\n\nThe end of the story.",
+    "Menu\nHome\nNews\nSport\nWeather\n\nA real first paragraph of the article, with a full stop.\n\n"
+    "Share this article",
+    "\ufeff\ufeffOnly BOMs \u00ab and guillemets \u00bb and prime \u2032 and \u2033 double.",
+    "\u0301Leading combining mark after nothing, and \u2019\u0301 after a quote.",
+    "\x1cfile\x1dseparators\x1e are\x1f spaces \u1680 ogham \u3000 ideographic.",
+    "R\u00e9sum\u00e9 na\u00efve \u00a3100m \u20ac5bn \u00a512 \u4e2d\u6587 \ud55c\uad6d\uc5b4 \u0420\u0443\u0441\u0441\u043a\u0438\u0439.",
+    "A repeated line that is long enough.\nA repeated line that is long enough.\nEnd.",
+    "Between 10,000 and 12 000 jobs, from 3 to 5 years, about 1.5 million, twenty-five, "
+    "a dozen, hundreds, more than 40% and up to $1.13bn (\u00a3600m) in 2004-2005.",
+    "x",
+    "\n\n\n",
+    "   \t  ",
+    "Trailing \u2014",
+    "\u2014 leading dash and \u2013 en dash at 9\u201310.",
+]
+
+
+def _positions_runs(positions: tuple[int, ...], original_length: int) -> OffsetMap:
+    """``OffsetMap.from_positions`` as it was: one character at a time."""
+    runs: list[tuple[int, int, int]] = []
+    for i, p in enumerate(positions):
+        if runs:
+            ds, os_, n = runs[-1]
+            if ds + n == i and os_ + n == p:
+                runs[-1] = (ds, os_, n + 1)
+                continue
+        runs.append((i, p, 1))
+    return OffsetMap(tuple(runs), len(positions), original_length)
+
+
+def _reference_article(text: str, monkeypatch: pytest.MonkeyPatch) -> Article:
+    with monkeypatch.context() as m:
+        m.setattr(build, "normalize", _normalize_reference)
+        return from_text(text)
+
+
+def _assert_same(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = from_text(text)
+    slow = _reference_article(text, monkeypatch)
+    assert fast.text == slow.text
+    assert fast.sentences == slow.sentences
+    assert fast.paragraphs == slow.paragraphs
+    assert fast.clutter == slow.clutter
+    assert fast.quantities == slow.quantities
+    assert fast.id == slow.id
+    assert fast.offset_map == slow.offset_map
+    ref_map = _positions_runs(
+        _normalize_reference(text, keep_ranges(len(text), list(fast.clutter))).positions, len(text))
+    assert fast.offset_map == ref_map
+    for i in range(len(fast.text) + 1):
+        assert fast.offset_map.to_original(i) == ref_map.to_original(i)
+        j = min(i + 3, len(fast.text))
+        assert fast.to_original(i, j) == slow.to_original(i, j)
+    assert fast == slow
+    # normalize itself, with and without keep ranges
+    for keep in (None, keep_ranges(len(text), find_clutter(text))):
+        assert normalize(text, keep) == _normalize_reference(text, keep)
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_fast_path_matches_reference(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _assert_same(text, monkeypatch)
+
+
+def test_quantities_false_only_drops_quantities() -> None:
+    text = TEXTS[-6]
+    with_q = from_text(text)
+    without = from_text(text, quantities=False)
+    assert with_q.quantities and not without.quantities
+    assert without == Article(**{**{f: getattr(with_q, f) for f in with_q.__dataclass_fields__},
+                                 "quantities": ()})
+
+
+def test_read_quantities_false(tmp_path: Path) -> None:
+    from unspin.ingest import read
+
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": TEXTS[0]}) + "\n", encoding="utf-8")
+    (art,) = read(path)
+    (bare,) = read(path, quantities=False)
+    assert art.quantities and bare.quantities == ()
+    assert art.text == bare.text and art.offset_map == bare.offset_map
+
+
+@pytest.mark.skipif(not BBC.exists(), reason="BBC development corpus (../shared) not available")
+def test_fast_path_matches_reference_on_bbc(monkeypatch: pytest.MonkeyPatch) -> None:
+    with gzip.open(BBC, "rt", encoding="utf-8") as fh:
+        for n, line in enumerate(fh):
+            if n >= 300:
+                break
+            text = json.loads(line)["text"]
+            fast = from_text(text)
+            slow = _reference_article(text, monkeypatch)
+            assert fast == slow
+            ref_map = _positions_runs(
+                _normalize_reference(text, keep_ranges(len(text), list(fast.clutter))).positions,
+                len(text))
+            assert fast.offset_map == ref_map
+            for i in range(len(fast.text) + 1):
+                assert fast.offset_map.to_original(i) == ref_map.to_original(i)
