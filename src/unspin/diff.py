@@ -322,6 +322,10 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
             and S[0].text.islower() and ck[0] not in _SPECIAL and sk[0] not in _SPECIAL
             and not _is_neg(ck[0]) and not _is_neg(sk[0]) and not _title_next(ctx, i0, i1, j0, j1)):
         return _word_swap(ck[0], sk[0], both)
+    # a known multi-word expression for one of its equivalents ("more than" -> "over",
+    # "chief executive" -> "boss"), possibly with unchanged words of it around the edit
+    if _phrase_pair(ctx, i0, i1, j0, j1):
+        return "synonym", "phrase", f"expression swapped for an equivalent: {both}"
     # negation
     cn = sum(1 for k in ck if _is_neg(k))
     sn = sum(1 for k in sk if _is_neg(k))
@@ -481,6 +485,23 @@ _SPECIAL = (_DATE_WORDS | _ORDINALS | set(_NUMBER_WORDS) | _NEG | set(_POLARITY)
             | {w for t in _TITLES for w in t.split()} | _REPORTING | set(vocab.MODALITY_SWAPS)
             | set(vocab.MODALITY_SWAPS.values()) | {w for h in vocab.HEDGES for w in h.split()}
             | {w for a, b in _REPORTING_SWAPS for w in (a, b)})
+
+
+_PHRASE_KEYS = {a for a, _ in _PHRASES}
+
+
+def _phrase_pair(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
+    for left in range(3):
+        for right in range(3):
+            if j0 - left < 0 or i0 - left < 0:
+                continue
+            sp = " ".join(u.key for u in ctx.su[j0 - left:j1 + right] if u.kind == "word")
+            if sp not in _PHRASE_KEYS:
+                continue
+            cp = " ".join(u.key for u in ctx.cu[i0 - left:i1 + right] if u.kind == "word")
+            if (sp, cp) in _PHRASES:
+                return True
+    return False
 
 
 def _title_next(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
