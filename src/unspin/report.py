@@ -71,6 +71,10 @@ def _e(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
@@ -156,9 +160,9 @@ def render_html(result: DiffResult, *, title: str | None = None, copy_text: str 
     nfacts = sum(sm.facts.values())
     by = ", ".join(f"{_e(k)} {v}" for k, v in sm.facts.items() if v)
     parts.append(f'<p><b>{nfacts} fact change{"" if nfacts == 1 else "s"}</b>'
-                 f"{' (' + by + ')' if by else ''}; {sm.counts.get('synonym', 0)} synonym swaps, "
-                 f"{sm.counts.get('reword', 0)} rewordings, {sm.counts.get('insertion', 0)} insertions, "
-                 f"{sm.omitted_words} source words left out.</p></section>")
+                 f"{' (' + by + ')' if by else ''}; {_n(sm.counts.get('synonym', 0), 'synonym swap')}, "
+                 f"{_n(sm.counts.get('reword', 0), 'rewording')}, {_n(sm.counts.get('insertion', 0), 'insertion')}, "
+                 f"{_n(sm.omitted_words, 'source word')} left out.</p></section>")
     # facts first
     parts.append("<section><h2>Fact changes</h2>")
     if fids:
@@ -231,8 +235,8 @@ def render_terminal(result: DiffResult, *, color: bool = False, limit: int = 50)
     lines = [st(f"copy {result.copy_id} vs source {result.source_id}", bold=True),
              f"{sm.copy_words} words in the copy: " + ", ".join(
                  f"{k} {_pct(v)}" for k, v in sm.shares.items() if v or k == "verbatim"),
-             f"{sm.omitted_words} source words left out; {sm.counts.get('insertion', 0)} insertions; "
-             f"{sm.counts.get('synonym', 0)} synonym swaps; {sm.counts.get('reword', 0)} rewordings"]
+             f"{_n(sm.omitted_words, 'source word')} left out; {_n(sm.counts.get('insertion', 0), 'insertion')}; "
+             f"{_n(sm.counts.get('synonym', 0), 'synonym swap')}; {_n(sm.counts.get('reword', 0), 'rewording')}"]
     facts = result.facts
     by = ", ".join(f"{k} {v}" for k, v in sm.facts.items() if v)
     lines.append(st(f"{len(facts)} fact change{'' if len(facts) == 1 else 's'}" + (f" ({by})" if by else ""),
