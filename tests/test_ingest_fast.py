@@ -135,3 +135,57 @@ def test_fast_path_matches_reference_on_bbc(monkeypatch: pytest.MonkeyPatch) -> 
             assert fast.offset_map == ref_map
             for i in range(len(fast.text) + 1):
                 assert fast.offset_map.to_original(i) == ref_map.to_original(i)
+
+
+def _split_sentences_reference(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """``split_sentences`` as it was, with a regex search for the word before each stop."""
+    import re
+
+    from unspin.text import _ABBREV, _SENT_END
+
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text[start:end]):
+        ls, le = start + line.start(), start + line.end()
+        cur = ls
+        for m in _SENT_END.finditer(text, ls, le):
+            cut = m.end()
+            word = re.search(r"([\w.]+)\.$", text[cur:m.start() + 1])
+            if m.group().startswith(".") and word:
+                w = word.group(1).lower()
+                if w in _ABBREV or len(w) == 1:
+                    continue
+            nxt = re.match(r"\s*(\S)", text[cut:le])
+            if nxt and nxt.group(1).islower():
+                continue
+            spans.append((cur, cut))
+            cur = cut
+        if cur < le:
+            spans.append((cur, le))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+SENTENCE_TEXTS = [
+    "Mr. Smith met Dr. J. Doe at 3 p.m. on Jan. 5. They talked! Did they? Yes.",
+    "The U.S. and the U.K. agreed, e.g. on trade. i.e. nothing. A.B.C. x_y. Done.",
+    "He said \"No.\" Then left.) Next (one.) end... and more... Then... Fine.",
+    "Caf\u00e9. \u00c9cole. 3.5. v1.2. a.b. St. Ives. no. 5 is. Co. Ltd. Inc.",
+    "line one.\nline two. lower case after. Upper after.\n\n  spaced .  Out.",
+]
+
+
+@pytest.mark.parametrize("text", SENTENCE_TEXTS + TEXTS)
+def test_split_sentences_matches_reference(text: str) -> None:
+    from unspin.text import split_sentences
+
+    assert split_sentences(text) == _split_sentences_reference(text)
+    third = len(text) // 3
+    assert split_sentences(text, third, 2 * third) == _split_sentences_reference(text, third, 2 * third)

@@ -248,7 +248,7 @@ _DAMAGED_RE = re.compile(
     r"(?![\d]|,\d|\.\d{3})",
 )
 _GROUP_RE = re.compile(r"(, ?| )(\d{3})")
-_DAMAGED_HINT = re.compile(r"\d(?:, ?| )\d\d\d")  # cheap necessary condition for _DAMAGED_RE
+_DAMAGED_HINT = re.compile(r"\d,? \d\d\d")  # necessary for a damaged number (one sep not ",")
 _LIST_AFTER = re.compile(r"\s*(?:,\s*\d|(?:and|or|to|&)\s+\d)")
 _LIST_BEFORE = re.compile(r"\d\s*(?:,|and|or|&)\s*$")
 
@@ -355,7 +355,7 @@ def _collapse_reference(text: str, positions: Sequence[int], end_pos: int) -> tu
     return _join_blocks(lines)
 
 
-_ODD_SPACE = re.compile(r"^\s|\s$|\s\s|[^\S ]")  # a line that whitespace collapsing changes
+_ODD_SPACE = re.compile(r"[^\S ]")  # whitespace other than a plain space
 _SPACE_RUN = re.compile(r"\s+")
 
 
@@ -371,7 +371,8 @@ def _collapse(text: str, positions: Sequence[int], end_pos: int) -> tuple[str, l
         k = text.find("\n", start)
         e = n if k < 0 else k
         seg = text[start:e]
-        if not seg or not _ODD_SPACE.search(seg):
+        if not seg or not (seg[0].isspace() or seg[-1].isspace() or "  " in seg
+                           or _ODD_SPACE.search(seg)):
             line, lp = seg, list(positions[start:e])
         else:
             parts: list[str] = []

@@ -51,6 +51,8 @@ _ABBREV = {
     "u.k", "e.g", "i.e", "a.m", "p.m",
 }
 _SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)")
+_LINE_RE = re.compile(r"[^\n]+")
+_NEXT_CHAR = re.compile(r"\s*(\S)")
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -61,17 +63,23 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     """
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
-    for line in re.finditer(r"[^\n]+", text[start:end]):
-        ls, le = start + line.start(), start + line.end()
+    for line in _LINE_RE.finditer(text, start, end):
+        ls, le = line.start(), line.end()
         cur = ls
         for m in _SENT_END.finditer(text, ls, le):
             cut = m.end()
-            word = re.search(r"([\w.]+)\.$", text[cur:m.start() + 1])
-            if m.group().startswith(".") and word:
-                w = word.group(1).lower()
-                if w in _ABBREV or len(w) == 1:
-                    continue
-            nxt = re.match(r"\s*(\S)", text[cut:le])
+            dot = m.start()
+            if text[dot] == ".":
+                # the word before the full stop: the run of word characters and dots
+                # before it, within the sentence (``[\w.]+`` ending at the stop)
+                k = dot
+                while k > cur and (text[k - 1].isalnum() or text[k - 1] in "._"):
+                    k -= 1
+                if k < dot:
+                    w = text[k:dot].lower()
+                    if w in _ABBREV or len(w) == 1:
+                        continue
+            nxt = _NEXT_CHAR.match(text, cut, le)
             if nxt and nxt.group(1).islower():
                 continue
             spans.append((cur, cut))
