@@ -495,10 +495,10 @@ def _phrase_pair(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
         for right in range(3):
             if j0 - left < 0 or i0 - left < 0:
                 continue
-            sp = " ".join(u.key for u in ctx.su[j0 - left:j1 + right] if u.kind == "word")
+            sp = " ".join(u.key for u in ctx.su[j0 - left:j1 + right] if u.kind != "punct")
             if sp not in _PHRASE_KEYS:
                 continue
-            cp = " ".join(u.key for u in ctx.cu[i0 - left:i1 + right] if u.kind == "word")
+            cp = " ".join(u.key for u in ctx.cu[i0 - left:i1 + right] if u.kind != "punct")
             if (sp, cp) in _PHRASES:
                 return True
     return False
