@@ -49,6 +49,15 @@ TEXTS = [
     "   \t  ",
     "Trailing \u2014",
     "\u2014 leading dash and \u2013 en dash at 9\u201310.",
+    # texts that only whitespace collapsing changes (the run-based path)
+    "  Two  spaces\x1cand\x1f  separators  \n \n\n\n  then   more.  \n\n\n",
+    ("A hard wrapped paragraph of plain ASCII text that goes on\n"
+     "for several lines without ending any sentence at the break\n"
+     "so that the lines are joined with single spaces again by\n"
+     "the normaliser.\n\n\n\nSecond  paragraph\nwith a short line.\n - a bullet\n - another"),
+    "No change at all.\n\nTwo paragraphs, \u00a3100 and caf\u00e9 \u4e2d\u6587.",
+    "\n\n  Starts with blank lines and ends with spaces   ",
+    "One\nline\nper\nword\n\n\nend",
 ]
 
 
@@ -97,6 +106,14 @@ def _assert_same(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("text", TEXTS)
 def test_fast_path_matches_reference(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     _assert_same(text, monkeypatch)
+
+
+def test_run_based_path_is_taken() -> None:
+    taken = [t for t in TEXTS if normalize(t).runs is not None]
+    assert len(taken) >= 6
+    for t in taken:
+        norm = normalize(t)
+        assert norm.runs == _positions_runs(norm.positions, len(t)).runs
 
 
 def test_quantities_false_only_drops_quantities() -> None:

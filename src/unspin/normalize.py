@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from unspin.models import OffsetMap, Quantity
 
@@ -54,9 +54,13 @@ class Normalized:
     positions: tuple[int, ...]
     original_length: int
     repaired: tuple[tuple[int, int], ...] = ()
+    #: the runs of :class:`OffsetMap` when already known (same as from ``positions``)
+    runs: tuple[tuple[int, int, int], ...] | None = field(default=None, compare=False, repr=False)
 
     def offset_map(self) -> OffsetMap:
         """The :class:`OffsetMap` from ``text`` back to the original."""
+        if self.runs is not None:
+            return OffsetMap(self.runs, len(self.text), self.original_length)
         return OffsetMap.from_positions(self.positions, self.original_length)
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
@@ -396,6 +400,99 @@ def _collapse(text: str, positions: Sequence[int], end_pos: int) -> tuple[str, l
     return _join_blocks(lines)
 
 
+def _unchanged_chars(original: str) -> bool:
+    """True when :func:`_map_chars` leaves ``original`` as it is."""
+    for m in _EVENT_RE.finditer(original):
+        run = m.group()
+        if run[0] < "\x80" or not (_PLAIN.issuperset(run) or all(_is_plain(c) for c in run)):
+            return False
+    return True
+
+
+def _normalize_unchanged_chars(original: str) -> Normalized:
+    """:func:`normalize` of a text that character and number repairs leave as it is.
+
+    Only whitespace collapsing applies; the characters kept map to themselves, so lines
+    are handled as runs of offsets ``(start, length)`` and the offset map is built from
+    those runs rather than from one position per character.
+    """
+    n = len(original)
+    # lines as (text, pieces, offset of the line break after it); a piece is a run of
+    # original offsets (start, length) that the line's characters map to in order
+    lines: list[tuple[str, list[tuple[int, int]], int]] = []
+    start = 0
+    while True:
+        k = original.find("\n", start)
+        e = n if k < 0 else k
+        seg = original[start:e]
+        if not seg or not (seg[0].isspace() or seg[-1].isspace() or "  " in seg
+                           or _ODD_SPACE.search(seg)):
+            lines.append((seg, [(start, e - start)], e))
+        else:
+            parts: list[str] = []
+            pieces: list[tuple[int, int]] = []
+            last = 0
+            for m in _SPACE_RUN.finditer(seg):
+                ws, we = m.span()
+                parts.append(seg[last:ws])
+                pieces.append((start + last, ws - last))
+                if ws and we < len(seg):
+                    parts.append(" ")
+                    pieces.append((start + ws, 1))
+                last = we
+            parts.append(seg[last:])
+            pieces.append((start + last, len(seg) - last))
+            lines.append(("".join(parts), pieces, e))
+        if k < 0:
+            break
+        start = k + 1
+    blocks: list[list[tuple[str, list[tuple[int, int]], int]]] = []
+    block: list[tuple[str, list[tuple[int, int]], int]] = []
+    for item in lines:
+        if item[0]:
+            block.append(item)
+        elif block:
+            blocks.append(block)
+            block = []
+    if block:
+        blocks.append(block)
+    out: list[str] = []
+    runs: list[tuple[int, int, int]] = []
+    ds = 0
+
+    def put(os_: int, length: int) -> None:
+        nonlocal ds
+        if not length:
+            return
+        if runs:
+            rd, ro, rn = runs[-1]
+            if ro + rn == os_:
+                runs[-1] = (rd, ro, rn + length)
+                ds += length
+                return
+        runs.append((ds, os_, length))
+        ds += length
+
+    for b, blk in enumerate(blocks):
+        if b:
+            nlp = blocks[b - 1][-1][2]
+            out.append("\n\n")
+            put(nlp, 1)
+            put(nlp, 1)
+        wrapped = _is_hard_wrapped([(line, [], nl) for line, _, nl in blk])
+        for i, (line, pieces, _nl) in enumerate(blk):
+            if i:
+                out.append(" " if wrapped else "\n")
+                put(blk[i - 1][2], 1)
+            out.append(line)
+            for os_, length in pieces:
+                put(os_, length)
+    positions: list[int] = []
+    for _, os_, length in runs:
+        positions.extend(range(os_, os_ + length))
+    return Normalized("".join(out), tuple(positions), n, (), tuple(runs))
+
+
 def _join_blocks(lines: list[_Line]) -> tuple[str, list[int]]:
     blocks: list[list[_Line]] = []
     block: list[_Line] = []
@@ -449,6 +546,9 @@ def normalize(original: str, keep: Sequence[tuple[int, int]] | None = None) -> N
         A :class:`Normalized` with the text and the original offset of every character.
     """
     ranges = [(0, len(original))] if keep is None else list(keep)
+    if ranges == [(0, len(original))] and original and not _DAMAGED_HINT.search(original) \
+            and _unchanged_chars(original):
+        return _normalize_unchanged_chars(original)
     mapped = _map_chars(original, ranges)
     if mapped is None:  # combining marks: compose them one base character at a time
         buf = _map_chars_reference(original, ranges)
