@@ -400,12 +400,21 @@ def _collapse(text: str, positions: Sequence[int], end_pos: int) -> tuple[str, l
     return _join_blocks(lines)
 
 
+_EVENT_CHAR_RE = re.compile(r"[^\x00-\x08\n\x0e-\x7f]")  # one character of an _EVENT_RE match
+
+
 def _unchanged_chars(original: str) -> bool:
     """True when :func:`_map_chars` leaves ``original`` as it is."""
-    for m in _EVENT_RE.finditer(original):
-        run = m.group()
-        if run[0] < "\x80" or not (_PLAIN.issuperset(run) or all(_is_plain(c) for c in run)):
+    if original.isascii():
+        return not ("\t" in original or "\r" in original or "\x0b" in original
+                    or "\x0c" in original)
+    search = _EVENT_CHAR_RE.search
+    m = search(original)
+    while m is not None:
+        ch = m.group()
+        if ch not in _PLAIN and (ch < "\x80" or not _is_plain(ch)):
             return False
+        m = search(original, m.end())
     return True
 
 
