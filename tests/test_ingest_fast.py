@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 import unspin.ingest.build as build
+import unspin.normalize as normalize_module
 from unspin.clutter import find_clutter, keep_ranges
 from unspin.ingest import from_text
 from unspin.models import Article, OffsetMap
@@ -74,9 +76,16 @@ def _positions_runs(positions: tuple[int, ...], original_length: int) -> OffsetM
     return OffsetMap(tuple(runs), len(positions), original_length)
 
 
+def _plain_finditer(pattern: re.Pattern[str], text: str,
+                    candidates: list[int] | None = None) -> list[re.Match[str]]:
+    return list(pattern.finditer(text))
+
+
 def _reference_article(text: str, monkeypatch: pytest.MonkeyPatch) -> Article:
+    """The article built one character at a time, numbers found by a plain ``finditer``."""
     with monkeypatch.context() as m:
         m.setattr(build, "normalize", _normalize_reference)
+        m.setattr(normalize_module, "_finditer", _plain_finditer)
         return from_text(text)
 
 
@@ -206,3 +215,21 @@ def test_split_sentences_matches_reference(text: str) -> None:
     assert split_sentences(text) == _split_sentences_reference(text)
     third = len(text) // 3
     assert split_sentences(text, third, 2 * third) == _split_sentences_reference(text, third, 2 * third)
+
+
+NUMBER_TEXTS = [
+    "\u017fix f\u0131ve Five FIVE US$5 A$ C$3 a dozen A-hundred a  thousand between 3 and 4 "
+    "From 2 to 3 \u0663\u0664 x5 .5 5.5 a.5 $two \u00a3three \u20ac4 \u00a55 thou\u017fands",
+    "Eleven, TWELVE; twenty-one; Ninety-nine hundred; one-off; no one; 1,000,000.5; 10-12; "
+    "2004-2005; F-16 and COVID-19; G7; 3,4 and 5; about 40% to 50%; up to 2.5bn; 100m.",
+]
+
+
+@pytest.mark.parametrize("text", NUMBER_TEXTS + TEXTS)
+def test_candidate_finditer_matches_finditer(text: str) -> None:
+    from unspin.normalize import _NUMBER_RE, _RANGE_RE, _finditer
+
+    for x in (text, normalize(text).text):
+        for pattern in (_RANGE_RE, _NUMBER_RE):
+            assert [(m.span(), m.group()) for m in _finditer(pattern, x)] == \
+                [(m.span(), m.group()) for m in pattern.finditer(x)]

@@ -628,6 +628,82 @@ _NOT_ONE = re.compile(
     r"|\bone(?:'s|-off|-time)\b)")
 _HEDGE_RE = re.compile(rf"(?i:\b(?P<hedge>{_HEDGES}))\s+$")
 
+# Where _NUMBER_RE and _RANGE_RE can start: the _FIRST conditions (a character of its class
+# not after a word character or a dot) and then a digit, a currency, or the start of a number
+# word, "between" or "from" (case-insensitive). Trying the big patterns only there gives the
+# matches of ``finditer`` at a fraction of the cost.
+_CANDIDATE_RE = re.compile(r"[\d$£€¥abdefhmnostuABDEFHMNOSTUC](?<![\w.].)", re.UNICODE)
+_HEAD_RE = re.compile(r"[\d$£€¥]|US\$|A\$|C\$|(?i:a[\s-]|one|two|twe|three|thirt|four|fort|five|fif|"
+                      r"six|seven|eight|nine|ten|eleven|dozens|hundreds|thousands|millions|"
+                      r"billions|between|from)", re.UNICODE)
+_HEAD_WORDS = ("one", "two", "twe", "three", "thirt", "four", "fort", "five", "fif", "six",
+               "seven", "eight", "nine", "ten", "eleven", "dozens", "hundreds", "thousands",
+               "millions", "billions", "between", "from", "us$", "a$", "c$")
+_A_RE = re.compile(r"[aA][\s-]")
+_DIGITS_RE = re.compile(r"[\d$£€¥]+")
+_CURRENCY = frozenset("$£€¥")
+_FIRST_CHARS = frozenset("$£€¥abdefhmnostuABDEFHMNOSTUC")
+# the only non-ASCII characters that case-insensitive matching takes for ASCII letters
+_FOLDS_RE = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _candidates(text: str) -> list[int]:
+    """Offsets where _NUMBER_RE or _RANGE_RE may match, in order (a superset)."""
+    low = text.lower()
+    if len(low) != len(text) or not text.isascii() and _FOLDS_RE.search(text):
+        return [c.start() for c in _CANDIDATE_RE.finditer(text) if _HEAD_RE.match(text, c.start())]
+    found: list[int] = []
+    for head in _HEAD_WORDS:
+        i = low.find(head)
+        while i >= 0:
+            found.append(i)
+            i = low.find(head, i + 1)
+    found.extend(m.start() for m in _A_RE.finditer(text))
+    for m in _DIGITS_RE.finditer(text):
+        found.append(m.start())
+        run = m.group()
+        for k in range(1, len(run)):
+            if run[k - 1] in _CURRENCY:
+                found.append(m.start() + k)
+    out = []
+    for p in sorted(set(found)):
+        ch = text[p]
+        if ch not in _FIRST_CHARS and not ch.isdecimal():
+            continue
+        if p:
+            prev = text[p - 1]
+            if prev.isalnum() or prev == "_" or prev == ".":
+                continue
+        out.append(p)
+    return out
+
+
+def _finditer(pattern: re.Pattern[str], text: str,
+              candidates: list[int] | None = None) -> list[re.Match[str]]:
+    """``pattern.finditer(text)`` for _NUMBER_RE and _RANGE_RE, trying only candidate starts."""
+    out: list[re.Match[str]] = []
+    end = 0
+    match = pattern.match
+    for p in _candidates(text) if candidates is None else candidates:
+        if p < end:
+            continue
+        m = match(text, p)
+        if m is not None:
+            out.append(m)
+            end = m.end()
+    return out
+
+
+_CURRENCY_PREFIX_RE = re.compile(r"^(US\$|A\$|C\$|[$£€¥])")
+_CURRENCY_WORD_RE = re.compile(r"\s(?:pounds|dollars|euros|yen|rupees|yuan|francs)$")
+_PERCENT_RE = re.compile(r"\s?(%|per ?cent|percentage points?)$")
+_UNIT_RE = re.compile(r"\s(" + _UNIT_WORDS + r")$")
+_MULT_RE = re.compile(r"(?:\s?(bn|mn|tn|m|k)|[\s-]+(hundred|thousand|million|billion|trillion))$")
+_PLAIN_NUMBER_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_YEAR_RE = re.compile(r"(1[89]|20)\d\d")
+# "[A-Za-z]-$" can only match in the last three characters (``$`` allows a final "\n")
+_LETTER_HYPHEN_END = re.compile(r"[A-Za-z]-$")
+
 
 @dataclass(frozen=True, slots=True)
 class _Num:
@@ -642,19 +718,19 @@ def _parse_number(s: str) -> _Num | None:
     """Value, range and unit of one number expression, or None."""
     raw = s.strip()
     unit: str | None = None
-    m = re.match(r"^(US\$|A\$|C\$|[$£€¥])", raw)
+    m = _CURRENCY_PREFIX_RE.match(raw)
     if m:
         unit = m.group(1)
         raw = raw[m.end():]
     currency = unit is not None or bool(
-        re.search(r"\s(?:pounds|dollars|euros|yen|rupees|yuan|francs)$", raw.lower()))
+        _CURRENCY_WORD_RE.search(raw.lower()))
     low_raw = raw.lower()
-    um = re.search(r"\s?(%|per ?cent|percentage points?)$", low_raw)
+    um = _PERCENT_RE.search(low_raw)
     if um:
         unit = "%"
         low_raw = low_raw[:um.start()]
     else:
-        um = re.search(r"\s(" + _UNIT_WORDS + r")$", low_raw)
+        um = _UNIT_RE.search(low_raw)
         if um:
             unit = unit or um.group(1)
             low_raw = low_raw[:um.start()]
@@ -665,8 +741,7 @@ def _parse_number(s: str) -> _Num | None:
     if low_raw == "a dozen":
         return _Num(12.0, 12.0, 12.0, unit, 1.0)
     mult = 1.0
-    mm = re.search(r"(?:\s?(bn|mn|tn|m|k)|[\s-]+(hundred|thousand|million|billion|trillion))$",
-                   low_raw)
+    mm = _MULT_RE.search(low_raw)
     if mm:
         word = mm.group(1) or mm.group(2)
         if word in ("m", "k") and not currency:
@@ -674,7 +749,7 @@ def _parse_number(s: str) -> _Num | None:
         else:
             mult = _MULT[word]
         low_raw = low_raw[:mm.start()].strip()
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?", low_raw):
+    if _PLAIN_NUMBER_RE.fullmatch(low_raw):
         v = float(low_raw.replace(",", ""))
     elif low_raw in ("a", "one"):
         v = 1.0
@@ -690,7 +765,7 @@ def _parse_number(s: str) -> _Num | None:
 
 
 def _year_like(s: str) -> bool:
-    return bool(re.fullmatch(r"(1[89]|20)\d\d", s))
+    return bool(_YEAR_RE.fullmatch(s))
 
 
 def find_quantities(norm: Normalized, original: str) -> list[Quantity]:
@@ -708,10 +783,12 @@ def find_quantities(norm: Normalized, original: str) -> list[Quantity]:
     found: list[tuple[int, int, float, float, float, str | None]] = []
     taken: list[tuple[int, int]] = []
 
+    candidates = _candidates(text)
+
     def free(s: int, e: int) -> bool:
         return all(e <= ts or s >= te for ts, te in taken)
 
-    for m in _RANGE_RE.finditer(text):
+    for m in _finditer(_RANGE_RE, text, candidates):
         a, b = _parse_number(m.group("a")), _parse_number(m.group("b"))
         if a is None or b is None:
             continue
@@ -719,7 +796,7 @@ def find_quantities(norm: Normalized, original: str) -> list[Quantity]:
         if sep == "and" and kw != "between" or sep == "to" and kw not in ("from", "") \
                 or sep == "or":
             continue
-        if sep == "-" and (_year_like(m.group("a")) or re.search(r"[A-Za-z]-$", text[:m.start()])):
+        if sep == "-" and (_year_like(m.group("a")) or _LETTER_HYPHEN_END.search(text[max(0, m.start() - 3):m.start()])):
             continue
         if kw == "from" and sep != "to":
             continue
@@ -733,12 +810,12 @@ def find_quantities(norm: Normalized, original: str) -> list[Quantity]:
             unit = "year"
         found.append((m.start(), m.end(), lo, lo, hi, unit))
         taken.append((m.start(), m.end()))
-    for m in _NUMBER_RE.finditer(text):
+    for m in _finditer(_NUMBER_RE, text, candidates):
         s, e = m.start(), m.end()
         if not free(s, e):
             continue
         # skip things like "COVID-19", "F-16", "G7"
-        if s and re.search(r"[A-Za-z]-$", text[max(0, s - 2):s]):
+        if s and _LETTER_HYPHEN_END.search(text[max(0, s - 2):s]):
             continue
         if m.group().lower() == "one" and _NOT_ONE.search(text, max(0, s - 12), min(len(text), e + 12)):
             continue
