@@ -73,3 +73,24 @@ def test_index_add_unreadable_input(tmp_path: Path, corpus: Path, capsys: pytest
     assert code == 1
     captured = capsys.readouterr()
     assert "16 added" in captured.out and "nope.jsonl" in captured.err
+
+
+def test_index_add_ctrl_c_then_rerun(tmp_path: Path, corpus: Path, capsys: pytest.CaptureFixture[str],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import unspin.cli.index as cli_index
+
+    real = cli_index.read_inputs
+
+    def interrupted(inputs: list[str], on_error: object):  # type: ignore[no-untyped-def]
+        for k, a in enumerate(real(inputs, on_error)):
+            if k == 7:
+                raise KeyboardInterrupt
+            yield a
+
+    db = tmp_path / "n.unspin"
+    monkeypatch.setattr(cli_index, "read_inputs", interrupted)
+    assert main(["index", "add", "--db", str(db), str(corpus), "--batch", "3", "--no-progress"]) == 130
+    assert "6 added in committed batches" in capsys.readouterr().err
+    monkeypatch.setattr(cli_index, "read_inputs", real)
+    assert main(["index", "add", "--db", str(db), str(corpus), "--no-progress"]) == 0
+    assert "10 added, 6 skipped" in capsys.readouterr().out

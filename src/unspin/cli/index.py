@@ -93,11 +93,21 @@ def add(
                       transient=False, disable=not progress, console=Console(stderr=True)) as bar:
             task = bar.add_task("add", total=None, counts="")
 
+            committed = AddCounts()
+
             def on_batch(c: AddCounts) -> None:
+                nonlocal committed
+                committed = c
                 bar.update(task, completed=c.added + c.skipped + c.failed,
                            counts=f"{c.added} added, {c.skipped} skipped, {c.failed} failed")
 
-            counts = ix.add(articles(), batch_size=batch, on_batch=on_batch)
+            try:
+                counts = ix.add(articles(), batch_size=batch, on_batch=on_batch)
+            except KeyboardInterrupt:
+                bar.stop()
+                _warn(f"interrupted: {committed.added} added in committed batches are kept; "
+                      "rerun the same command to complete the index")
+                raise
         total = len(ix)
     failed = counts.failed + record_errors
     if as_json:
