@@ -36,7 +36,7 @@ def main() -> int:
          "index", "add", "--db", str(db.relative_to(ROOT)), "samples/articles.jsonl")
     step("3. Trace the suspect to its source and list what the rewrite changed",
          "trace", "--db", str(db.relative_to(ROOT)), suspect,
-         "--html", "out/report.html", "--json-out", "out/report.json")
+         "--html", "out/report.html")
     print(f"\nReport: {OUT / 'report.html'} (open it in a browser); JSON twin: {OUT / 'report.json'}")
     if shutil.which("xdg-open") is None:
         print("(this machine has no desktop; copy the file to one to view it)")

@@ -23,6 +23,7 @@ least ``min_new_coverage`` that no better source explains.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import re
@@ -34,6 +35,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from unspin.diff import Change, DiffResult, Summary
 from unspin.index import KEY_RE, Index, StoredArticle, article_terms
 from unspin.models import Article, Record, Span
 from unspin.text import split_sentences
@@ -85,13 +87,21 @@ class SourceMatch(Record):
 
 @dataclass(frozen=True, slots=True)
 class TraceResult(Record):
-    """Where a text came from: its sources, most likely first (empty when none)."""
+    """Where a text came from: its sources, most likely first (empty when none).
+
+    ``changes`` and ``summary`` (what the rewrite changed, from ``unspin.diff`` against the
+    sources) are filled by ``explain`` or ``trace(..., changes=True)``; their copy offsets
+    index the suspect's ``Article.original`` and their source offsets the stored ``text``.
+    """
 
     input: str
     id: str
     sources: tuple[SourceMatch, ...] = ()
     published: str | None = None
+    changes: tuple[Change, ...] = ()
+    summary: Summary | None = None
     candidates: tuple[dict[str, Any], ...] = field(default=(), metadata={"serialize": False})
+    diff: DiffResult | None = field(default=None, compare=False, repr=False, metadata={"serialize": False})
 
 
 # ---------------------------------------------------------------------------------------
@@ -196,18 +206,55 @@ def retrieve(article: Article, index: Index, opts: TraceOptions) -> list[tuple[i
     return [(int(uniq[i]), float(sums[i])) for i in top]
 
 
-def trace(article: Article, index: Index, options: TraceOptions | None = None, **opts: Any) -> TraceResult:
+def stored_article(stored: StoredArticle) -> Article:
+    """An indexed article as an ``Article`` whose ``original`` is the stored ``text``."""
+    from unspin.ingest import from_text
+
+    return from_text(stored.text, id=stored.id, input=stored.id, title=stored.title, url=stored.url,
+                     site=stored.site, published=stored.published, strip_clutter=False,
+                     quantities=False)
+
+
+def explain(article: Article, result: TraceResult, index: Index) -> TraceResult:
+    """Add what the rewrite changed (``unspin.diff`` against the sources, best first).
+
+    Returns ``result`` with ``changes``, ``summary`` and the full ``diff`` filled in; unchanged
+    when the trace found no source.
+    """
+    if not result.sources:
+        return result
+    from unspin.diff import diff
+
+    sources = []
+    for match in result.sources:
+        stored = index.get_by_id(match.id)
+        if stored is not None:
+            sources.append(stored_article(stored))
+    if not sources:
+        return result
+    d = diff(article, sources)
+    return dataclasses.replace(result, changes=d.changes, summary=d.summary, diff=d)
+
+
+def trace(article: Article, index: Index, options: TraceOptions | None = None, *,
+          changes: bool = False, **opts: Any) -> TraceResult:
     """Find the indexed articles ``article`` was copied from.
 
     Args:
         article: the suspect text (its ``text`` body is used; clutter is ignored).
         index: an open ``Index``.
         options: a ``TraceOptions``; keyword arguments override single fields.
+        changes: also classify what the rewrite changed (see ``explain``).
 
     Returns:
         A ``TraceResult`` whose ``sources`` lists the asserted sources, most likely first;
         empty when nothing in the index is a source of the text.
     """
+    result = _trace(article, index, options, **opts)
+    return explain(article, result, index) if changes else result
+
+
+def _trace(article: Article, index: Index, options: TraceOptions | None = None, **opts: Any) -> TraceResult:
     o = options or TraceOptions()
     if opts:
         o = TraceOptions(**{**o.to_dict(), **opts})

@@ -67,6 +67,20 @@ def fail(err: UnspinError) -> None:
     typer.secho(f"unspin: {err}", err=True, fg=typer.colors.RED)
 
 
+def _click_errors() -> tuple[type[Exception], ...]:
+    """Click's exception base classes: typer may bundle its own copy of click."""
+    import click
+
+    out: list[type[Exception]] = [click.exceptions.ClickException]
+    try:
+        from typer._click import exceptions as bundled  # type: ignore[import-not-found]
+    except ImportError:
+        pass
+    else:
+        out.append(bundled.ClickException)
+    return tuple(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point."""
     args = sys.argv[1:] if argv is None else argv
@@ -87,13 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Abort:
         return 1
     except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            return exc.exit_code
-        if isinstance(exc, click.exceptions.Exit):
-            return exc.exit_code
+        if isinstance(exc, _click_errors()):
+            exc.show()  # type: ignore[attr-defined]
+            return int(exc.exit_code)  # type: ignore[attr-defined]
         if debug:
             raise
         typer.secho(f"unspin: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)",

@@ -8,6 +8,7 @@ be opened.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 import typer
@@ -66,6 +67,38 @@ def _render(result: object, console: object) -> None:
             console.print(Text(f"     ... {len(s.sentences) - 3} more", style="dim"))
 
 
+def _report_path(out: Path, n: int) -> Path:
+    return out if n <= 1 else out.with_name(f"{out.stem}-{n}{out.suffix or '.html'}")
+
+
+def _write_report(result: object, out: Path, n: int) -> None:
+    """Write the HTML report of one traced input and its JSON twin (same result)."""
+    from unspin.report import render_html
+    from unspin.trace import TraceResult
+
+    assert isinstance(result, TraceResult)
+    path = _report_path(out, n)
+    if result.diff is not None:
+        page = render_html(result.diff, title=f"{result.input}: where it came from and what changed")
+    else:
+        page = render_no_source(result.input)
+    try:
+        path.write_text(page, encoding="utf-8")
+        path.with_suffix(".json").write_text(result.to_json(indent=1) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write the report: {exc.strerror}", input=str(path)) from exc
+
+
+def render_no_source(name: str) -> str:
+    """A minimal self-contained page for an input with no source in the index."""
+    import html as _html
+
+    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>unspin: {_html.escape(name)}</title></head><body><main><h1>{_html.escape(name)}</h1>"
+            "<p>No source in the index: nothing indexed explains this text.</p></main></body></html>\n")
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``trace`` command to ``app``."""
 
@@ -80,6 +113,13 @@ def register(app: typer.Typer) -> None:
                                           "published and sources (id, score, coverage, published, "
                                           "sentences, ...)."),
         top: int = typer.Option(10, "--top", min=1, help="Report at most this many sources."),
+        changes: bool = typer.Option(True, "--changes/--no-changes",
+                                     help="Also classify what the rewrite changed against the sources "
+                                          "(adds 'changes' and 'summary' to the JSON)."),
+        html: Path | None = typer.Option(None, "--html", metavar="OUT",
+                                         help="Write a self-contained HTML report to OUT and its JSON "
+                                              "twin next to it (OUT with .json); with several inputs, "
+                                              "OUT-2.html, OUT-3.html, ..."),
     ) -> None:
         """Find the indexed articles each input was copied from (spun copies included).
 
@@ -89,6 +129,7 @@ def register(app: typer.Typer) -> None:
 
         from unspin.index import Index
         from unspin.ingest import read
+        from unspin.report import render_terminal
         from unspin.trace import trace
 
         console = Console(highlight=False, soft_wrap=True)
@@ -104,12 +145,19 @@ def register(app: typer.Typer) -> None:
                 try:
                     for article in read(source, on_error=on_record_error):
                         read_ok += 1
-                        result = trace(article, ix, max_sources=top)
+                        result = trace(article, ix, max_sources=top, changes=changes or html is not None)
+                        if html is not None:
+                            _write_report(result, html, read_ok)
                         if as_json:
                             sys.stdout.write(result.to_json() + "\n")
                             sys.stdout.flush()
                         else:
                             _render(result, console)
+                            if result.diff is not None and changes:
+                                typer.echo(render_terminal(result.diff, color=sys.stdout.isatty(), limit=20))
+                            if html is not None:
+                                typer.echo(f"report written to {_report_path(html, read_ok)}"
+                                           f" (JSON: {_report_path(html, read_ok).with_suffix('.json')})")
                 except UnspinError as err:
                     if isinstance(err, InputError):
                         failed += 1
