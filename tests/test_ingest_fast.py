@@ -233,3 +233,19 @@ def test_candidate_finditer_matches_finditer(text: str) -> None:
         for pattern in (_RANGE_RE, _NUMBER_RE):
             assert [(m.span(), m.group()) for m in _finditer(pattern, x)] == \
                 [(m.span(), m.group()) for m in pattern.finditer(x)]
+
+
+def test_quantities_false_reaches_every_corpus_kind(tmp_path: Path) -> None:
+    from unspin.ingest import read
+
+    csv_path = tmp_path / "c.csv"
+    csv_path.write_text('id,text\na,"About 4, 000 people came."\n', encoding="utf-8")
+    json_path = tmp_path / "c.json"
+    json_path.write_text(json.dumps([{"id": "b", "text": TEXTS[0]}]), encoding="utf-8")
+    txt_path = tmp_path / "c.txt"
+    txt_path.write_text(TEXTS[0], encoding="utf-8")
+    for path in (csv_path, json_path, txt_path):
+        (art,) = read(path)
+        (bare,) = read(path, quantities=False)
+        assert art.quantities and bare.quantities == ()
+        assert bare.text == art.text and bare.sentences == art.sentences
