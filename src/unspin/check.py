@@ -540,6 +540,9 @@ def _doc_features(n_words: int, probs: Sequence[float], n_flagged: int, n_artefa
 
 
 _PRIOR_WORDS = 40
+# Below this many checked words the prior outweighs the text: the verdict says little
+# (the CLI warns).
+SHORT_TEXT_WORDS = _PRIOR_WORDS // 2
 _PRIOR_SHARE = 0.10
 _PRIOR_MEAN = 0.13
 

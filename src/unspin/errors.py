@@ -53,6 +53,12 @@ class IndexError_(UnspinError):
     code = "U200"
 
 
+class OutputError(UnspinError):
+    """An output file or directory (a report, a data set) cannot be written."""
+
+    code = "U300"
+
+
 class MissingExtraError(UnspinError, ImportError):
     """An optional dependency is not installed; the message names the extra to install."""
 

@@ -288,9 +288,17 @@ class Index:
         if not exists and not create:
             raise IndexMissingError("no index here", input=src,
                                     hint=f"create one with: unspin index add --db {src} INPUT...")
+        if not exists and create and not p.parent.is_dir():
+            where = "does not exist" if not p.parent.exists() else "is not a directory"
+            raise IndexMissingError(f"cannot create the index: {str(p.parent)!r} {where}", input=src,
+                                    hint="create the directory first, or pass another --db path")
         if exists:
-            with open(p, "rb") as fh:
-                head = fh.read(16)
+            try:
+                with open(p, "rb") as fh:
+                    head = fh.read(16)
+            except OSError as exc:
+                raise IndexCorruptError(f"cannot open index ({exc.strerror})", input=src,
+                                        hint="check the file's permissions") from None
             if head != _SQLITE_MAGIC:
                 raise IndexCorruptError("not an unspin index (not an SQLite database)", input=src,
                                         hint="pass an index made by 'unspin index add', or a new path")
@@ -359,7 +367,10 @@ class Index:
                 conn.execute("PRAGMA synchronous=NORMAL")  # WAL: consistent after a crash
             except sqlite3.DatabaseError as exc:
                 conn.close()
-                raise IndexCorruptError(f"cannot open index for writing ({exc})", input=src) from exc
+                hint = ("the file or its directory is read-only: make it writable, or trace "
+                        "with it as it is") if "readonly" in str(exc) else None
+                raise IndexCorruptError(f"cannot open index for writing ({exc})", input=src,
+                                        hint=hint) from exc
         return cls(p, conn, stored, meta)
 
     @staticmethod

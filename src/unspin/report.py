@@ -13,12 +13,15 @@ are fragment links inside the page.
 from __future__ import annotations
 
 import html
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from unspin.diff import FACT_SUBTYPES, Change, DiffResult
+from unspin.errors import OutputError
 
-__all__ = ["render_html", "render_terminal"]
+__all__ = ["check_writable", "render_html", "render_terminal", "write_text_file"]
 
 _KIND_LABEL = {
     "verbatim": "verbatim", "synonym": "synonym swap", "reword": "reworded", "fact": "fact change",
@@ -65,6 +68,34 @@ color:#fff;background:var(--fact);border-radius:3px;padding:0 .4em;margin-right:
 .none{color:var(--muted)}
 a{color:inherit}
 """
+
+
+def check_writable(path: str | os.PathLike[str]) -> Path:
+    """Refuse an output path that cannot be written, before any work is done.
+
+    Raises:
+        OutputError: ``path`` is a directory, or its directory is missing or read-only.
+    """
+    p = Path(path)
+    if p.is_dir():
+        raise OutputError("is a directory", input=str(p), hint="pass a file name, e.g. report.html")
+    parent = p.parent
+    if not parent.is_dir():
+        what = "does not exist" if not parent.exists() else "is not a directory"
+        raise OutputError(f"cannot write here: {str(parent)!r} {what}", input=str(p),
+                          hint="create the directory first, or pass another path")
+    if not os.access(parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        raise OutputError("cannot write here: permission denied", input=str(p),
+                          hint="pass a path you can write to")
+    return p
+
+
+def write_text_file(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` (UTF-8); an OS error becomes an ``OutputError``."""
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"cannot write: {exc.strerror}", input=str(path)) from None
 
 
 def _e(text: Any) -> str:

@@ -1392,7 +1392,13 @@ def write_dataset(copies: Sequence[SpunCopy], sources: Iterable[Article], out: P
     without its text (the text is the .txt file). Returns a small summary.
     """
     out = Path(out)
-    (out / "copies").mkdir(parents=True, exist_ok=True)
+    try:
+        (out / "copies").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # --out is a file, or a directory that cannot be made
+        from unspin.errors import OutputError
+
+        raise OutputError(f"cannot write the data set here: {exc.strerror}", input=str(out),
+                          hint="pass a directory (new or existing) for --out") from None
     used = {sid for c in copies for sid in c.source_ids}
     srcs = sorted((a for a in sources if a.id in used), key=lambda a: a.id)
     seen: set[str] = set()

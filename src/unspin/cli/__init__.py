@@ -28,6 +28,7 @@ app = typer.Typer(
 )
 
 _state = {"debug": False}
+_CHATTY_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext", "readability", "charset_normalizer")
 
 
 def _version_callback(value: bool) -> None:
@@ -46,6 +47,10 @@ def _root(
     _state["debug"] = debug
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    # Extraction libraries log their own complaints about a page ("discarding data: None");
+    # unspin reports the outcome in one line, so theirs show only with -vv.
+    for name in _CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR if verbose < 2 else logging.DEBUG)
 
 
 def _register_all() -> None:

@@ -84,24 +84,30 @@ def register(app: typer.Typer) -> None:
         """Does a page read like machine-spun text? Flags the phrases that look swapped."""
         from rich.console import Console
 
-        from unspin.check import check, to_json_dict
+        from unspin.check import SHORT_TEXT_WORDS, check, to_json_dict
         from unspin.ingest import read
 
         console = Console(highlight=False)
-        failed = False
+        failed = 0
         for source in inputs:
             try:
                 for article in read(source):
                     result = check(article, threshold=threshold)
+                    if result.words_checked < SHORT_TEXT_WORDS:
+                        typer.secho(f"unspin: warning: {article.input or article.id}: only "
+                                    f"{result.words_checked} word(s) to check: too short for a "
+                                    "reliable verdict", err=True, fg=typer.colors.YELLOW)
                     if as_json:
                         sys.stdout.write(json.dumps(to_json_dict(result), ensure_ascii=False) + "\n")
                         sys.stdout.flush()
                     else:
                         _render(result, article.original or article.text, console)
             except UnspinError as err:
+                if len(inputs) == 1:
+                    raise  # one input: its own one-line error is the whole story
                 from unspin.cli import fail
 
                 fail(err)
-                failed = True
+                failed += 1
         if failed:
-            raise _Failed("some inputs could not be checked")
+            raise _Failed(f"{failed} of {len(inputs)} inputs could not be checked")

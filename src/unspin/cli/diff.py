@@ -37,17 +37,16 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Show which words a rewrite merely swapped and which edits changed the facts."""
         from unspin.diff import diff
-        from unspin.report import render_html, render_terminal
+        from unspin.report import check_writable, render_html, render_terminal, write_text_file
 
         if copy == "-" and source == "-":
             raise InputError("only one of COPY and SOURCE can be standard input", input="-")
+        if html_out is not None:
+            check_writable(html_out)
         ca, sa = _first(copy), _first(source)
         result = diff(ca, sa)
         if html_out is not None:
-            try:
-                html_out.write_text(render_html(result), encoding="utf-8")
-            except OSError as exc:
-                raise InputError(f"cannot write the report: {exc.strerror}", input=str(html_out)) from exc
+            write_text_file(html_out, render_html(result))
         if json_out:
             typer.echo(result.to_json())
         else:

@@ -7,28 +7,50 @@ Example::
 writes ``out/synth/copies/<copy id>.txt`` (one spun copy each), ``out/synth/sources.jsonl``
 (the source articles; spans index their ``text``) and ``out/synth/truth.json`` (every edit
 and reuse case of every copy). The same inputs and seed give byte-identical output.
+
+Exit status: 0 when every record was read; 1 when some corpus records were skipped (each
+reported on stderr as ``file:line: problem``); 2 when an input could not be read, no article
+was long enough, or --out cannot be written.
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 
+import click
 import typer
 
-from unspin.errors import InputError
+from unspin.errors import InputError, OutputError
+
+
+class SpinnerChoice(StrEnum):
+    thesaurus = "thesaurus"
+    embedding = "embedding"
+    mixed = "mixed"
+
+
+class _Skipped(click.ClickException):
+    """Some corpus records were skipped (each already reported): exit with status 1."""
+
+    exit_code = 1
+
+    def show(self, file: object = None) -> None:
+        typer.secho(f"unspin: warning: {self.message}", err=True, fg=typer.colors.YELLOW)
 
 
 def synth_command(
-    inputs: list[str] = typer.Argument(..., help="Articles: text/HTML files, JSONL/CSV corpora, URLs or '-'."),
+    inputs: list[str] = typer.Argument(..., metavar="INPUT...", help="Articles: text/HTML files, JSONL/CSV corpora, URLs or '-'."),
     out: Path = typer.Option(..., "--out", "-o", help="Directory to write the data set into."),
     seed: int = typer.Option(0, "--seed", help="Seed: the same seed gives byte-identical output."),
-    rate: list[float] = typer.Option([0.35], "--rate", help="Synonym swap rate (0.1-0.6 typical); repeat for several."),
-    spinner: str = typer.Option("mixed", "--spinner", help="thesaurus | embedding | mixed."),
-    per_article: int = typer.Option(1, "--per-article", help="Copies per article and rate."),
+    rate: list[float] = typer.Option([0.35], "--rate", min=0.0, max=0.9,
+                                     help="Synonym swap rate, 0-0.9 (0.1-0.6 typical); repeat for several."),
+    spinner: SpinnerChoice = typer.Option(SpinnerChoice.mixed, "--spinner", help="Which spinner to imitate."),
+    per_article: int = typer.Option(1, "--per-article", min=1, help="Copies per article and rate."),
     stitch: bool = typer.Option(False, "--stitch", help="Also stitch a block of the next article into each copy."),
-    fact_edits: int = typer.Option(2, "--fact-edits", help="Fact edits per copy."),
-    limit: int = typer.Option(0, "--limit", help="Use only the first N articles (0: all)."),
-    min_words: int = typer.Option(60, "--min-words", help="Skip articles shorter than this."),
+    fact_edits: int = typer.Option(2, "--fact-edits", min=0, help="Fact edits per copy."),
+    limit: int = typer.Option(0, "--limit", min=0, help="Use only the first N articles (0: all)."),
+    min_words: int = typer.Option(60, "--min-words", min=0, help="Skip articles shorter than this."),
     no_clutter: bool = typer.Option(False, "--no-clutter", help="Do not append a Trending list."),
     no_structure: bool = typer.Option(False, "--no-structure",
                                       help="No reorder, split/merge, dropped or inserted sentences."),
@@ -37,10 +59,20 @@ def synth_command(
     from unspin.ingest import read
     from unspin.synth import SpinConfig, make_dataset, write_dataset
 
+    if out.exists() and not out.is_dir():
+        raise OutputError("is a file, not a directory", input=str(out),
+                          hint="pass a directory (new or existing) for --out")
+    skipped = 0
+
+    def on_record_error(err: InputError) -> None:
+        nonlocal skipped
+        skipped += 1
+        typer.secho(f"unspin: warning: skipped {err}", err=True, fg=typer.colors.YELLOW)
+
     articles = []
     seen: set[str] = set()
     for item in inputs:
-        for art in read(item):
+        for art in read(item, on_error=on_record_error):
             if art.id in seen or len(art.text.split()) < min_words:
                 continue
             seen.add(art.id)
@@ -52,15 +84,17 @@ def synth_command(
     if not articles:
         raise InputError("no article long enough to spin", input=", ".join(inputs),
                          hint=f"articles need at least {min_words} words (--min-words)")
-    config = SpinConfig(spinner=spinner, fact_edits=fact_edits, clutter=not no_clutter)
+    config = SpinConfig(spinner=spinner.value, fact_edits=fact_edits, clutter=not no_clutter)
     if no_structure:
-        config = SpinConfig(spinner=spinner, fact_edits=fact_edits, clutter=not no_clutter, reorder=False,
+        config = SpinConfig(spinner=spinner.value, fact_edits=fact_edits, clutter=not no_clutter, reorder=False,
                             split_merge=False, drop=0, insert=0)
     copies = make_dataset(articles, rates=tuple(rate), seed=seed, per_article=per_article, stitch=stitch,
                           config=config)
     summary = write_dataset(copies, articles, out)
     typer.echo(f"wrote {summary['copies']} copies of {summary['sources']} sources "
                f"with {summary['edits']} edits to {out}")
+    if skipped:
+        raise _Skipped(f"{skipped} record(s) skipped")
 
 
 def register(app: typer.Typer) -> None:

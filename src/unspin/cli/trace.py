@@ -73,7 +73,7 @@ def _report_path(out: Path, n: int) -> Path:
 
 def _write_report(result: object, out: Path, n: int) -> None:
     """Write the HTML report of one traced input and its JSON twin (same result)."""
-    from unspin.report import render_html
+    from unspin.report import render_html, write_text_file
     from unspin.trace import TraceResult
 
     assert isinstance(result, TraceResult)
@@ -82,11 +82,8 @@ def _write_report(result: object, out: Path, n: int) -> None:
         page = render_html(result.diff, title=f"{result.input}: where it came from and what changed")
     else:
         page = render_no_source(result.input)
-    try:
-        path.write_text(page, encoding="utf-8")
-        path.with_suffix(".json").write_text(result.to_json(indent=1) + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot write the report: {exc.strerror}", input=str(path)) from exc
+    write_text_file(path, page)
+    write_text_file(path.with_suffix(".json"), result.to_json(indent=1) + "\n")
 
 
 def render_no_source(name: str) -> str:
@@ -129,9 +126,11 @@ def register(app: typer.Typer) -> None:
 
         from unspin.index import Index
         from unspin.ingest import read
-        from unspin.report import render_terminal
+        from unspin.report import check_writable, render_terminal
         from unspin.trace import trace
 
+        if html is not None:
+            check_writable(html)
         console = Console(highlight=False, soft_wrap=True)
         failed = read_ok = 0
 
@@ -159,7 +158,7 @@ def register(app: typer.Typer) -> None:
                                 typer.echo(f"report written to {_report_path(html, read_ok)}"
                                            f" (JSON: {_report_path(html, read_ok).with_suffix('.json')})")
                 except UnspinError as err:
-                    if isinstance(err, InputError):
+                    if isinstance(err, InputError) and len(inputs) > 1:
                         failed += 1
                         typer.secho(f"unspin: {err}", err=True, fg=typer.colors.RED)
                     else:

@@ -83,6 +83,8 @@ def extract_page(html: str | bytes, *, url: str | None = None, input: str = "") 
         if doc is not None and (getattr(doc, "text", None) or "").strip():
             break
         doc = None
+    if doc is not None and _only_link_text(doc.text, html):
+        doc = None
     if doc is None:
         raise ExtractionError("no article text found in the HTML page", input=input or url,
                               hint="is this an article page? index pages and empty shells "
@@ -102,6 +104,21 @@ def extract_page(html: str | bytes, *, url: str | None = None, input: str = "") 
     if not site and page_url:
         site = urlparse(page_url).hostname
     return PageText(text=text, title=title, published=published, site=site, url=page_url)
+
+
+def _only_link_text(text: str, html: str) -> bool:
+    """True when a short extracted "body" is nothing but the page's link labels (a menu)."""
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    if not lines or sum(len(line.split()) for line in lines) >= 20:
+        return False
+    import lxml.html
+
+    try:
+        root = lxml.html.fromstring(html)
+    except Exception:  # lxml raises ParserError and ValueError on odd input
+        return False
+    labels = {" ".join(a.text_content().split()) for a in root.iter("a")}
+    return all(line in labels for line in lines)
 
 
 _BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",

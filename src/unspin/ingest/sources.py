@@ -193,6 +193,10 @@ def _record_article(rec: Any, where: str, *, strip_clutter: bool = True,
         return dataclasses.replace(art, title=meta["title"] or art.title,
                                    published=meta["published"] or art.published,
                                    site=meta["site"] or art.site)
+    for field, value in (("text", text), ("html", html)):
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"the record's {field!r} is a JSON {type(value).__name__}, not a string",
+                             input=where)
     if "text" in rec or "html" in rec:
         raise InputError("the record's text is empty", input=where)
     raise InputError("the record has no 'text' or 'html' field", input=where,
@@ -270,11 +274,14 @@ def _iter_csv(src: _Source) -> Iterator[Article | InputError]:
     if "text" not in fields and "html" not in fields:
         raise InputError("CSV has no 'text' or 'html' column", input=src.name,
                          hint=f"columns found: {', '.join(fields)}")
+    rows = 0
     while True:
         first_line = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
+            if not rows:
+                raise InputError("CSV has a header but no rows", input=src.name) from None
             return
         except UnicodeDecodeError:
             raise InputError("CSV is not UTF-8", input=f"{src.name}:{reader.line_num}") from None
@@ -283,6 +290,7 @@ def _iter_csv(src: _Source) -> Iterator[Article | InputError]:
             continue
         except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
             raise _gz_error(src.name, exc) from None
+        rows += 1
         where = f"{src.name}:{first_line}"
         if None in row:
             yield InputError("malformed CSV row: more fields than columns", input=where)
@@ -344,7 +352,8 @@ def _iter_warc(src: _Source) -> Iterator[Article | InputError]:
             art = dataclasses.replace(art, published=page.date[:10])
         yield art
     if not any_page:
-        log.warning("%s: no HTML response records found", src.name)
+        raise InputError("no HTML page in the WARC file", input=src.name,
+                         hint="only 'response' records with an HTML body are read")
 
 
 # --------------------------------------------------------------------------- entry point
