@@ -320,8 +320,14 @@ def test_synth_bad_options_are_usage_errors(capsys, tmp_path, option, value):
 
 # --------------------------------------------------------------------------- odd but valid
 
-def test_diff_same_file_twice(capsys, bad):
-    code, out, err = run(capsys, "diff", "--json", str(bad["copy.txt"]), str(bad["copy.txt"]))
+@pytest.mark.parametrize("repeated", [False, True])
+def test_diff_same_file_twice(capsys, tmp_path, bad, repeated):
+    path = bad["copy.txt"]
+    if repeated:  # the same sentence eight times: each must pair with its own repetition
+        path = tmp_path / "repeated.txt"
+        path.write_text(" ".join(["The council approved the new budget on Tuesday after a long "
+                                  "debate about schools and roads."] * 8))
+    code, out, err = run(capsys, "diff", "--json", str(path), str(path))
     assert code == 0 and err == ""
     summary = json.loads(out)["summary"]
     assert summary["counts"]["fact"] == 0 and summary["shares"]["verbatim"] == 1.0

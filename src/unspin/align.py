@@ -325,6 +325,39 @@ def _fill_gaps(final: list[tuple[Passage, list[tuple[int, int, float]]]], cdoc: 
     return out
 
 
+def _ordinal_duplicates(pairs: list[tuple[int, int, float]], cdoc: _Doc, sdoc: _Doc
+                        ) -> list[tuple[int, int, float]]:
+    """Pair a sentence repeated word for word with its same occurrence on the other side.
+
+    Without this, the first copy of a repeated sentence pairs with every repetition in the
+    source (a chain that reads as one sentence merged from many) and the other copies go
+    unmatched: a file diffed against itself showed mostly insertions.
+    """
+    def keys(doc: _Doc) -> list[tuple[str, ...]]:
+        return [tuple(u.key for u in doc.units[st.u0:st.u1]) for st in doc.sentences]
+
+    kc, ks = keys(cdoc), keys(sdoc)
+    count_c: dict[tuple[str, ...], int] = {}
+    count_s: dict[tuple[str, ...], int] = {}
+    ord_c = []
+    for k in kc:
+        ord_c.append(count_c.get(k, 0))
+        count_c[k] = ord_c[-1] + 1
+    ord_s = []
+    for k in ks:
+        ord_s.append(count_s.get(k, 0))
+        count_s[k] = ord_s[-1] + 1
+    if all(n == 1 for n in count_c.values()) and all(n == 1 for n in count_s.values()):
+        return pairs
+    out = []
+    for i, j, score in pairs:
+        k = kc[i]
+        if k == ks[j] and (count_c[k] > 1 or count_s[k] > 1) and ord_c[i] != ord_s[j]:
+            continue
+        out.append((i, j, score))
+    return out
+
+
 def _alignment(cdoc: _Doc, sdoc: _Doc, sid: str, max_gap: int = 0, min_containment: float = 0.45,
                min_dice: float = 0.2) -> tuple[list[Passage], list[tuple[list[int], list[int]]]]:
     """Passages, and the groups of sentences aligned to each other (copy indices, source indices).
@@ -333,6 +366,7 @@ def _alignment(cdoc: _Doc, sdoc: _Doc, sid: str, max_gap: int = 0, min_containme
     """
     raw_pairs = _pair_scores(cdoc, sdoc)
     pairs = _select(raw_pairs, cdoc, sdoc, min_containment, min_dice)
+    pairs = _ordinal_duplicates(pairs, cdoc, sdoc)
     # identical sentences too short for features ("Yes.", a one-word line) still align
     have_c = {p[0] for p in pairs}
     have_s = {p[1] for p in pairs}
