@@ -197,6 +197,15 @@ def test_trace_corpus_with_bad_lines(capsys, tmp_path):
     assert_bad_lines(err, corpus)
 
 
+def test_check_corpus_with_bad_lines(capsys, tmp_path):
+    corpus = mixed_corpus(tmp_path)
+    code, out, err = run(capsys, "check", "--json", str(corpus))
+    assert code == 1
+    assert [json.loads(x)["id"] for x in out.splitlines()] == ["good1", "good2"]
+    assert_bad_lines(err, corpus)
+    assert "4 record(s) skipped" in err
+
+
 def test_synth_corpus_with_bad_lines(capsys, tmp_path):
     corpus = mixed_corpus(tmp_path)
     code, out, err = run(capsys, "synth", str(corpus), "--out", str(tmp_path / "s"), "--min-words", "5")

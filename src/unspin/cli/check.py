@@ -3,7 +3,8 @@
 ``--json`` prints one JSON object per input article, one per line; otherwise a readable view
 with the flagged phrases highlighted in context and the likely original wording beside them.
 
-Exit status: 0 when every input was checked; 2 when an input could not be read.
+Exit status: 0 when every input was checked; 1 when some corpus records were skipped (each
+reported on stderr as ``file:line: problem``); 2 when an input could not be read.
 """
 
 from __future__ import annotations
@@ -24,6 +25,15 @@ class _Failed(click.ClickException):
 
     def show(self, file: object = None) -> None:
         typer.secho(f"unspin: {self.message}", err=True, fg=typer.colors.RED)
+
+
+class _Skipped(click.ClickException):
+    """Some corpus records were skipped (each already reported): exit with status 1."""
+
+    exit_code = 1
+
+    def show(self, file: object = None) -> None:
+        typer.secho(f"unspin: warning: {self.message}", err=True, fg=typer.colors.YELLOW)
 
 
 def _render(result: object, original: str, console: object) -> None:
@@ -85,13 +95,19 @@ def register(app: typer.Typer) -> None:
         from rich.console import Console
 
         from unspin.check import SHORT_TEXT_WORDS, check, to_json_dict
+        from unspin.errors import InputError
         from unspin.ingest import read
 
         console = Console(highlight=False)
-        failed = 0
+        failed = skipped = 0
+
+        def on_record_error(err: InputError) -> None:
+            nonlocal skipped
+            skipped += 1
+            typer.secho(f"unspin: warning: skipped {err}", err=True, fg=typer.colors.YELLOW)
         for source in inputs:
             try:
-                for article in read(source):
+                for article in read(source, on_error=on_record_error):
                     result = check(article, threshold=threshold)
                     if result.words_checked < SHORT_TEXT_WORDS:
                         typer.secho(f"unspin: warning: {article.input or article.id}: only "
@@ -111,3 +127,5 @@ def register(app: typer.Typer) -> None:
                 failed += 1
         if failed:
             raise _Failed(f"{failed} of {len(inputs)} inputs could not be checked")
+        if skipped:
+            raise _Skipped(f"{skipped} record(s) skipped")
