@@ -197,6 +197,16 @@ def test_trace_corpus_with_bad_lines(capsys, tmp_path):
     assert_bad_lines(err, corpus)
 
 
+def test_csv_unclosed_quote_is_a_bad_row(capsys, tmp_path):
+    p = tmp_path / "q.csv"
+    p.write_text(f'id,text\n1,"{BODY}\n2,unclosed quote above swallows this row\n')
+    code, out, err = run(capsys, "extract", "--json", str(p))
+    assert code == 1 and out == ""
+    lines = err.strip().splitlines()
+    assert "Traceback" not in err and len(lines) == 2
+    assert f"{p}:2: malformed CSV row" in lines[0] and "1 record(s) skipped" in lines[1]
+
+
 def test_check_corpus_with_bad_lines(capsys, tmp_path):
     corpus = mixed_corpus(tmp_path)
     code, out, err = run(capsys, "check", "--json", str(corpus))

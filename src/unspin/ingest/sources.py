@@ -262,7 +262,7 @@ def _iter_csv(src: _Source) -> Iterator[Article | InputError]:
     csv.field_size_limit(1 << 30)
     text = io.TextIOWrapper(src.stream, encoding="utf-8-sig", newline="")  # type: ignore[type-var]
     delimiter = "\t" if _strip_gz(src.name).lower().endswith(".tsv") else ","
-    reader = csv.DictReader(text, delimiter=delimiter)
+    reader = csv.DictReader(text, delimiter=delimiter, strict=True)
     try:
         fields = reader.fieldnames
     except UnicodeDecodeError:
@@ -286,6 +286,7 @@ def _iter_csv(src: _Source) -> Iterator[Article | InputError]:
         except UnicodeDecodeError:
             raise InputError("CSV is not UTF-8", input=f"{src.name}:{reader.line_num}") from None
         except csv.Error as exc:
+            rows += 1
             yield InputError(f"malformed CSV row ({exc})", input=f"{src.name}:{first_line}")
             continue
         except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
