@@ -286,11 +286,36 @@ def test_readonly_index(capsys, tmp_path, bad):
         code, _, err = run(capsys, "index", "add", "--no-progress", "--db", str(db),
                            str(SAMPLES / "articles.jsonl"))
         assert code == 2
-        one_line(err, str(db))
+        assert "[U240]" in one_line(err, str(db))
         code, out, err = run(capsys, "index", "stats", "--json", "--db", str(db))
         assert code == 0 and json.loads(out)["articles"] == 1, err
     finally:
         db.chmod(0o644)
+
+
+def test_immutable_index_is_refused_for_writing_and_still_read(capsys, tmp_path, bad):
+    """Read-only even for root: the immutable attribute (where chattr works)."""
+    import shutil
+
+    if shutil.which("chattr") is None:
+        pytest.skip("no chattr")
+    db = tmp_path / "ix.unspin"
+    main(["index", "add", "--no-progress", "--db", str(db), str(bad["copy.txt"])])
+    capsys.readouterr()
+    if subprocess.run(["chattr", "+i", str(db)], capture_output=True).returncode:
+        pytest.skip("cannot set the immutable attribute here")
+    try:
+        code, _, err = run(capsys, "index", "add", "--no-progress", "--db", str(db),
+                           str(SAMPLES / "articles.jsonl"))
+        assert code == 2
+        line = one_line(err, str(db))
+        assert "[U240]" in line and "read-only" in line
+        code, out, err = run(capsys, "index", "stats", "--json", "--db", str(db))
+        assert code == 0 and json.loads(out)["articles"] == 1, err
+        code, out, err = run(capsys, "trace", "--json", "--no-changes", "--db", str(db), str(bad["copy.txt"]))
+        assert code == 0 and json.loads(out)["sources"], err
+    finally:
+        subprocess.run(["chattr", "-i", str(db)], check=False)
 
 
 # --------------------------------------------------------------------------- outputs

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 import sqlite3
 import sys
@@ -59,6 +60,12 @@ class IndexMissingError(IndexError_):
     """No index exists at the given path."""
 
     code = "U230"
+
+
+class IndexReadOnlyError(IndexError_):
+    """The index (or its directory) cannot be written: nothing was changed."""
+
+    code = "U240"
 
 
 def _tokenizer_digest() -> str:
@@ -304,8 +311,7 @@ class Index:
                                         hint="pass an index made by 'unspin index add', or a new path")
         try:
             if readonly and exists:
-                conn = sqlite3.connect(f"file:{p.resolve()}?mode=ro", uri=True,
-                                       check_same_thread=False)
+                conn = cls._connect_readonly(p, src)
             else:
                 conn = sqlite3.connect(str(p), check_same_thread=False)
             conn.isolation_level = None  # explicit BEGIN/COMMIT
@@ -314,6 +320,10 @@ class Index:
             else:
                 meta = {}
         except sqlite3.DatabaseError as exc:
+            if "unable to open" in str(exc) and p.parent.is_dir() and not os.access(p.parent, os.W_OK):
+                raise IndexReadOnlyError(f"cannot open the index: its directory {str(p.parent)!r} is "
+                                         "read-only", input=src,
+                                         hint="copy the index to a writable directory") from exc
             raise IndexCorruptError(f"cannot read index ({exc})", input=src,
                                     hint="the file is damaged or not an index; rebuild it") from exc
         want = params or IndexParams.default()
@@ -365,13 +375,40 @@ class Index:
             try:
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")  # WAL: consistent after a crash
+                # a no-op write, rolled back: a read-only file fails here, not mid-batch
+                conn.execute("BEGIN")
+                conn.execute("UPDATE meta SET value = value WHERE key = 'format'")
+                conn.execute("ROLLBACK")
             except sqlite3.DatabaseError as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 conn.close()
-                hint = ("the file or its directory is read-only: make it writable, or trace "
-                        "with it as it is") if "readonly" in str(exc) else None
-                raise IndexCorruptError(f"cannot open index for writing ({exc})", input=src,
-                                        hint=hint) from exc
+                if "readonly" in str(exc):
+                    raise IndexReadOnlyError("the index is read-only: nothing was added", input=src,
+                                             hint="make the file writable, or add to a copy; "
+                                                  "trace and stats can still read it") from exc
+                raise IndexCorruptError(f"cannot open index for writing ({exc})", input=src) from exc
         return cls(p, conn, stored, meta)
+
+    @staticmethod
+    def _connect_readonly(p: Path, src: str) -> sqlite3.Connection:
+        """Open read-only; in a read-only directory (no room for the WAL's -shm file) read
+        the file as immutable, which is exact once the WAL is checkpointed (empty)."""
+        try:
+            conn = sqlite3.connect(f"file:{p.resolve()}?mode=ro", uri=True, check_same_thread=False)
+            conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+            return conn
+        except sqlite3.OperationalError as exc:
+            if "unable to open" not in str(exc):
+                raise
+            wal = p.with_name(p.name + "-wal")
+            if wal.exists() and wal.stat().st_size > 0:
+                raise IndexReadOnlyError(
+                    "cannot read the index: its directory is read-only and it has uncheckpointed "
+                    f"changes in {wal.name}", input=src,
+                    hint="copy the index and its -wal file to a writable directory") from exc
+            return sqlite3.connect(f"file:{p.resolve()}?mode=ro&immutable=1", uri=True,
+                                   check_same_thread=False)
 
     @staticmethod
     def _read_meta(conn: sqlite3.Connection, src: str) -> dict[str, str]:
@@ -398,7 +435,10 @@ class Index:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _db_error(self, exc: sqlite3.DatabaseError) -> IndexCorruptError:
+    def _db_error(self, exc: sqlite3.DatabaseError) -> IndexError_:
+        if "readonly" in str(exc):
+            return IndexReadOnlyError("the index became read-only: the current batch was not added",
+                                      input=str(self.path), hint="make the file writable and rerun")
         return IndexCorruptError(f"index read/write failed ({exc})", input=str(self.path),
                                  hint="the file may be damaged; rebuild it with 'unspin index add'")
 
