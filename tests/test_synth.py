@@ -125,6 +125,44 @@ def test_every_edit_kind_and_fact_subtype_is_made_and_exact(spun):
         assert d in details, d
 
 
+SPEAKER_CASES = [  # (text, name, new name, speaker position?)
+    ("The plan will work, said John Smith on Monday.", "John Smith", "Mary Kim", True),
+    ("Officials hope the plan will work, John Smith said.", "John Smith", "Mary Kim", True),
+    ("Defence Minister Lukas Venner told reporters the talks would go on.", "Lukas Venner", "Ana Duarte", True),
+    ("Prices will rise, according to Mr Smith, who runs the shop.", "Smith", "Cooper", True),
+    ("The dam is nearly built, said the Daily Herald in a report.", "Daily Herald", "Morning Post", True),
+    ("Prices are up, he said. Lord Browne pointed out that costs rose.", "Browne", "Smith", False),
+    ("John Smith visited the plant on Monday with two aides.", "John Smith", "Mary Kim", False),
+    ("The minister met Irena Solvik and said the talks went well.", "Irena Solvik", "Ana Duarte", False),
+]
+
+
+@pytest.mark.parametrize("text,name,new,speaker", SPEAKER_CASES)
+def test_name_swap_in_speaker_position_is_attribution_as_diff_sees_it(text, name, new, speaker):
+    """synth labels a name swapped next to "said"/"told"/"according to" attribution, with the
+    speaker-position rule diff applies (vocab.SPEAKER_BEFORE/SPEAKER_AFTER), so the truth and
+    diff agree on the label."""
+    from unspin.diff import diff
+    from unspin.synth import _name_subtype
+
+    s = text.index(name)
+    label = _name_subtype(text, s, s + len(name), new)
+    assert label == ("attribution" if speaker else "entity")
+    copy = text[:s] + new + text[s + len(name):]
+    facts = [c.subtype for c in diff(copy, text).changes if c.kind == "fact"]
+    assert facts == [label]
+
+
+def test_person_swaps_are_labelled_by_speaker_position(spun):
+    from unspin.synth import _name_subtype
+
+    for copy, sources in spun:
+        for e in copy.edits:
+            if e.kind == "fact" and e.detail == "person":
+                text = sources[e.source_id].text
+                assert e.subtype == _name_subtype(text, e.source_start, e.source_end, e.copy_text), e
+
+
 def test_synonym_swaps_spare_proper_nouns_numbers_and_stopwords(spun):
     for copy, sources in spun:
         for e in copy.edits_of("synonym"):

@@ -432,8 +432,9 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
     return "reword", None, f"rephrased: {both}"
 
 
-_ATTR_BEFORE = {"according", "to", "said", "told", "quoted", "citing", "cited", "by", "the"}
-_ATTR_AFTER = {"said", "says", "told", "claimed", "added", "stated", "confirmed"}
+# speaker position (shared with synth, which labels a name swapped there ``attribution``)
+_ATTR_BEFORE = vocab.SPEAKER_BEFORE
+_ATTR_AFTER = vocab.SPEAKER_AFTER
 # places and nationalities: swapping one is an entity change even next to "said" (a speaker is
 # a person or an organisation)
 _PLACE_WORDS = {p for w in vocab.COUNTRIES | vocab.DEMONYMS | vocab.CITIES | set(vocab.COUNTRY_DEMONYM)
@@ -465,7 +466,7 @@ def _attributed(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
         before = [u.key for u in us[max(0, a - 2):a] if u.kind == "word"]
         if before and before[-1] == "the":
             before = [u.key for u in us[max(0, a - 3):a - 1] if u.kind == "word"]
-        if before and (before[-1] in ("said", "told", "quoted", "citing", "cited")
+        if before and (before[-1] in _ATTR_BEFORE
                        or before[-2:] == ["according", "to"]):
             return True
         if b < len(us) and us[b].key in _ATTR_AFTER:

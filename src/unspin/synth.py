@@ -35,7 +35,7 @@ import numpy as np
 from unspin import lexicon, vocab
 from unspin.errors import InputError, UnspinError
 from unspin.models import Article, Record
-from unspin.text import STOPWORDS, Token, is_content, split_sentences, tokenize
+from unspin.text import STOPWORDS, TOKEN_RE, Token, is_content, split_sentences, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -574,6 +574,57 @@ def _person_name_cached(text: str, start: int, seq: str) -> str | None:
     return name if (titled or recurs or speaking or words[0] in vocab.GIVEN_NAMES) else None
 
 
+_DATE_NAMES = frozenset(m.lower() for m in vocab.MONTHS) | frozenset(d.lower() for d in vocab.WEEKDAYS)
+_PLACE_NAME_WORDS = frozenset(p for w in vocab.COUNTRIES | vocab.DEMONYMS | vocab.CITIES | set(vocab.COUNTRY_DEMONYM)
+                              for p in w.lower().split()) - {"the", "of", "de"}
+
+
+def _speaker_position(text: str, start: int, end: int) -> bool:
+    """True when the name at ``text[start:end]`` is in speaker position: widened over the
+    capitalised words around it, it comes right after a word of ``vocab.SPEAKER_BEFORE``
+    (one "the" may come between: "told the BBC") or "according to" in the same sentence, or
+    right before a word of ``vocab.SPEAKER_AFTER``. The rule ``diff`` applies
+    (``diff._attributed``) to label a name change ``attribution``: a name swapped there
+    changes who said it."""
+    lo, hi = max(0, start - 160), min(len(text), end + 160)
+    toks = [Token(m.start(), m.end(), m.group(), m.lastgroup or "punct") for m in TOKEN_RE.finditer(text, lo, hi)]
+
+    def name_like(k: int) -> bool:
+        t = toks[k]
+        if t.kind != "word" or not t.text[:1].isupper() or t.lower == "i" or t.lower in _DATE_NAMES:
+            return False
+        return not (t.lower in STOPWORDS and _sentence_initial(text, t.start))
+
+    a = next((k for k, t in enumerate(toks) if t.start >= start), len(toks))
+    b = a
+    while b < len(toks) and toks[b].end <= end:
+        b += 1
+    while a > 0 and name_like(a - 1):
+        a -= 1
+    while b < len(toks) and name_like(b):
+        b += 1
+    # within the sentence: "he said. Lord Browne pointed out" is no speaker position
+    opens = a == len(toks) or _sentence_initial(text, toks[a].start)
+    before = [] if opens else [t.lower for t in toks[max(0, a - 2):a] if t.kind == "word"]
+    if before and before[-1] == "the":
+        the = next(t for t in reversed(toks[max(0, a - 2):a]) if t.kind == "word")
+        before = [] if _sentence_initial(text, the.start) else \
+            [t.lower for t in toks[max(0, a - 3):a - 1] if t.kind == "word"]
+    if before and (before[-1] in vocab.SPEAKER_BEFORE or before[-2:] == ["according", "to"]):
+        return True
+    return b < len(toks) and toks[b].lower in vocab.SPEAKER_AFTER
+
+
+def _name_subtype(text: str, start: int, end: int, new: str) -> str:
+    """The fact subtype of a name swap: ``attribution`` in speaker position (who said it
+    changed), else ``entity``; as in ``diff``, a name made only of place words stays an
+    entity (a speaker is a person or an organisation)."""
+    words = set(text[start:end].lower().split()) | set(new.lower().split())
+    if words <= _PLACE_NAME_WORDS or not _speaker_position(text, start, end):
+        return "entity"
+    return "attribution"
+
+
 def _person_name(text: str, start: int, seq: str) -> str | None:
     """The person name in a capitalised sequence ("Defence Minister Lukas Venner" -> "Lukas Venner")."""
     return _person_name_cached(text, start, seq)
@@ -696,14 +747,14 @@ class _Facts:
                 others = [n for n in self.names if n != name and not set(n.split()) & set(name.split())]
                 new = self.rng.choice(others) if others and self.rng.random() < 0.5 else \
                     f"{self.rng.choice(vocab.GIVEN_NAMES)} {self.rng.choice(vocab.SURNAMES)}"
-                out.append((u.si, s, e, new, "entity", "person"))
+                out.append((u.si, s, e, new, _name_subtype(text, s, e, new), "person"))
             for m in re.finditer(r"\b(" + "|".join(sorted(vocab.HONORIFICS)) + r")\.? ([A-Z][a-z]+)\b",
                                  text[u.start:u.end]):
                 s, e = u.start + m.start(2), u.start + m.end(2)
                 surnames = sorted({n.split()[-1] for n in self.names} - {m.group(2)})
                 new = self.rng.choice(surnames) if surnames and self.rng.random() < 0.5 else \
                     self.rng.choice(vocab.SURNAMES)
-                out.append((u.si, s, e, new, "entity", "person"))
+                out.append((u.si, s, e, new, _name_subtype(text, s, e, new), "person"))
         return out
 
     def number(self) -> list[tuple[int, int, int, str, str, str]]:

@@ -293,6 +293,14 @@ REPORTING_VERB_SWAPS: dict[str, tuple[str, ...]] = {
     "reported": ("confirmed", "claimed"),
     "announced": ("suggested", "claimed"),
 }
+#: Speaker position, one definition for ``synth`` (which records a name swapped there as an
+#: ``attribution`` fact edit) and ``diff`` (which reports such a swap as ``attribution``): a
+#: name (with the capitalised words around it) right after one of SPEAKER_BEFORE ("said John
+#: Smith", "told the BBC": one "the" may come between) or after "according to", or right
+#: before one of SPEAKER_AFTER ("Smith said").
+SPEAKER_BEFORE: frozenset[str] = frozenset({"said", "told", "quoted", "citing", "cited"})
+SPEAKER_AFTER: frozenset[str] = frozenset({"said", "says", "told", "claimed", "added", "stated", "confirmed"})
+assert SPEAKER_AFTER <= REPORTING_VERBS
 #: Phrases that attribute a statement to a source ("according to X").
 ATTRIBUTION_PHRASES: frozenset[str] = frozenset({
     "according to", "said", "says", "told", "quoted", "cited", "citing", "in a statement",
