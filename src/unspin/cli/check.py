@@ -12,28 +12,10 @@ from __future__ import annotations
 import json
 import sys
 
-import click
 import typer
 
+from unspin.cli._common import ExitStatus
 from unspin.errors import UnspinError
-
-
-class _Failed(click.ClickException):
-    """Some inputs could not be read (already reported): exit with status 2."""
-
-    exit_code = 2
-
-    def show(self, file: object = None) -> None:
-        typer.secho(f"unspin: {self.message}", err=True, fg=typer.colors.RED)
-
-
-class _Skipped(click.ClickException):
-    """Some corpus records were skipped (each already reported): exit with status 1."""
-
-    exit_code = 1
-
-    def show(self, file: object = None) -> None:
-        typer.secho(f"unspin: warning: {self.message}", err=True, fg=typer.colors.YELLOW)
 
 
 def _render(result: object, original: str, console: object) -> None:
@@ -126,6 +108,6 @@ def register(app: typer.Typer) -> None:
                 fail(err)
                 failed += 1
         if failed:
-            raise _Failed(f"{failed} of {len(inputs)} inputs could not be checked")
+            raise ExitStatus(f"{failed} of {len(inputs)} inputs could not be checked", 2, as_error=True)
         if skipped:
-            raise _Skipped(f"{skipped} record(s) skipped")
+            raise ExitStatus(f"{skipped} record(s) skipped", 1)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 
-import click
 import typer
 
+from unspin.cli._common import ExitStatus, warn
 from unspin.errors import InputError, UnspinError
 from unspin.models import Article
 
@@ -33,23 +33,6 @@ class KindChoice(StrEnum):
     warc = "warc"
 
 
-class _PartialFailure(click.ClickException):
-    """Some inputs or records failed: print a summary and exit with the given status.
-
-    (A ClickException rather than ``typer.Exit`` because ``unspin.cli.main`` runs click
-    with ``standalone_mode=False``, where an ``Exit`` code is returned, not propagated.)
-    """
-
-    def __init__(self, message: str, code: int):
-        super().__init__(message)
-        self.exit_code = code  # type: ignore[misc]
-
-    def show(self, file: object = None) -> None:
-        _warn(self.message)
-
-
-def _warn(message: str) -> None:
-    typer.secho(f"unspin: warning: {message}", err=True, fg=typer.colors.YELLOW)
 
 
 def article_json(article: Article) -> str:
@@ -149,7 +132,7 @@ def register(app: typer.Typer) -> None:
             if on_error is OnErrorChoice.stop:
                 raise err
             skipped += 1
-            _warn(f"skipped {err}")
+            warn(f"skipped {err}")
 
         for source in inputs:
             try:
@@ -172,7 +155,7 @@ def register(app: typer.Typer) -> None:
                 parts.append(f"{failed} input(s) could not be read")
             if skipped:
                 parts.append(f"{skipped} record(s) skipped")
-            raise _PartialFailure("; ".join(parts), 2 if failed else 1)
+            raise ExitStatus("; ".join(parts), 2 if failed else 1)
 
 
 __all__ = ["article_json", "register"]

@@ -15,9 +15,9 @@ import json
 import sys
 from collections.abc import Iterator
 
-import click
 import typer
 
+from unspin.cli._common import ExitStatus, warn
 from unspin.errors import InputError, UnspinError
 from unspin.models import Article
 
@@ -25,20 +25,6 @@ index_app = typer.Typer(help="Build and inspect an article index (one SQLite fil
                         no_args_is_help=True)
 
 
-class _ExitStatus(click.ClickException):
-    """Exit with a status after a summary (``typer.Exit`` codes are lost by ``unspin.cli.main``)."""
-
-    def __init__(self, message: str, code: int):
-        super().__init__(message)
-        self.exit_code = code  # type: ignore[misc]
-
-    def show(self, file: object = None) -> None:
-        if self.message:
-            _warn(self.message)
-
-
-def _warn(message: str) -> None:
-    typer.secho(f"unspin: warning: {message}", err=True, fg=typer.colors.YELLOW)
 
 
 def read_inputs(inputs: list[str], on_error: object) -> Iterator[Article]:
@@ -77,7 +63,7 @@ def add(
     def on_record_error(err: InputError) -> None:
         nonlocal record_errors
         record_errors += 1
-        _warn(f"skipped {err}")
+        warn(f"skipped {err}")
 
     failed_inputs = 0
 
@@ -109,7 +95,7 @@ def add(
                 counts = ix.add(articles(), batch_size=batch, on_batch=on_batch)
             except KeyboardInterrupt:
                 bar.stop()
-                _warn(f"interrupted: {committed.added} added in committed batches are kept; "
+                warn(f"interrupted: {committed.added} added in committed batches are kept; "
                       "rerun the same command to complete the index")
                 raise
         total = len(ix)
@@ -122,9 +108,9 @@ def add(
         typer.echo(f"{counts.added} added, {counts.skipped} skipped (already indexed), {failed} failed; "
                    f"{total} articles in {db}")
     if failed_inputs and not (counts.added or counts.skipped):
-        raise _ExitStatus(f"{failed_inputs} input(s) could not be read", 2)
+        raise ExitStatus(f"{failed_inputs} input(s) could not be read", 2)
     if failed or failed_inputs:
-        raise _ExitStatus(f"{failed_inputs} input(s) could not be read, {failed} article(s) failed", 1)
+        raise ExitStatus(f"{failed_inputs} input(s) could not be read, {failed} article(s) failed", 1)
 
 
 @index_app.command("stats")

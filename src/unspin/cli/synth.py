@@ -18,9 +18,9 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-import click
 import typer
 
+from unspin.cli._common import ExitStatus
 from unspin.errors import InputError, OutputError
 
 
@@ -30,13 +30,6 @@ class SpinnerChoice(StrEnum):
     mixed = "mixed"
 
 
-class _Skipped(click.ClickException):
-    """Some corpus records were skipped (each already reported): exit with status 1."""
-
-    exit_code = 1
-
-    def show(self, file: object = None) -> None:
-        typer.secho(f"unspin: warning: {self.message}", err=True, fg=typer.colors.YELLOW)
 
 
 def synth_command(
@@ -94,7 +87,7 @@ def synth_command(
     typer.echo(f"wrote {summary['copies']} copies of {summary['sources']} sources "
                f"with {summary['edits']} edits to {out}")
     if skipped:
-        raise _Skipped(f"{skipped} record(s) skipped")
+        raise ExitStatus(f"{skipped} record(s) skipped", 1)
 
 
 def register(app: typer.Typer) -> None:

@@ -10,26 +10,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import click
 import typer
 
+from unspin.cli._common import ExitStatus, warn
 from unspin.errors import InputError, UnspinError
-
-
-class _ExitStatus(click.ClickException):
-    """Exit with a status after a summary (``typer.Exit`` codes are lost by ``unspin.cli.main``)."""
-
-    def __init__(self, message: str, code: int):
-        super().__init__(message)
-        self.exit_code = code  # type: ignore[misc]
-
-    def show(self, file: object = None) -> None:
-        if self.message:
-            _warn(self.message)
-
-
-def _warn(message: str) -> None:
-    typer.secho(f"unspin: warning: {message}", err=True, fg=typer.colors.YELLOW)
 
 
 def _render(result: object, console: object) -> None:
@@ -137,7 +121,7 @@ def register(app: typer.Typer) -> None:
         def on_record_error(err: InputError) -> None:
             nonlocal failed
             failed += 1
-            _warn(f"skipped {err}")
+            warn(f"skipped {err}")
 
         with Index.open(db, readonly=True) as ix:
             for source in inputs:
@@ -164,9 +148,9 @@ def register(app: typer.Typer) -> None:
                     else:
                         raise
         if failed and not read_ok:
-            raise _ExitStatus(f"{failed} input(s) or record(s) could not be read", 2)
+            raise ExitStatus(f"{failed} input(s) or record(s) could not be read", 2)
         if failed:
-            raise _ExitStatus(f"{failed} input(s) or record(s) could not be read", 1)
+            raise ExitStatus(f"{failed} input(s) or record(s) could not be read", 1)
 
 
 __all__ = ["register"]
