@@ -387,7 +387,8 @@ def gate_metrics() -> dict[str, float]:
 
     Indexes ``samples/articles.jsonl``, spins every article at 35% and 50% and checks the
     top source; spins each article with itself left out of the index and counts sources
-    reported that are not a same-story pair (false sources). Runs in a few seconds.
+    reported (false sources: the other half of a same-story pair must not be named). Runs in
+    a few seconds.
     """
     arts = load_jsonl(SAMPLES)
     hits = n = false = nf = 0
