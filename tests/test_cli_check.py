@@ -26,6 +26,7 @@ def test_json_lines(capsys, tmp_path):
     assert docs[1]["verdict"] == "clean"
     original = SUSPECT.read_text(encoding="utf-8")
     for d in docs:
+        assert d["schema_version"] == 1
         assert 0.0 <= d["spin_score"] <= 1.0
         for key in ("flags", "clutter", "numbers"):
             assert isinstance(d[key], list)

@@ -624,8 +624,8 @@ def _join_suggestion(orig: str, g: Flag, f: Flag, start: int, end: int) -> str |
 
 
 def to_json_dict(result: CheckResult) -> dict[str, Any]:
-    """The JSON object printed by ``unspin check --json``."""
-    d = result.to_dict()
+    """The JSON object printed by ``unspin check --json`` (with the ``schema_version``)."""
+    d = {"schema_version": result.schema_version, **result.to_dict()}
     d["flags"] = [{k: fl[k] for k in ("start", "end", "text", "suggestion", "reason", "kind", "score")}
                   for fl in d["flags"]]
     return d
