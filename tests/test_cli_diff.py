@@ -32,6 +32,8 @@ def test_diff_json_and_html(tmp_path, capsys):
     assert "fact" in kinds and "synonym" in kinds
     page = out_html.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "Friday" in page
+    twin = json.loads(out_html.with_suffix(".json").read_text(encoding="utf-8"))
+    assert twin["changes"] == d["changes"] and twin["summary"] == d["summary"]
 
 
 def test_diff_missing_file(tmp_path, capsys):

@@ -32,7 +32,8 @@ def register(app: typer.Typer) -> None:
         source: str = typer.Argument(..., help="The source it was taken from (file or URL)."),
         json_out: bool = typer.Option(False, "--json", help="Print the result (changes, summary) as JSON."),
         html_out: Path | None = typer.Option(None, "--html", metavar="OUT",
-                                             help="Write a self-contained HTML report to OUT."),
+                                             help="Write a self-contained HTML report to OUT and its "
+                                                  "JSON twin next to it (OUT with .json)."),
         limit: int = typer.Option(50, "--limit", help="Fact changes shown in the terminal view."),
     ) -> None:
         """Show which words a rewrite merely swapped and which edits changed the facts."""
@@ -47,9 +48,10 @@ def register(app: typer.Typer) -> None:
         result = diff(ca, sa)
         if html_out is not None:
             write_text_file(html_out, render_html(result))
+            write_text_file(html_out.with_suffix(".json"), result.to_json(indent=1) + "\n")
         if json_out:
             typer.echo(result.to_json())
         else:
             typer.echo(render_terminal(result, color=sys.stdout.isatty(), limit=limit))
             if html_out is not None:
-                typer.echo(f"report written to {html_out}")
+                typer.echo(f"report written to {html_out} (JSON: {html_out.with_suffix('.json')})")
