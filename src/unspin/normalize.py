@@ -32,6 +32,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from unspin.models import OffsetMap, Quantity
 
@@ -328,6 +329,7 @@ def repair_numbers(buf_text: str, positions: Sequence[int]) -> tuple[str, list[i
 _BULLET_RE = re.compile(r"^\s*(?:[-*\u2022\u00b7\u25aa\u25cf>]|\d+[.)])\s")
 
 _Line = tuple[str, list[int], int]  # text, positions, position of the line break after it
+_L = TypeVar("_L", bound=tuple[Any, ...])  # a line record whose first field is its text
 
 
 def _collapse_reference(text: str, positions: Sequence[int], end_pos: int) -> tuple[str, list[int]]:
@@ -455,16 +457,7 @@ def _normalize_unchanged_chars(original: str) -> Normalized:
         if k < 0:
             break
         start = k + 1
-    blocks: list[list[tuple[str, list[tuple[int, int]], int]]] = []
-    block: list[tuple[str, list[tuple[int, int]], int]] = []
-    for item in lines:
-        if item[0]:
-            block.append(item)
-        elif block:
-            blocks.append(block)
-            block = []
-    if block:
-        blocks.append(block)
+    blocks = _group_blocks(lines)
     out: list[str] = []
     runs: list[tuple[int, int, int]] = []
     ds = 0
@@ -502,9 +495,10 @@ def _normalize_unchanged_chars(original: str) -> Normalized:
     return Normalized("".join(out), tuple(positions), n, (), tuple(runs))
 
 
-def _join_blocks(lines: list[_Line]) -> tuple[str, list[int]]:
-    blocks: list[list[_Line]] = []
-    block: list[_Line] = []
+def _group_blocks(lines: Sequence[_L]) -> list[list[_L]]:
+    """Runs of non-empty lines (``line[0]`` is the text), split at empty lines."""
+    blocks: list[list[_L]] = []
+    block: list[_L] = []
     for item in lines:
         if item[0]:
             block.append(item)
@@ -513,6 +507,11 @@ def _join_blocks(lines: list[_Line]) -> tuple[str, list[int]]:
             block = []
     if block:
         blocks.append(block)
+    return blocks
+
+
+def _join_blocks(lines: list[_Line]) -> tuple[str, list[int]]:
+    blocks = _group_blocks(lines)
     out: list[str] = []
     pos: list[int] = []
     for b, blk in enumerate(blocks):
