@@ -35,28 +35,18 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from unspin.dates import date_key, iso_date
 from unspin.diff import Change, DiffResult, Summary
-from unspin.index import KEY_RE, Index, StoredArticle, article_terms
+from unspin.index import KEY_RE, StoredArticle, article_terms, content_hash
 from unspin.models import Article, Record, Span
+from unspin.options import TraceOptions
+from unspin.reader import IndexReader
 from unspin.text import split_sentences
 
+__all__ = ["Candidate", "SourceMatch", "TraceOptions", "TraceResult", "explain", "retrieve",
+           "sentence_alignment", "stored_article", "trace", "verify"]
+
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class TraceOptions(Record):
-    """Tuning of ``trace``; the defaults are calibrated in benchmarks/eval_trace.py."""
-
-    query_terms: int = 48
-    candidates: int = 12
-    max_df_ratio: float = 0.05
-    robust_bonus: float = 1.5
-    sim_threshold: float = 0.5
-    min_sentence_tokens: int = 4
-    min_coverage: float = 0.2
-    min_sentences: int = 2
-    min_new_coverage: float = 0.05
-    max_sources: int = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +92,8 @@ class TraceResult(Record):
     summary: Summary | None = None
     candidates: tuple[dict[str, Any], ...] = field(default=(), metadata={"serialize": False})
     diff: DiffResult | None = field(default=None, compare=False, repr=False, metadata={"serialize": False})
+    source_articles: tuple[StoredArticle | Article, ...] = field(
+        default=(), compare=False, repr=False, metadata={"serialize": False})
 
 
 # ---------------------------------------------------------------------------------------
@@ -158,36 +150,84 @@ def sentence_alignment(suspect: _Sents, source: _Sents) -> tuple[np.ndarray, np.
     return m.max(axis=1).astype(np.float64), m.argmax(axis=1)
 
 
-def _date(s: str | None) -> str | None:
-    return s[:10] if s and len(s) >= 10 and s[4] == "-" else (s or None)
-
-
 # capitalised words inside a sentence (after a lower-case word, digit or comma): names
 _NAME_RE = re.compile(r"(?<=[a-z0-9,;] )[A-Z][^\W\d_]+(?:['\u2019\-][^\W\d_]+)*")
 
 
-def retrieve(article: Article, index: Index, opts: TraceOptions) -> list[tuple[int, float]]:
-    """Candidate (rowid, retrieval score) pairs, best first."""
-    min_len = index.params.min_word_len
-    terms = article_terms(article.text, min_len)
-    robust = {w.lower() for w in _NAME_RE.findall(article.text)}
-    robust.update(t for t in terms if t[:1].isdigit())
+@dataclass(frozen=True, slots=True)
+class Candidate(Record):
+    """An indexed article retrieval proposes for verification.
+
+    ``retrieval`` is the summed IDF of the query terms it contains; ``article`` is the stored
+    article (not serialised: ``verify`` reads its text).
+    """
+
+    id: str
+    retrieval: float
+    article: StoredArticle | None = field(default=None, compare=False, repr=False,
+                                          metadata={"serialize": False})
+
+
+class _Filter:
+    """Which indexed articles may be sources of ``article`` (exclusions and date limit)."""
+
+    def __init__(self, article: Article, opts: TraceOptions):
+        self.ids = set(opts.exclude_ids)
+        self.hash = None
+        if opts.exclude_self:
+            self.ids.add(article.id)
+            self.hash = content_hash(article.text) if article.text.strip() else None
+        self.before = date_key(opts.published_before) if opts.published_before else None
+
+    def __call__(self, cand: StoredArticle | Article) -> bool:
+        if cand.id in self.ids:
+            return False
+        if self.hash is not None and content_hash(cand.text) == self.hash:
+            return False
+        if self.before is not None:
+            day = date_key(cand.published)
+            if day is not None and day > self.before:
+                return False
+        return True
+
+
+_MAX_FETCH_ROUNDS = 4  # retrieval batches fetched to replace excluded candidates
+
+
+def retrieve(reader: IndexReader, article: Article | str, opts: TraceOptions | None = None) -> list[Candidate]:
+    """Candidates for ``article``: the indexed articles sharing its rarest robust terms.
+
+    The suspect's distinct terms absent from the index or in more than ``max_df_ratio`` of
+    it are dropped; names and numbers get ``robust_bonus``; the best ``query_terms`` are
+    looked up, and articles are ranked by the summed priority of the terms they contain.
+    Excluded articles (the suspect itself, ``exclude_ids``, published after
+    ``published_before``) are skipped and replaced by the next best.
+
+    Returns:
+        Up to ``candidates`` candidates, best first, each with its stored article.
+    """
+    o = opts or TraceOptions()
+    art = _as_article(article)
+    min_len = reader.params.min_word_len
+    terms = article_terms(art.text, min_len)
     if not terms:
         return []
-    n = max(len(index), 1)
-    df = index.document_frequencies(terms)
-    max_df = max(20, int(opts.max_df_ratio * n))
+    robust = {w.lower() for w in _NAME_RE.findall(art.text)}
+    robust.update(t for t in terms if t[:1].isdigit())
+    n = max(len(reader), 1)
+    df = reader.document_frequencies(terms)
+    max_df = max(20, int(o.max_df_ratio * n))
     scored = []
     for t, d in df.items():
         if d <= 0 or d > max_df:
             continue
         idf = math.log((n - d + 0.5) / (d + 0.5) + 1.0)
-        scored.append((idf + (opts.robust_bonus if t in robust else 0.0), idf, t))
+        scored.append((idf + (o.robust_bonus if t in robust else 0.0), idf, t))
     scored.sort(reverse=True)
-    chosen = scored[: opts.query_terms]
+    chosen = scored[: o.query_terms]
     if not chosen:
         return []
-    post = index.postings([t for _, _, t in chosen])
+    post = reader.postings([t for _, _, t in chosen])
     ids, wts = [], []
     for prio, _idf, t in chosen:
         arr = post.get(t)
@@ -197,95 +237,95 @@ def retrieve(article: Article, index: Index, opts: TraceOptions) -> list[tuple[i
         wts.append(np.full(len(arr), prio, dtype=np.float64))
     if not ids:
         return []
-    all_ids = np.concatenate(ids)
-    uniq, inv = np.unique(all_ids, return_inverse=True)
+    uniq, inv = np.unique(np.concatenate(ids), return_inverse=True)
     sums = np.bincount(inv, weights=np.concatenate(wts))
-    k = min(opts.candidates, len(uniq))
-    top = np.argpartition(-sums, k - 1)[:k]
+    k = o.candidates
+    pool = min(len(uniq), k * _MAX_FETCH_ROUNDS)
+    top = np.argpartition(-sums, pool - 1)[:pool] if pool < len(uniq) else np.arange(len(uniq))
     top = top[np.lexsort((uniq[top], -sums[top]))]
-    return [(int(uniq[i]), float(sums[i])) for i in top]
+    allowed = _Filter(art, o)
+    out: list[Candidate] = []
+    for r in range(0, len(top), k):
+        batch = top[r:r + k]
+        stored = {a.rowid: a for a in reader.get(int(uniq[i]) for i in batch)}
+        for i in batch:
+            a = stored.get(int(uniq[i]))
+            if a is not None and allowed(a):
+                out.append(Candidate(id=a.id, retrieval=float(sums[i]), article=a))
+                if len(out) >= k:
+                    return out
+    return out
 
 
-def stored_article(stored: StoredArticle) -> Article:
-    """An indexed article as an ``Article`` whose ``original`` is the stored ``text``."""
-    from unspin.ingest import from_text
+def _as_article(x: Article | str) -> Article:
+    if isinstance(x, Article):
+        return x
+    if isinstance(x, str):
+        from unspin.ingest import from_text
 
-    return from_text(stored.text, id=stored.id, input=stored.id, title=stored.title, url=stored.url,
-                     site=stored.site, published=stored.published, strip_clutter=False,
-                     quantities=False)
-
-
-def explain(article: Article, result: TraceResult, index: Index) -> TraceResult:
-    """Add what the rewrite changed (``unspin.diff`` against the sources, best first).
-
-    Returns ``result`` with ``changes``, ``summary`` and the full ``diff`` filled in; unchanged
-    when the trace found no source.
-    """
-    if not result.sources:
-        return result
-    from unspin.diff import diff
-
-    sources = []
-    for match in result.sources:
-        stored = index.get_by_id(match.id)
-        if stored is not None:
-            sources.append(stored_article(stored))
-    if not sources:
-        return result
-    d = diff(article, sources)
-    return dataclasses.replace(result, changes=d.changes, summary=d.summary, diff=d)
+        return from_text(x, input="<text>")
+    raise TypeError(f"expected an Article or a string, got {type(x).__name__}")
 
 
-def trace(article: Article, index: Index, options: TraceOptions | None = None, *,
-          changes: bool = False, **opts: Any) -> TraceResult:
-    """Find the indexed articles ``article`` was copied from.
+def _spans_of(a: StoredArticle | Article) -> list[tuple[int, int]] | None:
+    if isinstance(a, StoredArticle):
+        return list(a.sentences) or None
+    return [(s.start, s.end) for s in a.sentences] or None
 
-    Args:
-        article: the suspect text (its ``text`` body is used; clutter is ignored).
-        index: an open ``Index``.
-        options: a ``TraceOptions``; keyword arguments override single fields.
-        changes: also classify what the rewrite changed (see ``explain``).
+
+def verify(article: Article | str, candidates: Sequence[Candidate | StoredArticle | Article],
+           opts: TraceOptions | None = None) -> TraceResult:
+    """Which of ``candidates`` is ``article`` copied from? (Pure: needs only the texts.)
+
+    Each suspect sentence is compared with every sentence of a candidate (token-sequence
+    similarity); a candidate is a source when it explains ``min_coverage`` of the suspect
+    in ``min_sentences`` sentences, or, after a better source, ``min_new_coverage`` that no
+    better source explains. Candidates may come from ``retrieve``, from a join or a cache;
+    the same exclusions as ``retrieve`` apply.
 
     Returns:
-        A ``TraceResult`` whose ``sources`` lists the asserted sources, most likely first;
-        empty when nothing in the index is a source of the text.
+        A ``TraceResult``; its ``sources`` hold the sentence pairs (suspect offsets index
+        the suspect's ``text``, source offsets the candidate's ``text``).
     """
-    result = _trace(article, index, options, **opts)
-    return explain(article, result, index) if changes else result
-
-
-def _trace(article: Article, index: Index, options: TraceOptions | None = None, **opts: Any) -> TraceResult:
-    o = options or TraceOptions()
-    if opts:
-        o = TraceOptions(**{**o.to_dict(), **opts})
-    cands = retrieve(article, index, o)
-    inp = article.input or article.id
+    o = opts or TraceOptions()
+    art = _as_article(article)
+    inp = art.input or art.id
+    allowed = _Filter(art, o)
+    cands: list[tuple[StoredArticle | Article, float, int]] = []
+    for pos, c in enumerate(candidates):
+        if isinstance(c, Candidate):
+            if c.article is None:
+                continue
+            a: StoredArticle | Article = c.article
+            rscore = c.retrieval
+        else:
+            a, rscore = c, 0.0
+        if allowed(a):
+            cands.append((a, rscore, a.rowid if isinstance(a, StoredArticle) else pos))
     if not cands:
-        return TraceResult(input=inp, id=article.id, published=article.published)
+        return TraceResult(input=inp, id=art.id, published=art.published)
     enc = _Encoder()
-    spans = [(s.start, s.end) for s in article.sentences] or None
-    sus = _sentences(article.text, enc, spans, o.min_sentence_tokens)
+    spans = [(s.start, s.end) for s in art.sentences] or None
+    sus = _sentences(art.text, enc, spans, o.min_sentence_tokens)
     total_w = float(sus.weights.sum())
     if total_w <= 0:  # only very short sentences: weigh them all
         sus.weights = np.array([max(1.0, len(s)) for s in sus.strings])
         total_w = float(sus.weights.sum())
-    stored = {a.rowid: a for a in index.get([r for r, _ in cands])}
-    evaluated: list[tuple[float, float, StoredArticle, np.ndarray, np.ndarray, _Sents, float]] = []
-    for rowid, rscore in cands:
-        src = stored.get(rowid)
-        if src is None:
-            continue
-        ss = _sentences(src.text, enc, src.sentences, o.min_sentence_tokens)
+    if total_w <= 0:
+        return TraceResult(input=inp, id=art.id, published=art.published)
+    evaluated: list[tuple[float, float, StoredArticle | Article, np.ndarray, np.ndarray, _Sents, float, int]] = []
+    for src, rscore, order in cands:
+        ss = _sentences(src.text, enc, _spans_of(src), o.min_sentence_tokens)
         best, arg = sentence_alignment(sus, ss)
         expl = (best >= o.sim_threshold) & (sus.weights > 0)
         cov = float(sus.weights[expl].sum() / total_w)
         score = float((sus.weights * best)[expl].sum() / total_w)
-        evaluated.append((score, cov, src, best, arg, ss, rscore))
-    evaluated.sort(key=lambda e: (-e[0], e[2].rowid))
+        evaluated.append((score, cov, src, best, arg, ss, rscore, order))
+    evaluated.sort(key=lambda e: (-e[0], e[7]))
     sources: list[SourceMatch] = []
     explained = np.zeros(len(sus.strings), dtype=bool)
-    susp_date = _date(article.published)
-    for score, cov, src, best, arg, ss, _ in evaluated:
+    susp_day = date_key(art.published)
+    for score, cov, src, best, arg, ss, _, _ in evaluated:
         expl = (best >= o.sim_threshold) & (sus.weights > 0)
         n_expl = int(expl.sum())
         new = expl & ~explained
@@ -297,16 +337,87 @@ def _trace(article: Article, index: Index, options: TraceOptions | None = None, 
             continue
         explained |= expl
         idx = np.flatnonzero(expl)
-        sp = tuple(Span(sus.spans[i][0], sus.spans[i][1], article.text[sus.spans[i][0]:sus.spans[i][1]])
+        sp = tuple(Span(sus.spans[i][0], sus.spans[i][1], art.text[sus.spans[i][0]:sus.spans[i][1]])
                    for i in idx)
         srcsp = tuple(Span(ss.spans[int(arg[i])][0], ss.spans[int(arg[i])][1],
                            src.text[ss.spans[int(arg[i])][0]:ss.spans[int(arg[i])][1]]) for i in idx)
-        pub = _date(src.published)
-        after = (pub > susp_date) if (pub and susp_date) else None
+        day = date_key(src.published)
+        after = (day > susp_day) if (day and susp_day) else None
         sources.append(SourceMatch(id=src.id, score=round(score, 4), coverage=round(cov, 4),
-                                   published=src.published, title=src.title, url=src.url,
-                                   sentences=sp, source_sentences=srcsp, published_after_suspect=after))
+                                   published=iso_date(src.published) or src.published, title=src.title,
+                                   url=src.url, sentences=sp, source_sentences=srcsp,
+                                   published_after_suspect=after))
     diag = tuple({"id": e[2].id, "score": round(e[0], 4), "coverage": round(e[1], 4),
                   "retrieval": round(e[6], 3)} for e in evaluated)
-    return TraceResult(input=inp, id=article.id, published=article.published, sources=tuple(sources),
-                       candidates=diag)
+    return TraceResult(input=inp, id=art.id, published=art.published, sources=tuple(sources),
+                       candidates=diag, source_articles=tuple(e[2] for e in evaluated
+                                                              if e[2].id in {s.id for s in sources}))
+
+
+def stored_article(stored: StoredArticle | Article) -> Article:
+    """An indexed article as an ``Article`` whose ``original`` is the stored ``text``."""
+    if isinstance(stored, Article):
+        return stored
+    from unspin.ingest import from_text
+
+    return from_text(stored.text, id=stored.id, input=stored.id, title=stored.title, url=stored.url,
+                     site=stored.site, published=stored.published, strip_clutter=False,
+                     quantities=False)
+
+
+def explain(article: Article | str, result: TraceResult,
+            sources: IndexReader | Sequence[StoredArticle | Article] | None = None) -> TraceResult:
+    """Add what the rewrite changed (``unspin.diff`` against the sources, best first).
+
+    The source texts are those ``verify`` kept with the result; ``sources`` (an index or
+    the articles) is read only for a result that does not carry them (e.g. read from JSON).
+
+    Returns ``result`` with ``changes``, ``summary`` and the full ``diff`` filled in; unchanged
+    when the trace found no source.
+    """
+    if not result.sources:
+        return result
+    from unspin.diff import diff
+
+    art = _as_article(article)
+    held = {a.id: a for a in result.source_articles}
+    if isinstance(sources, IndexReader):
+        for match in result.sources:
+            if match.id not in held:
+                got = sources.get_by_id(match.id)
+                if got is not None:
+                    held[match.id] = got
+    elif sources is not None:
+        held.update((a.id, a) for a in sources if a.id not in held)
+    picked = [stored_article(held[m.id]) for m in result.sources if m.id in held]
+    if not picked:
+        return result
+    d = diff(art, picked)
+    return dataclasses.replace(result, changes=d.changes, summary=d.summary, diff=d)
+
+
+def trace(article: Article | str, index: IndexReader, options: TraceOptions | None = None, *,
+          changes: bool | None = None, **opts: Any) -> TraceResult:
+    """Find the indexed articles ``article`` was copied from (``retrieve`` then ``verify``).
+
+    Args:
+        article: the suspect: an ``Article`` (its ``text`` body is used; clutter is ignored)
+            or plain text.
+        index: an open ``Index`` or any ``IndexReader`` (e.g. a ``MemoryIndex``).
+        options: a ``TraceOptions``; keyword arguments override single fields
+            (``exclude_ids=...``, ``published_before="2025-03-14"``, ``max_sources=3``).
+        changes: also classify what the rewrite changed (see ``explain``); default
+            ``options.changes``.
+
+    Returns:
+        A ``TraceResult`` whose ``sources`` lists the asserted sources, most likely first;
+        empty when nothing in the index is a source of the text. The suspect itself, when
+        indexed (same id or same body), is never its own source.
+    """
+    o = options or TraceOptions()
+    if opts:
+        o = TraceOptions.from_mapping({**o.to_dict(), **opts}, "trace")
+    art = _as_article(article)
+    result = verify(art, retrieve(index, art, o), o)
+    want = o.changes if changes is None else changes
+    return explain(art, result, index) if want else result
