@@ -16,7 +16,7 @@ from unspin.models import Article
 from unspin.pipeline import ErrorResult
 from unspin.reader import IndexReader
 from unspin.synth import spin
-from unspin.trace import Candidate, retrieve, trace, verify
+from unspin.tracer import Candidate, retrieve, trace, verify
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 

@@ -169,7 +169,7 @@ class CheckOptions(_Section):
 
     Attributes:
         threshold: word probability at which a word is flagged; unset (the default) uses
-            the model's calibrated threshold (``unspin.check.FLAG_THRESHOLD``), which is
+            the model's calibrated threshold (``unspin.checker.FLAG_THRESHOLD``), which is
             fitted with the model and so lives beside it.
     """
 

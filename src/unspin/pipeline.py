@@ -37,12 +37,12 @@ from unspin.models import Article, Record
 from unspin.options import Options, OptionsError, TraceOptions
 
 if TYPE_CHECKING:
-    from unspin.align import Passage
-    from unspin.check import CheckResult
-    from unspin.diff import DiffResult
+    from unspin.aligner import Passage
+    from unspin.checker import CheckResult
+    from unspin.differ import DiffResult
     from unspin.index import Index
     from unspin.reader import IndexReader
-    from unspin.trace import Candidate, TraceResult
+    from unspin.tracer import Candidate, TraceResult
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +135,7 @@ class Pipeline:
             lexicon.thesaurus()
             lexicon.vectors()
         if check:
-            from unspin.check import load_resources
+            from unspin.checker import load_resources
 
             load_resources()
         return self
@@ -223,7 +223,7 @@ class Pipeline:
 
     def check(self, article: Article | str) -> CheckResult:
         """Does the text read like machine-spun text? (``unspin.check``)"""
-        from unspin.check import check
+        from unspin.checker import check
 
         return check(self._article(article), threshold=self.options.check.threshold)
 
@@ -242,13 +242,13 @@ class Pipeline:
     def retrieve(self, article: Article | str, index: IndexReader | None = None, **overrides: Any
                  ) -> list[Candidate]:
         """Candidates for the article from the index (first half of ``trace``)."""
-        from unspin.trace import retrieve
+        from unspin.tracer import retrieve
 
         return retrieve(self._reader(index), self._article(article), self._trace_options(overrides))
 
     def verify(self, article: Article | str, candidates: Sequence[Any], **overrides: Any) -> TraceResult:
         """Which candidates is the article copied from? (second half of ``trace``; pure)"""
-        from unspin.trace import verify
+        from unspin.tracer import verify
 
         return verify(self._article(article), candidates, self._trace_options(overrides))
 
@@ -256,7 +256,7 @@ class Pipeline:
               exclude_ids: Sequence[str] | None = None, published_before: str | None = None,
               changes: bool | None = None, **overrides: Any) -> TraceResult:
         """Where was the text copied from? (``retrieve`` then ``verify``; ``changes`` adds the diff.)"""
-        from unspin.trace import explain, retrieve, verify
+        from unspin.tracer import explain, retrieve, verify
 
         o = self._trace_options({"exclude_ids": exclude_ids, "published_before": published_before,
                                  "changes": changes, **overrides})
@@ -271,7 +271,7 @@ class Pipeline:
 
     def diff(self, copy: Article | str, source: Article | str | Sequence[Article | str]) -> DiffResult:
         """What did the rewrite change? (``unspin.diff``; several sources: best first)"""
-        from unspin.diff import diff
+        from unspin.differ import diff
 
         if isinstance(source, (list, tuple)):
             srcs: Any = [self._article(s) for s in source[:self.options.diff.max_sources]]
@@ -282,7 +282,7 @@ class Pipeline:
     def align(self, copy: Article | str, source: Article | str, *, source_id: str | None = None
               ) -> AlignResult:
         """Passages of the copy taken from the source (``unspin.align``)."""
-        from unspin.align import align
+        from unspin.aligner import align
 
         a = self.options.align
         c, s = self._article(copy), self._article(source)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from unspin.diff import FACT_SUBTYPES, Change, DiffResult
+from unspin.differ import FACT_SUBTYPES, Change, DiffResult
 from unspin.errors import OutputError
 
 __all__ = ["check_writable", "render_html", "render_terminal", "write_text_file"]

@@ -36,7 +36,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from unspin.dates import date_key, iso_date
-from unspin.diff import Change, DiffResult, Summary
+from unspin.differ import Change, DiffResult, Summary
 from unspin.index import KEY_RE, StoredArticle, article_terms, content_hash
 from unspin.models import Article, Record, Span
 from unspin.options import TraceOptions
@@ -377,7 +377,7 @@ def explain(article: Article | str, result: TraceResult,
     """
     if not result.sources:
         return result
-    from unspin.diff import diff
+    from unspin.differ import diff
 
     art = _as_article(article)
     held = {a.id: a for a in result.source_articles}

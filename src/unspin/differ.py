@@ -20,7 +20,7 @@ mapped through ``Article.to_original``. For plain strings ``original == text``. 
 has an empty copy span at the place the text would have been; an insertion has an empty
 source span.
 
-``unspin.diff(copy, source)`` (the module is callable) is the same as ``unspin.diff.diff``.
+``unspin.diff(copy, source)`` is this module's ``diff`` function (the module is ``unspin.differ``).
 """
 
 from __future__ import annotations
@@ -29,8 +29,6 @@ import bisect
 import functools
 import logging
 import re
-import sys
-import types
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,7 +36,7 @@ from typing import Any
 from rapidfuzz.distance import Levenshtein
 
 from unspin import vocab
-from unspin.align import Passage, Unit, _alignment, _Doc
+from unspin.aligner import Passage, Unit, _alignment, _Doc
 from unspin.models import Article, Record
 from unspin.text import STOPWORDS
 
@@ -871,13 +869,3 @@ def summarize(changes: Sequence[Change], copy: Article | None = None, source: Ar
     cw = len(_WORD.findall(copy.original)) if copy is not None else total
     sw = len(_WORD.findall(source.original)) if source is not None else 0
     return Summary(cw, sw, omitted, shares, facts, counts, passages)
-
-
-class _CallableModule(types.ModuleType):
-    """Lets ``unspin.diff(copy, source)`` call the function while ``unspin.diff.diff`` keeps working."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> DiffResult:
-        return diff(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
