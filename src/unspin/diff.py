@@ -328,8 +328,11 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
         if ck == sk:
             return "synonym", "case", f"capitalisation or punctuation only: {both}"
         return "synonym", _equivalent_kind(cc), f"same meaning in other words: {both}"
-    flip = _meaning_flip([u.key for u in C if u.kind == "word" and u.text[:1].islower()],
-                         [u.key for u in S if u.kind == "word" and u.text[:1].islower()], cc, sc)
+    cw = [u.key for k, u in enumerate(C, i0) if u.kind == "word" and not ctx.name_like(ctx.cu, k, ctx.ctext)]
+    sw = [u.key for k, u in enumerate(S, j0) if u.kind == "word" and not ctx.name_like(ctx.su, k, ctx.stext)]
+    if any(a in _COMPASS and b in _COMPASS for a in cw for b in sw if a != b):
+        return "fact", "entity", f"place changed: {both}"
+    flip = _meaning_flip(cw, sw, cc, sc)
     if flip:
         return "fact", "meaning", f"{flip}: {both}"
     if (len(C) == len(S) == 1 and C[0].kind == S[0].kind == "word" and C[0].text.islower()
@@ -566,6 +569,9 @@ def _equivalent_kind(cc: Sequence[str]) -> str:
     return "wording"
 
 
+_COMPASS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "north-east",
+            "north-west", "south-east", "south-west", "northeast", "northwest", "southeast", "southwest",
+            "north-eastern", "north-western", "south-eastern", "south-western"}
 _DIRECTION = {"from", "to", "into", "than", "against", "over", "beat", "beats", "defeated", "by", "toward",
               "towards", "versus", "vs", "between", "onto", "past"}
 
@@ -584,10 +590,52 @@ def _meaning_flip(ck: Sequence[str], sk: Sequence[str], cc: Sequence[str], sc: S
     sgrams = sonly + [f"{a} {b}" for a, b in zip(sk, sk[1:], strict=False)]
     for a in cgrams:
         for b in sgrams:
+            if _POLARITY.get(a) == b or a in _COMPASS or b in _COMPASS:
+                continue
             if meaning.antonyms(a, b):
                 what = "comparison reversed" if meaning.degree(a) or meaning.degree(b) else "opposite meaning"
                 return f"{what} ({a!r} for {b!r})"
     return ""
+
+
+def _equivalent(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
+    """Both sides say the same thing in other words (``meaning.canon`` agrees)."""
+    C, S = ctx.cu[i0:i1], ctx.su[j0:j1]
+    return bool(C) and bool(S) and meaning.canon(C, ctx.cu[i1:i1 + 3]) == meaning.canon(S, ctx.su[j1:j1 + 3])
+
+
+def _join_moves(ctx: _Ctx, segs: list[list[Any]]) -> list[list[Any]]:
+    """Join change, short equal run, change into one change when the words only moved
+    ("March 10" / "10 March", "from Kyiv to Moscow" / "from Moscow to Kyiv")."""
+    out: list[list[Any]] = []
+    for seg in segs:
+        if (seg[0] == "change" and len(out) >= 2 and out[-1][0] == "equal" and out[-2][0] == "change"
+                and out[-1][2] - out[-1][1] <= 3):
+            a = out[-2]
+            C, S = ctx.cu[a[1]:seg[2]], ctx.su[a[3]:seg[4]]
+            if sorted(meaning.canon(C)) == sorted(meaning.canon(S)):
+                out[-2:] = [["change", a[1], seg[2], a[3], seg[4]]]
+                continue
+        out.append(list(seg))
+    return out
+
+
+def _moved(ctx: _Ctx, pieces: list[list[Any]]) -> set[tuple[int, int, int, int]]:
+    """One-sided pieces whose words appear on the other side in another place of the same
+    passage ("On Friday, the bank ..." / "The bank ... on Friday")."""
+    ins = [p for p in pieces if p[0] == "change" and p[1] < p[2] and p[3] == p[4]]
+    dels = [p for p in pieces if p[0] == "change" and p[1] == p[2] and p[3] < p[4]]
+    out: set[tuple[int, int, int, int]] = set()
+    for a in ins:
+        ca = meaning.canon(ctx.cu[a[1]:a[2]])
+        if not ca:
+            continue
+        for b in dels:
+            if tuple(b[1:]) not in out and meaning.canon(ctx.su[b[3]:b[4]]) == ca:
+                out.add(tuple(a[1:]))  # type: ignore[arg-type]
+                out.add(tuple(b[1:]))  # type: ignore[arg-type]
+                break
+    return out
 
 
 def _reordered(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str | None, str] | None:
@@ -835,11 +883,15 @@ def diff(copy: str | Article, source: str | Article | Sequence[str | Article], *
         covered_s[k].append((bss, bse))
         ctx = _Ctx(cu, su, ca.text, sa.text, titled[k])
         pieces: list[list[Any]] = []
-        for seg in _segments(cu, su, ids):
+        for seg in _join_moves(ctx, _segments(cu, su, ids)):
             if seg[0] == "change" and _reordered(ctx, *seg[1:]):
                 pieces.append(["reordered", *seg[1:]])
                 continue
+            if seg[0] == "change" and _equivalent(ctx, *seg[1:]):
+                pieces.append(seg)
+                continue
             pieces.extend(_split_replace(ctx, seg) if seg[0] == "change" else [seg])
+        moved = _moved(ctx, pieces)
         for tag, i0, i1, j0, j1 in pieces:
             # an empty side sits right after the unit before it
             cs = cu[i0].start if i0 < i1 else (cu[i0 - 1].end if i0 > 0 else bcs)
@@ -867,6 +919,8 @@ def diff(copy: str | Article, source: str | Article | Sequence[str | Article], *
                 continue
             if tag == "reordered":
                 kind, csub, expl = _reordered(ctx, i0, i1, j0, j1) or ("reword", None, "rephrased")
+            elif (i0, i1, j0, j1) in moved:
+                kind, csub, expl = "reword", None, f"moved within the sentence: {_quote(ctx.ctext[cs:ce] or ctx.stext[ss:se])}"
             else:
                 kind, csub, expl = _classify(ctx, i0, i1, j0, j1)
             emit(kind, csub, cs, ce, ss, se, expl)

@@ -57,7 +57,8 @@ _UNITS = {"km": "km", "kms": "km", "kilometre": "km", "kilometres": "km", "kilom
           "ft": "ft", "feet": "ft", "foot": "ft", "lb": "lb", "lbs": "lb", "tonne": "t", "tonnes": "t",
           "ton": "t", "tons": "t", "mph": "mph", "kmh": "kmh", "km/h": "kmh", "hectares": "ha", "hectare": "ha",
           "ha": "ha", "percent": "%", "%": "%", "pc": "%", "yr": "year", "yrs": "year", "years": "year",
-          "hrs": "hour", "hr": "hour", "hours": "hour", "mins": "minute", "min": "minute", "minutes": "minute"}
+          "hrs": "hour", "hr": "hour", "c": "degc", "celsius": "degc", "centigrade": "degc",
+          "f": "degf", "fahrenheit": "degf", "hours": "hour", "mins": "minute", "min": "minute", "minutes": "minute"}
 
 
 def _fmt(v: float) -> str:
@@ -98,8 +99,9 @@ def bound_class(phrase: str) -> str | None:
 
 _NEGATORS = {"not", "never", "no", "none", "nobody", "nothing", "neither", "nor", "nowhere", "without",
              "hardly", "barely", "scarcely"}
-_DO = {"do", "does", "did"}
-_FAIL = {"failed", "fail", "fails", "failing"}
+_DO = {"do", "does", "did", "would"}
+_FAIL = {"failed", "fail", "fails", "failing", "declined", "declines", "decline", "refused", "refuses", "refuse"}
+_CAN = {"can", "could"}
 _UN_EXCEPT = {"unless", "under", "union", "unions", "unique", "unit", "units", "unite", "united", "unity",
               "universe", "universal", "university", "universities", "until", "unto", "uncle", "understand",
               "understood", "undertake", "undertaken", "underway", "unveil", "unveiled", "unleash",
@@ -228,15 +230,35 @@ def canon(units: Sequence[Unit], after: Sequence[Unit] = ()) -> list[str]:
         if k in _DO and i + 1 < n and keys[i + 1] in ("not", "n't"):
             i += 1
             continue
+        if k in _CAN and i + 1 < n and keys[i + 1] in ("not", "n't"):  # "could not" = "unable to"
+            out.extend(("not", "able"))
+            i += 2
+            continue
+        if k == "unable" and i + 1 < n and keys[i + 1] == "to" or k == "able" and out and out[-1] == "not" \
+                and i + 1 < n and keys[i + 1] == "to":
+            if out and out[-1] in ("is", "are", "was", "were", "be", "been", "being", "am"):
+                out.pop()
+            if k == "unable":
+                out.append("not")
+            out.append("able")
+            i += 2
+            continue
+        if k == "degrees" and out and out[-1].startswith("#") and i + 1 < n and keys[i + 1] in _UNITS:
+            i += 1
+            continue
         if k.endswith("n't"):
             aux = vocab.NEGATED_CONTRACTIONS.get(k)
+            if aux in _CAN:
+                out.extend(("not", "able"))
+                i += 1
+                continue
             if aux and aux not in _DO:
                 out.append(aux)
             out.append("not")
             i += 1
             continue
         if k == "cannot":
-            out.extend(("can", "not"))
+            out.extend(("not", "able"))
             i += 1
             continue
         if k == "n't":
@@ -281,6 +303,12 @@ def canon(units: Sequence[Unit], after: Sequence[Unit] = ()) -> list[str]:
                 continue
         out.append(spelling(names.strip_possessive(k)))
         i += 1
+    # "the president of Ukraine" = "Ukraine's president"
+    for k in range(len(out) - 2):
+        if out[k + 1] == "of" and (out[k + 2].isupper() or out[k + 2].startswith("org:")) and out[k][:1].isalpha() \
+                and out[k].islower():
+            out[k:k + 3] = [out[k + 2], out[k]]
+            break
     return out
 
 
@@ -398,7 +426,8 @@ _MORE_ANTONYMS = (
     ("highest", "lowest"), ("most", "fewest"), ("maximum", "minimum"), ("minimum", "maximum"),
     ("from", "to"), ("before", "after"), ("since", "until"), ("for", "against"), ("pro", "anti"),
     ("into", "out of"), ("inside", "outside"), ("above", "below"), ("over", "under"), ("up", "down"),
-    ("upstream", "downstream"), ("import", "export"), ("buyer", "seller"), ("lender", "borrower"),
+    ("upstream", "downstream"), ("renovate", "demolish"), ("build", "demolish"), ("restore", "demolish"),
+    ("repair", "destroy"), ("create", "destroy"), ("save", "destroy"), ("open", "demolish"), ("import", "export"), ("buyer", "seller"), ("lender", "borrower"),
     ("winner", "loser"), ("victim", "perpetrator"), ("attacker", "defender"), ("plaintiff", "defendant"),
     ("prosecution", "defence"), ("prosecution", "defense"), ("majority", "minority"), ("surplus", "deficit"),
     ("profit", "loss"), ("credit", "debit"), ("asset", "liability"), ("inflow", "outflow"),
@@ -407,8 +436,7 @@ _MORE_ANTONYMS = (
     ("rural", "urban"), ("ancient", "modern"), ("past", "future"), ("earliest", "latest"),
     ("oldest", "youngest"), ("oldest", "newest"), ("largest", "smallest"), ("biggest", "smallest"),
     ("best", "worst"), ("first", "last"), ("least", "most"), ("underestimate", "overestimate"),
-    ("underestimated", "overestimated"), ("overvalued", "undervalued"), ("northern", "southern"),
-    ("eastern", "western"), ("northward", "southward"), ("eastward", "westward"),
+    ("underestimated", "overestimated"), ("overvalued", "undervalued"),
     ("incoming", "outgoing"), ("former", "current"), ("ex", "current"), ("previous", "next"),
     ("last", "next"), ("permanent", "temporary"), ("voluntary", "compulsory"), ("voluntary", "mandatory"),
     ("optional", "mandatory"), ("optional", "compulsory"), ("public", "secret"), ("official", "unofficial"),
@@ -425,12 +453,24 @@ def _antonym_table() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in table.items()}
 
 
+_IRREGULAR = {"lost": "lose", "won": "win", "fell": "fall", "fallen": "fall", "rose": "rise", "risen": "rise",
+              "sold": "sell", "bought": "buy", "left": "leave", "began": "begin", "begun": "begin",
+              "took": "take", "taken": "take", "gave": "give", "given": "give", "sent": "send", "led": "lead",
+              "held": "hold", "grew": "grow", "grown": "grow", "shrank": "shrink", "shrunk": "shrink",
+              "withdrew": "withdraw", "withdrawn": "withdraw", "came": "come", "went": "go", "gone": "go",
+              "brought": "bring", "lent": "lend", "shut": "shut", "froze": "freeze", "frozen": "freeze",
+              "struck": "strike", "forbade": "forbid", "forbidden": "forbid", "better": "good", "best": "good",
+              "worse": "bad", "worst": "bad", "more": "much", "most": "much", "less": "little", "least": "little"}
+
+
 @functools.lru_cache(maxsize=65536)
 def _bases(w: str) -> tuple[str, ...]:
     """The word, its base forms, and its positive degree ('highest' -> 'high', 'bigger' -> 'big')."""
     from unspin.lexicon import lemma_candidates
 
     out = list(lemma_candidates(w))
+    if w in _IRREGULAR and w not in ("better", "best", "worse", "worst", "more", "most", "less", "least"):
+        out.append(_IRREGULAR[w])
     for suf in ("est", "er"):
         if w.endswith(suf) and len(w) > len(suf) + 2:
             stem = w[: -len(suf)]

@@ -42,7 +42,7 @@ COUNTRY_ALIASES: dict[str, str] = {
     "holland": "NLD", "the netherlands": "NLD", "iran": "IRN", "syria": "SYR", "vietnam": "VNM",
     "czechia": "CZE", "czech republic": "CZE", "turkey": "TUR", "turkiye": "TUR", "türkiye": "TUR",
     "ivory coast": "CIV", "uae": "ARE", "united arab emirates": "ARE", "emirati": "ARE",
-    "drc": "COD", "dr congo": "COD", "prc": "CHN", "mainland china": "CHN",
+    "drc": "COD", "dr congo": "COD", "democratic republic of congo": "COD", "congo-kinshasa": "COD", "prc": "CHN", "mainland china": "CHN",
     "taiwan": "TWN", "palestine": "PSE", "laos": "LAO", "bolivia": "BOL", "venezuela": "VEN",
     "tanzania": "TZA", "moldova": "MDA", "kosovo": "XKX", "vatican": "VAT", "vatican city": "VAT",
     "burma": "MMR", "myanmar": "MMR", "burmese": "MMR", "cape verde": "CPV", "eswatini": "SWZ",
@@ -58,7 +58,7 @@ ORGANISATIONS: dict[str, tuple[str, ...]] = {
     "eu": ("eu", "european union", "e u"),
     "nato": ("nato", "north atlantic treaty organization", "north atlantic treaty organisation",
              "north atlantic alliance"),
-    "who": ("world health organization", "world health organisation"),
+    "who": ("who", "world health organization", "world health organisation"),
     "imf": ("imf", "international monetary fund"),
     "ap": ("ap", "associated press", "the associated press", "a p"),
     "afp": ("afp", "agence france-presse", "agence france presse"),
@@ -101,7 +101,7 @@ def _table() -> dict[tuple[str, ...], str]:
 
     def add(name: str, cid: str) -> None:
         name = _fold(name).replace(".", " ").replace(",", " ")
-        toks = tuple(t for t in re.split(r"[\s]+", name) if t)
+        toks = tuple(t for t in re.split(r"[\s]+", name) if t and t != "the")
         if toks and toks not in out:
             out[toks] = cid
 
