@@ -33,7 +33,7 @@ DEV = ROOT / "benchmarks" / "data" / "meaning-dev" / "pairs.jsonl"
 TARGET = ROOT / "src" / "unspin" / "meaning.py"
 
 
-def scores(path: Path = DEV) -> list[tuple[str, float, float, str]]:
+def scores(path: Path = DEV, linked: bool = False) -> list[tuple[str, float, float, str]]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     items = []
     for r in rows:
@@ -44,7 +44,7 @@ def scores(path: Path = DEV) -> list[tuple[str, float, float, str]]:
 
     sc = contextual_scores(items)
     out = [(r["label"], w, s, f'{r["source_word"]}->{r["copy_word"]}') for r, (w, s) in zip(rows, sc, strict=True)
-           if _relation(r["copy_word"].lower(), r["source_word"].lower()) is None]
+           if (_relation(r["copy_word"].lower(), r["source_word"].lower()) is None) != linked]
     return out
 
 
@@ -73,13 +73,14 @@ def main() -> None:
     ap.add_argument("--max-fpr", type=float, default=0.0)
     ap.add_argument("--write", action="store_true", help="store the thresholds in src/unspin/meaning.py")
     a = ap.parse_args()
-    res = scores()
-    out = fit(res, a.max_fpr)
-    print(json.dumps(out, indent=1))
+    out = fit(scores(), a.max_fpr)
+    linked = fit(scores(linked=True), a.max_fpr)
+    print(json.dumps({"unlinked": out, "linked": linked}, indent=1))
     if a.write:
         text = TARGET.read_text(encoding="utf-8")
         new = re.sub(r"MEANING_THRESHOLDS: dict\[str, float\] = \{[^}]*\}",
-                     f'MEANING_THRESHOLDS: dict[str, float] = {{"wic": {out["wic"]}, "shift": {out["shift"]}}}',
+                     f'MEANING_THRESHOLDS: dict[str, float] = {{"wic": {out["wic"]}, "shift": {out["shift"]}, '
+                     f'"linked_wic": {linked["wic"]}, "linked_shift": {linked["shift"]}}}',
                      text)
         TARGET.write_text(new, encoding="utf-8")
         print(f"wrote {TARGET}")

@@ -139,7 +139,8 @@ _REPORTING_SWAPS = {(a, b) for a, bs in vocab.REPORTING_VERB_SWAPS.items() for b
 _MODALITY_PAIRS = set(vocab.MODALITY_SWAPS.items())
 _NUMBER_HEDGES = set(vocab.NUMBER_HEDGES)
 # "expected to" and the like stay out: a swap of "expected" is a synonym, not a hedge removed
-_HEDGES = set(vocab.HEDGES) - _NUMBER_HEDGES - {"estimated", "believed to", "thought to", "expected to"}
+_HEDGES = (set(vocab.HEDGES) - _NUMBER_HEDGES - {"estimated", "believed to", "thought to", "expected to"}
+           | {"alleged", "purported", "suspected", "apparent", "presumed", "maybe", "reported"})
 _PHRASES = {(a, b) for a, bs in vocab.PHRASE_REWORDS.items() for b in bs}
 _FURNITURE = re.compile(
     r"^(trending|related|read more|more from|advertisement|share( this)?|follow us|sign up|"
@@ -323,7 +324,8 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
 
     if not ck and not sk:
         return "verbatim", None, "punctuation only"
-    cc, sc = meaning.canon(C, ctx.cu[i1:i1 + 3]), meaning.canon(S, ctx.su[j1:j1 + 3])
+    cc = meaning.canon(C, ctx.cu[i1:i1 + 3], ctx.cu[max(0, i0 - 1):i0])
+    sc = meaning.canon(S, ctx.su[j1:j1 + 3], ctx.su[max(0, j0 - 1):j0])
     if cc == sc:
         if ck == sk:
             return "synonym", "case", f"capitalisation or punctuation only: {both}"
@@ -335,6 +337,19 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
     flip = _meaning_flip(cw, sw, cc, sc)
     if flip:
         return "fact", "meaning", f"{flip}: {both}"
+    cper = _periods(ctx.cu, i0, i1)
+    sper = _periods(ctx.su, j0, j1)
+    if cper != sper and cper and sper:
+        return "fact", "date", f"time changed: {both}"
+    if not C or not S:
+        words = [u.key for u in (C or S) if u.kind == "word"]
+        nc = ctx.cu[i1] if i1 < len(ctx.cu) else None
+        ns = ctx.su[j1] if j1 < len(ctx.su) else None
+        if words and any(w in _QUALIFIERS for w in words) and nc is not None and _title_key(nc.key) in _TITLE_WORDS:
+            return "fact", "role", f"title qualifier {'added' if C else 'dropped'}: {both}"
+        if (words and all(w in _DESCRIPTORS or _title_key(w) in _TITLE_WORDS or names.known(w) for w in words)
+                and nc is not None and ns is not None and nc.key == ns.key and nc.text[:1].isupper()):
+            return "reword", None, f"title or descriptor {'added' if C else 'dropped'} before the same name: {both}"
     if (len(C) == len(S) == 1 and C[0].kind == S[0].kind == "word" and C[0].text.islower()
             and S[0].text.islower() and ck[0] not in _SPECIAL and sk[0] not in _SPECIAL
             and not _is_neg(ck[0]) and not _is_neg(sk[0]) and not _title_next(ctx, i0, i1, j0, j1)):
@@ -370,9 +385,14 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
             return "fact", "number", f"number changed: {both}"
     if cdates != sdates and cnum != snum:
         return "fact", "date", f"date changed: {both}"
+
     # modality: hedges added or removed, certainty swapped
     ch = _hedges(ctx.cu, i0, i1)
     sh = _hedges(ctx.su, j0, j1)
+    ci = _intentions(ck)
+    si = _intentions(sk)
+    if ci != si and not (ci and si):
+        return "fact", "modality", f"{'plan or intention stated as done' if si else 'a fact made a plan'}: {both}"
     hedged_c = sorted(t for t in cc if t[:1] in "~>")
     hedged_s = sorted(t for t in sc if t[:1] in "~>")
     if bool(ch) != bool(sh) and not (hedged_c and hedged_c == hedged_s):
@@ -560,6 +580,29 @@ def _word_swap(a: str, b: str, both: str) -> tuple[str, str | None, str]:
     return "synonym", rel, f"{label}: {both}"
 
 
+_PERIOD_WORDS = {"week", "month", "year", "weekend", "decade", "century", "morning", "afternoon", "evening",
+                 "night", "season", "quarter", "spring", "summer", "autumn", "winter", "fall"}
+_PERIOD_BEFORE = {"last", "next", "this", "previous", "coming", "past", "following", "same", "that"}
+_INTENT = {"plan", "plans", "planned", "planning", "intend", "intends", "intended", "aim", "aims", "aimed",
+           "hope", "hopes", "hoped", "want", "wants", "wanted", "propose", "proposes", "proposed", "seek",
+           "seeks", "sought", "threaten", "threatens", "threatened", "try", "tries", "tried", "expect",
+           "expects", "promise", "promises", "promised", "vow", "vows", "vowed", "set", "due", "poised"}
+
+
+def _periods(us: Sequence[Unit], a: int, b: int) -> list[str]:
+    """Relative time spans in us[a:b] ("last week", "next year"), with the word before them."""
+    out = []
+    for k in range(max(0, a - 1), min(len(us), b + 1)):
+        if us[k].key in _PERIOD_WORDS and k > 0 and us[k - 1].key in _PERIOD_BEFORE and (a <= k < b or a <= k - 1 < b):
+            out.append(f"{us[k - 1].key} {us[k].key}")
+    return sorted(out)
+
+
+def _intentions(keys: Sequence[str]) -> bool:
+    """A plan or intention ("plans to", "is set to", "intends to") among the keys."""
+    return any(k in _INTENT and n == "to" for k, n in zip(keys, keys[1:], strict=False))
+
+
 def _equivalent_kind(cc: Sequence[str]) -> str:
     """Synonym subtype for a stretch whose canonical forms agree: names, formats, or wording."""
     if any(t.isupper() or t.startswith("org:") for t in cc):
@@ -569,6 +612,9 @@ def _equivalent_kind(cc: Sequence[str]) -> str:
     return "wording"
 
 
+_QUALIFIERS = {"deputy", "vice", "acting", "former", "ex", "interim", "assistant", "junior", "shadow", "co",
+               "outgoing", "incoming", "caretaker", "honorary", "associate"}
+_DESCRIPTORS = {h.lower() for h in vocab.HONORIFICS} | {"the", "a", "an", ","}
 _COMPASS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "north-east",
             "north-west", "south-east", "south-west", "northeast", "northwest", "southeast", "southwest",
             "north-eastern", "north-western", "south-eastern", "south-western"}
@@ -601,7 +647,8 @@ def _meaning_flip(ck: Sequence[str], sk: Sequence[str], cc: Sequence[str], sc: S
 def _equivalent(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
     """Both sides say the same thing in other words (``meaning.canon`` agrees)."""
     C, S = ctx.cu[i0:i1], ctx.su[j0:j1]
-    return bool(C) and bool(S) and meaning.canon(C, ctx.cu[i1:i1 + 3]) == meaning.canon(S, ctx.su[j1:j1 + 3])
+    return (bool(C) and bool(S) and meaning.canon(C, ctx.cu[i1:i1 + 3], ctx.cu[max(0, i0 - 1):i0])
+            == meaning.canon(S, ctx.su[j1:j1 + 3], ctx.su[max(0, j0 - 1):j0]))
 
 
 def _join_moves(ctx: _Ctx, segs: list[list[Any]]) -> list[list[Any]]:
@@ -660,11 +707,15 @@ def _reordered(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str 
 
 def _name_run(ctx: _Ctx, us: Sequence[Unit], text: str, a: int, b: int) -> tuple[list[str], list[str]]:
     """Keys and texts of the name-like units of us[a:b] widened to whole names."""
-    while a > 0 and ctx.name_like(us, a - 1, text):
+    def inside(k: int) -> bool:
+        return (ctx.name_like(us, k, text) or us[k].key in ("of", "the", "de") and 0 < k < len(us) - 1
+                and ctx.name_like(us, k + 1, text) and (ctx.name_like(us, k - 1, text) or us[k - 1].key == "of"))
+
+    while a > 0 and inside(a - 1):
         a -= 1
-    while b < len(us) and ctx.name_like(us, b, text):
+    while b < len(us) and inside(b):
         b += 1
-    run = [u for k, u in enumerate(us[a:b], a) if u.kind == "word" and ctx.name_like(us, k, text)]
+    run = [u for k, u in enumerate(us[a:b], a) if u.kind == "word" and inside(k)]
     return [u.key for u in run], [u.text for u in run]
 
 
