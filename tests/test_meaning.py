@@ -5,7 +5,7 @@ import pytest
 
 from unspin import meaning, names
 from unspin.aligner import _Doc
-from unspin.diff import diff
+from unspin.differ import diff
 
 
 def _canon(text: str) -> list[str]:
