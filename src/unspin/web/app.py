@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -351,25 +351,22 @@ def create_app(cfg: ServeConfig) -> FastAPI:
                 "results": store.count_results(), "jobs_running": not runner.idle(),
                 "token_required_for_writes": cfg.needs_token}
 
-    @api.post("/check", summary="Spin check of one article (unspin check --json)", responses=ERRORS)
+    @api.post("/check", summary="Spin check of one article (unspin check --json)", dependencies=[Depends(require_json)], responses=ERRORS)
     def api_check(body: ArticleIn, request: Request) -> JSONResponse:
-        require_json(request)
         res = analyze(Payload.from_json(body.model_dump(), "body"), do_trace=False)
         rid = save(res)
         return created(res["check"], rid)
 
-    @api.post("/trace", summary="Sources in the index and what changed (unspin trace --json)", responses=ERRORS)
+    @api.post("/trace", summary="Sources in the index and what changed (unspin trace --json)", dependencies=[Depends(require_json)], responses=ERRORS)
     def api_trace(body: ArticleIn, request: Request) -> JSONResponse:
-        require_json(request)
         res = analyze(Payload.from_json(body.model_dump(), "body"), do_check=False, do_trace=True)
         res["kind"] = "trace"
         rid = save(res)
         return created(res["trace"], rid)
 
     @api.post("/extract", summary="The article read from text, HTML or a URL (unspin extract --json)",
-              responses=ERRORS)
+              dependencies=[Depends(require_json)], responses=ERRORS)
     def api_extract(body: ArticleIn, request: Request) -> JSONResponse:
-        require_json(request)
         p = Payload.from_json(body.model_dump(), "body")
         art = engine.extract(p)
         res = envelope("extract", p, art)
@@ -379,9 +376,8 @@ def create_app(cfg: ServeConfig) -> FastAPI:
         return created(res["article"], rid)
 
     @api.post("/diff", summary="What changed between a copy and its source (unspin diff --json)",
-              responses=ERRORS)
+              dependencies=[Depends(require_json)], responses=ERRORS)
     def api_diff(body: DiffIn, request: Request) -> JSONResponse:
-        require_json(request)
         res = do_diff(Payload.from_json(body.copy_.model_dump(), "copy"),
                       Payload.from_json(body.source.model_dump(), "source"))
         return created(res["diff"], res["id"])
@@ -411,10 +407,9 @@ def create_app(cfg: ServeConfig) -> FastAPI:
         return {"deleted": rid}
 
     @api.post("/jobs/index", summary="Add records or URLs to the index as a job (token)", status_code=202,
-              responses=WRITE_ERRORS)
+              dependencies=[Depends(require_json)], responses=WRITE_ERRORS)
     def api_index_job(body: IndexJobIn, request: Request) -> JSONResponse:
         require_token(request)
-        require_json(request)
         files = []
         if body.articles:
             name = f"{secrets.token_hex(8)}.jsonl"
@@ -528,11 +523,12 @@ def create_app(cfg: ServeConfig) -> FastAPI:
         return html(request, pages.compare_form(tok), tok)
 
     @app.post("/compare", include_in_schema=False)
-    def compare_post(request: Request, csrf: str = Form(""), copy: str = Form(""), source: str = Form("")) -> Response:
+    def compare_post(request: Request, csrf: str = Form(""), copy_text: str = Form("", alias="copy"),
+                     source: str = Form("")) -> Response:
         check_csrf(request, csrf)
-        if not copy.strip() or not source.strip():
+        if not copy_text.strip() or not source.strip():
             raise InputError("paste both the copy and the source", input="form")
-        res = do_diff(Payload(text=copy, name="copy"), Payload(text=source, name="source"))
+        res = do_diff(Payload(text=copy_text, name="copy"), Payload(text=source, name="source"))
         return RedirectResponse(f"/r/{res['id']}", status_code=303)
 
     @app.get("/corpus", include_in_schema=False)

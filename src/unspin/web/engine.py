@@ -42,21 +42,17 @@ class Payload:
     def from_json(cls, data: Any, name: str = "body") -> Payload:
         if not isinstance(data, dict):
             raise InputError("expected a JSON object with one of 'text', 'html' or 'url'", input=name)
-        given = [k for k in ("text", "html", "url") if data.get(k) not in (None, "")]
-        if len(given) != 1:
-            raise InputError("give exactly one of 'text', 'html' or 'url'"
-                             + (f" (got {', '.join(given)})" if given else ""), input=name)
         for k in ("text", "html", "url", "title", "published"):
             if data.get(k) is not None and not isinstance(data[k], str):
                 raise InputError(f"'{k}' must be a string", input=name)
-        url = data.get("url")
-        if given[0] != "url" and url:  # a url next to text/html is just metadata
-            given_url = url
-        else:
-            given_url = None
-        return cls(text=data.get("text") or None, html=data.get("html") or None,
-                   url=url if given[0] == "url" else given_url, title=data.get("title"),
-                   published=data.get("published"), name=name)
+        given = [k for k in ("text", "html") if data.get(k) not in (None, "")]
+        if len(given) > 1:
+            raise InputError("give one of 'text' or 'html', not both", input=name)
+        if not given and not data.get("url"):
+            raise InputError("give one of 'text', 'html' or 'url'", input=name)
+        # next to text or html, 'url' is the page's address (metadata), not something to fetch
+        return cls(text=data.get("text") or None, html=data.get("html") or None, url=data.get("url") or None,
+                   title=data.get("title"), published=data.get("published"), name=name)
 
     @property
     def kind(self) -> str:

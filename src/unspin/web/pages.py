@@ -100,7 +100,7 @@ def page(title: str, body: str, *, csrf: str = "", refresh: int | None = None, t
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<meta name="referrer" content="no-referrer">{extra}{alt}'
+        f'<meta name="referrer" content="no-referrer"><link rel="icon" href="data:,">{extra}{alt}'
         f'<title>{_e(title)} · unspin</title><link rel="stylesheet" href="/static/app.css"></head><body>'
         '<a class="skip" href="#main">Skip to content</a>'
         '<header class="top"><nav aria-label="main"><a class="brand" href="/">unspin</a>'
@@ -296,6 +296,9 @@ def result(res: dict[str, Any], show: str, csrf: str = "") -> str:
         summary = res["trace"].get("summary")
         order = [s["id"] for s in res["trace"].get("sources") or []]
     title = inp.get("title") or inp.get("name") or "result"
+    if not inp.get("title") and copy_text.strip():
+        first = copy_text.strip().splitlines()[0].strip()
+        title = f"{title}: {first[:90]}{'…' if len(first) > 90 else ''}"
     parts = [f"<h1>{_e(title)}</h1>",
              f'<p class="meta">{_e(inp.get("kind"))} input{" &middot; " + outside_link(inp.get("url")) if inp.get("url") else ""}'
              f' &middot; permanent link <a href="{_e(base)}">{_e(base)}</a></p>',
@@ -303,13 +306,14 @@ def result(res: dict[str, Any], show: str, csrf: str = "") -> str:
     check = res.get("check")
     if check:
         parts.append(f'<section aria-labelledby="chk"><h2 id="chk">Spin check</h2><p>{_verdict(check)}</p></section>')
+    if summary:  # fact changes first, then the evidence for the source, then the texts
+        nf = sum((summary.get("facts") or {}).values())
+        parts.append(f'<section aria-labelledby="fc"><h2 id="fc">Fact changes ({nf})</h2>{_facts_list(changes, copy_text)}</section>')
+        parts.append(f'<section aria-labelledby="sum"><h2 id="sum">What the rewrite changed</h2>{_bar(summary.get("shares") or {})}'
+                     f'<p><b>{nf} fact change{"" if nf == 1 else "s"}</b>, {summary.get("omitted_words", 0)} source words left out.</p></section>')
     if kind != "diff":
         parts.append(_evidence(res))
     if summary:
-        nf = sum((summary.get("facts") or {}).values())
-        parts.append(f'<section aria-labelledby="sum"><h2 id="sum">What the rewrite changed</h2>{_bar(summary.get("shares") or {})}'
-                     f'<p><b>{nf} fact change{"" if nf == 1 else "s"}</b>, {summary.get("omitted_words", 0)} source words left out.</p></section>')
-        parts.append(f'<section aria-labelledby="fc"><h2 id="fc">Fact changes</h2>{_facts_list(changes, copy_text)}</section>')
         filt = "".join(
             f'<a href="{_e(base)}?{urlencode({"show": v})}#sbs"{CUR if show == v else ""}>{lab}</a>'
             for v, lab in (("all", "all changes"), ("facts", "fact changes only")))
