@@ -56,7 +56,7 @@ def check_address(addr: str) -> str | None:
             return check_address(str(mapped))
         if ip.teredo is not None:
             return "a Teredo tunnel address"
-    for name in ("loopback", "private", "link_local", "multicast", "reserved", "unspecified"):
+    for name in ("loopback", "link_local", "multicast", "unspecified", "reserved", "private"):
         if getattr(ip, f"is_{name}"):
             return f"a {name.replace('_', '-')} address"
     if isinstance(ip, ipaddress.IPv4Address) and any(ip in n for n in _BLOCKED_V4):
@@ -126,7 +126,8 @@ class SafeFetcher:
             for addr in addrs:
                 why = check_address(addr)
                 if why:
-                    raise FetchError(f"refused: {host} resolves to {addr}, {why}", input=url,
+                    where = f"{host} is" if host == addr else f"{host} resolves to {addr},"
+                    raise FetchError(f"refused: {where} {why}", input=url,
                                      hint="unspin fetches only public web addresses")
         return scheme, host, port, path, addrs[0]
 

@@ -157,7 +157,7 @@ def render(idx: int, data: dict[str, Any]) -> str:
                          + (f' &middot; {m["delay_hours"]:g} h later' if isinstance(m.get("delay_hours"), (int, float)) else "")
                          + (f' &middot; {e(m.get("fact_changes"))} fact changes' if m.get("fact_changes") else ""))
             items.append(f'<li><b>{e(role)}</b> {e((m.get("published") or "date unknown")[:16])} &middot; '
-                         f'{e(m.get("site"))} &middot; {pages.outside_link(m.get("url"))}{extra}</li>')
+                         f'{e(m.get("site"))} &middot; {e(m.get("title") or "")} {pages.outside_link(m.get("url"))}{extra}</li>')
         parts.append(f'<section><h3>Cluster {e(c["cluster"])} ({c["size"]} articles)</h3><ol>{"".join(items)}</ol></section>')
     return pages.page(f"scan {Path(data['folder']).name}", "".join(parts), twin=f"{base}.json")
 
