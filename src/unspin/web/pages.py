@@ -51,7 +51,8 @@ button.secondary{background:#5f6368}
 .filter a[aria-current]{font-weight:700;text-decoration:none;border-bottom:3px solid #1a73e8}
 .err{border:2px solid #c5221f;background:#fde7e6;border-radius:6px;padding:.6em .8em}
 table{border-collapse:collapse;width:100%;font-size:.92em}
-th,td{text-align:left;padding:.3em .5em;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}
+th,td{text-align:left;padding:.3em .5em;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:break-word}
+th{white-space:nowrap}
 .table{overflow-x:auto}
 .facets{display:flex;flex-wrap:wrap;gap:1em}.facets ul{list-style:none;padding:0;margin:.2em 0}
 .facets section{min-width:12em}
@@ -61,6 +62,9 @@ progress{width:100%;height:1.2em}
 .grid2{display:grid;grid-template-columns:1fr 1fr;gap:12px}
 @media (max-width:760px){.grid2{grid-template-columns:1fr}}
 footer{color:var(--muted);font-size:.85em;margin:2em 0 1em}
+main p,main li,main h1,main h3,main dd{overflow-wrap:anywhere}
+svg{max-width:100%}
+.sw-copy{color:#1a73e8}.sw-spun{color:#f9ab00}.sw-dist{color:#c5221f}
 """
 
 
