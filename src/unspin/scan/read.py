@@ -163,73 +163,127 @@ def _warc_date(value: str | None) -> str | None:
     return value.strip()[:20] or None
 
 
+def _find(path: str, magic: bytes, start: int) -> int | None:
+    """Offset of the next ``magic`` in the file at or after ``start``."""
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        pos, tail = start, b""
+        while True:
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                return None
+            buf = tail + chunk
+            k = buf.find(magic)
+            if k >= 0:
+                return pos - len(tail) + k
+            tail = buf[-(len(magic) - 1):]
+            pos += len(chunk)
+
+
 def _iter_warc(path: str) -> Iterator[RawPage | Skip]:
     """WARC through FastWARC, with the damage checks of unspin's own reader.
 
-    FastWARC skips garbage and yields a truncated last record without complaint, so every
-    record's block is compared with its ``Content-Length``: a short one is counted as
-    ``truncated`` (with the same message unspin's reader gives) and the file ends there.
+    FastWARC yields a truncated last record without complaint, so every record's block is
+    compared with its ``Content-Length``: a short one is counted as ``truncated`` (with the
+    message unspin's reader gives) and the file ends there. A record FastWARC cannot parse is
+    counted as ``malformed`` and reading resumes at the next gzip member (or ``WARC/`` line).
     """
-    from fastwarc.warc import ArchiveIterator, WarcRecordType
-
     try:
-        fh = open(path, "rb")
+        with open(path, "rb") as fh:
+            gz = fh.read(2) == b"\x1f\x8b"
     except OSError as exc:
         raise InputError(f"cannot open ({exc.strerror})", input=path) from None
+    magic = b"\x1f\x8b\x08" if gz else b"WARC/1."
     number = 0
+    pos = 0
+    while True:
+        state = {"number": number, "last": pos, "end": False}
+        yield from _warc_from(path, pos, state)
+        number = int(state["number"])
+        if state["end"]:
+            return
+        # resynchronise after the record that failed
+        fail = _find(path, magic, int(state["last"]) + 1)
+        nxt = _find(path, magic, fail + 1) if fail is not None else None
+        if nxt is None or nxt <= pos:
+            return
+        pos = nxt
+
+
+def _warc_from(path: str, start: int, state: dict[str, int | bool]) -> Iterator[RawPage | Skip]:
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+    number = int(state["number"])
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        try:
+            for rec in ArchiveIterator(fh, parse_http=True, record_types=WarcRecordType.any_type):
+                number += 1
+                state["number"] = number
+                state["last"] = start + int(rec.stream_pos)
+                item = _warc_record(path, number, rec)
+                yield item
+                if isinstance(item, Skip) and item.reason == "truncated":
+                    state["end"] = True
+                    return
+        except (OSError, EOFError) as exc:
+            if "invalid warc header" not in str(exc).lower():
+                state["number"] = number + 1
+                yield Skip(path, number + 1, "truncated", f"truncated or corrupt data ({exc})")
+                state["end"] = True
+                return
+            state["number"] = number + 1
+            yield Skip(path, number + 1, "malformed", f"not a WARC record ({exc})")
+            return
+        except Exception as exc:  # fastwarc may raise other kinds on a malformed record
+            state["number"] = number + 1
+            yield Skip(path, number + 1, "malformed", f"{type(exc).__name__}: {exc}")
+            return
+    state["end"] = True
+
+
+def _warc_record(path: str, number: int, rec: Any) -> RawPage | Skip:
+    from fastwarc.warc import WarcRecordType
+
     try:
-        it = ArchiveIterator(fh, parse_http=True, record_types=WarcRecordType.any_type)
-        for rec in it:
-            number += 1
-            try:
-                rtype = rec.record_type
-                url = rec.headers.get("WARC-Target-URI") or None
-                seen = _warc_date(rec.headers.get("WARC-Date"))
-                if rtype not in (WarcRecordType.response, WarcRecordType.resource):
-                    rec.reader.consume()
-                    yield Skip(path, number, "not_response")
-                    continue
-                body = rec.reader.read()
-                want = rec.content_length
-                if want is not None and len(body) < want:
-                    yield Skip(path, number, "truncated",
-                               f"truncated WARC: record {number} has {len(body):,} of its {want:,} bytes")
-                    break
-                if url and urlparse(url).path.lower().endswith("/robots.txt"):
-                    yield Skip(path, number, "robots")
-                    continue
-                if rtype == WarcRecordType.response:
-                    if rec.http_headers is None:
-                        yield Skip(path, number, "malformed", "unreadable HTTP response")
-                        continue
-                    status = rec.http_headers.status_code
-                    ctype = (rec.http_content_type or "").lower()
-                    charset = rec.http_charset
-                    if status != 200:
-                        yield Skip(path, number, "status", str(status))
-                        continue
-                    enc = (rec.http_headers.get("Content-Encoding") or "").lower()
-                    if enc in ("gzip", "x-gzip", "deflate"):
-                        import zlib
-                        try:
-                            body = zlib.decompress(body, 47 if "gzip" in enc else 15)
-                        except zlib.error:
-                            pass  # often stored already decoded despite the header
-                else:
-                    ctype = (rec.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-                    charset = None
-                if ctype and ctype not in _HTML_TYPES:
-                    yield Skip(path, number, "not_html", ctype)
-                    continue
-                yield RawPage(path, number, url, seen, html=body, charset=charset)
-            except UnspinError:
-                raise
-            except Exception as exc:  # a damaged record is counted, never fatal
-                yield Skip(path, number, "malformed", f"{type(exc).__name__}: {exc}")
-    except (OSError, EOFError, ValueError) as exc:
-        yield Skip(path, number + 1, "truncated", f"truncated or corrupt data ({exc})")
-    finally:
-        fh.close()
+        rtype = rec.record_type
+        url = rec.headers.get("WARC-Target-URI") or None
+        seen = _warc_date(rec.headers.get("WARC-Date"))
+        if rtype not in (WarcRecordType.response, WarcRecordType.resource):
+            rec.reader.consume()
+            return Skip(path, number, "not_response")
+        body = rec.reader.read()
+        want = rec.content_length
+        if want is not None and len(body) < want:
+            return Skip(path, number, "truncated",
+                        f"truncated WARC: record {number} has {len(body):,} of its {want:,} bytes")
+        if url and urlparse(url).path.lower().endswith("/robots.txt"):
+            return Skip(path, number, "robots")
+        if rtype == WarcRecordType.response:
+            if rec.http_headers is None:
+                return Skip(path, number, "malformed", "unreadable HTTP response")
+            status = rec.http_headers.status_code
+            ctype = (rec.http_content_type or "").lower()
+            charset = rec.http_charset
+            if status != 200:
+                return Skip(path, number, "status", str(status))
+            enc = (rec.http_headers.get("Content-Encoding") or "").lower()
+            if enc in ("gzip", "x-gzip", "deflate"):
+                import zlib
+                try:
+                    body = zlib.decompress(body, 47 if "gzip" in enc else 15)
+                except zlib.error:
+                    pass  # often stored already decoded despite the header
+        else:
+            ctype = (rec.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+            charset = None
+        if ctype and ctype not in _HTML_TYPES:
+            return Skip(path, number, "not_html", ctype)
+        return RawPage(path, number, url, seen, html=body, charset=charset)
+    except UnspinError:
+        raise
+    except Exception as exc:  # a damaged record is counted, never fatal
+        return Skip(path, number, "malformed", f"{type(exc).__name__}: {exc}")
 
 
 def _iter_jsonl(path: str) -> Iterator[RawPage | Skip]:
