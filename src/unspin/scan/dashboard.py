@@ -31,6 +31,8 @@ th:first-child,td:first-child{text-align:left}
 th{cursor:pointer;user-select:none;background:#f6f6f8;position:sticky;top:0}
 th[aria-sort=ascending]::after{content:" \\25B2"}th[aria-sort=descending]::after{content:" \\25BC"}
 svg{max-width:100%;height:auto;display:block}
+.chart svg{max-width:760px}
+td:last-child{text-align:left;white-space:normal;min-width:12em}
 .legend span{display:inline-block;margin-right:1em;font-size:.85em}
 .legend i{display:inline-block;width:.8em;height:.8em;margin-right:.3em;vertical-align:-.05em}
 .cluster{border:1px solid var(--line);border-radius:6px;padding:8px 10px;margin:10px 0}
@@ -95,7 +97,7 @@ def _rates_chart(sites: list[dict[str, Any]], limit: int = 25) -> str:
               "<span><i style='background:#f9ab00'></i>spun rate</span>"
               "<span><i style='background:#c5221f'></i>distortion rate</span>"
               "<span class='muted'>number: articles</span></div>")
-    return legend + "".join(parts)
+    return legend + "<div class='chart'>" + "".join(parts) + "</div>"
 
 
 def _parse(t: str | None) -> dt.datetime | None:
