@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -24,3 +27,14 @@ def bbc_path() -> Path:
     if not BBC.exists():
         pytest.skip("needs ../shared/data/bbc-dev.jsonl.gz (development corpus, not in the repository)")
     return BBC
+
+
+def bench_module(name: str) -> ModuleType:
+    """Import ``benchmarks/<name>.py`` (the evaluation scripts are not a package), with the
+    gate's loader."""
+    spec = importlib.util.spec_from_file_location("_bench_gate", ROOT / "benchmarks" / "gate.py")
+    assert spec is not None and spec.loader is not None
+    gate = sys.modules.setdefault(spec.name, importlib.util.module_from_spec(spec))
+    spec.loader.exec_module(gate)
+    module: ModuleType = gate.load(ROOT / "benchmarks" / f"{name}.py")
+    return module
