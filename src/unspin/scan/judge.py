@@ -61,7 +61,21 @@ def diff_texts(copy_text: str, source_text: str, copy_id: str = "copy", source_i
     return diff(c, s)
 
 
-def judge_pair(copy: int, copy_text: str, source: int, source_text: str) -> tuple[Judgement, DiffResult]:
+def _contained(copy_text: str, source_text: str) -> bool:
+    """Every sentence of the copy occurs word for word in the source (a mirror, an excerpt)."""
+    from unspin.text import split_sentences
+
+    have = {" ".join(source_text[a:b].split()) for a, b in split_sentences(source_text)}
+    sents = [" ".join(copy_text[a:b].split()) for a, b in split_sentences(copy_text)]
+    return bool(sents) and all(x in have for x in sents)
+
+
+def judge_pair(copy: int, copy_text: str, source: int, source_text: str, *,
+               need_diff: bool = False) -> tuple[Judgement, DiffResult | None]:
+    """The verdict on one copy; a copy whose every sentence is in the source is ``verbatim``
+    without running ``diff`` (unless ``need_diff``, for the side-by-side report)."""
+    if not need_diff and _contained(copy_text, source_text):
+        return Judgement(copy, source, "verbatim", 0.0, 0), None
     result = diff_texts(copy_text, source_text, str(copy), str(source))
     verdict, spin, nfacts = verdict_of(result)
     facts = tuple({"subtype": c.subtype, "copy": c.copy_text, "source": c.source_text,
