@@ -40,6 +40,7 @@ from unspin.scan.candidates import CandidateOptions, anchors, pairs_from_bucket
 from unspin.scan.graph import Node, place
 from unspin.scan.judge import Judgement, judge_pair
 from unspin.scan.read import (
+    POSITION,
     SKIP_REASONS,
     Page,
     RawPage,
@@ -99,8 +100,11 @@ class ScanSummary(Record):
 class Progress:
     """One line per stage on stderr (only on a terminal): count, rate and ETA."""
 
-    def __init__(self, stage: str, total: int | None = None, enabled: bool | None = None):
+    def __init__(self, stage: str, total: int | None = None, enabled: bool | None = None,
+                 fraction: Callable[[], float] | None = None):
         self.stage, self.total, self.n = stage, total, 0
+        self.fraction = fraction
+        self.f0 = fraction() if fraction else 0.0
         self.t0 = self.last = time.monotonic()
         on = PROGRESS["on"]
         self.enabled = (sys.stderr.isatty() if on is None else bool(on)) if enabled is None else enabled
@@ -121,6 +125,11 @@ class Progress:
             msg = f"{self.stage}: {self.n:,}/{self.total:,} ({rate:,.1f}/s{eta})"
         else:
             msg = f"{self.stage}: {self.n:,} ({rate:,.1f}/s)"
+            if self.fraction is not None:
+                f = self.fraction()
+                if f > self.f0:
+                    left = dt_ * (1.0 - f) / (f - self.f0)
+                    msg += f", {100 * f:.0f}% of the input, ETA {int(left // 60)}:{int(left % 60):02d}"
         sys.stderr.write("\r\x1b[K" + msg + end)
         sys.stderr.flush()
 
@@ -266,7 +275,15 @@ def _stage_read(st: State, inputs: list[str], opts: ScanOptions, jobs: int) -> N
         conn.execute("INSERT OR IGNORE INTO inputs(input, pos, done) VALUES (?, ?, 0)", (inp, pos))
     conn.execute("COMMIT")
     next_id = int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM pages").fetchone()[0]) + 1
-    prog = Progress("read + extract")
+    sizes = {f: max(1, os.path.getsize(f)) for f in inputs}
+    total = float(sum(sizes.values()))
+    complete = {r[0] for r in conn.execute("SELECT input FROM inputs WHERE finished = 1")}
+
+    def fraction() -> float:
+        done = sum(sizes[f] if f in complete else min(sizes[f], POSITION.get(f, 0)) for f in inputs)
+        return done / total
+
+    prog = Progress("read + extract", fraction=fraction)
     for inp in inputs:
         done, finished = conn.execute("SELECT done, finished FROM inputs WHERE input = ?", (inp,)).fetchone()
         if finished:
@@ -292,6 +309,7 @@ def _stage_read(st: State, inputs: list[str], opts: ScanOptions, jobs: int) -> N
         results = bounded_map(_extract_job, ((opts.extractor, opts.candidates, s, r, last)
                                              for s, r, last in parts), jobs)
         for skips, extracted, last in results:
+            n_records = len(skips) + len(extracted)
             conn.execute("BEGIN")
             for item, hs in extracted:
                 if isinstance(item, Skip):
@@ -311,8 +329,9 @@ def _stage_read(st: State, inputs: list[str], opts: ScanOptions, jobs: int) -> N
                              [(s.input, s.record, s.reason, s.detail) for s in skips])
             conn.execute("UPDATE inputs SET done = ? WHERE input = ?", (last, inp))
             conn.execute("COMMIT")
-            prog.add(len(extracted) + len(skips))
+            prog.add(n_records)
         conn.execute("UPDATE inputs SET finished = 1 WHERE input = ?", (inp,))
+        complete.add(inp)
     st.mark("read", prog.done())
 
 

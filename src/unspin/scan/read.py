@@ -34,6 +34,8 @@ SKIP_REASONS = ("not_response", "robots", "not_html", "status", "truncated", "ma
                 "duplicate_url", "no_article", "unreadable")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 MIN_WORDS = 40
+#: how far each input has been read (bytes of the file on disk), for progress estimates
+POSITION: dict[str, int] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +223,7 @@ def _warc_from(path: str, start: int, state: dict[str, int | bool]) -> Iterator[
                 number += 1
                 state["number"] = number
                 state["last"] = start + int(rec.stream_pos)
+                POSITION[path] = int(state["last"])
                 item = _warc_record(path, number, rec)
                 yield item
                 if isinstance(item, Skip) and item.reason == "truncated":
@@ -289,15 +292,19 @@ def _warc_record(path: str, number: int, rec: Any) -> RawPage | Skip:
 def _iter_jsonl(path: str) -> Iterator[RawPage | Skip]:
     """JSONL crawls: objects with ``html`` or ``text``, and ``url``, ``seen`` (or
     ``fetched``/``crawled``), ``published``, ``title``, ``site`` when known."""
-    opener: Any = gzip.open if path.lower().endswith(".gz") else open
     try:
-        fh = opener(path, "rt", encoding="utf-8", errors="replace")
+        raw = open(path, "rb")
     except OSError as exc:
         raise InputError(f"cannot open ({exc.strerror})", input=path) from None
+    import io
+
+    binary: Any = gzip.GzipFile(fileobj=raw, mode="rb") if path.lower().endswith(".gz") else raw
+    fh = io.TextIOWrapper(binary, encoding="utf-8", errors="replace")
     number = 0
     try:
         for line in fh:
             number += 1
+            POSITION[path] = raw.tell()
             if not line.strip():
                 continue
             try:
@@ -328,6 +335,7 @@ def _iter_jsonl(path: str) -> Iterator[RawPage | Skip]:
         yield Skip(path, number + 1, "truncated", f"truncated or corrupt data ({exc})")
     finally:
         fh.close()
+        raw.close()
 
 
 def _iter_other(path: str) -> Iterator[RawPage | Skip]:
