@@ -116,13 +116,13 @@ class Engine:
     # ------------------------------------------------------------------ analyses
     def check(self, art: Article) -> dict[str, Any]:
         """The object ``unspin check --json`` prints."""
-        from unspin.check import check, to_json_dict
+        from unspin.checker import check, to_json_dict
 
         return to_json_dict(check(art))
 
     def trace(self, art: Article) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
         """The object ``unspin trace --json`` prints, and the sources' stored text and metadata."""
-        from unspin.trace import trace
+        from unspin.tracer import trace
 
         ix = self.reader()
         if ix is None:
@@ -139,7 +139,7 @@ class Engine:
 
     def diff(self, copy: Article, source: Article) -> dict[str, Any]:
         """The object ``unspin diff --json`` prints."""
-        from unspin.diff import diff
+        from unspin.differ import diff
 
         return json.loads(diff(copy, source).to_json())
 
