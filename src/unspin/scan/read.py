@@ -401,8 +401,8 @@ def normalize_date(value: str | None) -> str | None:
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _page_meta(doc: Any, tree: Any) -> tuple[str | None, str, str | None, set[str]]:
-    """Title, the ``<h1>`` text, the stated publication date and the link labels of a page."""
+def _page_meta(doc: Any, tree: Any) -> tuple[str | None, str, str | None]:
+    """Title, the ``<h1>`` text and the stated publication date of a page."""
     title = None
     og = doc.query_selector('meta[property="og:title"]')
     if og is not None:
@@ -425,8 +425,7 @@ def _page_meta(doc: Any, tree: Any) -> tuple[str | None, str, str | None, set[st
                 published = normalize_date(m.group(1))
                 if published:
                     break
-    links = {" ".join((a.text or "").split()) for a in doc.query_selector_all("a")}
-    return title, h1_text, published, links
+    return title, h1_text, published
 
 
 def _extract(html: str, extractor: str, url: str | None, key: str) -> tuple[str, str | None, str | None]:
@@ -440,7 +439,7 @@ def _extract(html: str, extractor: str, url: str | None, key: str) -> tuple[str,
     doc = tree.document
     if doc is None:
         return "", None, None
-    title, h1_text, published, links = _page_meta(doc, tree)
+    title, h1_text, published = _page_meta(doc, tree)
     if extractor == "fast":
         body = extract_plain_text(tree, main_content=True, alt_texts=False, links=False,
                                   list_bullets=False, noscript=False, form_fields=False)
@@ -459,9 +458,11 @@ def _extract(html: str, extractor: str, url: str | None, key: str) -> tuple[str,
     if lines and re.match(r"(?i)^by [\w .'-]{1,60}(,|$)", lines[0]) and len(lines[0].split()) <= 8:
         lines = lines[1:]
     words = sum(len(ln.split()) for ln in lines)
-    linked = sum(len(ln.split()) for ln in lines if " ".join(ln.split()) in links)
-    if words and linked >= 0.7 * words:
-        return "", title, published
+    if lines and words < 12 * len(lines):  # short lines, as in link lists: are they links?
+        links = {" ".join((a.text or "").split()) for a in doc.query_selector_all("a")}
+        linked = sum(len(ln.split()) for ln in lines if " ".join(ln.split()) in links)
+        if linked >= 0.7 * words:
+            return "", title, published
     return "\n".join(lines), title, published
 
 
