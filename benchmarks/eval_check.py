@@ -83,7 +83,7 @@ def evaluate_article(art: Article, k: int, spinners: Sequence[str] = SPINNERS,
                      rates: Sequence[float] = RATES, generator: str = "synth") -> dict[str, Any]:
     """Check one article and its rewritten copies (``spinners``: the synth spinners, or the
     alt styles with ``generator="alt"``); return scores and flag counts."""
-    from unspin.check import check
+    from unspin.checker import check
 
     orig = check(_ingest(art.text, art.id))
     out: dict[str, Any] = {"id": art.id, "orig": {"score": orig.spin_score, "verdict": orig.verdict,
@@ -164,7 +164,7 @@ def run(articles: Sequence[Article], jobs: int = 2, spinners: Sequence[str] = SP
 
 def seed_check(path: Path = SEED_CASE) -> dict[str, Any]:
     """The real-world seed: verdict, which issue phrases are flagged, suggestions."""
-    from unspin.check import check
+    from unspin.checker import check
     from unspin.ingest import read
 
     art = next(read(str(path)))
@@ -212,7 +212,7 @@ GATE_MARGINS = {"check_samples_false_spun": 0.0, "check_samples_alt_auc_mixed_20
 
 def _features(art: Article, k: int) -> list[tuple[str, list[tuple[tuple[float, ...], int]], int, int]]:
     """Per-word features and labels (1 = swapped, 0 = untouched; other edits left out)."""
-    from unspin.check import _artefacts, score_words
+    from unspin.checker import _artefacts, score_words
     from unspin.synth import spin
 
     out = []
@@ -276,7 +276,7 @@ def fit(articles: Sequence[Article], seeds: int = 4, jobs: int = 2) -> dict[str,
 
     import numpy as np
 
-    ck = importlib.import_module("unspin.check")  # the module (``unspin.check`` is the function)
+    ck = importlib.import_module("unspin.checker")  # the module (``unspin.check`` is the function)
 
     tasks = [(a, k * 100 + s) for k, a in enumerate(articles) for s in range(seeds)]
     with Pool(jobs) as pool:
@@ -329,7 +329,7 @@ def calibrate(articles: Sequence[Article], copies_of: int = 300, jobs: int = 2) 
 
     import numpy as np
 
-    ck = importlib.import_module("unspin.check")
+    ck = importlib.import_module("unspin.checker")
     with Pool(jobs) as pool:
         per = pool.map(_fwork, [(a, k) for k, a in enumerate(articles[:copies_of])], chunksize=4)
         rest = pool.map(_fwork_orig, articles[copies_of:], chunksize=8)
@@ -351,7 +351,7 @@ def calibrate(articles: Sequence[Article], copies_of: int = 300, jobs: int = 2) 
 
 
 def _fwork_orig(a: Article) -> Any:
-    from unspin.check import _artefacts, score_words
+    from unspin.checker import _artefacts, score_words
 
     art = _ingest(a.text, a.id)
     rows = [(w.features, 0) for w in score_words(art)]

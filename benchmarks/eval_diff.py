@@ -45,8 +45,8 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from common import BBC, add_generator_options, rewrite  # noqa: E402
-from unspin.align import plagdet  # noqa: E402
-from unspin.diff import diff  # noqa: E402
+from unspin.aligner import plagdet  # noqa: E402
+from unspin.differ import diff  # noqa: E402
 from unspin.ingest import from_text  # noqa: E402
 from unspin.models import Article  # noqa: E402
 
