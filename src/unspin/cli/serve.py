@@ -64,13 +64,15 @@ def register(app: typer.Typer) -> None:
                 raise InputError("not a directory (expected an 'unspin scan --out' folder)", input=str(s))
         import uvicorn
 
+        alog = logging.getLogger("unspin.web.access")
+        alog.propagate = False
         if access_log:
-            alog = logging.getLogger("unspin.web.access")
             handler = logging.StreamHandler(sys.stderr)
             handler.setFormatter(logging.Formatter("%(message)s"))
             alog.addHandler(handler)
             alog.setLevel(logging.INFO)
-            alog.propagate = False
+        else:
+            alog.disabled = True
         logging.getLogger("unspin.web").setLevel(logging.INFO)
         cfg = ServeConfig(db=db, data=data, host=host, token=token or None, max_body_mb=max_body_mb,
                           max_upload_mb=max_upload_mb, rate_per_minute=rate_limit, timeout=timeout,
