@@ -476,8 +476,12 @@ def create_app(cfg: ServeConfig) -> FastAPI:
 
     @app.post("/analyze", include_in_schema=False)
     def analyze_form(request: Request, csrf: str = Form(""), text: str = Form(""), url: str = Form(""),
+                     title: str = Form(""), published: str = Form(""),
                      file: UploadFile | None = File(None)) -> Response:
         check_csrf(request, csrf)
+        if published and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published.strip()):
+            raise InputError("the publication date must look like 2025-03-14", input="published")
+        meta = {"title": title.strip()[:500] or None, "published": published.strip() or None}
         if file is not None and file.filename:
             cap = int(cfg.max_body_mb * 2**20)
             raw = file.file.read(cap + 1)
@@ -490,13 +494,15 @@ def create_app(cfg: ServeConfig) -> FastAPI:
             content = decode_bytes(raw, input=Path(file.filename).name)
             name = Path(file.filename).name
             is_html = bool(re.search(r"\.x?html?$", name, re.I)) or content.lstrip()[:1] == "<"
-            payload = Payload(html=content, name=name) if is_html else Payload(text=content, name=name)
+            payload = (Payload(html=content, name=name, **meta) if is_html
+                       else Payload(text=content, name=name, **meta))
         elif text.strip():
             t = text.strip()
             looks_html = t[:1] == "<" and bool(re.search(r"<(html|body|p|div|article)\b", t[:4000], re.I))
-            payload = Payload(html=text, name="pasted HTML") if looks_html else Payload(text=text, name="pasted text")
+            payload = (Payload(html=text, name="pasted HTML", **meta) if looks_html
+                       else Payload(text=text, name="pasted text", **meta))
         elif url.strip():
-            payload = Payload(url=url.strip(), name=url.strip())
+            payload = Payload(url=url.strip(), name=url.strip(), **meta)
         else:
             raise InputError("paste a text, give an address or choose a file", input="form")
         res = analyze(payload)

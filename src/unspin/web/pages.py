@@ -149,6 +149,10 @@ def home(data: dict[str, Any], csrf: str) -> str:
 <fieldset><legend>or upload a file</legend>
 <label for="file">Text or HTML file</label>
 <input type="file" id="file" name="file" accept=".txt,.html,.htm,.md,text/plain,text/html"></fieldset>
+<fieldset><legend>About the text (optional)</legend>
+<label for="title">Headline</label><input type="text" id="title" name="title">
+<label for="published">Published on</label><input type="date" id="published" name="published">
+<p class="hint">With a date, the evidence panel tells whether the copy or the source came first.</p></fieldset>
 <div><button type="submit">Check</button></div>
 </form>
 <p class="hint">unspin {_e(data.get("version"))} &middot; results get a permanent link; anyone with the link can open it.</p>
