@@ -239,7 +239,7 @@ def evaluate(records: Sequence[dict[str, Any]], differ: Callable[[str, str], Any
              examples: int = 0) -> dict[str, Any]:
     """Run diff over every pair and compute the figures."""
     if differ is None:
-        from unspin.diff import diff
+        from unspin.differ import diff
 
         def differ(copy: str, source: str) -> Any:
             return diff(copy, source).changes
