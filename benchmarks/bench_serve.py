@@ -60,7 +60,7 @@ def pct(xs: list[float], q: float) -> float:
 
 def floor(text: str, n: int) -> float:
     """Checks per second of the engine itself, in process, sequential (same text)."""
-    from unspin.check import check
+    from unspin.checker import check
     from unspin.ingest import from_text
 
     check(from_text(text))  # warm

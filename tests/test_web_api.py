@@ -69,7 +69,7 @@ def test_check_returns_the_cli_json_and_a_permanent_result(client: TestClient) -
     stored = client.get(f"/api/results/{rid}").json()
     assert stored["check"] == body and stored["kind"] == "analysis" and stored["trace"] is None
     # same object as `unspin check --json`
-    from unspin.check import check, to_json_dict
+    from unspin.checker import check, to_json_dict
     from unspin.ingest import from_text
 
     cli = to_json_dict(check(from_text(SUSPECT, input="body")))

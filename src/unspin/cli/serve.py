@@ -76,7 +76,7 @@ def register(app: typer.Typer) -> None:
         logging.getLogger("unspin.web").setLevel(logging.INFO)
         cfg = ServeConfig(db=db, data=data, host=host, token=token or None, max_body_mb=max_body_mb,
                           max_upload_mb=max_upload_mb, rate_per_minute=rate_limit, timeout=timeout,
-                          scans=list(scans))
+                          scans=list(scans), warm_up=True)
         web = create_app(cfg)
         typer.echo(f"unspin serve: http://{host if ':' not in host else f'[{host}]'}:{port}/ "
                    f"(data in {data}{', index ' + str(db) if db else ', no index'}; Ctrl-C stops)", err=True)

@@ -12,6 +12,7 @@ import json
 import logging
 import re
 import secrets
+import threading
 import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from unspin import __version__
 from unspin.errors import InputError, UnspinError
+from unspin.options import Options
 from unspin.web import pages
 from unspin.web.engine import Engine, Payload
 from unspin.web.errors import (
@@ -68,6 +70,8 @@ class ServeConfig:
     timeout: float = 60.0
     scans: list[Path] = field(default_factory=list)
     fetcher: SafeFetcher | None = None
+    options: Options | None = None  # the engine's settings (unspin.Options)
+    warm_up: bool = False  # load the lexical resources at start, in the background
 
     @property
     def needs_token(self) -> bool:
@@ -164,12 +168,14 @@ def changes_csv(res: dict[str, Any]) -> str:
 def create_app(cfg: ServeConfig) -> FastAPI:
     """The web app for ``cfg`` (the store and the job runner start with the app's lifespan)."""
     store = Store(cfg.data)
-    engine = Engine(cfg.db, cfg.fetcher)
+    engine = Engine(cfg.db, cfg.fetcher, cfg.options)
     runner = JobRunner(store, engine)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
         runner.start()
+        if cfg.warm_up:
+            threading.Thread(target=engine.warm_up, name="unspin-warm-up", daemon=True).start()
         log.info("unspin serve: data in %s, index %s", cfg.data, cfg.db)
         yield
         log.info("shutting down: stopping the job runner (the running job is checkpointed)")

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
-from unspin.diff import FACT_SUBTYPES
+from unspin.differ import FACT_SUBTYPES
 from unspin.report import _CSS as REPORT_CSS
 from unspin.report import _KIND_LABEL, _context, _spans
 
