@@ -100,3 +100,27 @@ def test_access_log_is_one_json_line_per_request(tmp_path: Path, caplog: pytest.
     line = lines[0]
     assert line["method"] == "GET" and line["path"] == "/api/health" and line["status"] == 200
     assert line["id"] == r.headers["x-request-id"] and line["bytes"] == len(r.content) and line["ms"] >= 0
+
+
+def test_a_crawl_scanned_as_a_job_opens_as_a_dashboard(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from webutil import ROOT, make_app, wait_job
+
+    crawl = ROOT / "samples" / "crawl" / "crawl.jsonl.gz"
+    if not crawl.exists():
+        pytest.skip("the bundled sample crawl is not in this tree")
+    with TestClient(make_app(tmp_path, index=False)) as c:
+        r = c.post("/api/v1/jobs/scan/upload", files={"file": ("crawl.jsonl.gz", crawl.read_bytes())})
+        assert r.status_code == 202, r.text
+        job = wait_job(c, r.json()["id"], timeout=300)
+        assert job["status"] == "done", job
+        assert job["progress"]["clusters"] >= 1 and job["progress"]["copies"] >= 1
+        key = f"job-{job['id']}"
+        assert job["links"]["result"] == f"/scans/{key}"
+        assert key in {s["id"] for s in c.get("/scans.json").json()["scans"]}
+        tables = c.get(f"/scans/{key}.json").json()
+        assert tables["sites"] and tables["clusters"] and not [p for p in tables["problems"] if "missing" in p]
+        page = c.get(f"/scans/{key}").text
+        assert "Largest clusters" in page and tables["sites"][0]["site"] in page
+        assert c.get(f"/jobs/{job['id']}").text.count(f"/scans/{key}") >= 1

@@ -49,8 +49,9 @@ log = logging.getLogger(__name__)
 __all__ = ["ServeConfig", "create_app"]
 
 API_VERSION = "1"
-UPLOAD_PATHS = frozenset({"/corpus/add", "/api/v1/jobs/index", "/api/jobs/index", "/api/v1/jobs/index/upload",
-                          "/api/jobs/index/upload"})
+UPLOAD_PATHS = frozenset({"/corpus/add", "/scans/run", "/api/v1/jobs/index", "/api/jobs/index",
+                          "/api/v1/jobs/index/upload", "/api/jobs/index/upload", "/api/v1/jobs/scan/upload",
+                          "/api/jobs/scan/upload"})
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 _ID = re.compile(r"^[A-Za-z0-9_-]{4,40}$")
 _UPLOAD_EXT = re.compile(r"(\.(jsonl|ndjson|json|csv|tsv|txt|md|html?|xhtml|xml|rss|atom|rdf|warc|arc))(\.gz)?$", re.I)
@@ -71,6 +72,7 @@ class ServeConfig:
     scans: list[Path] = field(default_factory=list)
     fetcher: SafeFetcher | None = None
     options: Options | None = None  # the engine's settings (unspin.Options)
+    allowed_hosts: frozenset[str] | None = None  # Host header names answered (None: any)
     warm_up: bool = False  # load the lexical resources at start, in the background
 
     @property
@@ -295,6 +297,8 @@ def create_app(cfg: ServeConfig) -> FastAPI:
             raise not_found("job", jid)
         j.pop("spec", None)
         j["links"] = {"self": f"/api/v1/jobs/{jid}", "page": f"/jobs/{jid}"}
+        if j["kind"] == "scan" and j["status"] == "done":
+            j["links"]["result"] = f"/scans/job-{jid}"
         return j
 
     def created(body: Any, rid: str) -> JSONResponse:
@@ -453,9 +457,6 @@ def create_app(cfg: ServeConfig) -> FastAPI:
                 "query": {"q": q, "site": site, "month": month, "offset": offset},
                 "browse": engine.browse(q=q[:200], site=site[:200], month=month[:7], offset=offset, limit=limit)}
 
-    app.include_router(api, prefix="/api/v1", tags=["v1"])
-    app.include_router(api, prefix="/api", include_in_schema=False)
-
     # ------------------------------------------------------------------ HTML pages
     def html(request: Request, body: str, tok: str | None = None, status: int = 200) -> Response:
         resp = HTMLResponse(body, status_code=status)
@@ -602,7 +603,33 @@ def create_app(cfg: ServeConfig) -> FastAPI:
     # ------------------------------------------------------------------ scans
     from unspin.web import scans as scan_pages
 
-    scan_pages.register(app, cfg, runner, _wants_json, html)
+    def scan_form(request: Request, tok: str) -> str:
+        if not token_ok(request):
+            return '<p class="hint">Running a scan needs the server\'s token: <a href="/login">sign in</a>.</p>'
+        return pages.scan_form(tok)
+
+    def scan_job(files: list[dict[str, Any]]) -> str:
+        if not files:
+            raise InputError("nothing to scan: upload a crawl (WARC, JSONL, CSV, feed)", input="request")
+        return runner.submit("scan", {"files": files})
+
+    @api.post("/jobs/scan/upload", summary="Upload a crawl (WARC/JSONL/CSV/feed) and scan it as a job (token)",
+              status_code=202, responses=WRITE_ERRORS)
+    def api_scan_upload(request: Request, file: UploadFile = File(...)) -> JSONResponse:
+        require_token(request)
+        jid = scan_job([save_upload(file, int(cfg.max_upload_mb * 2**20))])
+        return JSONResponse(job_view(jid), status_code=202, headers={"Location": f"/api/v1/jobs/{jid}"})
+
+    @app.post("/scans/run", include_in_schema=False)
+    def scan_run(request: Request, csrf: str = Form(""), files: list[UploadFile] = File(default_factory=list)) -> Response:
+        check_csrf(request, csrf)
+        require_token(request)
+        jid = scan_job([save_upload(f, int(cfg.max_upload_mb * 2**20)) for f in files if f.filename])
+        return RedirectResponse(f"/jobs/{jid}", status_code=303)
+
+    app.include_router(api, prefix="/api/v1", tags=["v1"])
+    app.include_router(api, prefix="/api", include_in_schema=False)
+    scan_pages.register(app, cfg, store.data, _wants_json, html, scan_form, csrf_token)
 
     def guard_error(err: UnspinError, path: str) -> tuple[int, bytes, bytes]:
         status = status_of(err)
@@ -617,5 +644,6 @@ def create_app(cfg: ServeConfig) -> FastAPI:
         return upload_limit if path in UPLOAD_PATHS else body_limit
 
     app.add_middleware(Guard, max_body=limit_for,  # type: ignore[arg-type]
-                       limiter=RateLimiter(cfg.rate_per_minute), timeout=cfg.timeout, error_body=guard_error)
+                       limiter=RateLimiter(cfg.rate_per_minute), timeout=cfg.timeout, error_body=guard_error,
+                       allowed_hosts=cfg.allowed_hosts)
     return app

@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from unspin.errors import UnspinError
-from unspin.web.errors import rate_limited, timed_out, too_large
+from unspin.web.errors import bad_host, csrf_failed, rate_limited, timed_out, too_large
 
 access_log = logging.getLogger("unspin.web.access")
 
@@ -48,6 +48,13 @@ HEADERS = [
     (b"cross-origin-resource-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
 ]
+
+
+def _hostname(host: str) -> str:
+    """The name in a Host header, without the port ("[::1]:8000" -> "::1")."""
+    if host.startswith("["):
+        return host[1:host.find("]")] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
 class RateLimiter:
@@ -80,8 +87,10 @@ class Guard:
     """ASGI middleware; see the module docstring."""
 
     def __init__(self, app: ASGIApp, *, max_body: Callable[[str], int], limiter: RateLimiter, timeout: float,
-                 error_body: Callable[[UnspinError, str], tuple[int, bytes, bytes]]):
+                 error_body: Callable[[UnspinError, str], tuple[int, bytes, bytes]],
+                 allowed_hosts: frozenset[str] | None = None):
         self.app = app
+        self.allowed_hosts = allowed_hosts  # host names the Host header may carry (DNS rebinding)
         self.max_body = max_body  # path -> byte limit of the request body
         self.limiter = limiter
         self.timeout = timeout
@@ -131,7 +140,17 @@ class Guard:
             if length.isdigit() and int(length) > limit:
                 await refuse(too_large(int(length), limit), [(b"connection", b"close")])
                 return
+            host = headers.get("host", "")
+            if self.allowed_hosts is not None and _hostname(host) not in self.allowed_hosts:
+                await refuse(bad_host(host))
+                return
             if method in ("POST", "PUT", "DELETE", "PATCH"):
+                # a browser names the page a request comes from: refuse writes from other sites
+                # (plain forms can post multipart bodies cross-site without a preflight)
+                origin = headers.get("origin")
+                if origin is not None and origin.split("://", 1)[-1] != host:
+                    await refuse(csrf_failed())
+                    return
                 wait = self.limiter.take(client)
                 if wait > 0:
                     await refuse(rate_limited(wait), [(b"retry-after", str(int(wait) + 1).encode())])
