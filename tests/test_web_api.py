@@ -233,7 +233,7 @@ def test_every_response_has_the_security_headers(client: TestClient) -> None:
         h = client.get(path).headers
         assert "default-src 'none'" in h["content-security-policy"] and "script-src" not in h["content-security-policy"]
         assert "frame-ancestors 'none'" in h["content-security-policy"]
-        assert h["x-content-type-options"] == "nosniff" and h["referrer-policy"] == "no-referrer"
+        assert h["x-content-type-options"] == "nosniff" and h["referrer-policy"] == "same-origin"
         assert h["x-frame-options"] == "DENY"
 
 

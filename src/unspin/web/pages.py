@@ -104,7 +104,7 @@ def page(title: str, body: str, *, csrf: str = "", refresh: int | None = None, t
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<meta name="referrer" content="no-referrer"><link rel="icon" href="data:,">{extra}{alt}'
+        f'<meta name="referrer" content="same-origin"><link rel="icon" href="data:,">{extra}{alt}'
         f'<title>{_e(title)} · unspin</title><link rel="stylesheet" href="/static/app.css"></head><body>'
         '<a class="skip" href="#main">Skip to content</a>'
         '<header class="top"><nav aria-label="main"><a class="brand" href="/">unspin</a>'

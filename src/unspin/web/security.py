@@ -5,7 +5,11 @@ error pages included:
 
 - security headers on every response: a strict Content-Security-Policy (nothing but this
   origin's style sheet; no script at all; forms post only here; no framing), nosniff,
-  ``Referrer-Policy: no-referrer``, ``X-Frame-Options: DENY``;
+  ``Referrer-Policy: same-origin`` (no address leaves for other sites, and a same-origin
+  form post keeps its Origin header, which ``no-referrer`` would turn into "null"),
+  ``X-Frame-Options: DENY``;
+- writes (POST, PUT, PATCH, DELETE) whose ``Origin`` is another site (or "null") are refused;
+- with ``allowed_hosts``, a Host header naming another host is refused (DNS rebinding);
 - the request body is capped (``Content-Length`` checked up front, streamed bodies counted);
 - a per-client token bucket on POST/DELETE requests (the costly ones);
 - a time-out per request (the client gets a 503; work already running in a thread finishes
@@ -42,7 +46,7 @@ CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 
 HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),
