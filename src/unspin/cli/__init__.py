@@ -17,7 +17,7 @@ from unspin import __version__
 from unspin.errors import UnspinError
 
 # Sub-command modules, in the order --help lists them.
-COMMANDS = ["extract", "check", "index", "trace", "diff", "synth", "scan", "web"]
+COMMANDS = ["extract", "check", "index", "trace", "diff", "synth", "scan", "serve"]
 
 app = typer.Typer(
     name="unspin",
