@@ -68,3 +68,15 @@ def test_forty_thousand_numbers_are_all_read() -> None:
     text = numbers(40000)
     qs = find_quantities(normalize(text), text)
     assert len(qs) == 40000 and qs[-1].value == 39999.0
+
+
+def test_check_is_linear_on_damaged_numbers() -> None:
+    """Each damaged number was checked against every repaired one: quadratic check."""
+    import unspin
+
+    unit = "Officials in district {i} said roughly 4 000 of them left; some 3 500 stayed.\n"
+    small = "".join(unit.format(i=i) for i in range(100))
+    big = "".join(unit.format(i=i) for i in range(400))
+    unspin.check(small)  # load the resources outside the count
+    ratio = calls(lambda: unspin.check(big)) / calls(lambda: unspin.check(small))
+    assert ratio < 4.6, ratio
