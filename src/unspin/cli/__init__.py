@@ -104,7 +104,17 @@ def _click_errors() -> tuple[type[Exception], ...]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Console-script entry point."""
+    """Console-script entry point (the caps set by its options last for this call only)."""
+    from unspin import limits
+
+    before = limits.default()
+    try:
+        return _main(argv)
+    finally:
+        limits.set_default(before)
+
+
+def _main(argv: list[str] | None) -> int:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
-from unspin.errors import ExtractionError, InputError
+from unspin.errors import InputError
 from unspin.ingest.build import from_html, from_text
 from unspin.ingest.decode import decode_bytes, looks_binary
 from unspin.ingest.fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, fetch, is_url
@@ -219,6 +219,30 @@ def _too_long(where: str, cap: int) -> LimitError:
 _BLANK = b" \t\r\n"
 
 
+def _too_deep(where: str) -> InputError:
+    return InputError("JSON nested too deeply to read", input=where,
+                      hint="records are flat objects with 'text' or 'html'")
+
+
+def _isolated(where: str, build: Callable[..., Article], *args: Any,
+              **kwargs: Any) -> Article | InputError:
+    """``build(*args, **kwargs)``, with any failure turned into a bad-record error naming
+    ``where``: one record that trips a bug (or runs out of stack or memory) never ends the run."""
+    try:
+        return build(*args, **kwargs)
+    except InputError as err:
+        return err
+    except RecursionError:
+        return InputError("the record is nested too deeply to process", input=where)
+    except MemoryError:
+        return InputError("out of memory on this record; skipped", input=where,
+                          hint="lower --max-record-bytes")
+    except Exception as exc:
+        log.debug("%s: unexpected failure", where, exc_info=True)
+        return InputError(f"this record could not be processed ({type(exc).__name__}: {exc})",
+                          input=where, hint="please report it; rerun with --debug -vv for details")
+
+
 def _lines(src: _Source) -> Iterator[tuple[int, bytes | LimitError]]:
     """Numbered non-blank lines. Runs of blank lines are skipped a buffer at a time (a
     gigabyte of newlines costs what reading it costs); a line over the record cap is skipped
@@ -267,15 +291,15 @@ def _iter_jsonl(src: _Source) -> Iterator[Article | InputError]:
         except UnicodeDecodeError:
             yield InputError("line is not valid UTF-8", input=where)
             continue
+        except RecursionError:
+            yield _too_deep(where)
+            continue
         except ValueError as exc:
             yield InputError(f"malformed JSON line ({exc.args[0] if exc.args else exc})",
                              input=where)
             continue
-        try:
-            yield _record_article(rec, where, strip_clutter=src.strip_clutter,
-                                  quantities=src.quantities)
-        except InputError as err:
-            yield err
+        yield _isolated(where, _record_article, rec, where, strip_clutter=src.strip_clutter,
+                        quantities=src.quantities)
     if not seen:
         raise InputError("input is empty", input=src.name)
 
@@ -285,16 +309,15 @@ def _iter_json(src: _Source, max_bytes: int) -> Iterator[Article | InputError]:
     text = decode_bytes(data, input=src.name)
     try:
         doc = json.loads(text)
+    except RecursionError:
+        raise _too_deep(src.name) from None
     except ValueError as exc:
         raise InputError(f"malformed JSON ({exc})", input=src.name) from None
     records = doc if isinstance(doc, list) else [doc]
     for i, rec in enumerate(records, 1):
         where = f"{src.name}[{i}]" if isinstance(doc, list) else src.name
-        try:
-            yield _record_article(rec, where, strip_clutter=src.strip_clutter,
-                                  quantities=src.quantities)
-        except InputError as err:
-            yield err
+        yield _isolated(where, _record_article, rec, where, strip_clutter=src.strip_clutter,
+                        quantities=src.quantities)
 
 
 class _LongLine(Exception):
@@ -375,11 +398,8 @@ def _iter_csv(src: _Source) -> Iterator[Article | InputError]:
         if None in row:
             yield InputError("malformed CSV row: more fields than columns", input=where)
             continue
-        try:
-            yield _record_article(row, where, strip_clutter=src.strip_clutter,
-                                  quantities=src.quantities)
-        except InputError as err:
-            yield err
+        yield _isolated(where, _record_article, row, where, strip_clutter=src.strip_clutter,
+                        quantities=src.quantities)
 
 
 def _iter_feed(src: _Source, max_bytes: int) -> Iterator[Article | InputError]:
@@ -411,10 +431,15 @@ def _iter_feed(src: _Source, max_bytes: int) -> Iterator[Article | InputError]:
         parsed = entry.get("published_parsed") or entry.get("updated_parsed")
         if parsed:
             published = f"{parsed.tm_year:04d}-{parsed.tm_mon:02d}-{parsed.tm_mday:02d}"
-        yield from_text(body, id=entry.get("id") or None, input=where,
+        yield _isolated(where, from_text, body, id=entry.get("id") or None, input=where,
                         title=entry.get("title") or None, url=entry.get("link") or None,
                         site=site, published=published, strip_clutter=src.strip_clutter,
                         quantities=src.quantities)
+
+
+def _page_article(page: Any, where: str, strip_clutter: bool, quantities: bool) -> Article:
+    return from_html(decode_html(page.html, page.charset), url=page.url, input=where,
+                     strip_clutter=strip_clutter, quantities=quantities)
 
 
 def _iter_warc(src: _Source) -> Iterator[Article | InputError]:
@@ -426,11 +451,9 @@ def _iter_warc(src: _Source) -> Iterator[Article | InputError]:
             yield page
             continue
         where = f"{src.name}#{page.number}"
-        try:
-            art = from_html(decode_html(page.html, page.charset), url=page.url, input=where,
-                            strip_clutter=src.strip_clutter, quantities=src.quantities)
-        except ExtractionError as err:
-            yield err
+        art = _isolated(where, _page_article, page, where, src.strip_clutter, src.quantities)
+        if isinstance(art, InputError):
+            yield art
             continue
         if not art.published and page.date:
             art = dataclasses.replace(art, published=page.date[:10])
@@ -512,12 +535,15 @@ def read(source: str | os.PathLike[str], *, kind: str | None = None, on_error: O
                 html = decode_html(data, src.charset)
                 if not html.strip():
                     raise InputError("input is empty", input=src.name)
-                yield from_html(html, url=src.url, input=src.name, strip_clutter=strip_clutter,
-                                quantities=quantities)
+                art = _isolated(src.name, from_html, html, url=src.url, input=src.name,
+                                strip_clutter=strip_clutter, quantities=quantities)
             else:
                 text = decode_bytes(data, input=src.name, encoding=encoding or src.charset)
-                yield from_text(text, input=src.name, url=src.url, strip_clutter=strip_clutter,
-                                quantities=quantities)
+                art = _isolated(src.name, from_text, text, input=src.name, url=src.url,
+                                strip_clutter=strip_clutter, quantities=quantities)
+            if isinstance(art, InputError):
+                raise art
+            yield art
             return
         if k == "jsonl":
             records: Iterator[Article | InputError] = _iter_jsonl(src)
