@@ -140,14 +140,14 @@ def _decompressing(raw: Any, name: str, limits: Limits, *, plain_file: bool = Fa
 
 
 def _open(source: str | os.PathLike[str], *, timeout: float, max_bytes: int,
-          limits: Limits) -> _Source:
+          limits: Limits, allow_private: bool | None = None) -> _Source:
     if isinstance(source, str) and source == "-":
         raw = sys.stdin.buffer
         if not isinstance(raw, io.BufferedReader):
             raw = io.BufferedReader(raw)  # type: ignore[arg-type]
         return _Source(_decompressing(raw, "<stdin>", limits), "<stdin>", limits=limits)
     if isinstance(source, str) and is_url(source):
-        got = fetch(source, timeout=timeout, max_bytes=max_bytes)
+        got = fetch(source, timeout=timeout, max_bytes=max_bytes, allow_private=allow_private)
         buf = io.BufferedReader(io.BytesIO(got.data))  # type: ignore[arg-type]
         kind = None if got.kind == "text" and got.data.lstrip()[:1] == b"<" else got.kind
         return _Source(_decompressing(buf, source, limits), source, url=got.url, kind=kind,
@@ -477,7 +477,8 @@ def _handle(err: InputError, on_error: OnError) -> None:
 def read(source: str | os.PathLike[str], *, kind: str | None = None, on_error: OnError = "skip",
          encoding: str | None = None, timeout: float = DEFAULT_TIMEOUT,
          max_bytes: int = DEFAULT_MAX_BYTES, strip_clutter: bool = True,
-         quantities: bool = True, limits: Limits | None = None) -> Iterator[Article]:
+         quantities: bool = True, limits: Limits | None = None,
+         allow_private: bool | None = None) -> Iterator[Article]:
     """Read articles from a path, an http(s) URL, or ``"-"`` (standard input).
 
     The kind is recognised from the extension (``.gz`` ignored) and, failing that, from
@@ -494,7 +495,7 @@ def read(source: str | os.PathLike[str], *, kind: str | None = None, on_error: O
             go on; the default), ``"stop"`` (raise it) or a callable that receives the
             error (and may raise it). Errors of the whole input always raise.
         encoding: force the text encoding of plain-text input.
-        timeout: seconds for fetching a URL.
+        timeout: overall deadline in seconds for fetching a URL (redirects included).
         max_bytes: size cap for a URL's body and for single-article files.
         strip_clutter: separate page clutter from the body (default True).
         quantities: read numbers into ``Article.quantities`` (default True). False leaves
@@ -504,6 +505,8 @@ def read(source: str | os.PathLike[str], *, kind: str | None = None, on_error: O
             (:class:`unspin.limits.Limits`); default :func:`unspin.limits.default`. A
             record over its cap is a bad record (``on_error``); an input over its cap
             raises :class:`unspin.limits.LimitError` after the records before it.
+        allow_private: let a URL reach loopback/private/link-local addresses (refused by
+            default, see :mod:`unspin.netpolicy`; the CLI's ``--allow-private``).
 
     Yields:
         Articles, in input order.
@@ -515,7 +518,8 @@ def read(source: str | os.PathLike[str], *, kind: str | None = None, on_error: O
     if kind is not None and kind not in KINDS:
         raise InputError(f"unknown kind {kind!r}", input=str(source),
                          hint=f"one of {', '.join(KINDS)}")
-    src = _open(source, timeout=timeout, max_bytes=max_bytes, limits=limits or default_limits())
+    src = _open(source, timeout=timeout, max_bytes=max_bytes, limits=limits or default_limits(),
+                allow_private=allow_private)
     src.strip_clutter = strip_clutter
     src.quantities = quantities
     try:
