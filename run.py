@@ -47,7 +47,7 @@ def demo() -> int:
 
 
 def test() -> int:
-    ensure_env("dev,bench")
+    ensure_env("dev,bench,web,browser")
     rc = 0
     rc |= sh(BIN / "ruff", "check", "src", "tests", "benchmarks", "scripts", check=False)
     rc |= sh(BIN / "mypy", check=False)

@@ -132,12 +132,11 @@ def test_seed_case(seed_path: Path):
     facts = {(c.subtype, c.copy_text) for c in r.facts}
     assert ("entity", "North") in facts
     assert ("entity", "Soviet") in facts
+    assert ("meaning", "conquer") in facts  # a synonym of an antonym of "liberate" (occupy)
+    assert r.verdict == "distorted" and "conquer" in r.evidence
     # "Ukrainian President" -> "US Presidents": a nationality swapped in a title (role), as synth labels it
     assert any(c.subtype in ("entity", "role") and c.copy_text.startswith("US") for c in r.facts)
     assert len(r.facts) <= 5
-    # "liberate" -> "conquer" is flagged for a check, not passed as a synonym
-    conquer = [c for c in r.changes if c.copy_text == "conquer"]
-    assert conquer and conquer[0].kind == "reword" and conquer[0].subtype == "unrelated"
     assert any(c.kind == "synonym" and c.copy_text == "serenity" for c in r.changes)
     assert any(c.kind == "clutter" and "Trending" in c.copy_text for c in r.changes)
     assert r.summary.shares["clutter"] > 0.1
