@@ -21,6 +21,7 @@ of artefacts; ``verdict`` thresholds are set so that clean professional news is 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 import math
@@ -503,8 +504,13 @@ def _artefacts(article: Article) -> list[Flag]:
             flags.append(Flag(qs, qe, orig[qs:qe], _fix_number(orig[qs:qe]),
                               "damaged number (broken thousands separator), typical of spinner output",
                               "number", 1.0))
+    # repaired quantities do not overlap: one binary search per match, not a scan (which
+    # made check quadratic on long texts full of damaged numbers)
+    spans = sorted(seen)
+    starts = [s for s, _ in spans]
     for m in _MANGLED_RE.finditer(orig):
-        if any(s <= m.start() < e for s, e in seen):
+        k = bisect.bisect_right(starts, m.start()) - 1
+        if k >= 0 and m.start() < spans[k][1]:
             continue
         flags.append(Flag(m.start(), m.end(), m.group(), _fix_number(m.group()),
                           "damaged number (broken thousands separator), typical of spinner output",

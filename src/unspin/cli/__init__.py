@@ -66,11 +66,16 @@ def _root(
         None, "--max-ratio", min=1, metavar="N",
         help="Decompression ratio taken for a compression bomb once 64 MiB are out "
              "(default 200; real text compresses 3-20x)."),
+    allow_private: bool = typer.Option(
+        False, "--allow-private",
+        help="Let URL inputs reach loopback, private and link-local addresses (refused by "
+             "default, also on redirects)."),
 ) -> None:
     _state["debug"] = debug
     _state["quiet"] = quiet_
-    from unspin import limits
+    from unspin import limits, netpolicy
 
+    netpolicy.set_allow_private_default(allow_private)
     limits.set_default(limits.Limits().with_(max_input_bytes=max_input_bytes,
                                              max_record_bytes=max_record_bytes,
                                              max_ratio=max_ratio))
@@ -133,7 +138,18 @@ def _click_errors() -> tuple[type[Exception], ...]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Console-script entry point."""
+    """Console-script entry point (the caps set by its options last for this call only)."""
+    from unspin import limits, netpolicy
+
+    before = limits.default(), netpolicy.allow_private_default()
+    try:
+        return _main(argv)
+    finally:
+        limits.set_default(before[0])
+        netpolicy.set_allow_private_default(before[1])
+
+
+def _main(argv: list[str] | None) -> int:
     args = hoist_global_flags(sys.argv[1:] if argv is None else list(argv))
     debug = "--debug" in args
     try:
