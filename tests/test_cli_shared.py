@@ -83,7 +83,7 @@ def test_input_file_lists_paths_and_urls(capsys: pytest.CaptureFixture[str], pag
     lst = tmp_path / "inputs.txt"
     lst.write_text(f"# a list\n{pages / 'copy0.txt'}\n\n{server}/page.html\n{server}/copy1.txt\n",
                    encoding="utf-8")
-    code, out, err = run(capsys, "extract", "--json", "-i", str(lst))
+    code, out, err = run(capsys, "extract", "--json", "--allow-private", "-i", str(lst))
     assert code == 0, err
     docs = [json.loads(x) for x in out.splitlines()]
     assert [d["input"] for d in docs] == [str(pages / "copy0.txt"), f"{server}/page.html",
@@ -91,14 +91,14 @@ def test_input_file_lists_paths_and_urls(capsys: pytest.CaptureFixture[str], pag
     assert docs[1]["title"] == "A page"
     # the same list with one more argument, and a missing entry: skipped, exit 1
     lst.write_text(f"{server}/missing.txt\n", encoding="utf-8")
-    code, out, err = run(capsys, "extract", "--json", str(pages / "copy2.txt"), "-i", str(lst))
+    code, out, err = run(capsys, "extract", "--json", "--allow-private", str(pages / "copy2.txt"), "-i", str(lst))
     assert code == 1 and len(out.splitlines()) == 1 and "missing.txt" in err
 
 
 def test_out_dir_names_results_after_inputs(capsys: pytest.CaptureFixture[str], db: Path, pages: Path,
                                             tmp_path: Path, server: str) -> None:
     out = tmp_path / "out"
-    code, _, err = run(capsys, "trace", "--db", str(db), "-o", str(out), str(pages / "copy0.txt"),
+    code, _, err = run(capsys, "trace", "--allow-private", "--db", str(db), "-o", str(out), str(pages / "copy0.txt"),
                        str(pages / "copy1.txt"), f"{server}/copy2.txt", str(SAMPLES / "articles.jsonl"))
     assert code == 0, err
     names = sorted(p.name for p in out.iterdir())

@@ -100,6 +100,12 @@ class TraceResult(Record):
     source_articles: tuple[StoredArticle | Article, ...] = field(
         default=(), compare=False, repr=False, metadata={"serialize": False})
 
+    def _repr_html_(self) -> str:
+        """The HTML report (Jupyter shows it for a result on the last line of a cell)."""
+        from unspin.report import render_trace_html
+
+        return render_trace_html(self)
+
 
 # ---------------------------------------------------------------------------------------
 
