@@ -50,7 +50,8 @@ def iso_date(value: str | None) -> str | None:
         log.debug("not a date: %r", value)
         return None
     has_time = bool(re.search(r"\d:\d\d", s))
-    return parsed.isoformat() if has_time else parsed.date().isoformat()
+    out: str = parsed.isoformat() if has_time else parsed.date().isoformat()
+    return out
 
 
 def date_key(value: str | None) -> str | None:
