@@ -181,3 +181,14 @@ def test_no_color_and_no_hard_wrap_when_piped(capsys: pytest.CaptureFixture[str]
     assert code == 0 and "\x1b[" not in out
     long_lines = [line for line in out.splitlines() if len(line) > 100]
     assert long_lines  # sentences are not wrapped at 80 columns when piped
+
+
+def test_diff_names_articles_by_input(capsys: pytest.CaptureFixture[str], pages: Path,
+                                      records: list[dict[str, str]], tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "source.txt"
+    src.write_text(records[0]["text"], encoding="utf-8")
+    monkeypatch.setenv("NO_COLOR", "1")
+    code, out, _ = run(capsys, "diff", "--json", str(pages / "copy0.txt"), str(src))
+    d = json.loads(out)
+    assert code == 0 and d["copy_id"] == str(pages / "copy0.txt") and d["source_id"] == str(src)
