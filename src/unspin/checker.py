@@ -115,6 +115,12 @@ class CheckResult(Record):
     word_score: float = 0.0
     id: str = ""
 
+    def _repr_html_(self) -> str:
+        """A small HTML view: verdict, score and flagged phrases (for Jupyter)."""
+        from unspin.report import check_html
+
+        return check_html(self)
+
 
 @dataclass(frozen=True, slots=True)
 class WordScore:

@@ -103,6 +103,12 @@ class DiffResult(Record):
     def __iter__(self) -> Iterator[Change]:
         return iter(self.changes)
 
+    def _repr_html_(self) -> str:
+        """The HTML report (Jupyter shows it for a result on the last line of a cell)."""
+        from unspin.report import render_html
+
+        return render_html(self)
+
     def __len__(self) -> int:
         return len(self.changes)
 
