@@ -230,7 +230,7 @@ def test_synth_corpus_with_bad_lines(capsys, tmp_path):
 @pytest.mark.parametrize(("case", "problem"), [
     ("adir", "is a directory"),
     ("notsqlite.db", "not an SQLite database"),
-    ("truncated", "cannot read index"),
+    ("truncated", "damaged index: the file is truncated"),
     ("other-sqlite", "not an unspin index"),
     ("no-parent", "does not exist"),
 ])
