@@ -38,12 +38,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Show which words a rewrite merely swapped and which edits changed the facts."""
         from unspin.differ import diff
-        from unspin.report import check_writable, render_html, render_terminal, write_text_file
+        from unspin.report import check_html_target, render_html, render_terminal, write_text_file
 
         if copy == "-" and source == "-":
             raise InputError("only one of COPY and SOURCE can be standard input", input="-")
         if html_out is not None:
-            check_writable(html_out)
+            check_html_target(html_out)
         ca, sa = _first(copy), _first(source)
         result = diff(ca, sa)
         if html_out is not None:

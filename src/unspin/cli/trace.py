@@ -74,9 +74,14 @@ def render_no_source(name: str) -> str:
     """A minimal self-contained page for an input with no source in the index."""
     import html as _html
 
+    from unspin.escape import for_report
+    from unspin.report import CSP_META
+
+    safe = _html.escape(for_report(name))
     return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>unspin: {_html.escape(name)}</title></head><body><main><h1>{_html.escape(name)}</h1>"
+            f"{CSP_META}<meta name=\"referrer\" content=\"no-referrer\">"
+            f"<title>unspin: {safe}</title></head><body><main><h1>{safe}</h1>"
             "<p>No source in the index: nothing indexed explains this text.</p></main></body></html>\n")
 
 
@@ -110,11 +115,11 @@ def register(app: typer.Typer) -> None:
 
         from unspin.index import Index
         from unspin.ingest import read
-        from unspin.report import check_writable, render_terminal
+        from unspin.report import check_html_target, render_terminal
         from unspin.tracer import trace
 
         if html is not None:
-            check_writable(html)
+            check_html_target(html)
         console = Console(highlight=False, soft_wrap=True)
         failed = read_ok = 0
 
