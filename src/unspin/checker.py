@@ -100,7 +100,7 @@ class CheckResult(Record):
     """Outcome of ``check``: a score in [0, 1], a verdict and the flagged phrases.
 
     ``word_score`` is ``spin_score`` from the word evidence alone (artefacts left out);
-    ``numbers`` are the quantities that ingestion repaired; ``clutter`` the page furniture
+    ``quantities`` are the numbers that ingestion repaired (named as in ``Article``); ``clutter`` the page furniture
     that was not checked (offsets index the original text).
     """
 
@@ -109,7 +109,7 @@ class CheckResult(Record):
     verdict: str  # "spun" | "unsure" | "clean"
     flags: tuple[Flag, ...] = ()
     clutter: tuple[Clutter, ...] = ()
-    numbers: tuple[Quantity, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
     words_checked: int = 0
     words_flagged: int = 0
     word_score: float = 0.0
@@ -595,7 +595,7 @@ def check(article: Article | str, *, threshold: float | None = None) -> CheckRes
     verdict = "spun" if z >= Z_SPUN else "unsure" if z >= Z_UNSURE else "clean"
     numbers = tuple(q for q in art.quantities if q.repaired)
     return CheckResult(input=art.input, spin_score=spin, verdict=verdict, flags=tuple(flags),
-                       clutter=art.clutter, numbers=numbers, words_checked=len(scores),
+                       clutter=art.clutter, quantities=numbers, words_checked=len(scores),
                        words_flagged=len(word_flags), word_score=word_only, id=art.id)
 
 
