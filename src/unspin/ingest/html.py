@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from unspin.errors import ExtractionError
+from unspin.ingest.decode import _not_latin, detect_encoding
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +18,7 @@ __all__ = ["PageText", "decode_html", "extract_page", "fragment_to_text"]
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
 
 
-def decode_html(data: bytes, charset: str | None = None) -> str:
+def decode_html(data: bytes, charset: str | None = None, input: str = "") -> str:
     """Decode HTML bytes: the given charset, else a ``<meta charset>``, else UTF-8/cp1252."""
     candidates: list[str] = []
     if charset:
@@ -34,7 +35,12 @@ def decode_html(data: bytes, charset: str | None = None) -> str:
             return data.decode(enc)
         except (UnicodeDecodeError, LookupError):
             continue
-    return data.decode("cp1252", errors="replace")
+    text = data.decode("cp1252", errors="replace")
+    if "\ufffd" in text or _not_latin(text):  # another script in a legacy encoding
+        detected = detect_encoding(data, input=input)
+        if detected is not None:
+            return detected
+    return text
 
 
 @dataclass(frozen=True, slots=True)
