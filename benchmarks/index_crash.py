@@ -12,6 +12,7 @@ Two drills on an invented corpus (``--articles`` records, seeded):
 The test suite runs the short form (tests/test_index_crash.py); the long form is
 
     .venv/bin/python benchmarks/index_crash.py [--cycles 20] [--articles 3000] [--seconds 20]
+        [--delay 3 8]
 """
 
 from __future__ import annotations
@@ -147,6 +148,8 @@ def main() -> None:
     ap.add_argument("--cycles", type=int, default=20)
     ap.add_argument("--articles", type=int, default=3000)
     ap.add_argument("--seconds", type=float, default=20.0)
+    ap.add_argument("--delay", type=float, nargs=2, default=(3.0, 8.0), metavar=("MIN", "MAX"),
+                    help="seconds before each kill (a rerun first skips what is indexed)")
     ap.add_argument("--out", type=Path, default=Path("/tmp/unspin-index-crash"))
     a = ap.parse_args()
     a.out.mkdir(parents=True, exist_ok=True)
@@ -155,7 +158,8 @@ def main() -> None:
     for f in a.out.glob("*.unspin*"):
         f.unlink()
     t0 = time.monotonic()
-    kill = kill_cycles(a.out / "kill.unspin", corpus, a.articles, a.cycles)
+    kill = kill_cycles(a.out / "kill.unspin", corpus, a.articles, a.cycles,
+                       delay=(a.delay[0], a.delay[1]))
     kill["seconds"] = round(time.monotonic() - t0, 1)
     t0 = time.monotonic()
     conc = concurrent_add_trace(a.out / "conc.unspin", corpus, recs, a.seconds)
