@@ -9,6 +9,8 @@ import io
 import json
 import logging
 import os
+import select
+import stat
 import sys
 import zlib
 from collections.abc import Callable, Iterator
@@ -160,11 +162,31 @@ def _open(source: str | os.PathLike[str], *, timeout: float, max_bytes: int,
         raise InputError("is a directory, not a file", input=name,
                          hint="pass the files inside it, e.g. dir/*.html")
     try:
-        fh = open(path, "rb")  # noqa: SIM115 (closed by _Source.close)
+        if stat.S_ISFIFO(path.stat().st_mode):
+            fh = _open_fifo(path, name, timeout)
+        else:
+            fh = open(path, "rb")  # noqa: SIM115 (closed by _Source.close)
     except OSError as exc:
         raise InputError(f"cannot open: {exc.strerror}", input=name) from None
     return _Source(_decompressing(fh, name, limits, plain_file=True), name, closer=fh.close,
                    limits=limits)
+
+
+def _open_fifo(path: Path, name: str, timeout: float) -> BinaryIO:
+    """Open a named pipe without hanging: a plain open waits for a writer for ever; this
+    waits ``timeout`` seconds for the first bytes, then reads it like a file."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # returns at once, writer or not
+    try:
+        ready, _, _ = select.select([fd], [], [], timeout)
+        if not ready:
+            raise InputError(f"a named pipe with no writer: nothing arrived in {timeout:g} s",
+                             input=name, hint="start the program that writes to it first, "
+                                              "or raise --timeout")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _read_all(src: _Source, max_bytes: int) -> bytes:
