@@ -59,8 +59,10 @@ def _utf16_script(head: bytes) -> str | None:
     if n < 16:
         return None
     for enc, high in (("utf-16-le", head[1:n:2]), ("utf-16-be", head[0:n:2])):
-        counts = sorted((high.count(b) for b in set(high)), reverse=True)
-        if sum(counts[:3]) < 0.97 * len(high):
+        counts = sorted(((high.count(b), b) for b in set(high)), reverse=True)[:3]
+        # script blocks below U+2000 have high bytes under 0x20; ASCII bytes there mean
+        # 8-bit text read two bytes at a time ("[[[[" is not U+5B5B U+5B5B)
+        if sum(c for c, _ in counts) < 0.97 * len(high) or any(b >= 0x20 for _, b in counts):
             continue
         try:
             text = head[:n].decode(enc)

@@ -9,6 +9,7 @@ import io
 import json
 import logging
 import os
+import re
 import select
 import stat
 import sys
@@ -241,6 +242,24 @@ def _too_long(where: str, cap: int) -> LimitError:
 _BLANK = b" \t\r\n"
 
 
+_MAX_JSON_DEPTH = 500
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _json_depth(text: str) -> int:
+    """Deepest nesting of a JSON text (strings skipped): asked only when parsing failed, to
+    tell "nested too deeply" from other malformed JSON (the C parser reports both oddly)."""
+    depth = best = 0
+    for m in _JSON_TOKENS.finditer(text):
+        tok = m.group()
+        if tok in "[{":
+            depth += 1
+            best = max(best, depth)
+        elif tok in "]}":
+            depth -= 1
+    return best
+
+
 def _too_deep(where: str) -> InputError:
     return InputError("JSON nested too deeply to read", input=where,
                       hint="records are flat objects with 'text' or 'html'")
@@ -317,8 +336,11 @@ def _iter_jsonl(src: _Source) -> Iterator[Article | InputError]:
             yield _too_deep(where)
             continue
         except ValueError as exc:
-            yield InputError(f"malformed JSON line ({exc.args[0] if exc.args else exc})",
-                             input=where)
+            if _json_depth(line.decode("utf-8", "replace")) > _MAX_JSON_DEPTH:
+                yield _too_deep(where)
+            else:
+                yield InputError(f"malformed JSON line ({exc.args[0] if exc.args else exc})",
+                                 input=where)
             continue
         yield _isolated(where, _record_article, rec, where, strip_clutter=src.strip_clutter,
                         quantities=src.quantities)
@@ -334,6 +356,8 @@ def _iter_json(src: _Source, max_bytes: int) -> Iterator[Article | InputError]:
     except RecursionError:
         raise _too_deep(src.name) from None
     except ValueError as exc:
+        if _json_depth(text) > _MAX_JSON_DEPTH:
+            raise _too_deep(src.name) from None
         raise InputError(f"malformed JSON ({exc})", input=src.name) from None
     records = doc if isinstance(doc, list) else [doc]
     for i, rec in enumerate(records, 1):
