@@ -5,6 +5,8 @@ Two drills on an invented corpus (``--articles`` records, seeded):
 - *kill cycles*: ``unspin index add --batch B`` is started and killed with SIGKILL after a
   random (seeded) delay, ``--cycles`` times; after every kill ``unspin index check`` must say
   ok and the article count may only grow; a last uninterrupted run must complete the corpus.
+  Once an index is complete the next cycles start a new one (``-1`` in the counts), so
+  every kill lands in an ``add`` that is writing.
 - *concurrent add/trace*: one process adds the corpus while this one opens the index
   read-only and traces articles in a loop; every trace must succeed (no "locked", no
   "damaged") and find its source once it is committed.
@@ -68,9 +70,14 @@ def kill_cycles(db: Path, corpus: Path, n_articles: int, cycles: int, seed: int 
     """SIGKILL ``index add`` ``cycles`` times; check after each kill; finish the corpus."""
     rng = random.Random(seed)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    counts = []
+    counts: list[int] = []
     problems = []
+    monotonic = True
+    base = db
     for c in range(cycles):
+        if counts and counts[-1] == n_articles:  # complete: kill the next add on a new index
+            db = base.with_name(f"{base.stem}-{c}{base.suffix}")
+            counts.append(-1)  # marks the restart in the list
         proc = subprocess.Popen(_unspin("index", "add", "--db", str(db), "--no-progress",
                                         "--batch", str(batch), str(corpus)),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
@@ -88,11 +95,13 @@ def kill_cycles(db: Path, corpus: Path, n_articles: int, cycles: int, seed: int 
                                                                     "problems": [chk.stderr]}
         if chk.returncode != 0 or not report["ok"]:
             problems.append(f"cycle {c}: {report['problems']}")
-        counts.append(_count(db))
+        n = _count(db)
+        if counts and counts[-1] > n:
+            monotonic = False
+        counts.append(n)
     done = subprocess.run(_unspin("index", "add", "--db", str(db), "--no-progress", "--json",
                                   str(corpus)), capture_output=True, text=True, env=env)
     final = json.loads(done.stdout) if done.returncode == 0 else {"error": done.stderr}
-    monotonic = all(a <= b for a, b in zip(counts, counts[1:], strict=False))
     return {"cycles": cycles, "counts_after_kills": counts, "monotonic": monotonic,
             "problems": problems, "final": final,
             "complete": final.get("articles") == n_articles}
