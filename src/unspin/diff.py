@@ -607,6 +607,8 @@ _INTENT = {"plan", "plans", "planned", "planning", "intend", "intends", "intende
            "hope", "hopes", "hoped", "want", "wants", "wanted", "propose", "proposes", "proposed", "seek",
            "seeks", "sought", "threaten", "threatens", "threatened", "try", "tries", "tried", "expect",
            "expects", "promise", "promises", "promised", "vow", "vows", "vowed", "poised"}
+_PREDICTED = {"set", "expected", "likely", "due", "poised", "anticipated", "predicted", "projected", "tipped",
+              "forecast", "scheduled", "slated", "unlikely", "bound"}
 _BE = {"is", "are", "was", "were", "be", "been", "being", "am", "'s"}
 
 
@@ -621,7 +623,7 @@ def _periods(us: Sequence[Unit], a: int, b: int) -> list[str]:
 
 def _intentions(keys: Sequence[str]) -> bool:
     """A plan or intention ("plans to", "is set to", "intends to") among the keys."""
-    return any(n == "to" and (k in _INTENT or k == "set" and p in _BE)
+    return any(n == "to" and (k in _INTENT or k in _PREDICTED and p in _BE)
                for p, k, n in zip(["", *keys], keys, keys[1:], strict=False))
 
 
@@ -665,7 +667,8 @@ def _meaning_flip(ck: Sequence[str], sk: Sequence[str], cc: Sequence[str], sc: S
     sgrams = sonly + [f"{a} {b}" for a, b in zip(sk, sk[1:], strict=False)]
     for a in cgrams:
         for b in sgrams:
-            if _POLARITY.get(a) == b or a in _COMPASS or b in _COMPASS:
+            if (_POLARITY.get(a) == b or a in _COMPASS or b in _COMPASS or (a, b) in _MODALITY_PAIRS
+                    or (b, a) in _MODALITY_PAIRS or (a, b) in _REPORTING_SWAPS or (b, a) in _REPORTING_SWAPS):
                 continue
             if meaning.antonyms(a, b):
                 what = "comparison reversed" if meaning.degree(a) or meaning.degree(b) else "opposite meaning"

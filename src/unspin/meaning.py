@@ -86,6 +86,7 @@ _BOUNDS: dict[str, str] = {
     "an estimated": "approx", "estimated": "approx", "circa": "approx", "or so": "approx",
     "nearly": "nearly", "almost": "nearly", "close to": "nearly", "just under": "nearly",
     "exactly": "exact", "precisely": "exact", "just over": "lower", "well over": "lower",
+    "exceeding": "lower", "exceeds": "lower", "surpassing": "lower", "beyond": "lower", "topping": "lower",
 }
 _BOUND_MAX = max(len(k.split()) for k in _BOUNDS)
 

@@ -66,10 +66,10 @@ DEMONYM_CONFUSIONS: dict[str, tuple[str, ...]] = {
     "Russian": ("Soviet", "Ukrainian", "Belarusian"),
     "Soviet": ("Russian",),
     "Ukrainian": ("US", "Russian", "Polish"),
-    "US": ("UK", "American", "Canadian"),
-    "American": ("British", "Canadian", "US"),
+    "US": ("UK", "Canadian", "Mexican"),
+    "American": ("British", "Canadian", "Mexican"),
     "British": ("English", "American", "Irish"),
-    "UK": ("US", "EU", "British"),
+    "UK": ("US", "EU", "Irish"),
     "English": ("British", "Scottish", "Welsh"),
     "Scottish": ("English", "Irish", "Welsh"),
     "Welsh": ("English", "Scottish"),
@@ -332,7 +332,7 @@ NUMBER_HEDGES: frozenset[str] = frozenset({
 MODALITY_SWAPS: dict[str, str] = {
     "may": "will", "might": "will", "could": "will", "would": "will", "probably": "certainly",
     "possibly": "definitely", "likely": "certain", "perhaps": "definitely",
-    "reportedly": "officially", "allegedly": "admittedly", "apparently": "clearly",
+    "reportedly": "officially", "allegedly": "admittedly", "apparently": "clearly", "possible": "certain",
     "suspected": "confirmed", "will": "may", "certainly": "probably",
 }
 
@@ -442,7 +442,7 @@ _ANTONYM_PAIRS = (
     ("employ", "dismiss"), ("join", "leave"), ("remain", "leave"), ("stay", "leave"),
     # verbs of news reports whose swap reverses what is asserted, direction words, bounds
     # (issue 9; reviewed by hand)
-    ("acquit", "convict"), ("acquitted", "convicted"), ("guilty", "not guilty"), ("win", "lose"),
+    ("acquit", "convict"), ("acquitted", "convicted"), ("refuse", "agree"), ("reject", "agree"), ("guilty", "not guilty"), ("win", "lose"),
     ("approve", "veto"), ("pass", "reject"), ("ratify", "reject"), ("hire", "fire"), ("hire", "lay off"),
     ("resign", "appoint"), ("elect", "defeat"), ("release", "arrest"), ("release", "detain"),
     ("free", "arrest"), ("free", "detain"), ("free", "capture"), ("lift", "impose"), ("ease", "tighten"),
