@@ -157,6 +157,15 @@ def test_killed_scan_resumes_to_the_same_result(warc_scan: Path, tmp_path: Path)
     _same_outputs(out, warc_scan)
 
 
+def test_a_tiny_text_cache_gives_the_same_result(warc_scan: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import unspin.scan.engine as engine
+
+    monkeypatch.setattr(engine, "CACHE_PAGES", 3)
+    scan([str(CRAWL / "crawl.warc.gz")], tmp_path / "s", ScanOptions(batch=7), progress=False)
+    _same_outputs(tmp_path / "s", warc_scan)
+
+
 def test_a_finished_scan_is_not_redone_and_other_inputs_are_refused(warc_scan: Path, tmp_path: Path) -> None:
     from unspin.errors import OutputError
 
