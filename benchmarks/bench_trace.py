@@ -110,7 +110,7 @@ def _trim(a: Article, words: int) -> Article:
 
 def run_traces(db: Path, suspects_file: Path) -> dict[str, Any]:
     """Runs in a fresh process: warm up, then time one trace per suspect."""
-    from unspin.trace import trace
+    from unspin.tracer import trace
 
     rows = [json.loads(x) for x in suspects_file.read_text(encoding="utf-8").splitlines()]
     sus = [(Article(id=r["id"], text=r["text"]), r["source"]) for r in rows]

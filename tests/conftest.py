@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -38,3 +40,14 @@ def bench_module(name: str) -> ModuleType:
     spec.loader.exec_module(gate)
     module: ModuleType = gate.load(ROOT / "benchmarks" / f"{name}.py")
     return module
+
+
+def same_output_across_hash_seeds(code: str, seeds: tuple[str, ...] = ("1", "4242")) -> bool:
+    """True when ``python -c code`` (run in the repository root) prints the same under each
+    ``PYTHONHASHSEED``: output that does not depend on set or dict hash order."""
+    outs = set()
+    for hs in seeds:
+        env = {**os.environ, "PYTHONHASHSEED": hs}
+        outs.add(subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                                check=True).stdout)
+    return len(outs) == 1

@@ -50,7 +50,7 @@ from unspin.scan.read import (
     iter_raw,
 )
 from unspin.scan.verify import Edge, verify_pair
-from unspin.trace import TraceOptions
+from unspin.tracer import TraceOptions
 
 log = logging.getLogger(__name__)
 

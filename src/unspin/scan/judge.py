@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from unspin.diff import DiffResult
+from unspin.differ import DiffResult
 from unspin.models import Record
 
 __all__ = ["Judgement", "judge_pair", "judge_pairs", "verdict_of"]
@@ -53,7 +53,7 @@ def verdict_of(result: DiffResult, min_spin_share: float = MIN_SPIN_SHARE) -> tu
 
 
 def diff_texts(copy_text: str, source_text: str, copy_id: str = "copy", source_id: str = "source") -> DiffResult:
-    from unspin.diff import diff
+    from unspin.differ import diff
     from unspin.ingest import from_text
 
     c = from_text(copy_text, id=copy_id, strip_clutter=False, quantities=False)

@@ -19,7 +19,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from unspin.models import Record
-from unspin.trace import TraceOptions, _Encoder, _sentences, _Sents
+from unspin.tracer import TraceOptions, _Encoder, _sentences, _Sents
 
 __all__ = ["Edge", "verify_pair", "verify_pairs"]
 
