@@ -157,7 +157,8 @@ def main() -> int:
         "rss_mib_second_half_min_max": [round(min(half) / 1024, 1), round(max(half) / 1024, 1)] if half else None,
         "rss_mib_max": round(max(m for _, m in mem) / 1024, 1),
         "rss_mib_samples": [[round(t, 1), round(m / 1024, 1)] for t, m in mem],
-        "cpu_count": os.cpu_count(), "server_log_tail": log_tail,
+        "cpu_count": os.cpu_count(), "loadavg_1min_at_end": round(os.getloadavg()[0], 2),
+        "server_log_tail": log_tail,
     }
     print(json.dumps({k: v for k, v in out.items() if k != "rss_mib_samples"}, indent=1))
     if args.json:
