@@ -124,3 +124,10 @@ def test_a_crawl_scanned_as_a_job_opens_as_a_dashboard(tmp_path: Path) -> None:
         page = c.get(f"/scans/{key}").text
         assert "Largest clusters" in page and tables["sites"][0]["site"] in page
         assert c.get(f"/jobs/{job['id']}").text.count(f"/scans/{key}") >= 1
+        reports = [m["report"] for cl in tables["clusters"] for m in cl["members"] if m.get("report")]
+        assert reports and f'/scans/{key}/{reports[0]}' in page
+        rep = c.get(f"/scans/{key}/{reports[0]}")
+        assert rep.status_code == 200 and rep.headers["content-security-policy"].startswith("sandbox")
+        twin = c.get(f"/scans/{key}/{reports[0][:-5]}.json")
+        assert twin.status_code == 200 and "changes" in twin.json()
+        assert c.get(f"/scans/{key}/copies/..%2Fsites.csv").status_code == 404
