@@ -475,7 +475,12 @@ class Index:
                 log.warning("%s: empty article body, not indexed", a.input or a.id)
                 failed += 1
                 continue
-            rows.append((a.id, content_hash(a.text), a))
+            try:
+                rows.append((a.id, content_hash(a.text), a))
+            except UnicodeEncodeError:
+                log.warning("%s: the text is not valid Unicode (lone surrogate), not indexed",
+                            a.input or a.id)
+                failed += 1
         conn = self.conn
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -501,14 +506,21 @@ class Index:
                                 a.input or aid, aid)
                     failed += 1
                     continue
+                try:  # one article that cannot be indexed fails alone, not its batch
+                    spans = [(x.start, x.end) for x in a.sentences] or split_sentences(a.text)
+                    sents = _u32([x for sp in spans for x in sp])
+                    terms = article_terms(a.text, self.params.min_word_len)
+                except (ValueError, OverflowError, RecursionError, UnicodeError) as exc:
+                    log.warning("%s: not indexed (%s: %s)", a.input or aid, type(exc).__name__, exc)
+                    failed += 1
+                    continue
                 seen_h.add(h)
                 seen_i.add(aid)
                 rid = nxt
                 nxt += 1
-                spans = [(x.start, x.end) for x in a.sentences] or split_sentences(a.text)
                 inserts.append((rid, aid, h, a.url, a.site, a.title, a.published, a.input, a.text,
-                                _u32([x for sp in spans for x in sp])))
-                for term in article_terms(a.text, self.params.min_word_len):
+                                sents))
+                for term in terms:
                     postings[term].append(rid)
             conn.executemany("INSERT INTO articles(rowid, id, hash, url, site, title, published, input, text, sents)"
                              " VALUES (?,?,?,?,?,?,?,?,?,?)", inserts)
