@@ -27,6 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from unspin import __version__
 from unspin.errors import InputError, UnspinError
+from unspin.netpolicy import SafeFetcher
 from unspin.options import Options
 from unspin.web import pages
 from unspin.web.engine import Engine, Payload
@@ -40,7 +41,6 @@ from unspin.web.errors import (
     unsupported_media,
 )
 from unspin.web.jobs import JobRunner, estimate_records
-from unspin.web.netfetch import SafeFetcher
 from unspin.web.security import Guard, RateLimiter
 from unspin.web.store import Store
 
@@ -341,7 +341,7 @@ def create_app(cfg: ServeConfig) -> FastAPI:
             raise WebError("the server was started without --db: there is no index to add to", status=409,
                            code="U810", hint="restart with --db INDEX")
         for u in urls:
-            from unspin.web.netfetch import host_port
+            from unspin.netpolicy import host_port
 
             host_port(u)  # refuse non-http(s) at once; addresses are checked when fetched
         if not files and not urls:

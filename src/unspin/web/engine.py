@@ -20,9 +20,9 @@ from unspin import __version__
 from unspin.errors import InputError, UnspinError
 from unspin.index import AddCounts, Index, IndexMissingError
 from unspin.models import Article
+from unspin.netpolicy import SafeFetcher
 from unspin.options import Options
 from unspin.pipeline import Pipeline
-from unspin.web.netfetch import SafeFetcher
 
 __all__ = ["Engine", "Payload"]
 
