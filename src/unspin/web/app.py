@@ -275,8 +275,7 @@ def create_app(cfg: ServeConfig) -> FastAPI:
         res["texts"] = {"copy": art.original or art.text, "sources": {}}
         if do_check:
             res["check"] = engine.check(art)
-        stats = engine.index_stats()
-        if do_trace or (do_trace is None and stats and stats.get("articles")):
+        if do_trace or (do_trace is None and engine.index_size()["articles"]):
             res["trace"], res["texts"]["sources"] = engine.trace(art)
         else:
             res["trace"] = None
@@ -354,10 +353,8 @@ def create_app(cfg: ServeConfig) -> FastAPI:
 
     @api.get("/health", summary="Version, index size, jobs", responses=ERRORS)
     def health() -> dict[str, Any]:
-        st = engine.index_stats()
         return {"status": "ok", "api_version": API_VERSION, "unspin_version": __version__,
-                "index": {"path": str(cfg.db) if cfg.db else None,
-                          "articles": st["articles"] if st else 0, "bytes": st["bytes"] if st else 0},
+                "index": {"path": str(cfg.db) if cfg.db else None, **engine.index_size()},
                 "results": store.count_results(), "jobs_running": not runner.idle(),
                 "token_required_for_writes": cfg.needs_token}
 
@@ -473,7 +470,7 @@ def create_app(cfg: ServeConfig) -> FastAPI:
     @app.get("/", include_in_schema=False)
     @app.get("/index.json", include_in_schema=False)
     def home(request: Request) -> Response:
-        data = {"version": __version__, "index": engine.index_stats(), "db": str(cfg.db) if cfg.db else None,
+        data = {"version": __version__, "index": engine.index_size(), "db": str(cfg.db) if cfg.db else None,
                 "signed_in": token_ok(request) if cfg.token else None,
                 "links": {"check": "/analyze", "compare": "/compare", "corpus": "/corpus", "api": "/api/docs"}}
         if _wants_json(request):

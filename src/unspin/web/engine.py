@@ -165,6 +165,19 @@ class Engine:
             self._local.index = ix
         return ix
 
+    def index_size(self) -> dict[str, int]:
+        """Articles and bytes on disk, cheaply (for every analysis and the health check)."""
+        ix = self.reader()
+        if ix is None or self.db is None:
+            return {"articles": 0, "bytes": 0}
+        try:
+            ix._n_cache = None  # the writer may have added since
+            n = len(ix)
+        except UnspinError:
+            return {"articles": 0, "bytes": 0}
+        size = sum(f.stat().st_size for f in (self.db, Path(f"{self.db}-wal")) if f.exists())
+        return {"articles": n, "bytes": size}
+
     def index_stats(self) -> dict[str, Any] | None:
         ix = self.reader()
         if ix is None:
