@@ -354,7 +354,7 @@ def create_app(cfg: ServeConfig) -> FastAPI:
     @api.get("/health", summary="Version, index size, jobs", responses=ERRORS)
     def health() -> dict[str, Any]:
         return {"status": "ok", "api_version": API_VERSION, "unspin_version": __version__,
-                "index": {"path": str(cfg.db) if cfg.db else None, **engine.index_size()},
+                "index": {"name": cfg.db.name if cfg.db else None, **engine.index_size()},
                 "results": store.count_results(), "jobs_running": not runner.idle(),
                 "token_required_for_writes": cfg.needs_token}
 
@@ -450,7 +450,10 @@ def create_app(cfg: ServeConfig) -> FastAPI:
     def corpus_data(q: str, site: str, month: str, offset: int, limit: int) -> dict[str, Any]:
         limit = max(1, min(limit, 200))
         offset = max(0, offset)
-        return {"db": str(cfg.db) if cfg.db else None, "index": engine.index_stats(),
+        stats = engine.index_stats()
+        if stats:  # file names only: the server's directories are nobody's business
+            stats["path"] = Path(stats["path"]).name
+        return {"db": cfg.db.name if cfg.db else None, "index": stats,
                 "query": {"q": q, "site": site, "month": month, "offset": offset},
                 "browse": engine.browse(q=q[:200], site=site[:200], month=month[:7], offset=offset, limit=limit)}
 
@@ -470,7 +473,7 @@ def create_app(cfg: ServeConfig) -> FastAPI:
     @app.get("/", include_in_schema=False)
     @app.get("/index.json", include_in_schema=False)
     def home(request: Request) -> Response:
-        data = {"version": __version__, "index": engine.index_size(), "db": str(cfg.db) if cfg.db else None,
+        data = {"version": __version__, "index": engine.index_size(), "db": cfg.db.name if cfg.db else None,
                 "signed_in": token_ok(request) if cfg.token else None,
                 "links": {"check": "/analyze", "compare": "/compare", "corpus": "/corpus", "api": "/api/docs"}}
         if _wants_json(request):

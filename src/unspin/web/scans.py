@@ -100,7 +100,7 @@ def load_scan(folder: Path) -> dict[str, Any]:
         if a.get("role") == "copy":
             v = str(a.get("verdict"))
             verdicts[v] = verdicts.get(v, 0) + 1
-    return {"folder": str(folder), "articles": len(articles), "clusters_total": len(clusters),
+    return {"folder": folder.name, "articles": len(articles), "clusters_total": len(clusters),
             "copies_by_verdict": verdicts, "sites": sites, "clusters": out_clusters,
             "has_report": (folder / "report.html").exists(), "problems": problems}
 
@@ -192,7 +192,7 @@ def register(app: FastAPI, cfg: Any, data: Path, wants_json: Callable[[Request],
     @app.get("/scans", include_in_schema=False)
     @app.get("/scans.json", include_in_schema=False)
     def scans_list(request: Request) -> Response:
-        items = [{"id": k, "folder": str(f), "name": f.name if not k.startswith("job-") else k,
+        items = [{"id": k, "folder": f.name, "name": f.name if not k.startswith("job-") else k,
                   "link": f"/scans/{k}"} for k, f in scan_folders(list(cfg.scans), data).items()]
         if wants_json(request):
             return JSONResponse({"scans": items})
