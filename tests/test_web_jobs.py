@@ -58,6 +58,7 @@ def test_a_stopped_job_keeps_its_batches_and_resumes(tmp_path: Path, monkeypatch
     runner.stop()
     assert job["status"] == "interrupted", job
     assert job["progress"]["added"] == 200 and "resumes" in job["message"]
+    assert (store.data / "uploads" / "c.jsonl").exists()
     with Index.open(db, readonly=True) as ix:
         assert len(ix) == 200
     # next start: the job is picked up again and completes the index
@@ -67,6 +68,7 @@ def test_a_stopped_job_keeps_its_batches_and_resumes(tmp_path: Path, monkeypatch
     job = _wait(store, jid, ("done", "failed"))
     runner2.stop()
     assert job["status"] == "done" and job["progress"]["added"] == 50 and job["progress"]["skipped"] == 200, job
+    assert not (store.data / "uploads" / "c.jsonl").exists()  # kept while the job could resume, then removed
     with Index.open(db, readonly=True) as ix:
         assert len(ix) == 250
     store.close()
