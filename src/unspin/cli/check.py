@@ -1,7 +1,9 @@
 """``unspin check``: does a page read like machine-spun text? Which phrases look spun?
 
-``--json`` prints one JSON object per input article, one per line; otherwise a readable view
-with the flagged phrases highlighted in context and the likely original wording beside them.
+``--json`` prints one JSON object per input article, one per line; otherwise a readable view:
+the text with the flagged phrases marked and numbered (in red only when the verdict is not
+"clean"), then one line per flag with its probability and, as a possibility, the wording it
+may have replaced ("may have been: peace"); the text itself is never rewritten.
 
 Exit status: 0 when every input was checked; 1 when some corpus records were skipped (each
 reported on stderr as ``file:line: problem``); 2 when an input could not be read.
@@ -16,6 +18,19 @@ import typer
 
 from unspin.cli._common import ExitStatus
 from unspin.errors import UnspinError
+
+# How flagged phrases are marked in the text, by verdict: a "clean" verdict does not mark its
+# few flags in red (they are the ordinary rate of odd words in clean news).
+_MARK = {"spun": "bold red underline", "unsure": "yellow underline", "clean": "yellow"}
+
+
+def _probability(f: object) -> str:
+    from unspin.checker import Flag
+
+    assert isinstance(f, Flag)
+    if f.kind in ("number", "agreement"):
+        return "artefact"
+    return f"p={f.score:.2f}"
 
 
 def _render(result: object, original: str, console: object) -> None:
@@ -39,27 +54,30 @@ def _render(result: object, original: str, console: object) -> None:
     pos = 0
     clutter = [(c.start, c.end) for c in result.clutter]
     end_body = min((s for s, _ in clutter), default=len(original))
+    mark = _MARK[result.verdict]
+    numbered = {id(f): n for n, f in enumerate(result.flags, 1)}
     for f in result.flags:
         if f.start < pos or f.start >= end_body:
             continue
         body.append(original[pos:f.start])
-        body.append(original[f.start:f.end], style="bold red underline")
-        if f.suggestion:
-            body.append(f" [{f.suggestion}]", style="green")
+        body.append(original[f.start:f.end], style=mark)
+        body.append(f"[{numbered[id(f)]}]", style="dim")
         pos = f.end
     body.append(original[pos:end_body])
     console.print(body)
     if clutter:
         console.print(Text(f"({len(clutter)} block(s) of page clutter not checked)", style="dim"))
     if result.flags:
-        console.rule("flags", style="dim")
+        title = "flags" if result.verdict != "clean" else "odd words (the text as a whole reads clean)"
+        console.rule(title, style="dim")
         for n, f in enumerate(result.flags, 1):
             line = Text(f"{n:>3}. ")
-            line.append(f.text, style="bold red")
+            line.append(f.text, style="bold red" if result.verdict == "spun" else "yellow")
+            line.append(f"  {_probability(f)}", style="bold")
             if f.suggestion:
-                line.append(" -> ")
+                line.append("  may have been: " if f.kind not in ("number", "agreement") else "  probably: ")
                 line.append(f.suggestion, style="green")
-            line.append(f"  {f.reason}", style="dim")
+            line.append(f"  ({f.reason})", style="dim")
             console.print(line)
     console.print()
 
