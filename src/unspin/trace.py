@@ -27,7 +27,6 @@ import dataclasses
 import logging
 import math
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,8 +34,9 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from unspin.analyze import Analysis, analyze
 from unspin.diff import Change, DiffResult, Summary
-from unspin.index import KEY_RE, Index, StoredArticle, article_terms
+from unspin.index import Index, StoredArticle
 from unspin.models import Article, Record, Span
 from unspin.text import split_sentences
 
@@ -107,20 +107,6 @@ class TraceResult(Record):
 # ---------------------------------------------------------------------------------------
 
 
-class _Encoder:
-    """Maps token keys to single characters so rapidfuzz compares token sequences fast."""
-
-    def __init__(self) -> None:
-        self.codes: dict[str, str] = {}
-
-    def __call__(self, keys: list[str]) -> str:
-        codes = self.codes
-        for k in set(keys).difference(codes):
-            n = len(codes)
-            codes[k] = chr(0x100 + n) if n < 0xD000 else chr(0x10000 + n)
-        return "".join([codes[k] for k in keys])
-
-
 @dataclass(slots=True)
 class _Sents:
     spans: list[tuple[int, int]]
@@ -128,21 +114,24 @@ class _Sents:
     weights: np.ndarray
 
 
-_MANGLED = re.compile(r"(?<=\d),? (?=\d{3}(?!\d))")
+def _symbol_strings(counts: list[np.ndarray], ids: list[np.ndarray]) -> list[list[str]]:
+    """Token ids (``unspin.analyze``) as strings of one character per token, per sentence.
 
-
-def _sentences(text: str, enc: _Encoder, spans: Sequence[tuple[int, int]] | None = None,
-               min_tokens: int = 4) -> _Sents:
-    """Sentences as token-symbol strings (shared tokenizer; numbers rejoined) with weights."""
-    spans = list(spans) if spans else split_sentences(text)
-    strings, weights = [], []
-    findall = KEY_RE.findall
-    for s, e in spans:
-        keys = findall(_MANGLED.sub(",", text[s:e].lower()))
-        n = sum(1 for k in keys if k[0].isalnum())
-        strings.append(enc(keys))
-        weights.append(n if n >= min_tokens else 0)
-    return _Sents(spans, strings, np.asarray(weights, dtype=np.float64))
+    The ids of every text compared in one trace are renumbered together (equal ids, equal
+    characters), so rapidfuzz compares token sequences as strings.
+    """
+    allids = np.concatenate(ids) if ids else np.zeros(0, np.uint32)
+    _, inv = np.unique(allids, return_inverse=True)
+    cp = inv.astype(np.uint32) + 0x100
+    cp[cp >= 0xD800] += 0x800  # skip the surrogates
+    text = cp.astype("<u4").tobytes().decode("utf-32-le")
+    out, pos = [], 0
+    for c in counts:
+        ends = (np.cumsum(c) + pos).tolist()
+        starts = [pos, *ends[:-1]]
+        out.append([text[a:b] for a, b in zip(starts, ends, strict=True)])
+        pos = ends[-1] if ends else pos
+    return out
 
 
 def sentence_alignment(suspect: _Sents, source: _Sents) -> tuple[np.ndarray, np.ndarray]:
@@ -166,10 +155,18 @@ def _date(s: str | None) -> str | None:
 _NAME_RE = re.compile(r"(?<=[a-z0-9,;] )[A-Z][^\W\d_]+(?:['\u2019\-][^\W\d_]+)*")
 
 
-def retrieve(article: Article, index: Index, opts: TraceOptions) -> list[tuple[int, float]]:
-    """Candidate (rowid, retrieval score) pairs, best first."""
-    min_len = index.params.min_word_len
-    terms = article_terms(article.text, min_len)
+def _analysis(article: Article, index: Index) -> Analysis:
+    spans = [(s.start, s.end) for s in article.sentences] or split_sentences(article.text)
+    return analyze(article.text, spans, index.params.min_word_len, words=True)
+
+
+def retrieve(article: Article, index: Index, opts: TraceOptions,
+             analysis: Analysis | None = None) -> list[tuple[int, float]]:
+    """Candidate (rowid, retrieval score) pairs, best first.
+
+    ``analysis``: ``unspin.analyze`` of the article (made here when not given).
+    """
+    terms = (analysis or _analysis(article, index)).terms
     robust = {w.lower() for w in _NAME_RE.findall(article.text)}
     robust.update(t for t in terms if t[:1].isdigit())
     if not terms:
@@ -258,24 +255,26 @@ def _trace(article: Article, index: Index, options: TraceOptions | None = None, 
     o = options or TraceOptions()
     if opts:
         o = TraceOptions(**{**o.to_dict(), **opts})
-    cands = retrieve(article, index, o)
+    an = _analysis(article, index)
+    cands = retrieve(article, index, o, an)
     inp = article.input or article.id
     if not cands:
         return TraceResult(input=inp, id=article.id, published=article.published)
-    enc = _Encoder()
-    spans = [(s.start, s.end) for s in article.sentences] or None
-    sus = _sentences(article.text, enc, spans, o.min_sentence_tokens)
+    spans = [(s.start, s.end) for s in article.sentences] or split_sentences(article.text)
+    stored = {a.rowid: a for a in index.get([r for r, _ in cands])}
+    srcs = [(stored[r], rscore) for r, rscore in cands if r in stored]
+    src_ids = [s.token_ids() for s, _ in srcs]
+    strings = _symbol_strings([an.counts] + [c for c, _ in src_ids], [an.hashes] + [i for _, i in src_ids])
+    assert an.words is not None
+    weights = np.where(an.words >= o.min_sentence_tokens, an.words, 0).astype(np.float64)
+    sus = _Sents(spans, strings[0], weights)
     total_w = float(sus.weights.sum())
     if total_w <= 0:  # only very short sentences: weigh them all
         sus.weights = np.array([max(1.0, len(s)) for s in sus.strings])
         total_w = float(sus.weights.sum())
-    stored = {a.rowid: a for a in index.get([r for r, _ in cands])}
     evaluated: list[tuple[float, float, StoredArticle, np.ndarray, np.ndarray, _Sents, float]] = []
-    for rowid, rscore in cands:
-        src = stored.get(rowid)
-        if src is None:
-            continue
-        ss = _sentences(src.text, enc, src.sentences, o.min_sentence_tokens)
+    for (src, rscore), strs in zip(srcs, strings[1:], strict=True):
+        ss = _Sents(list(src.sentences), strs, np.zeros(0))
         best, arg = sentence_alignment(sus, ss)
         expl = (best >= o.sim_threshold) & (sus.weights > 0)
         cov = float(sus.weights[expl].sum() / total_w)
