@@ -21,6 +21,7 @@ again at query time. An index of format 1 is refused with a request to rebuild i
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -542,6 +543,21 @@ class Index:
         top = self.conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM articles").fetchone()[0]
         return 4 * (top - merged) >= merged
 
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed at the end, rolled back on any error."""
+        conn = self.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise self._db_error(exc) from exc
+            raise
+
     def optimize(self) -> int:
         """Merge every term's posting blocks (one per committed batch) into one block.
 
@@ -549,9 +565,7 @@ class Index:
         transaction: an interruption leaves the index as it was. Returns the number of
         posting blocks after the merge.
         """
-        conn = self.conn
-        try:
-            conn.execute("BEGIN IMMEDIATE")
+        with self._transaction() as conn:
             conn.execute("DROP TABLE IF EXISTS postings_merged")
             conn.execute("CREATE TABLE postings_merged (term TEXT NOT NULL, chunk INTEGER NOT NULL, "
                          "rowids BLOB NOT NULL, PRIMARY KEY (term, chunk)) WITHOUT ROWID")
@@ -579,14 +593,10 @@ class Index:
                              "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                              [("unmerged", "0"), ("merged_upto", str(top))])
             n = conn.execute("SELECT COUNT(*) FROM postings").fetchone()[0]
-            conn.execute("COMMIT")
-            conn.execute("PRAGMA incremental_vacuum").fetchall()  # runs to the end only if read
-        except BaseException as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.DatabaseError):
-                raise self._db_error(exc) from exc
-            raise
+        try:
+            self.conn.execute("PRAGMA incremental_vacuum").fetchall()  # runs to the end only if read
+        except sqlite3.DatabaseError as exc:
+            raise self._db_error(exc) from exc
         self._df = None
         return int(n)
 
@@ -599,9 +609,7 @@ class Index:
                 failed += 1
             else:
                 rows.append(r)
-        conn = self.conn
-        try:
-            conn.execute("BEGIN IMMEDIATE")
+        with self._transaction() as conn:
             seen_h: set[str] = set()
             seen_i: set[str] = set()
             for k in range(0, len(rows), 500):
@@ -643,13 +651,6 @@ class Index:
                              "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (__version__,))
                 conn.execute("INSERT INTO meta(key, value) VALUES ('unmerged', '1') "
                              "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
-            conn.execute("COMMIT")
-        except BaseException as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.DatabaseError):
-                raise self._db_error(exc) from exc
-            raise
         self._n_cache = None
         self._df = None
         return AddCounts(len(inserts), skipped, failed)
