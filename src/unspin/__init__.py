@@ -6,16 +6,11 @@ import importlib
 import logging
 import sys
 import types
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
+from unspin._version import __version__
 from unspin.errors import UnspinError
 from unspin.models import Article, Span
-
-try:
-    __version__ = version("unspin")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.0.0+unknown"
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
