@@ -47,12 +47,13 @@ def demo() -> int:
 
 
 def test() -> int:
-    ensure_env("dev,bench")
+    ensure_env("dev,bench,web,browser")
     rc = 0
     rc |= sh(BIN / "ruff", "check", "src", "tests", "benchmarks", "scripts", check=False)
     rc |= sh(BIN / "mypy", check=False)
     rc |= sh(BIN / "python", "-m", "pytest", check=False)
     rc |= sh(BIN / "python", ROOT / "benchmarks" / "gate.py", check=False)
+    rc |= sh(BIN / "python", ROOT / "benchmarks" / "speed_gate.py", check=False)
     print("all checks passed" if rc == 0 else "SOME CHECKS FAILED", flush=True)
     return rc
 

@@ -110,7 +110,7 @@ def _trim(a: Article, words: int) -> Article:
 
 def run_traces(db: Path, suspects_file: Path) -> dict[str, Any]:
     """Runs in a fresh process: warm up, then time one trace per suspect."""
-    from unspin.trace import trace
+    from unspin.tracer import trace
 
     rows = [json.loads(x) for x in suspects_file.read_text(encoding="utf-8").splitlines()]
     sus = [(Article(id=r["id"], text=r["text"]), r["source"]) for r in rows]
@@ -145,10 +145,10 @@ def _floor(article: Article, ix: Index) -> float:
     over the suspect, reading the 48 chosen posting lists, fetching the 12 candidates, and
     comparing pre-made token strings of the suspect's and the candidates' sentences."""
     import numpy as np
+    import unspin.trace  # noqa: F401  (the package binds unspin.trace to the function)
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
 
-    import unspin.trace  # noqa: F401  (the package binds unspin.trace to the function)
     from unspin.analyze import KEY_RE
 
     tmod = sys.modules["unspin.trace"]
@@ -161,13 +161,12 @@ def _floor(article: Article, ix: Index) -> float:
 
     ix.postings = spy  # type: ignore[method-assign]
     try:
-        an = tmod._analysis(article, ix)
-        cands = tmod.retrieve(article, ix, tmod.TraceOptions(), an)
+        an = tmod._analysis(article, ix.params.min_word_len)
+        cands = tmod.retrieve(ix, article, tmod.TraceOptions())
     finally:
         del ix.postings
-    rows = [r for r, _ in cands]
-    stored = ix.get(rows)
-    ids = [s.token_ids() for s in stored]
+    rows = [c.article.rowid for c in cands if c.article is not None]
+    ids = [c.article.token_ids() for c in cands if c.article is not None]
     strings = tmod._symbol_strings([an.counts] + [c for c, _ in ids], [an.hashes] + [i for _, i in ids])
     c = time.process_time()
     KEY_RE.findall(article.text.lower())
@@ -215,7 +214,7 @@ def main() -> None:
         info, longs = build(db, a.docs, a.suspects, base)
         out.update(info)
         print(json.dumps(out), file=sys.stderr)
-        sf = tmp / "suspects.jsonl"
+        sf = Path(f"{a.keep}.suspects.jsonl") if a.keep else tmp / "suspects.jsonl"
         with open(sf, "w", encoding="utf-8") as fh:
             for k, src in enumerate(longs):
                 fh.write(json.dumps({"id": f"sus-{k}", "source": src.id,

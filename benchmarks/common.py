@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,11 +26,25 @@ if str(ROOT / "src") not in sys.path:
 from unspin.models import Article, Span  # noqa: E402
 from unspin.text import split_sentences  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
+
+def _find_shared() -> Path:
+    """``../shared`` from the project root; from a git worktree nested one level deeper
+    (``/work/wt/NAME``), the first ``shared`` found going up; ``UNSPIN_SHARED`` overrides."""
+    env = os.environ.get("UNSPIN_SHARED")
+    if env:
+        return Path(env)
+    for up in (ROOT.parent, ROOT.parent.parent):
+        if (up / "shared").is_dir():
+            return up / "shared"
+    return ROOT.parent / "shared"
+
+
+SHARED = _find_shared()
 BBC = SHARED / "data" / "bbc-dev.jsonl.gz"
 SEED_CASE = SHARED / "seed" / "000_30202366f37494a7.txt"
 SAMPLES = ROOT / "samples" / "articles.jsonl"
 SYNTHETIC_SMALL = ROOT / "benchmarks" / "data" / "synthetic-small"
+REALWORLD = SHARED / "data" / "realworld-dev"
 
 #: How the shipped synthetic set is made (``build_synthetic_small``): swap rates, seed, and
 #: the share of copies stitched from two sources.

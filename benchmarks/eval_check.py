@@ -73,7 +73,7 @@ def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
 def evaluate_article(art: Article, k: int, spinners: Sequence[str] = SPINNERS,
                      rates: Sequence[float] = RATES) -> dict[str, Any]:
     """Check one article and its spun copies; return scores and flag counts."""
-    from unspin.check import check
+    from unspin.checker import check
     from unspin.synth import spin
 
     orig = check(_ingest(art.text, art.id))
@@ -155,7 +155,7 @@ def run(articles: Sequence[Article], jobs: int = 2, spinners: Sequence[str] = SP
 
 def seed_check(path: Path = SEED_CASE) -> dict[str, Any]:
     """The real-world seed: verdict, which issue phrases are flagged, suggestions."""
-    from unspin.check import check
+    from unspin.checker import check
     from unspin.ingest import read
 
     art = next(read(str(path)))
@@ -197,7 +197,7 @@ GATE_MARGINS = {"check_samples_false_spun": 0.0}
 
 def _features(art: Article, k: int) -> list[tuple[str, list[tuple[tuple[float, ...], int]], int, int]]:
     """Per-word features and labels (1 = swapped, 0 = untouched; other edits left out)."""
-    from unspin.check import _artefacts, score_words
+    from unspin.checker import _artefacts, score_words
     from unspin.synth import spin
 
     out = []
@@ -261,7 +261,7 @@ def fit(articles: Sequence[Article], seeds: int = 4, jobs: int = 2) -> dict[str,
 
     import numpy as np
 
-    ck = importlib.import_module("unspin.check")  # the module (``unspin.check`` is the function)
+    ck = importlib.import_module("unspin.checker")  # the module (``unspin.check`` is the function)
 
     tasks = [(a, k * 100 + s) for k, a in enumerate(articles) for s in range(seeds)]
     with Pool(jobs) as pool:
@@ -314,7 +314,7 @@ def calibrate(articles: Sequence[Article], copies_of: int = 300, jobs: int = 2) 
 
     import numpy as np
 
-    ck = importlib.import_module("unspin.check")
+    ck = importlib.import_module("unspin.checker")
     with Pool(jobs) as pool:
         per = pool.map(_fwork, [(a, k) for k, a in enumerate(articles[:copies_of])], chunksize=4)
         rest = pool.map(_fwork_orig, articles[copies_of:], chunksize=8)
@@ -336,7 +336,7 @@ def calibrate(articles: Sequence[Article], copies_of: int = 300, jobs: int = 2) 
 
 
 def _fwork_orig(a: Article) -> Any:
-    from unspin.check import _artefacts, score_words
+    from unspin.checker import _artefacts, score_words
 
     art = _ingest(a.text, a.id)
     rows = [(w.features, 0) for w in score_words(art)]

@@ -36,8 +36,8 @@ from typing import Any, NamedTuple
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from unspin.align import plagdet  # noqa: E402
-from unspin.diff import diff  # noqa: E402
+from unspin.aligner import plagdet  # noqa: E402
+from unspin.differ import diff  # noqa: E402
 from unspin.ingest import from_text  # noqa: E402
 from unspin.models import Article  # noqa: E402
 

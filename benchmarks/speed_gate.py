@@ -132,7 +132,7 @@ def _child_cpu(code: str) -> float:
 
 def measure(repeat: int = 3) -> dict[str, float]:
     from unspin.index import Index
-    from unspin.trace import trace
+    from unspin.tracer import trace
 
     arts, vocab = corpus()
     texts = [a.text for a in arts[:400]]

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import importlib.util
+import os
+import subprocess
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -24,3 +29,25 @@ def bbc_path() -> Path:
     if not BBC.exists():
         pytest.skip("needs ../shared/data/bbc-dev.jsonl.gz (development corpus, not in the repository)")
     return BBC
+
+
+def bench_module(name: str) -> ModuleType:
+    """Import ``benchmarks/<name>.py`` (the evaluation scripts are not a package), with the
+    gate's loader."""
+    spec = importlib.util.spec_from_file_location("_bench_gate", ROOT / "benchmarks" / "gate.py")
+    assert spec is not None and spec.loader is not None
+    gate = sys.modules.setdefault(spec.name, importlib.util.module_from_spec(spec))
+    spec.loader.exec_module(gate)
+    module: ModuleType = gate.load(ROOT / "benchmarks" / f"{name}.py")
+    return module
+
+
+def same_output_across_hash_seeds(code: str, seeds: tuple[str, ...] = ("1", "4242")) -> bool:
+    """True when ``python -c code`` (run in the repository root) prints the same under each
+    ``PYTHONHASHSEED``: output that does not depend on set or dict hash order."""
+    outs = set()
+    for hs in seeds:
+        env = {**os.environ, "PYTHONHASHSEED": hs}
+        outs.add(subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                                check=True).stdout)
+    return len(outs) == 1

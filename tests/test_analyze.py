@@ -111,7 +111,7 @@ def test_old_index_format_asks_for_a_rebuild(tmp_path: Path) -> None:
 
 
 def test_optimize_merges_blocks_and_keeps_results(tmp_path: Path) -> None:
-    from unspin.trace import trace
+    from unspin.tracer import trace
 
     texts = _texts()
     arts = [from_text(t, id=f"t{i}") for i, t in enumerate(texts)]

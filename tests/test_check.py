@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from unspin import check as check_fn
-from unspin.check import CheckResult, Flag, check, to_json_dict
+from unspin.checker import CheckResult, Flag, check, to_json_dict
 from unspin.ingest import from_text, read
 
 ROOT = Path(__file__).resolve().parent.parent

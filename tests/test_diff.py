@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-import unspin.diff as diff_mod
-from unspin.diff import DiffResult, diff
+import unspin.differ as diff_mod
+from unspin.differ import DiffResult, diff
 
 SRC = (
     "South Ardenian intelligence estimated on Thursday that about 4,000 soldiers had crossed the border. "
@@ -98,8 +98,10 @@ def test_shares_sum_to_one_and_json_round_trip():
     assert list(r) == list(r.changes) and len(r) == len(r.changes) and r[0] == r.changes[0]
 
 
-def test_module_is_callable():
-    assert diff_mod(SRC, SRC).changes == diff(SRC, SRC).changes
+def test_top_level_function_and_module_are_distinct():
+    import unspin
+
+    assert not callable(diff_mod) and unspin.diff(SRC, SRC).changes == diff(SRC, SRC).changes
 
 
 def test_offsets_index_the_original_text():
@@ -130,12 +132,11 @@ def test_seed_case(seed_path: Path):
     facts = {(c.subtype, c.copy_text) for c in r.facts}
     assert ("entity", "North") in facts
     assert ("entity", "Soviet") in facts
+    assert ("meaning", "conquer") in facts  # a synonym of an antonym of "liberate" (occupy)
+    assert r.verdict == "distorted" and "conquer" in r.evidence
     # "Ukrainian President" -> "US Presidents": a nationality swapped in a title (role), as synth labels it
     assert any(c.subtype in ("entity", "role") and c.copy_text.startswith("US") for c in r.facts)
     assert len(r.facts) <= 5
-    # "liberate" -> "conquer" is flagged for a check, not passed as a synonym
-    conquer = [c for c in r.changes if c.copy_text == "conquer"]
-    assert conquer and conquer[0].kind == "reword" and conquer[0].subtype == "unrelated"
     assert any(c.kind == "synonym" and c.copy_text == "serenity" for c in r.changes)
     assert any(c.kind == "clutter" and "Trending" in c.copy_text for c in r.changes)
     assert r.summary.shares["clutter"] > 0.1

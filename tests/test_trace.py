@@ -12,7 +12,7 @@ from unspin.index import Index
 from unspin.ingest import from_text
 from unspin.models import Article
 from unspin.synth import spin
-from unspin.trace import SourceMatch, TraceResult, trace
+from unspin.tracer import SourceMatch, TraceResult, trace
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 

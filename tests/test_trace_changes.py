@@ -11,7 +11,7 @@ import pytest
 from unspin.cli import main
 from unspin.index import Index
 from unspin.ingest import from_text, read
-from unspin.trace import explain, trace
+from unspin.tracer import explain, trace
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 

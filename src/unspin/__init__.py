@@ -1,63 +1,82 @@
-"""unspin: where did this news text come from, and what did the rewrite change?"""
+"""unspin: where did this news text come from, and what did the rewrite change?
 
-from __future__ import annotations
+The public API is ``__all__``: the engine (:class:`Pipeline`, built from :class:`Options`),
+one function per stage for one-off use (``check``, ``trace``, ``diff``, ``align``,
+``extract``), the index readers and the result records.
 
-import importlib
-import logging
-import sys
-import types
-from typing import TYPE_CHECKING, Any
+Each stage function is defined in a module named after what it is, not after the function,
+so that no module is shadowed by a function: ``unspin.check`` is the function and
+``unspin.checker`` its module (``unspin.trace``/``unspin.tracer``,
+``unspin.diff``/``unspin.differ``, ``unspin.align``/``unspin.aligner``).
+"""
+
+import importlib as _importlib
+import logging as _logging
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
 
 from unspin._version import __version__
 from unspin.errors import UnspinError
-from unspin.models import Article, Span
+from unspin.models import Article, Record, Span
 
-logging.getLogger(__name__).addHandler(logging.NullHandler())
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())
 
-if TYPE_CHECKING:
-    from unspin import align, diff
-    from unspin.check import CheckResult, Flag, check
-    from unspin.diff import Change, DiffResult
-    from unspin.index import Index
-    from unspin.trace import TraceResult, trace
+if _TYPE_CHECKING:
+    from unspin.aligner import Passage, align
+    from unspin.checker import CheckResult, Flag, check
+    from unspin.differ import Change, DiffResult, Summary, diff
+    from unspin.index import Index, IndexParams, StoredArticle
+    from unspin.options import Options, OptionsError
+    from unspin.pipeline import AlignResult, ErrorResult, Pipeline
+    from unspin.reader import IndexReader, MemoryIndex
+    from unspin.tracer import Candidate, SourceMatch, TraceResult, retrieve, trace, verify
 
-# Everything else is imported on first use (``import unspin`` stays cheap, so a command
-# loads only what it runs). ``unspin.align`` and ``unspin.diff`` are callable modules:
-# ``unspin.diff(copy, source)`` and ``unspin.diff.diff(copy, source)`` are the same call, and
-# ``unspin.align.plagdet`` stays reachable. ``unspin.check`` and ``unspin.trace`` are the
-# functions (the submodules stay in sys.modules["unspin.check"] and sys.modules["unspin.trace"]).
+# Everything else is imported on first use, so ``import unspin`` stays cheap and a command
+# loads only the stages it runs.
 _LAZY = {
-    "align": ("unspin.align", None), "diff": ("unspin.diff", None),
-    "check": ("unspin.check", "check"), "CheckResult": ("unspin.check", "CheckResult"),
-    "Flag": ("unspin.check", "Flag"), "Change": ("unspin.diff", "Change"),
-    "DiffResult": ("unspin.diff", "DiffResult"), "Index": ("unspin.index", "Index"),
-    "trace": ("unspin.trace", "trace"), "TraceResult": ("unspin.trace", "TraceResult"),
+    "aligner": ("Passage", "align"),
+    "checker": ("CheckResult", "Flag", "check"),
+    "differ": ("Change", "DiffResult", "Summary", "diff"),
+    "index": ("Index", "IndexParams", "StoredArticle"),
+    "options": ("Options", "OptionsError"),
+    "pipeline": ("AlignResult", "ErrorResult", "Pipeline"),
+    "reader": ("IndexReader", "MemoryIndex"),
+    "tracer": ("Candidate", "SourceMatch", "TraceResult", "retrieve", "trace", "verify"),
 }
-_FUNCTIONS = {name for name, (_, attr) in _LAZY.items() if attr == name}
+_WHERE = {name: module for module, names in _LAZY.items() for name in names}
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
+def __getattr__(name: str) -> _Any:
+    module = _WHERE.get(name)
+    if module is None:
         raise AttributeError(f"module 'unspin' has no attribute {name!r}")
-    module, attr = _LAZY[name]
-    mod = importlib.import_module(module)
-    value = mod if attr is None else getattr(mod, attr)
+    value = getattr(_importlib.import_module(f"unspin.{module}"), name)
     globals()[name] = value
     return value
 
 
-class _Package(types.ModuleType):
-    """Keeps ``unspin.check`` and ``unspin.trace`` bound to the functions when the import
-    system sets the submodules as attributes of the package."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _FUNCTIONS and isinstance(value, types.ModuleType):
-            self.__dict__.pop(name, None)  # resolved again (to the function) by __getattr__
-            return
-        super().__setattr__(name, value)
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))
 
 
-sys.modules[__name__].__class__ = _Package
+def extract(source: str | bytes, options: "Options | None" = None) -> Article:
+    """One article from a path, an http(s) URL, text or HTML bytes (``Pipeline.extract``)."""
+    from unspin.pipeline import Pipeline
 
-__all__ = ["Article", "Change", "CheckResult", "DiffResult", "Flag", "Index", "Span", "TraceResult",
-           "UnspinError", "__version__", "align", "check", "diff", "trace"]
+    return Pipeline(options).extract(source)
+
+
+__all__ = [
+    # engine
+    "Options", "Pipeline",
+    # one-off functions
+    "align", "check", "diff", "extract", "retrieve", "trace", "verify",
+    # indexes
+    "Index", "IndexParams", "IndexReader", "MemoryIndex", "StoredArticle",
+    # records
+    "AlignResult", "Article", "Candidate", "Change", "CheckResult", "DiffResult", "ErrorResult",
+    "Flag", "Passage", "Record", "SourceMatch", "Span", "Summary", "TraceResult",
+    # errors
+    "OptionsError", "UnspinError",
+    "__version__",
+]

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from unspin.diff import FACT_SUBTYPES, Change, DiffResult
+from unspin.differ import FACT_SUBTYPES, Change, DiffResult
 from unspin.errors import OutputError
 
 __all__ = ["check_writable", "render_html", "render_terminal", "write_text_file"]
@@ -175,6 +175,8 @@ def render_html(result: DiffResult, *, title: str | None = None, copy_text: str 
         f"<code>{_e(result.source_id)}</code> &middot; {sm.copy_words} words in the copy, "
         f"{sm.source_words} in the source</p>",
     ]
+    if result.verdict:
+        parts.append(f'<p class="verdict"><b>Verdict: {_e(result.verdict)}</b> &middot; {_e(result.evidence)}</p>')
     # summary
     order = ("verbatim", "synonym", "reword", "fact", "inserted", "clutter")
     names = {"verbatim": "verbatim", "synonym": "synonym-swapped", "reword": "reworded",
@@ -268,6 +270,9 @@ def render_terminal(result: DiffResult, *, color: bool = False, limit: int = 50)
                  f"{k} {_pct(v)}" for k, v in sm.shares.items() if v or k == "verbatim"),
              f"{_n(sm.omitted_words, 'source word')} left out; {_n(sm.counts.get('insertion', 0), 'insertion')}; "
              f"{_n(sm.counts.get('synonym', 0), 'synonym swap')}; {_n(sm.counts.get('reword', 0), 'rewording')}"]
+    if result.verdict:
+        lines.append(st(f"verdict: {result.verdict}", bold=True,
+                        fg="red" if result.verdict == "distorted" else None) + f" ({result.evidence})")
     facts = result.facts
     by = ", ".join(f"{k} {v}" for k, v in sm.facts.items() if v)
     lines.append(st(f"{len(facts)} fact change{'' if len(facts) == 1 else 's'}" + (f" ({by})" if by else ""),

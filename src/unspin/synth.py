@@ -46,6 +46,10 @@ __all__ = [
 
 EDIT_KINDS = ("synonym", "reword", "fact", "number_format", "insertion", "omission", "clutter")
 FACT_SUBTYPES = ("entity", "number", "date", "negation", "attribution", "role", "modality")
+#: Fact subtypes a data set's truth may carry: ``synth`` makes ``FACT_SUBTYPES``; the
+#: independent generator (``unspin.altspin``) also makes ``meaning`` (antonyms, comparatives,
+#: direction, bounds, wrong-sense swaps).
+TRUTH_SUBTYPES = (*FACT_SUBTYPES, "meaning")
 SPINNERS = ("thesaurus", "embedding", "mixed")
 
 
@@ -1350,7 +1354,7 @@ def verify(copy: SpunCopy, sources: Sequence[Article] | dict[str, Article]) -> l
     for e in copy.edits:
         if e.kind not in EDIT_KINDS:
             problems.append(f"unknown edit kind {e.kind!r}")
-        if (e.kind == "fact") != (e.subtype is not None) or (e.subtype and e.subtype not in FACT_SUBTYPES):
+        if (e.kind == "fact") != (e.subtype is not None) or (e.subtype and e.subtype not in TRUTH_SUBTYPES):
             problems.append(f"bad subtype {e.subtype!r} for {e.kind}")
         if text[e.copy_start:e.copy_end] != e.copy_text:
             problems.append(f"{e.kind} copy span {e.copy_start}:{e.copy_end} does not hold {e.copy_text!r}")
@@ -1495,7 +1499,8 @@ def _dump_truth(records: list[dict[str, Any]]) -> str:
 
 
 def read_dataset(path: Path) -> tuple[list[SpunCopy], dict[str, Article]]:
-    """Read a data set written by ``write_dataset``: the copies (with text) and the sources by id."""
+    """Read a data set written by ``write_dataset``: the copies (with text; ``SpunCopy``, or
+    ``altspin.AltCopy`` for copies the independent generator made) and the sources by id."""
     path = Path(path)
     sources: dict[str, Article] = {}
     for line in (path / "sources.jsonl").read_text(encoding="utf-8").splitlines():
@@ -1504,9 +1509,14 @@ def read_dataset(path: Path) -> tuple[list[SpunCopy], dict[str, Article]]:
             sources[d["id"]] = Article(id=d["id"], text=d["text"], original=d["text"], title=d.get("title"),
                                        url=d.get("url"), site=d.get("site"), published=d.get("published"))
     truth = json.loads((path / "truth.json").read_text(encoding="utf-8"))
-    copies = []
+    copies: list[SpunCopy] = []
     for d in truth["copies"]:
         d = dict(d)
         d["text"] = (path / d.pop("file")).read_bytes().decode("utf-8")
-        copies.append(SpunCopy.from_dict(d))
+        if (d.get("config") or {}).get("generator") == "alt":  # made by unspin.altspin
+            from unspin.altspin import AltCopy
+
+            copies.append(AltCopy.from_dict(d))
+        else:
+            copies.append(SpunCopy.from_dict(d))
     return copies, sources

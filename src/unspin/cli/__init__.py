@@ -17,7 +17,7 @@ from unspin import __version__
 from unspin.errors import UnspinError
 
 # Sub-command modules, in the order --help lists them.
-COMMANDS = ["extract", "check", "index", "trace", "diff", "synth", "scan", "web"]
+COMMANDS = ["extract", "check", "index", "trace", "diff", "synth", "scan", "serve"]
 
 app = typer.Typer(
     name="unspin",
@@ -43,8 +43,25 @@ def _root(
                                  help="Print the version and exit."),
     verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More log output (-vv for debug)."),
     debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors."),
+    max_input_bytes: int | None = typer.Option(
+        None, "--max-input-bytes", min=1, metavar="BYTES",
+        help="Cap on the bytes one compressed input, stream or URL may decompress to "
+             "(default 8 GiB; inputs past it stop with an error)."),
+    max_record_bytes: int | None = typer.Option(
+        None, "--max-record-bytes", min=1, metavar="BYTES",
+        help="Cap on one corpus record: JSONL line, CSV field, WARC record or its decoded "
+             "body (default 8 MiB; larger records are skipped and reported)."),
+    max_ratio: int | None = typer.Option(
+        None, "--max-ratio", min=1, metavar="N",
+        help="Decompression ratio taken for a compression bomb once 64 MiB are out "
+             "(default 200; real text compresses 3-20x)."),
 ) -> None:
     _state["debug"] = debug
+    from unspin import limits
+
+    limits.set_default(limits.Limits().with_(max_input_bytes=max_input_bytes,
+                                             max_record_bytes=max_record_bytes,
+                                             max_ratio=max_ratio))
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     # Extraction libraries log their own complaints about a page ("discarding data: None");

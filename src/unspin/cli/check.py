@@ -22,7 +22,7 @@ def _render(result: object, original: str, console: object) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    from unspin.check import CheckResult
+    from unspin.checker import CheckResult
 
     assert isinstance(console, Console) and isinstance(result, CheckResult)
     colour = {"spun": "bold red", "unsure": "bold yellow", "clean": "bold green"}[result.verdict]
@@ -76,7 +76,7 @@ def register(app: typer.Typer) -> None:
         """Does a page read like machine-spun text? Flags the phrases that look swapped."""
         from rich.console import Console
 
-        from unspin.check import SHORT_TEXT_WORDS, check, to_json_dict
+        from unspin.checker import SHORT_TEXT_WORDS, check, to_json_dict
         from unspin.errors import InputError
         from unspin.ingest import read
 

@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
         limit: int = typer.Option(50, "--limit", help="Fact changes shown in the terminal view."),
     ) -> None:
         """Show which words a rewrite merely swapped and which edits changed the facts."""
-        from unspin.diff import diff
+        from unspin.differ import diff
         from unspin.report import check_writable, render_html, render_terminal, write_text_file
 
         if copy == "-" and source == "-":

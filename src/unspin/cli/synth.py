@@ -8,6 +8,10 @@ writes ``out/synth/copies/<copy id>.txt`` (one spun copy each), ``out/synth/sour
 (the source articles; spans index their ``text``) and ``out/synth/truth.json`` (every edit
 and reuse case of every copy). The same inputs and seed give byte-identical output.
 
+``--generator alt`` writes the same layout with copies made by ``unspin.altspin`` (paraphrase,
+machine-translation and AI-style rewrites with exact truth; ``--style``), which uses none of
+the resources the detectors use; ``--spinner``, ``--stitch`` and ``--no-clutter`` do not apply to it.
+
 Exit status: 0 when every record was read; 1 when some corpus records were skipped (each
 reported on stderr as ``file:line: problem``); 2 when an input could not be read, no article
 was long enough, or --out cannot be written.
@@ -30,6 +34,8 @@ class SpinnerChoice(StrEnum):
     mixed = "mixed"
 
 
+GeneratorChoice = StrEnum("GeneratorChoice", ["synth", "alt"])  # the alt generator: unspin.altspin
+StyleChoice = StrEnum("StyleChoice", ["paraphrase", "mt", "ai", "mixed"])  # altspin.STYLES
 
 
 def synth_command(
@@ -47,6 +53,12 @@ def synth_command(
     no_clutter: bool = typer.Option(False, "--no-clutter", help="Do not append a Trending list."),
     no_structure: bool = typer.Option(False, "--no-structure",
                                       help="No reorder, split/merge, dropped or inserted sentences."),
+    generator: GeneratorChoice = typer.Option(
+        GeneratorChoice.synth, "--generator",  # type: ignore[attr-defined]
+        help="synth: thesaurus/embedding spinner; alt: the independent generator (unspin.altspin), "
+             "which uses none of the detectors' resources."),
+    style: StyleChoice = typer.Option(StyleChoice.mixed, "--style",  # type: ignore[attr-defined]
+                                      help="Style of the alt generator: paraphrase, mt, ai or mixed."),
 ) -> None:
     """Spin articles into a data set: copies as .txt, sources as JSONL, truth as JSON."""
     from unspin.ingest import read
@@ -77,6 +89,18 @@ def synth_command(
     if not articles:
         raise InputError("no article long enough to spin", input=", ".join(inputs),
                          hint=f"articles need at least {min_words} words (--min-words)")
+    if generator.value == "alt":
+        from unspin import altspin
+
+        alt = altspin.AltConfig(style=style.value, fact_edits=fact_edits, reorder=not no_structure,
+                                clause_reorder=0 if no_structure else 1)
+        summary = write_dataset(altspin.make_dataset(articles, rates=tuple(rate), seed=seed,
+                                                     per_article=per_article, config=alt), articles, out)
+        typer.echo(f"wrote {summary['copies']} copies of {summary['sources']} sources "
+                   f"with {summary['edits']} edits to {out}")
+        if skipped:
+            raise ExitStatus(f"{skipped} record(s) skipped", 1)
+        return
     config = SpinConfig(spinner=spinner.value, fact_edits=fact_edits, clutter=not no_clutter)
     if no_structure:
         config = SpinConfig(spinner=spinner.value, fact_edits=fact_edits, clutter=not no_clutter, reorder=False,

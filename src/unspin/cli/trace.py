@@ -20,7 +20,7 @@ def _render(result: object, console: object) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    from unspin.trace import TraceResult
+    from unspin.tracer import TraceResult
 
     assert isinstance(console, Console) and isinstance(result, TraceResult)
     head = Text()
@@ -58,7 +58,7 @@ def _report_path(out: Path, n: int) -> Path:
 def _write_report(result: object, out: Path, n: int) -> None:
     """Write the HTML report of one traced input and its JSON twin (same result)."""
     from unspin.report import render_html, write_text_file
-    from unspin.trace import TraceResult
+    from unspin.tracer import TraceResult
 
     assert isinstance(result, TraceResult)
     path = _report_path(out, n)
@@ -111,7 +111,7 @@ def register(app: typer.Typer) -> None:
         from unspin.index import Index
         from unspin.ingest import read
         from unspin.report import check_writable, render_terminal
-        from unspin.trace import trace
+        from unspin.tracer import trace
 
         if html is not None:
             check_writable(html)

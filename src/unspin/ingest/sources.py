@@ -21,6 +21,8 @@ from unspin.ingest.decode import decode_bytes, looks_binary
 from unspin.ingest.fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, fetch, is_url
 from unspin.ingest.html import decode_html, fragment_to_text
 from unspin.ingest.warc import iter_warc_pages
+from unspin.limits import LimitError, Limits, capped_stream
+from unspin.limits import default as default_limits
 from unspin.models import Article
 
 log = logging.getLogger(__name__)
@@ -98,8 +100,9 @@ class _Source:
 
     def __init__(self, stream: BinaryIO, name: str, *, url: str | None = None,
                  kind: str | None = None, charset: str | None = None,
-                 closer: Callable[[], None] | None = None):
+                 closer: Callable[[], None] | None = None, limits: Limits | None = None):
         self.stream = stream
+        self.limits = limits or default_limits()
         self.name = name
         self.url = url
         self.kind = kind
@@ -126,25 +129,29 @@ def _peek(stream: BinaryIO, n: int, name: str) -> bytes:
     return b""
 
 
-def _decompressing(raw: Any, name: str) -> BinaryIO:
+def _decompressing(raw: Any, name: str, limits: Limits, *, plain_file: bool = False) -> BinaryIO:
+    """``raw``, gunzipped as it streams if it starts with the gzip magic, with the caps on
+    decompressed bytes (a plain file on disk is read as it is: its size is known)."""
     head = _peek(raw, 2, name)
-    if head.startswith(_GZIP_MAGIC):
-        return io.BufferedReader(gzip.GzipFile(fileobj=raw, mode="rb"), buffer_size=1 << 16)  # type: ignore[arg-type]
-    return raw
+    gz = head.startswith(_GZIP_MAGIC)
+    if plain_file and not gz:
+        return raw  # type: ignore[no-any-return]
+    return capped_stream(raw, name, limits, gzip_member=gz)
 
 
-def _open(source: str | os.PathLike[str], *, timeout: float, max_bytes: int) -> _Source:
+def _open(source: str | os.PathLike[str], *, timeout: float, max_bytes: int,
+          limits: Limits) -> _Source:
     if isinstance(source, str) and source == "-":
         raw = sys.stdin.buffer
         if not isinstance(raw, io.BufferedReader):
             raw = io.BufferedReader(raw)  # type: ignore[arg-type]
-        return _Source(_decompressing(raw, "<stdin>"), "<stdin>")
+        return _Source(_decompressing(raw, "<stdin>", limits), "<stdin>", limits=limits)
     if isinstance(source, str) and is_url(source):
         got = fetch(source, timeout=timeout, max_bytes=max_bytes)
         buf = io.BufferedReader(io.BytesIO(got.data))  # type: ignore[arg-type]
         kind = None if got.kind == "text" and got.data.lstrip()[:1] == b"<" else got.kind
-        return _Source(_decompressing(buf, source), source, url=got.url, kind=kind,
-                       charset=got.charset)
+        return _Source(_decompressing(buf, source, limits), source, url=got.url, kind=kind,
+                       charset=got.charset, limits=limits)
     path = Path(source)
     name = str(source)
     if not path.exists():
@@ -156,7 +163,8 @@ def _open(source: str | os.PathLike[str], *, timeout: float, max_bytes: int) -> 
         fh = open(path, "rb")  # noqa: SIM115 (closed by _Source.close)
     except OSError as exc:
         raise InputError(f"cannot open: {exc.strerror}", input=name) from None
-    return _Source(_decompressing(fh, name), name, closer=fh.close)
+    return _Source(_decompressing(fh, name, limits, plain_file=True), name, closer=fh.close,
+                   limits=limits)
 
 
 def _read_all(src: _Source, max_bytes: int) -> bytes:
@@ -203,11 +211,38 @@ def _record_article(rec: Any, where: str, *, strip_clutter: bool = True,
                      hint=f"fields found: {', '.join(sorted(map(str, rec))) or 'none'}")
 
 
-def _lines(src: _Source) -> Iterator[tuple[int, bytes]]:
+def _too_long(where: str, cap: int) -> LimitError:
+    return LimitError(f"record longer than {cap:,} bytes; skipped", limit="max_record_bytes",
+                      input=where)
+
+
+_BLANK = b" \t\r\n"
+
+
+def _lines(src: _Source) -> Iterator[tuple[int, bytes | LimitError]]:
+    """Numbered non-blank lines. Runs of blank lines are skipped a buffer at a time (a
+    gigabyte of newlines costs what reading it costs); a line over the record cap is skipped
+    as it streams (never held whole) and comes out as a :class:`LimitError` in its place."""
     n = 0
+    cap = src.limits.max_record_bytes
+    stream = src.stream
     while True:
         try:
-            line = src.stream.readline()
+            if hasattr(stream, "peek"):
+                while True:
+                    buf = stream.peek(1 << 16)
+                    blank = len(buf) - len(buf.lstrip(_BLANK))
+                    if not blank:
+                        break
+                    n += buf.count(b"\n", 0, blank)
+                    stream.read(blank)
+            line = stream.readline(cap + 1)
+            if len(line) > cap and not line.endswith(b"\n"):
+                while line and not line.endswith(b"\n"):
+                    line = stream.readline(1 << 20)
+                n += 1
+                yield n, _too_long(f"{src.name}:{n}", cap)
+                continue
         except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
             raise _gz_error(f"{src.name}:{n + 1}", exc) from None
         if not line:
@@ -219,6 +254,10 @@ def _lines(src: _Source) -> Iterator[tuple[int, bytes]]:
 def _iter_jsonl(src: _Source) -> Iterator[Article | InputError]:
     seen = False
     for n, line in _lines(src):
+        if isinstance(line, LimitError):
+            seen = True
+            yield line
+            continue
         if not line.strip():
             continue
         seen = True
@@ -258,15 +297,48 @@ def _iter_json(src: _Source, max_bytes: int) -> Iterator[Article | InputError]:
             yield err
 
 
+class _LongLine(Exception):
+    """A CSV line over the record cap (raised by the line iterator, caught per row)."""
+
+
+class _CsvLines:
+    """Lines of a text stream for the csv reader, none held longer than ``cap`` characters:
+    an overlong line is skipped as it streams and raises :class:`_LongLine` in its place
+    (the csv reader drops the row it was in and goes on with the next line)."""
+
+    def __init__(self, text: io.TextIOWrapper, cap: int):
+        self.text = text
+        self.cap = cap
+        self.line = 0
+
+    def __iter__(self) -> _CsvLines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.text.readline(self.cap + 1)
+        if not line:
+            raise StopIteration
+        self.line += 1
+        if len(line) > self.cap and not line.endswith(("\n", "\r")):
+            while line and not line.endswith(("\n", "\r")):
+                line = self.text.readline(1 << 20)
+            raise _LongLine()
+        return line
+
+
 def _iter_csv(src: _Source) -> Iterator[Article | InputError]:
-    csv.field_size_limit(1 << 30)
+    cap = src.limits.max_record_bytes
+    csv.field_size_limit(cap)
     text = io.TextIOWrapper(src.stream, encoding="utf-8-sig", newline="")  # type: ignore[type-var]
     delimiter = "\t" if _strip_gz(src.name).lower().endswith(".tsv") else ","
-    reader = csv.DictReader(text, delimiter=delimiter, strict=True)
+    lines = _CsvLines(text, cap)
+    reader = csv.DictReader(lines, delimiter=delimiter, strict=True)
     try:
         fields = reader.fieldnames
     except UnicodeDecodeError:
         raise InputError("CSV is not UTF-8", input=src.name) from None
+    except (_LongLine, csv.Error):
+        raise _too_long(f"{src.name}:1", cap) from None
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise _gz_error(src.name, exc) from None
     if not fields:
@@ -276,7 +348,7 @@ def _iter_csv(src: _Source) -> Iterator[Article | InputError]:
                          hint=f"columns found: {', '.join(fields)}")
     rows = 0
     while True:
-        first_line = reader.line_num + 1
+        first_line = lines.line + 1
         try:
             row = next(reader)
         except StopIteration:
@@ -284,10 +356,17 @@ def _iter_csv(src: _Source) -> Iterator[Article | InputError]:
                 raise InputError("CSV has a header but no rows", input=src.name) from None
             return
         except UnicodeDecodeError:
-            raise InputError("CSV is not UTF-8", input=f"{src.name}:{reader.line_num}") from None
+            raise InputError("CSV is not UTF-8", input=f"{src.name}:{lines.line}") from None
+        except _LongLine:
+            rows += 1
+            yield _too_long(f"{src.name}:{first_line}", cap)
+            continue
         except csv.Error as exc:
             rows += 1
-            yield InputError(f"malformed CSV row ({exc})", input=f"{src.name}:{first_line}")
+            if "field limit" in str(exc):
+                yield _too_long(f"{src.name}:{first_line}", cap)
+            else:
+                yield InputError(f"malformed CSV row ({exc})", input=f"{src.name}:{first_line}")
             continue
         except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
             raise _gz_error(src.name, exc) from None
@@ -340,8 +419,12 @@ def _iter_feed(src: _Source, max_bytes: int) -> Iterator[Article | InputError]:
 
 def _iter_warc(src: _Source) -> Iterator[Article | InputError]:
     any_page = False
-    for page in iter_warc_pages(src.stream, name=src.name):
+    for page in iter_warc_pages(src.stream, name=src.name,
+                                max_record_bytes=src.limits.max_record_bytes, errors=True):
         any_page = True
+        if isinstance(page, InputError):
+            yield page
+            continue
         where = f"{src.name}#{page.number}"
         try:
             art = from_html(decode_html(page.html, page.charset), url=page.url, input=where,
@@ -371,7 +454,7 @@ def _handle(err: InputError, on_error: OnError) -> None:
 def read(source: str | os.PathLike[str], *, kind: str | None = None, on_error: OnError = "skip",
          encoding: str | None = None, timeout: float = DEFAULT_TIMEOUT,
          max_bytes: int = DEFAULT_MAX_BYTES, strip_clutter: bool = True,
-         quantities: bool = True) -> Iterator[Article]:
+         quantities: bool = True, limits: Limits | None = None) -> Iterator[Article]:
     """Read articles from a path, an http(s) URL, or ``"-"`` (standard input).
 
     The kind is recognised from the extension (``.gz`` ignored) and, failing that, from
@@ -394,6 +477,10 @@ def read(source: str | os.PathLike[str], *, kind: str | None = None, on_error: O
         quantities: read numbers into ``Article.quantities`` (default True). False leaves
             them empty and makes corpus ingestion much faster; for callers that only need
             the text, such as the index.
+        limits: caps on decompressed bytes per input and on each record's size
+            (:class:`unspin.limits.Limits`); default :func:`unspin.limits.default`. A
+            record over its cap is a bad record (``on_error``); an input over its cap
+            raises :class:`unspin.limits.LimitError` after the records before it.
 
     Yields:
         Articles, in input order.
@@ -405,7 +492,7 @@ def read(source: str | os.PathLike[str], *, kind: str | None = None, on_error: O
     if kind is not None and kind not in KINDS:
         raise InputError(f"unknown kind {kind!r}", input=str(source),
                          hint=f"one of {', '.join(KINDS)}")
-    src = _open(source, timeout=timeout, max_bytes=max_bytes)
+    src = _open(source, timeout=timeout, max_bytes=max_bytes, limits=limits or default_limits())
     src.strip_clutter = strip_clutter
     src.quantities = quantities
     try:

@@ -20,7 +20,7 @@ mapped through ``Article.to_original``. For plain strings ``original == text``. 
 has an empty copy span at the place the text would have been; an insertion has an empty
 source span.
 
-``unspin.diff(copy, source)`` (the module is callable) is the same as ``unspin.diff.diff``.
+``unspin.diff(copy, source)`` is this module's ``diff`` function (the module is ``unspin.differ``).
 """
 
 from __future__ import annotations
@@ -29,25 +29,24 @@ import bisect
 import functools
 import logging
 import re
-import sys
-import types
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
-from unspin import vocab
-from unspin.align import Passage, Unit, _alignment, _Doc
+from unspin import meaning, names, vocab
+from unspin.aligner import Passage, Unit, _alignment, _Doc
 from unspin.models import Article, Record
 from unspin.text import STOPWORDS
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Change", "DiffResult", "Summary", "diff", "summarize", "FACT_SUBTYPES", "KINDS"]
+__all__ = ["Change", "DiffResult", "Summary", "diff", "summarize", "verdict", "FACT_SUBTYPES", "KINDS", "VERDICTS"]
 
 KINDS = ("fact", "omission", "insertion", "reword", "synonym", "verbatim", "clutter")
-FACT_SUBTYPES = ("entity", "number", "date", "negation", "attribution", "role", "modality")
+FACT_SUBTYPES = ("meaning", "entity", "number", "date", "negation", "attribution", "role", "modality")
+VERDICTS = ("verbatim", "rewritten", "distorted")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +94,8 @@ class DiffResult(Record):
     summary: Summary
     passages: tuple[Passage, ...] = ()
     offsets: str = "original"
+    verdict: str = ""
+    evidence: str = ""
     copy: Article | None = field(default=None, compare=False, repr=False, metadata={"serialize": False})
     source: Article | None = field(default=None, compare=False, repr=False, metadata={"serialize": False})
     sources: tuple[Article, ...] = field(default=(), compare=False, repr=False, metadata={"serialize": False})
@@ -136,7 +137,8 @@ _REPORTING_SWAPS = {(a, b) for a, bs in vocab.REPORTING_VERB_SWAPS.items() for b
 _MODALITY_PAIRS = set(vocab.MODALITY_SWAPS.items())
 _NUMBER_HEDGES = set(vocab.NUMBER_HEDGES)
 # "expected to" and the like stay out: a swap of "expected" is a synonym, not a hedge removed
-_HEDGES = set(vocab.HEDGES) - _NUMBER_HEDGES - {"estimated", "believed to", "thought to", "expected to"}
+_HEDGES = (set(vocab.HEDGES) - _NUMBER_HEDGES - {"estimated", "believed to", "thought to", "expected to"}
+           | {"alleged", "purported", "suspected", "apparent", "presumed", "maybe", "reported"})
 _PHRASES = {(a, b) for a, bs in vocab.PHRASE_REWORDS.items() for b in bs}
 _FURNITURE = re.compile(
     r"^(trending|related|read more|more from|advertisement|share( this)?|follow us|sign up|"
@@ -231,9 +233,11 @@ def _is_year(u: Unit) -> bool:
 class _Ctx:
     """The units of one passage on both sides, with helpers for the classifier."""
 
-    def __init__(self, cu: Sequence[Unit], su: Sequence[Unit], ctext: str, stext: str):
+    def __init__(self, cu: Sequence[Unit], su: Sequence[Unit], ctext: str, stext: str,
+                 titled: dict[str, set[str]] | None = None):
         self.cu, self.su = cu, su
         self.ctext, self.stext = ctext, stext
+        self.titled = titled or {}
 
     @staticmethod
     def initial(us: Sequence[Unit], k: int, text: str) -> bool:
@@ -318,6 +322,32 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
 
     if not ck and not sk:
         return "verbatim", None, "punctuation only"
+    cc = meaning.canon(C, ctx.cu[i1:i1 + 3], ctx.cu[max(0, i0 - 1):i0])
+    sc = meaning.canon(S, ctx.su[j1:j1 + 3], ctx.su[max(0, j0 - 1):j0])
+    if cc == sc:
+        if ck == sk:
+            return "synonym", "case", f"capitalisation or punctuation only: {both}"
+        return "synonym", _equivalent_kind(cc), f"same meaning in other words: {both}"
+    cw = [u.key for k, u in enumerate(C, i0) if u.kind == "word" and not ctx.name_like(ctx.cu, k, ctx.ctext)]
+    sw = [u.key for k, u in enumerate(S, j0) if u.kind == "word" and not ctx.name_like(ctx.su, k, ctx.stext)]
+    if any(a in _COMPASS and b in _COMPASS for a in cw for b in sw if a != b):
+        return "fact", "entity", f"place changed: {both}"
+    flip = _meaning_flip(cw, sw, cc, sc)
+    if flip:
+        return "fact", "meaning", f"{flip}: {both}"
+    cper = _periods(ctx.cu, i0, i1)
+    sper = _periods(ctx.su, j0, j1)
+    if cper != sper and cper and sper:
+        return "fact", "date", f"time changed: {both}"
+    if not C or not S:
+        words = [u.key for u in (C or S) if u.kind == "word"]
+        nc = ctx.cu[i1] if i1 < len(ctx.cu) else None
+        ns = ctx.su[j1] if j1 < len(ctx.su) else None
+        if words and any(w in _QUALIFIERS for w in words) and nc is not None and _title_key(nc.key) in _TITLE_WORDS:
+            return "fact", "role", f"title qualifier {'added' if C else 'dropped'}: {both}"
+        if (words and all(w in _DESCRIPTORS or _title_key(w) in _TITLE_WORDS or names.known(w) for w in words)
+                and nc is not None and ns is not None and nc.key == ns.key and nc.text[:1].isupper()):
+            return "reword", None, f"title or descriptor {'added' if C else 'dropped'} before the same name: {both}"
     if (len(C) == len(S) == 1 and C[0].kind == S[0].kind == "word" and C[0].text.islower()
             and S[0].text.islower() and ck[0] not in _SPECIAL and sk[0] not in _SPECIAL
             and not _is_neg(ck[0]) and not _is_neg(sk[0]) and not _title_next(ctx, i0, i1, j0, j1)):
@@ -327,8 +357,7 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
     if _phrase_pair(ctx, i0, i1, j0, j1):
         return "synonym", "phrase", f"expression swapped for an equivalent: {both}"
     # negation
-    cn = sum(1 for k in ck if _is_neg(k))
-    sn = sum(1 for k in sk if _is_neg(k))
+    cn, sn = meaning.negations(cc), meaning.negations(sc)
     if cn != sn or any(_POLARITY.get(a) == b for a in ck for b in sk):
         return "fact", "negation", f"negation changed: {both}"
     # numbers and dates
@@ -336,7 +365,9 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
     svals = sorted(v for u in S if (v := _number_value(u)) is not None)
     cdates = sorted(u.key for u in C if u.key in _DATE_WORDS and (u.key != "may" or u.text == "May"))
     sdates = sorted(u.key for u in S if u.key in _DATE_WORDS and (u.key != "may" or u.text == "May"))
-    if cvals != svals:
+    cnum = sorted(t for t in cc if t.startswith(("#", "m:")) or t in _WEEKDAYS or t in _RELDAYS)
+    snum = sorted(t for t in sc if t.startswith(("#", "m:")) or t in _WEEKDAYS or t in _RELDAYS)
+    if cvals != svals and cnum != snum:
         # a year for a year, a day of the month for a day (next to a month name), or a
         # change that also touches month/weekday words; other numbers are numbers
         nums_c = [u for u in C if u.kind == "number"]
@@ -350,12 +381,19 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
             return "fact", "date", f"date changed: {both}"
         if cvals and svals:
             return "fact", "number", f"number changed: {both}"
-    if cdates != sdates:
+    if cdates != sdates and cnum != snum:
         return "fact", "date", f"date changed: {both}"
+
     # modality: hedges added or removed, certainty swapped
     ch = _hedges(ctx.cu, i0, i1)
     sh = _hedges(ctx.su, j0, j1)
-    if bool(ch) != bool(sh):
+    ci = _intentions(ck)
+    si = _intentions(sk)
+    if ci != si and not (ci and si):
+        return "fact", "modality", f"{'plan or intention stated as done' if si else 'a fact made a plan'}: {both}"
+    hedged_c = sorted(t for t in cc if t[:1] in "~>")
+    hedged_s = sorted(t for t in sc if t[:1] in "~>")
+    if bool(ch) != bool(sh) and not (hedged_c and hedged_c == hedged_s):
         what = "hedge removed" if sh else "hedge added"
         return "fact", "modality", f"{what}: {both}"
     if any((a, b) in _MODALITY_PAIRS or (b, a) in _MODALITY_PAIRS
@@ -380,7 +418,7 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
     # names: entity or attribution
     cnames = {_lemma_c(u.key) for k, u in enumerate(ctx.cu[i0:i1], i0) if ctx.name_like(ctx.cu, k, ctx.ctext)}
     snames = {_lemma_c(u.key) for k, u in enumerate(ctx.su[j0:j1], j0) if ctx.name_like(ctx.su, k, ctx.stext)}
-    if cnames != snames and (cnames or snames) and not (cnames and snames and _names_related(cnames, snames)):
+    if cnames != snames and (cnames or snames) and not _same_names(ctx, i0, i1, j0, j1):
         beside = (i0 > 0 and ctx.name_like(ctx.cu, i0 - 1, ctx.ctext)
                   or i1 < len(ctx.cu) and ctx.name_like(ctx.cu, i1, ctx.ctext))
         if cnames and snames or cnames and sk or snames and ck or beside:
@@ -392,6 +430,14 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
                     and _title_key(ctx.su[j1].key) in _TITLE_WORDS and ctx.su[j1].text[:1].isupper()):
                 return "fact", "role", f"title or office changed: {both}"
             return "fact", "entity", f"name changed: {both}"
+    if cnames != snames and (cnames or snames) and C and S:
+        # one entity named two ways ("Kyiv" / "Kiev", "Volodymyr Zelensky" / "Zelensky")
+        rest_c = [meaning.spelling(u.key) for k, u in enumerate(C, i0)
+                  if u.kind != "punct" and not ctx.name_like(ctx.cu, k, ctx.ctext) and u.key not in ("the", "a", "an")]
+        rest_s = [meaning.spelling(u.key) for k, u in enumerate(S, j0)
+                  if u.kind != "punct" and not ctx.name_like(ctx.su, k, ctx.stext) and u.key not in ("the", "a", "an")]
+        if rest_c == rest_s:
+            return "synonym", "name", f"the same name written another way: {both}"
     # insertions and omissions
     if not S:
         if len(ck) <= 2 and all(k in STOPWORDS for k in ck):
@@ -523,11 +569,190 @@ def _word_swap(a: str, b: str, both: str) -> tuple[str, str | None, str]:
     if rel is None or rel == "case":
         if a in STOPWORDS or b in STOPWORDS:
             return "reword", None, f"rephrased: {both}"
+        if meaning.indirect_antonyms(a, b) or meaning.indirect_antonyms(b, a):
+            return "fact", "meaning", f"opposite meaning (a synonym of an antonym): {both}"
         return "reword", "unrelated", (f"swapped for a word that is not a known synonym, check the "
                                        f"meaning: {both}")
     label = {"inflection": "inflection changed", "thesaurus": "synonym swap",
              "vector": "near-synonym swap"}[rel]
     return "synonym", rel, f"{label}: {both}"
+
+
+_PERIOD_WORDS = {"week", "month", "year", "weekend", "decade", "century", "morning", "afternoon", "evening",
+                 "night", "season", "quarter", "spring", "summer", "autumn", "winter", "fall"}
+_PERIOD_BEFORE = {"last", "next", "this", "previous", "coming", "past", "following", "same", "that"}
+_INTENT = {"plan", "plans", "planned", "planning", "intend", "intends", "intended", "aim", "aims", "aimed",
+           "hope", "hopes", "hoped", "want", "wants", "wanted", "propose", "proposes", "proposed", "seek",
+           "seeks", "sought", "threaten", "threatens", "threatened", "try", "tries", "tried", "expect",
+           "expects", "promise", "promises", "promised", "vow", "vows", "vowed", "set", "due", "poised"}
+
+
+def _periods(us: Sequence[Unit], a: int, b: int) -> list[str]:
+    """Relative time spans in us[a:b] ("last week", "next year"), with the word before them."""
+    out = []
+    for k in range(max(0, a - 1), min(len(us), b + 1)):
+        if us[k].key in _PERIOD_WORDS and k > 0 and us[k - 1].key in _PERIOD_BEFORE and (a <= k < b or a <= k - 1 < b):
+            out.append(f"{us[k - 1].key} {us[k].key}")
+    return sorted(out)
+
+
+def _intentions(keys: Sequence[str]) -> bool:
+    """A plan or intention ("plans to", "is set to", "intends to") among the keys."""
+    return any(k in _INTENT and n == "to" for k, n in zip(keys, keys[1:], strict=False))
+
+
+def _equivalent_kind(cc: Sequence[str]) -> str:
+    """Synonym subtype for a stretch whose canonical forms agree: names, formats, or wording."""
+    if any(t.isupper() or t.startswith("org:") for t in cc):
+        return "name"
+    if any(t.startswith(("#", "u:", "m:")) for t in cc):
+        return "format"
+    return "wording"
+
+
+_QUALIFIERS = {"deputy", "vice", "acting", "former", "ex", "interim", "assistant", "junior", "shadow", "co",
+               "outgoing", "incoming", "caretaker", "honorary", "associate"}
+_DESCRIPTORS = {h.lower() for h in vocab.HONORIFICS} | {"the", "a", "an", ","}
+_COMPASS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "north-east",
+            "north-west", "south-east", "south-west", "northeast", "northwest", "southeast", "southwest",
+            "north-eastern", "north-western", "south-eastern", "south-western"}
+_DIRECTION = {"from", "to", "into", "than", "against", "over", "beat", "beats", "defeated", "by", "toward",
+              "towards", "versus", "vs", "between", "onto", "past"}
+
+
+def _meaning_flip(ck: Sequence[str], sk: Sequence[str], cc: Sequence[str], sc: Sequence[str]) -> str:
+    """Why a change reverses or alters what is asserted while keeping the word class, or ""."""
+    cb = {t for t in cc if t.startswith(">")}
+    sb = {t for t in sc if t.startswith(">")}
+    if cb != sb and {">lower", ">upper"} <= cb | sb and not (cb & sb):
+        return "bound reversed"
+    conly = [k for k in ck if k not in sk]
+    sonly = [k for k in sk if k not in ck]
+    if not conly or not sonly or len(conly) > 4 or len(sonly) > 4:
+        return ""
+    cgrams = conly + [f"{a} {b}" for a, b in zip(ck, ck[1:], strict=False)]
+    sgrams = sonly + [f"{a} {b}" for a, b in zip(sk, sk[1:], strict=False)]
+    for a in cgrams:
+        for b in sgrams:
+            if _POLARITY.get(a) == b or a in _COMPASS or b in _COMPASS:
+                continue
+            if meaning.antonyms(a, b):
+                what = "comparison reversed" if meaning.degree(a) or meaning.degree(b) else "opposite meaning"
+                return f"{what} ({a!r} for {b!r})"
+    return ""
+
+
+def _equivalent(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
+    """Both sides say the same thing in other words (``meaning.canon`` agrees)."""
+    C, S = ctx.cu[i0:i1], ctx.su[j0:j1]
+    return (bool(C) and bool(S) and meaning.canon(C, ctx.cu[i1:i1 + 3], ctx.cu[max(0, i0 - 1):i0])
+            == meaning.canon(S, ctx.su[j1:j1 + 3], ctx.su[max(0, j0 - 1):j0]))
+
+
+def _join_moves(ctx: _Ctx, segs: list[list[Any]]) -> list[list[Any]]:
+    """Join change, short equal run, change into one change when the words only moved
+    ("March 10" / "10 March", "from Kyiv to Moscow" / "from Moscow to Kyiv")."""
+    out: list[list[Any]] = []
+    for seg in segs:
+        if (seg[0] == "change" and len(out) >= 2 and out[-1][0] == "equal" and out[-2][0] == "change"
+                and out[-1][2] - out[-1][1] <= 3):
+            a = out[-2]
+            C, S = ctx.cu[a[1]:seg[2]], ctx.su[a[3]:seg[4]]
+            if sorted(meaning.canon(C)) == sorted(meaning.canon(S)):
+                out[-2:] = [["change", a[1], seg[2], a[3], seg[4]]]
+                continue
+        out.append(list(seg))
+    return out
+
+
+def _moved(ctx: _Ctx, pieces: list[list[Any]]) -> set[tuple[int, int, int, int]]:
+    """One-sided pieces whose words appear on the other side in another place of the same
+    passage ("On Friday, the bank ..." / "The bank ... on Friday")."""
+    ins = [p for p in pieces if p[0] == "change" and p[1] < p[2] and p[3] == p[4]]
+    dels = [p for p in pieces if p[0] == "change" and p[1] == p[2] and p[3] < p[4]]
+    out: set[tuple[int, int, int, int]] = set()
+    for a in ins:
+        ca = meaning.canon(ctx.cu[a[1]:a[2]])
+        if not ca:
+            continue
+        for b in dels:
+            if tuple(b[1:]) not in out and meaning.canon(ctx.su[b[3]:b[4]]) == ca:
+                out.add(tuple(a[1:]))  # type: ignore[arg-type]
+                out.add(tuple(b[1:]))  # type: ignore[arg-type]
+                break
+    return out
+
+
+def _reordered(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str | None, str] | None:
+    """Names or numbers swapped in place ("from Kyiv to Moscow" -> "from Moscow to Kyiv"):
+    a change of meaning next to a direction word, a harmless reordering otherwise."""
+    C, S = ctx.cu[i0:i1], ctx.su[j0:j1]
+    if len(C) < 3 or len(S) < 3:
+        return None
+    cc, sc = meaning.canon(C), meaning.canon(S)
+    if cc == sc or sorted(cc) != sorted(sc):
+        return None
+    heavy = [k for k, u in enumerate(C, i0) if u.kind == "number" or ctx.name_like(ctx.cu, k, ctx.ctext)]
+    if len(heavy) < 2:
+        return None
+    ct, st = ctx.ctext[C[0].start:C[-1].end], ctx.stext[S[0].start:S[-1].end]
+    both = f"{_quote(ct)} where the source has {_quote(st)}"
+    around = {u.key for u in ctx.cu[max(0, i0 - 3):i1]} | {u.key for u in ctx.su[max(0, j0 - 3):j1]}
+    if around & _DIRECTION:
+        return "fact", "meaning", f"direction or roles swapped: {both}"
+    return "reword", None, f"reordered: {both}"
+
+
+def _name_run(ctx: _Ctx, us: Sequence[Unit], text: str, a: int, b: int) -> tuple[list[str], list[str]]:
+    """Keys and texts of the name-like units of us[a:b] widened to whole names."""
+    def inside(k: int) -> bool:
+        return (ctx.name_like(us, k, text) or us[k].key in ("of", "the", "de") and 0 < k < len(us) - 1
+                and ctx.name_like(us, k + 1, text) and (ctx.name_like(us, k - 1, text) or us[k - 1].key == "of"))
+
+    while a > 0 and inside(a - 1):
+        a -= 1
+    while b < len(us) and inside(b):
+        b += 1
+    run = [u for k, u in enumerate(us[a:b], a) if u.kind == "word" and inside(k)]
+    return [u.key for u in run], [u.text for u in run]
+
+
+def _same_names(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
+    """The names on both sides are one entity (``unspin.names``), or one side refers by title to
+    the person the other names ("the president" for "Zelensky" after "President Zelensky")."""
+    ck, ct = _name_run(ctx, ctx.cu, ctx.ctext, i0, i1)
+    sk, st = _name_run(ctx, ctx.su, ctx.stext, j0, j1)
+    if ck and sk:
+        return names.same_entity(ck, sk, ct, st)
+    named, other = (sk, ctx.cu[i0:i1]) if sk else (ck, ctx.su[j0:j1])
+    titles = {_title_key(u.key) for u in other if _title_key(u.key) in _TITLE_WORDS}
+    if not named or not titles:
+        return False
+    return any(n in ctx.titled.get(t, ()) for t in titles for n in named)
+
+
+def _titled_names(*docs: Sequence[Unit]) -> dict[str, set[str]]:
+    """Title word -> name keys written right after it ("President Volodymyr Zelensky") or in
+    apposition before it ("Zelensky, the president"), over whole documents."""
+    out: dict[str, set[str]] = {}
+    for us in docs:
+        n = len(us)
+        for k, u in enumerate(us):
+            t = _title_key(u.key)
+            if t not in _TITLE_WORDS:
+                continue
+            names_ = out.setdefault(t, set())
+            j = k + 1
+            while j < n and j <= k + 4 and us[j].kind == "word" and us[j].text[:1].isupper():
+                names_.add(names.strip_possessive(us[j].key))
+                j += 1
+            j = k - 1
+            while j >= 0 and j >= k - 4 and us[j].key in ("the", ",", "'s", "of"):
+                j -= 1
+            while j >= 0 and j >= k - 6 and us[j].kind == "word" and us[j].text[:1].isupper():
+                names_.add(names.strip_possessive(us[j].key))
+                j -= 1
+    return out
 
 
 def _names_related(a: set[str], b: set[str]) -> bool:
@@ -624,7 +849,8 @@ def _split_replace(ctx: _Ctx, seg: list[Any]) -> list[list[Any]]:
 
 
 def diff(copy: str | Article, source: str | Article | Sequence[str | Article], *,
-         source_id: str | None = None, passages: Sequence[Passage] | None = None) -> DiffResult:
+         source_id: str | None = None, passages: Sequence[Passage] | None = None,
+         contextual: bool = True) -> DiffResult:
     """Classified changes between ``copy`` and ``source`` (texts or ``Article`` objects).
 
     Returns a ``DiffResult``: ``changes`` in copy order (omissions where the text would have
@@ -632,6 +858,11 @@ def diff(copy: str | Article, source: str | Article | Sequence[str | Article], *
     index ``Article.text`` of each side). The changes' offsets index ``Article.original`` of
     each side. ``passages`` may be given (for example from a trace) to skip the alignment;
     each is then diffed as one block.
+
+    ``contextual``: ask the contextual encoder (``unspin.meaning.contextual_scores``) about
+    swaps of a content word for one with no lexical link (at most ``CONTEXT_BUDGET`` per
+    document, in copy order); a low word-in-context similarity makes such a swap a ``meaning``
+    fact change. Off, those swaps stay ``reword/unrelated`` (a swap to check).
 
     ``source`` may also be a list of articles (the sources a trace found, best first): each
     copy sentence is then explained by the first source that aligns it, every change names
@@ -684,6 +915,7 @@ def diff(copy: str | Article, source: str | Article | Sequence[str | Article], *
         a, b = art.to_original(u.start, u.end)
         return art.original[a:b]
 
+    titled = [_titled_names(cdoc.units, d.units) for d in sdocs]
     covered_c: list[tuple[int, int]] = []
     covered_s: list[list[tuple[int, int]]] = [[] for _ in srcs]
     for bcs, bce, bss, bse, k in blocks:
@@ -698,10 +930,17 @@ def diff(copy: str | Article, source: str | Article | Sequence[str | Article], *
         cu, su = cdoc.units[ci0:ci1], sdoc.units[sj0:sj1]
         covered_c.append((bcs, bce))
         covered_s[k].append((bss, bse))
-        ctx = _Ctx(cu, su, ca.text, sa.text)
+        ctx = _Ctx(cu, su, ca.text, sa.text, titled[k])
         pieces: list[list[Any]] = []
-        for seg in _segments(cu, su, ids):
+        for seg in _join_moves(ctx, _segments(cu, su, ids)):
+            if seg[0] == "change" and _reordered(ctx, *seg[1:]):
+                pieces.append(["reordered", *seg[1:]])
+                continue
+            if seg[0] == "change" and _equivalent(ctx, *seg[1:]):
+                pieces.append(seg)
+                continue
             pieces.extend(_split_replace(ctx, seg) if seg[0] == "change" else [seg])
+        moved = _moved(ctx, pieces)
         for tag, i0, i1, j0, j1 in pieces:
             # an empty side sits right after the unit before it
             cs = cu[i0].start if i0 < i1 else (cu[i0 - 1].end if i0 > 0 else bcs)
@@ -727,9 +966,16 @@ def diff(copy: str | Article, source: str | Article | Sequence[str | Article], *
                 if run < i1:
                     emit("verbatim", None, cu[run].start, ce, su[j0 + run - i0].start, se, "copied unchanged")
                 continue
-            kind, csub, expl = _classify(ctx, i0, i1, j0, j1)
+            if tag == "reordered":
+                kind, csub, expl = _reordered(ctx, i0, i1, j0, j1) or ("reword", None, "rephrased")
+            elif (i0, i1, j0, j1) in moved:
+                kind, csub, expl = "reword", None, f"moved within the sentence: {_quote(ctx.ctext[cs:ce] or ctx.stext[ss:se])}"
+            else:
+                kind, csub, expl = _classify(ctx, i0, i1, j0, j1)
             emit(kind, csub, cs, ce, ss, se, expl)
 
+    if contextual:
+        _contextual(raw, ca.text, cdoc, [sa.text for sa in srcs], sdocs)
     # copy text outside every block: insertions or page furniture
     for s0, e0, why in _uncovered_blocks(ca.text, covered_c):
         kind = "clutter" if why else "insertion"
@@ -763,8 +1009,81 @@ def diff(copy: str | Article, source: str | Article | Sequence[str | Article], *
     changes = _merge_verbatim(changes, ca.original, {sid: sa.original for sid, sa in zip(sids, srcs, strict=True)})
     changes.sort(key=lambda c: (c.copy_start, c.copy_end, c.source_start))
     summary = summarize(changes, ca, srcs[0], len(all_passages))
-    return DiffResult(ca.id, sids[0], tuple(changes), summary, tuple(all_passages), "original", ca, srcs[0],
-                      tuple(srcs))
+    v, why = verdict(changes)
+    return DiffResult(ca.id, sids[0], tuple(changes), summary, tuple(all_passages), "original", v, why,
+                      ca, srcs[0], tuple(srcs))
+
+
+def verdict(changes: Sequence[Change]) -> tuple[str, str]:
+    """Per-document judgement with its evidence: ``distorted`` when at least one fact changed,
+    ``verbatim`` when the copy differs only by case, number format or page furniture (what it
+    left out aside), ``rewritten`` otherwise (reworded, nothing a fact-checker would flag)."""
+    facts = [c for c in changes if c.kind == "fact"]
+    if facts:
+        by: dict[str, int] = {}
+        for c in facts:
+            by[c.subtype or "fact"] = by.get(c.subtype or "fact", 0) + 1
+        first = "; ".join(f"{_quote(c.copy_text, 40)} for {_quote(c.source_text, 40)} ({c.subtype})"
+                          for c in _fact_order(facts)[:3])
+        counts = ", ".join(f"{n} {k}" for k, n in sorted(by.items(), key=lambda x: (-x[1], x[0])))
+        return "distorted", f"{len(facts)} fact change{'s' if len(facts) != 1 else ''} ({counts}): {first}"
+    other = [c for c in changes if c.kind in ("synonym", "reword", "insertion")
+             and not (c.kind == "synonym" and c.subtype in ("case", "format"))]
+    if not other:
+        omitted = sum(1 for c in changes if c.kind == "omission")
+        tail = f"; {omitted} stretch{'es' if omitted != 1 else ''} of the source left out" if omitted else ""
+        return "verbatim", f"copied word for word (case, number format and page furniture aside){tail}"
+    checks = sum(1 for c in other if c.kind == "reword" and c.subtype == "unrelated")
+    swaps = sum(1 for c in other if c.kind == "synonym")
+    tail = f"; {checks} swap{'s' if checks != 1 else ''} to check" if checks else ""
+    return "rewritten", f"reworded ({swaps} equivalent swap{'s' if swaps != 1 else ''}), no fact changed{tail}"
+
+
+def _fact_order(facts: Sequence[Change]) -> list[Change]:
+    """Fact changes, ``meaning`` first (the ones a thesaurus hides), then in subtype order."""
+    return sorted(facts, key=lambda c: (FACT_SUBTYPES.index(c.subtype) if c.subtype in FACT_SUBTYPES else 99,
+                                        c.copy_start))
+
+
+#: At most this many swaps per document go to the encoder (bounded time; the rest stay swaps to check).
+CONTEXT_BUDGET = 12
+
+
+def _sentence_of(doc: _Doc, pos: int) -> tuple[int, int]:
+    starts = [x.start for x in doc.sentences]
+    k = max(0, bisect.bisect_right(starts, pos) - 1)
+    if not doc.sentences:
+        return 0, len(doc.text)
+    sent = doc.sentences[k]
+    return sent.start, max(sent.end, pos)
+
+
+def _contextual(raw: list[tuple[str, str | None, int, int, int, int, str, int]], ctext: str, cdoc: _Doc,
+                stexts: Sequence[str], sdocs: Sequence[_Doc]) -> None:
+    """Turn swaps to check into ``meaning`` fact changes where the encoder sees the copy word
+    mean something else than the source word in their sentences (in place)."""
+    todo = [n for n, r in enumerate(raw) if r[0] == "reword" and r[1] == "unrelated"
+            and " " not in ctext[r[2]:r[3]].strip() and " " not in stexts[r[7]][r[4]:r[5]].strip()][:CONTEXT_BUDGET]
+    if not todo:
+        return
+    items = []
+    for n in todo:
+        _, _, cs, ce, ss, se, _, k = raw[n]
+        a0, a1 = _sentence_of(cdoc, cs)
+        b0, b1 = _sentence_of(sdocs[k], ss)
+        items.append((ctext[a0:a1], cs - a0, ce - a0, stexts[k][b0:b1], ss - b0, se - b0))
+    try:
+        scores = meaning.contextual_scores(items)
+    except (ImportError, RuntimeError) as exc:  # pragma: no cover - the model is a core dependency
+        log.warning("contextual check skipped: %s", exc)
+        return
+    th = meaning.MEANING_THRESHOLDS
+    for n, (wic, shift) in zip(todo, scores, strict=True):
+        kind, sub, cs, ce, ss, se, expl, k = raw[n]
+        if wic < th["wic"] and shift >= th["shift"]:
+            both = f"{_quote(ctext[cs:ce])} where the source has {_quote(stexts[k][ss:se])}"
+            raw[n] = ("fact", "meaning", cs, ce, ss, se,
+                      f"different meaning in context (word-in-context similarity {wic:.2f}): {both}", k)
 
 
 def _merge_verbatim(changes: list[Change], ctext: str, stexts: dict[str, str]) -> list[Change]:
@@ -871,13 +1190,3 @@ def summarize(changes: Sequence[Change], copy: Article | None = None, source: Ar
     cw = len(_WORD.findall(copy.original)) if copy is not None else total
     sw = len(_WORD.findall(source.original)) if source is not None else 0
     return Summary(cw, sw, omitted, shares, facts, counts, passages)
-
-
-class _CallableModule(types.ModuleType):
-    """Lets ``unspin.diff(copy, source)`` call the function while ``unspin.diff.diff`` keeps working."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> DiffResult:
-        return diff(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -1,0 +1,100 @@
+"""Name equivalence, equivalent wording, the ``meaning`` subtype and the per-document verdict
+(issue 9), on sentences written for these tests."""
+
+import pytest
+
+from unspin import meaning, names
+from unspin.aligner import _Doc
+from unspin.differ import diff
+
+
+def _canon(text: str) -> list[str]:
+    return meaning.canon(_Doc(text).units)
+
+
+@pytest.mark.parametrize("a,b", [
+    ("U.S.", "United States"), ("American", "US"), ("Russia's", "Russian"), ("Belarus", "Belarusian"),
+    ("UK", "Britain"), ("the EU", "European Union"), ("Republic of Korea", "South Korea"),
+    ("Kyiv", "Kiev"), ("Zelensky", "Zelenskyy"), ("Volodymyr Zelensky", "Zelensky"),
+])
+def test_same_entity(a, b):
+    tok = lambda s: s.replace(".", " ").split()  # noqa: E731
+    assert names.same_entity([t.lower() for t in tok(a)], [t.lower() for t in tok(b)], tok(a), tok(b))
+
+
+@pytest.mark.parametrize("a,b", [
+    ("North Korean", "South Korean"), ("Russian", "Soviet"), ("Korean", "South Korean"),
+    ("Austrian", "Australian"), ("John Smith", "Peter Smith"), ("Moscow", "Kyiv"),
+])
+def test_different_entities(a, b):
+    assert not names.same_entity(a.lower().split(), b.lower().split(), a.split(), b.split())
+
+
+def test_un_needs_capitals():
+    assert names.canonical_names(["un"], ["UN"]) == ["org:un"]
+    assert names.canonical_names(["un's"], ["Un's"]) == ["un"]
+
+
+@pytest.mark.parametrize("a,b", [
+    ("4,000 troops", "four thousand troops"), ("March 10", "10 March"), ("10th of March", "March 10"),
+    ("failed to act", "did not act"), ("unnecessary", "not necessary"), ("didn't go", "did not go"),
+    ("perhaps", "maybe"), ("cease-fire", "ceasefire"), ("5 km", "5 kilometres"), ("10%", "10 per cent"),
+    ("$5bn", "5 billion dollars"), ("more than 200", "over 200"), ("defence", "defense"),
+    ("were unable to reach", "could not reach"), ("would not comment", "declined to comment"),
+    ("the president of Ukraine", "Ukraine's president"), ("is not likely", "is unlikely"),
+])
+def test_equivalent_wording_has_one_canonical_form(a, b):
+    assert _canon(a) == _canon(b)
+
+
+@pytest.mark.parametrize("a,b", [("at least 200", "at most 200"), ("4,000", "40,000"), ("did act", "did not act")])
+def test_different_wording_differs(a, b):
+    assert _canon(a) != _canon(b)
+
+
+@pytest.mark.parametrize("a,b", [("rose", "fell"), ("acquitted", "convicted"), ("highest", "lowest"),
+                                 ("gained", "lost"), ("before", "after")])
+def test_antonyms(a, b):
+    assert meaning.antonyms(a, b)
+
+
+def test_synonyms_are_not_antonyms():
+    assert not meaning.antonyms("rose", "climbed") and not meaning.antonyms("soldiers", "troops")
+
+
+SRC = ("Judge Maria Okafor acquitted the former mayor of Lindholm on Tuesday. "
+       "Prices rose by more than 4,000 dollars from Varna to Sofia, officials said. "
+       "The council did not act on the warnings about the bridge.")
+
+
+def _facts(copy: str):
+    return [(c.subtype, c.copy_text) for c in diff(copy, SRC).facts]
+
+
+def test_antonym_and_bound_and_direction_are_meaning():
+    assert ("meaning", "convicted") in _facts(SRC.replace("acquitted", "convicted"))
+    assert [s for s, _ in _facts(SRC.replace("more than", "less than"))] == ["meaning"]
+    assert [s for s, _ in _facts(SRC.replace("from Varna to Sofia", "from Sofia to Varna"))] == ["meaning"]
+
+
+def test_equivalent_copy_is_rewritten_not_distorted():
+    copy = (SRC.replace("4,000 dollars", "$4,000").replace("did not act", "failed to act")
+            .replace("Judge Maria Okafor", "Judge Maria Okafor,").replace("Tuesday", "Tuesday"))
+    r = diff(copy, SRC)
+    assert r.facts == [] and r.verdict == "rewritten"
+
+
+def test_verdicts():
+    assert diff(SRC, SRC).verdict == "verbatim"
+    r = diff(SRC.replace("Tuesday", "Friday"), SRC)
+    assert r.verdict == "distorted" and "Friday" in r.evidence
+    d = r.to_dict()
+    assert d["verdict"] == "distorted" and d["evidence"]
+
+
+def test_contextual_check_flags_an_unlinked_swap_with_low_context_similarity():
+    src = "The protesters blocked the motorway for hours."  # from the development set
+    r = diff(src.replace("blocked", "cleaned"), src)
+    assert [(c.kind, c.subtype) for c in r.changes if c.copy_text == "cleaned"] == [("fact", "meaning")]
+    off = diff(src.replace("blocked", "cleaned"), src, contextual=False)
+    assert [(c.kind, c.subtype) for c in off.changes if c.copy_text == "cleaned"] == [("reword", "unrelated")]
