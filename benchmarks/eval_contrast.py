@@ -19,7 +19,7 @@ the exact offsets of the flipped words on both sides. Each record::
      "source_end", "source_text"} | null, "variants": [[copy_start, copy_end, source_start,
      source_end], ...]}
 
-Figures (``unspin.diff`` as it is, copy against source, both as plain text):
+Figures (``unspin.differ`` as it is, copy against source, both as plain text):
 
 - ``equivalent_no_fact``: share of equivalent pairs with no ``fact`` change (target >= 0.95);
 - ``flip_covered``: share of flips whose flipped words (copy span, or source span) are

@@ -96,7 +96,7 @@ def _overlap(a0: int, a1: int, b0: int, b1: int) -> bool:
 # ---------------------------------------------------------------------------- diff
 
 def score_diff(pairs: Sequence[dict[str, Any]], labels: dict[str, Any], examples: bool = False) -> dict[str, Any]:
-    """Fact-change precision and recall of ``unspin.diff`` against the labels."""
+    """Fact-change precision and recall of ``unspin.differ`` against the labels."""
     from unspin.differ import diff
 
     labs = {r["id"]: r["labels"] for r in labels["pairs"]}

@@ -393,7 +393,7 @@ def test_check_one_word_warns_too_short(capsys, bad):
 
 def test_check_several_inputs_one_bad(capsys, bad):
     code, out, err = run(capsys, "check", "--json", str(bad["missing.txt"]), str(SAMPLES / "suspect.txt"))
-    assert code == 2
+    assert code == 1  # exit-code policy: one input skipped, the other checked
     assert len(out.splitlines()) == 1
     lines = err.strip().splitlines()
     assert "Traceback" not in err and len(lines) == 2

@@ -233,19 +233,27 @@ _Row = tuple[str, str, str | None, str | None, str | None, str | None, str | Non
 
 
 def prepare(a: Article, min_word_len: int = 2) -> _Row | str:
-    """What ``add`` stores for ``a``, or its name when its body is empty (not indexed).
+    """What ``add`` stores for ``a``, or why it cannot be indexed (a warning to log).
 
-    A pure function of the article: ``add --jobs N`` runs it in worker processes.
+    A pure function of the article: ``add --jobs N`` runs it in worker processes. One article
+    that cannot be indexed fails alone, not its batch.
     """
     text = a.text
+    name = a.input or a.id
     if not text or not text.strip():
-        return a.input or a.id
-    spans = [(x.start, x.end) for x in a.sentences] or split_sentences(text)
-    an = analyze(text, spans, min_word_len)
-    toks = pack(an.counts, an.hashes)
-    sents = np.asarray(spans, dtype="<u4").tobytes()
-    return (a.id, content_hash(text), a.url, a.site, a.title, a.published, a.input, text, sents, toks,
-            an.terms)
+        return f"{name}: empty article body, not indexed"
+    try:
+        h = content_hash(text)
+    except UnicodeEncodeError:
+        return f"{name}: the text is not valid Unicode (lone surrogate), not indexed"
+    try:
+        spans = [(x.start, x.end) for x in a.sentences] or split_sentences(text)
+        an = analyze(text, spans, min_word_len)
+        toks = pack(an.counts, an.hashes)
+        sents = np.asarray(spans, dtype="<u4").reshape(-1, 2).tobytes()
+    except (ValueError, OverflowError, RecursionError, UnicodeError) as exc:
+        return f"{name}: not indexed ({type(exc).__name__}: {exc})"
+    return (a.id, h, a.url, a.site, a.title, a.published, a.input, text, sents, toks, an.terms)
 
 
 def content_hash(text: str) -> str:
@@ -614,7 +622,7 @@ class Index:
         rows: list[_Row] = []
         for r in batch:
             if isinstance(r, str):
-                log.warning("%s: empty article body, not indexed", r)
+                log.warning("%s", r)
                 failed += 1
             else:
                 rows.append(r)

@@ -246,6 +246,10 @@ def canon(units: Sequence[Unit], after: Sequence[Unit] = (), before: Sequence[Un
             out.append("able")
             i += 2
             continue
+        if k in _SCALES and num_before and len(k) > 1 and u.kind == "word" and k not in ("hundred",):
+            out.append(f"x{_SCALES[k]}")
+            i += 1
+            continue
         if k == "degrees" and num_before and i + 1 < n and keys[i + 1] in _UNITS:
             i += 1
             continue
@@ -397,6 +401,17 @@ def _read_number(toks: Sequence[Unit], keys: Sequence[str], i: int) -> tuple[int
     if cur == "%":
         return j, total + current, ordinal, "%"
     return j, total + current, ordinal, cur
+
+
+def prefix_bases(units: Sequence[Unit]) -> list[str]:
+    """Base words of the prefix-negated words among ``units`` ('unnecessary' -> 'necessary')."""
+    out = []
+    for u in units:
+        if u.kind == "word" and u.text[:1].islower():
+            b = _negated_word(u.key)
+            if b:
+                out.append("~" + _HEDGE_CLASS[b] if b in _HEDGE_CLASS else spelling(b))
+    return out
 
 
 def negations(tokens: Sequence[str]) -> int:

@@ -25,9 +25,26 @@ def _paragraphs(text: str) -> tuple[Span, ...]:
     return tuple(out)
 
 
+def _check_text(value: str | None, field: str, input: str) -> None:
+    """Refuse text that is not Unicode proper: a lone surrogate (``"\\ud800"`` in JSON)
+    cannot be written as UTF-8, so it would fail later, far from its record."""
+    if value is None:
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(f"the {field} holds a lone surrogate (U+{ord(value[exc.start]):04X} at "
+                         f"character {exc.start}), which is not text", input=input or None,
+                         hint="a JSON '\\ud8xx' escape without its pair: fix the producer") \
+            from None
+
+
 def _article(original: str, *, id: str | None, input: str, title: str | None, url: str | None,
              site: str | None, published: str | None, mode: Literal["text", "html"],
              strip_clutter: bool, quantities: bool = True) -> Article:
+    for field, value in (("text", original), ("id", id), ("title", title), ("url", url),
+                         ("site", site), ("published", published)):
+        _check_text(value, field, input)
     clutter = find_clutter(original, mode=mode) if strip_clutter else []
     keep = keep_ranges(len(original), clutter)
     norm = normalize(original, keep)

@@ -124,10 +124,10 @@ def _rate_chart(sites: list[dict[str, Any]]) -> str:
             f'{"".join(rows)}</svg>')
 
 
-def render(idx: int, data: dict[str, Any]) -> str:
+def render(key: str, data: dict[str, Any]) -> str:
     e = pages._e
-    base = f"/scans/{idx}"
-    parts = [f"<h1>Scan: <code>{e(Path(data['folder']).name)}</code></h1>",
+    base = f"/scans/{quote(key)}"
+    parts = [f"<h1>Scan: <code>{e(key if key.startswith('job-') else Path(data['folder']).name)}</code></h1>",
              f"<p>{data['articles']:,} articles in {data['clusters_total']:,} copy clusters; copies by verdict: "
              + (", ".join(f"{e(k)} {v}" for k, v in sorted(data["copies_by_verdict"].items())) or "none") + ".</p>",
              f'<p class="twin"><a href="{base}.json">JSON</a>'
@@ -162,37 +162,53 @@ def render(idx: int, data: dict[str, Any]) -> str:
     return pages.page(f"scan {Path(data['folder']).name}", "".join(parts), twin=f"{base}.json")
 
 
-def register(app: FastAPI, cfg: Any, runner: Any, wants_json: Callable[[Request], bool],
-             html: Callable[..., Response]) -> None:
-    """Add ``/scans`` (list), ``/scans/{n}`` (dashboard + JSON twin), ``/scans/{n}/report.html``."""
-    folders: list[Path] = list(cfg.scans)
+def scan_folders(configured: list[Path], data: Path) -> dict[str, Path]:
+    """Browsable scans: ``--scans`` folders as "0", "1", ...; finished scan jobs as "job-ID"."""
+    out = {str(k): f for k, f in enumerate(configured)}
+    jobs = data / "scans"
+    if jobs.is_dir():
+        for f in sorted(jobs.iterdir(), key=lambda f: f.stat().st_mtime):
+            if (f / "articles.jsonl").exists():
+                out[f"job-{f.name}"] = f
+    return out
+
+
+def register(app: FastAPI, cfg: Any, data: Path, wants_json: Callable[[Request], bool],
+             html: Callable[..., Response], upload_form: Callable[[Request, str], str],
+             csrf: Callable[[Request], str]) -> None:
+    """Add ``/scans`` (list, and a form to run a scan as a job), ``/scans/{key}`` (dashboard +
+    JSON twin), ``/scans/{key}/report.html``."""
 
     def folder(name: str) -> Path:
-        if not name.isdigit() or not (0 <= int(name) < len(folders)):
+        f = scan_folders(list(cfg.scans), data).get(name)
+        if f is None:
             raise not_found("scan", name)
-        return folders[int(name)]
+        return f
 
     @app.get("/scans", include_in_schema=False)
     @app.get("/scans.json", include_in_schema=False)
     def scans_list(request: Request) -> Response:
-        items = [{"id": k, "folder": str(f), "name": f.name, "link": f"/scans/{k}"} for k, f in enumerate(folders)]
+        items = [{"id": k, "folder": str(f), "name": f.name if not k.startswith("job-") else k,
+                  "link": f"/scans/{k}"} for k, f in scan_folders(list(cfg.scans), data).items()]
         if wants_json(request):
             return JSONResponse({"scans": items})
-        lis = "".join(f'<li><a href="/scans/{k}">{pages._e(f.name)}</a> <span class="hint">{pages._e(str(f))}</span></li>'
-                      for k, f in enumerate(folders))
+        tok = csrf(request)
+        lis = "".join(f'<li><a href="/scans/{pages._e(i["id"])}">{pages._e(i["name"])}</a> '
+                      f'<span class="hint">{pages._e(i["folder"])}</span></li>' for i in items)
         body = ("<h1>Scans</h1>" + (f"<ul>{lis}</ul>" if lis else
-                "<p>No scan folders. Run <code>unspin scan INPUT... --out DIR</code> and start the server with "
-                "<code>--scans DIR</code>.</p>") + '<p class="twin"><a href="/scans.json">JSON</a></p>')
-        return html(request, pages.page("scans", body, twin="/scans.json"))
+                "<p>No scans yet. Run one below, or run <code>unspin scan INPUT... --out DIR</code> and start "
+                "the server with <code>--scans DIR</code>.</p>") + upload_form(request, tok)
+                + '<p class="twin"><a href="/scans.json">JSON</a></p>')
+        return html(request, pages.page("scans", body, twin="/scans.json"), tok)
 
     @app.get("/scans/{name}", include_in_schema=False)
     def scan_page(name: str, request: Request) -> Response:
         as_json = name.endswith(".json")
-        idx = name[:-5] if as_json else name
-        data = load_scan(folder(idx))
+        key = name[:-5] if as_json else name
+        tables = load_scan(folder(key))
         if as_json or wants_json(request):
-            return JSONResponse(data)
-        return html(request, render(int(idx), data))
+            return JSONResponse(tables)
+        return html(request, render(key, tables))
 
     @app.get("/scans/{name}/report.html", include_in_schema=False)
     def scan_report(name: str) -> Response:
