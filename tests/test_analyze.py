@@ -129,3 +129,17 @@ def test_optimize_merges_blocks_and_keeps_results(tmp_path: Path) -> None:
         # a later add keeps working on the merged table
         ix.add([from_text("A brand new article about tides and 77 harbours. It has two sentences.", id="new")])
         assert ix.postings(["harbours"])["harbours"].tolist() == [len(arts) + 1]
+
+
+def test_jobs_build_the_same_index(tmp_path: Path) -> None:
+    arts = [from_text(t, id=f"t{i}") for i, t in enumerate(_texts())]
+    arts.append(from_text("   ", id="empty"))
+    got = []
+    for jobs in (1, 2):
+        with Index.open(tmp_path / f"j{jobs}.unspin", create=True) as ix:
+            c = ix.add(arts, jobs=jobs, batch_size=3)
+            rows = ix.conn.execute("SELECT rowid, id, hash, text, sents, toks FROM articles ORDER BY rowid").fetchall()
+            post = ix.conn.execute("SELECT term, chunk, rowids FROM postings ORDER BY term, chunk").fetchall()
+            got.append((c, rows, post))
+    assert got[0] == got[1]
+    assert got[0][0].failed == 1 and got[0][0].added == len(arts) - 1
