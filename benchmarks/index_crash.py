@@ -65,6 +65,17 @@ def _count(db: Path) -> int:
         return len(ix)
 
 
+def _empty(db: Path) -> bool:
+    """True when ``db`` holds no index yet (created, but killed before its first commit)."""
+    from unspin.index import IndexMissingError
+
+    try:
+        _count(db)
+    except IndexMissingError:
+        return True
+    return False
+
+
 def kill_cycles(db: Path, corpus: Path, n_articles: int, cycles: int, seed: int = 1,
                 batch: int = 20, delay: tuple[float, float] = (1.0, 4.0)) -> dict[str, Any]:
     """SIGKILL ``index add`` ``cycles`` times; check after each kill; finish the corpus."""
@@ -86,7 +97,7 @@ def kill_cycles(db: Path, corpus: Path, n_articles: int, cycles: int, seed: int 
         proc.wait()
         if proc.stderr:
             proc.stderr.close()
-        if not db.exists():
+        if not db.exists() or _empty(db):  # killed before the index's first commit
             counts.append(0)
             continue
         chk = subprocess.run(_unspin("index", "check", "--db", str(db), "--json"),

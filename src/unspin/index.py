@@ -546,10 +546,18 @@ class Index:
         """Open read-only; in a read-only directory (no room for the WAL's -shm file) read
         the file as immutable, which is exact once the WAL is checkpointed (empty)."""
         try:
-            conn = sqlite3.connect(f"file:{p.resolve()}?mode=ro", uri=True, check_same_thread=False)
-            conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+            conn = sqlite3.connect(f"file:{p.resolve()}?mode=ro", uri=True, check_same_thread=False,
+                                   timeout=_BUSY_MS / 1000)
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchall()
             return conn
         except sqlite3.OperationalError as exc:
+            if "readonly database" in str(exc) and os.access(p, os.W_OK) and os.access(p.parent, os.W_OK):
+                # A writer killed mid-transaction left a WAL whose index must be rebuilt, which
+                # a read-only connection cannot do: a writable one recovers it, then only reads.
+                conn = sqlite3.connect(str(p), check_same_thread=False, timeout=_BUSY_MS / 1000)
+                conn.execute("PRAGMA query_only=1")
+                conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchall()
+                return conn
             if "unable to open" not in str(exc):
                 raise
             wal = p.with_name(p.name + "-wal")
