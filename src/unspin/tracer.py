@@ -131,17 +131,17 @@ class _Sents:
     weights: np.ndarray
 
 
-_MANGLED = re.compile(r"(?<=\d),? (?=\d{3}(?!\d))")
-
-
 def _sentences(text: str, enc: _Encoder, spans: Sequence[tuple[int, int]] | None = None,
                min_tokens: int = 4) -> _Sents:
-    """Sentences as token-symbol strings (shared tokenizer; numbers rejoined) with weights."""
+    """Sentences as token-symbol strings (shared tokenizer) with weights.
+
+    Damaged numbers ("4, 000", "12 000") are not rejoined here: ingestion repairs them once in
+    ``Article.text``, which both the suspect and the stored sources are."""
     spans = list(spans) if spans else split_sentences(text)
     strings, weights = [], []
     findall = KEY_RE.findall
     for s, e in spans:
-        keys = findall(_MANGLED.sub(",", text[s:e].lower()))
+        keys = findall(text[s:e].lower())
         n = sum(1 for k in keys if k[0].isalnum())
         strings.append(enc(keys))
         weights.append(n if n >= min_tokens else 0)
