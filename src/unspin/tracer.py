@@ -35,9 +35,10 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from unspin.analyze import Analysis, analyze
 from unspin.dates import date_key, iso_date
 from unspin.differ import Change, DiffResult, Summary, summarize
-from unspin.index import KEY_RE, StoredArticle, article_terms, content_hash
+from unspin.index import StoredArticle, content_hash
 from unspin.models import Article, Record, Span
 from unspin.options import TraceOptions
 from unspin.reader import IndexReader
@@ -110,20 +111,6 @@ class TraceResult(Record):
 # ---------------------------------------------------------------------------------------
 
 
-class _Encoder:
-    """Maps token keys to single characters so rapidfuzz compares token sequences fast."""
-
-    def __init__(self) -> None:
-        self.codes: dict[str, str] = {}
-
-    def __call__(self, keys: list[str]) -> str:
-        codes = self.codes
-        for k in set(keys).difference(codes):
-            n = len(codes)
-            codes[k] = chr(0x100 + n) if n < 0xD000 else chr(0x10000 + n)
-        return "".join([codes[k] for k in keys])
-
-
 @dataclass(slots=True)
 class _Sents:
     spans: list[tuple[int, int]]
@@ -131,21 +118,70 @@ class _Sents:
     weights: np.ndarray
 
 
-def _sentences(text: str, enc: _Encoder, spans: Sequence[tuple[int, int]] | None = None,
-               min_tokens: int = 4) -> _Sents:
-    """Sentences as token-symbol strings (shared tokenizer) with weights.
+_LAST: list[tuple[Article, int, Analysis]] = []  # the last suspect analysed (retrieve, then verify)
 
-    Damaged numbers ("4, 000", "12 000") are not rejoined here: ingestion repairs them once in
-    ``Article.text``, which both the suspect and the stored sources are."""
-    spans = list(spans) if spans else split_sentences(text)
-    strings, weights = [], []
-    findall = KEY_RE.findall
-    for s, e in spans:
-        keys = findall(text[s:e].lower())
-        n = sum(1 for k in keys if k[0].isalnum())
-        strings.append(enc(keys))
-        weights.append(n if n >= min_tokens else 0)
-    return _Sents(spans, strings, np.asarray(weights, dtype=np.float64))
+
+def _analysis(article: Article, min_word_len: int = 2) -> Analysis:
+    """``unspin.analyze`` of a suspect: its terms, token ids and words per sentence.
+
+    ``trace`` runs ``retrieve`` then ``verify`` on the same article: the second call reuses
+    the first one's analysis (one entry, matched by identity), so the suspect is read once.
+    """
+    last = _LAST[0] if _LAST else None
+    if last is not None and last[0] is article and last[1] == min_word_len:
+        return last[2]
+    spans = [(s.start, s.end) for s in article.sentences] or split_sentences(article.text)
+    an = analyze(article.text, spans, min_word_len, words=True)
+    _LAST[:] = [(article, min_word_len, an)]
+    return an
+
+
+def _token_ids(a: StoredArticle | Article) -> tuple[np.ndarray, np.ndarray]:
+    """Tokens per sentence and token ids of a candidate: as stored in the index (format 2),
+    else analysed now (articles from a join, a cache or a ``MemoryIndex`` without them)."""
+    if isinstance(a, StoredArticle) and a.tokens:
+        return a.token_ids()
+    spans = _spans_of(a) or split_sentences(a.text)
+    an = analyze(a.text, spans)
+    return an.counts, an.hashes
+
+
+def _symbol_strings(counts: list[np.ndarray], ids: list[np.ndarray]) -> list[list[str]]:
+    """Token ids (``unspin.analyze``) as strings of one character per token, per sentence.
+
+    The ids of every text compared in one trace are renumbered together (equal ids, equal
+    characters), so rapidfuzz compares token sequences as strings.
+    """
+    allids = np.concatenate(ids) if ids else np.zeros(0, np.uint32)
+    _, inv = np.unique(allids, return_inverse=True)
+    cp = inv.astype(np.uint32) + 0x100
+    cp[cp >= 0xD800] += 0x800  # skip the surrogates
+    text = cp.astype("<u4").tobytes().decode("utf-32-le")
+    out, pos = [], 0
+    for c in counts:
+        ends = (np.cumsum(c) + pos).tolist()
+        starts = [pos, *ends[:-1]]
+        out.append([text[a:b] for a, b in zip(starts, ends, strict=True)])
+        pos = ends[-1] if ends else pos
+    return out
+
+
+def token_sentences(texts: Sequence[tuple[str, Sequence[tuple[int, int]] | None]],
+                    min_tokens: int = 4) -> list[_Sents]:
+    """Sentences of several texts as token-symbol strings in one shared code, with weights
+    (word and number tokens of each sentence, 0 below ``min_tokens``), for comparing them."""
+    spans, counts, ids, words = [], [], [], []
+    for text, sp in texts:
+        sp = list(sp) if sp else split_sentences(text)
+        an = analyze(text, sp, words=True)
+        assert an.words is not None
+        spans.append(sp)
+        counts.append(an.counts)
+        ids.append(an.hashes)
+        words.append(an.words)
+    strings = _symbol_strings(counts, ids)
+    return [_Sents(sp, st, np.where(w >= min_tokens, w, 0).astype(np.float64))
+            for sp, st, w in zip(spans, strings, words, strict=True)]
 
 
 def sentence_alignment(suspect: _Sents, source: _Sents) -> tuple[np.ndarray, np.ndarray]:
@@ -224,7 +260,7 @@ def retrieve(reader: IndexReader, article: Article | str, opts: TraceOptions | N
     o = opts or TraceOptions()
     art = _as_article(article)
     min_len = reader.params.min_word_len
-    terms = article_terms(art.text, min_len)
+    terms = _analysis(art, min_len).terms
     if not terms:
         return []
     robust = {w.lower() for w in _NAME_RE.findall(art.text)}
@@ -319,9 +355,13 @@ def verify(article: Article | str, candidates: Sequence[Candidate | StoredArticl
             cands.append((a, rscore, a.rowid if isinstance(a, StoredArticle) else pos))
     if not cands:
         return TraceResult(input=inp, id=art.id, published=art.published)
-    enc = _Encoder()
-    spans = [(s.start, s.end) for s in art.sentences] or None
-    sus = _sentences(art.text, enc, spans, o.min_sentence_tokens)
+    an = _analysis(art)
+    spans = [(s.start, s.end) for s in art.sentences] or split_sentences(art.text)
+    src_ids = [_token_ids(src) for src, _, _ in cands]
+    strings = _symbol_strings([an.counts] + [c for c, _ in src_ids], [an.hashes] + [i for _, i in src_ids])
+    assert an.words is not None
+    sus = _Sents(spans, strings[0],
+                 np.where(an.words >= o.min_sentence_tokens, an.words, 0).astype(np.float64))
     total_w = float(sus.weights.sum())
     if total_w <= 0:  # only very short sentences: weigh them all
         sus.weights = np.array([max(1.0, len(s)) for s in sus.strings])
@@ -329,8 +369,8 @@ def verify(article: Article | str, candidates: Sequence[Candidate | StoredArticl
     if total_w <= 0:
         return TraceResult(input=inp, id=art.id, published=art.published)
     evaluated: list[tuple[float, float, StoredArticle | Article, np.ndarray, np.ndarray, _Sents, float, int]] = []
-    for src, rscore, order in cands:
-        ss = _sentences(src.text, enc, _spans_of(src), o.min_sentence_tokens)
+    for (src, rscore, order), strs in zip(cands, strings[1:], strict=True):
+        ss = _Sents(_spans_of(src) or split_sentences(src.text), strs, np.zeros(0))
         best, arg = sentence_alignment(sus, ss)
         expl = (best >= o.sim_threshold) & (sus.weights > 0)
         cov = float(sus.weights[expl].sum() / total_w)

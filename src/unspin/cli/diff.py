@@ -47,12 +47,12 @@ def register(app: typer.Typer) -> None:
         config: Path | None = CONFIG,
     ) -> None:
         """Show which words a rewrite merely swapped and which edits changed the facts."""
-        from unspin.report import check_writable, render_html, render_terminal, write_text_file
+        from unspin.report import check_html_target, render_html, render_terminal, write_text_file
 
         if copy == "-" and source == "-":
             raise InputError("only one of COPY and SOURCE can be standard input", input="-")
         if html_out is not None:
-            check_writable(html_out)
+            check_html_target(html_out)
         nlp = pipeline(config, kind=kind, encoding=encoding, timeout=timeout)
         ca, sa = _first(nlp, copy), _first(nlp, source)
         result = nlp.diff(ca, sa)

@@ -152,10 +152,10 @@ def register(app: typer.Typer) -> None:
 
         Example: unspin trace --db news.unspin suspect.html --json
         """
-        from unspin.report import check_writable, render_terminal
+        from unspin.report import check_html_target, render_terminal
 
         if html is not None:
-            check_writable(html)
+            check_html_target(html)
         fmt = FormatChoice.json if as_json else fmt
         sources = sources_of(inputs, input_file)
         want_changes = changes or html is not None or out is not None
