@@ -1,4 +1,4 @@
-"""Speed of the index and of ``unspin.trace`` (issue 5), on one core.
+"""Speed of the index and of ``unspin.tracer`` (issue 5), on one core.
 
     .venv/bin/python benchmarks/bench_trace.py --docs 100000
     .venv/bin/python benchmarks/bench_trace.py --docs 1000000 --jsonl-docs 0
@@ -148,7 +148,7 @@ def _floor(article: Article, ix: Index) -> float:
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
 
-    import unspin.tracer  # noqa: F401
+    import unspin.tracer  # noqa: F401  (the package binds unspin.trace to the function)
     from unspin.analyze import KEY_RE
 
     tmod = sys.modules["unspin.tracer"]
