@@ -221,15 +221,19 @@ class _Filter:
     def __init__(self, article: Article, opts: TraceOptions):
         self.ids = set(opts.exclude_ids)
         self.hash = None
+        self.length = -1
         if opts.exclude_self:
             self.ids.add(article.id)
-            self.hash = content_hash(article.text) if article.text.strip() else None
+            body = article.text.strip()
+            if body:
+                self.hash, self.length = content_hash(body), len(body)
         self.before = date_key(opts.published_before) if opts.published_before else None
 
     def __call__(self, cand: StoredArticle | Article) -> bool:
         if cand.id in self.ids:
             return False
-        if self.hash is not None and content_hash(cand.text) == self.hash:
+        if self.hash is not None and len(cand.text.strip()) == self.length \
+                and content_hash(cand.text) == self.hash:  # hash only texts of the same length
             return False
         if self.before is not None:
             day = date_key(cand.published)
