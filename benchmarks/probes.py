@@ -1,5 +1,6 @@
 """Issue 15's probes, each run as the real CLI in a subprocess: exit status, message, wall
-time and peak memory (the child's ``ru_maxrss``), against the 500 MB ceiling.
+time and peak memory (the child's ``ru_maxrss``), against the 500 MB ceiling. The first
+probe (one short text) is the floor: start-up and imports, paid by every other probe.
 
 Inputs are made on the fly in a temporary directory (bombs are small on disk: gzip members
 repeated); a local HTTP server on 127.0.0.1 plays the hostile web server.
@@ -98,6 +99,8 @@ def _fifo(d: Path) -> str:
 
 
 PROBES = [
+    Probe("floor: extract one short text", lambda d, u: ["extract", "--json", _w(
+        d, "short.txt", BODY.encode())], (0,), "out:harbour board"),
     Probe("jsonl.gz: 10 GiB of newlines", lambda d, u: ["extract", "--json", _w(
         d, "nl.jsonl.gz", gzip.compress(rec(1)) + members(b"\n" * MiB, 10 * 1024))], (2,),
         "compression bomb"),
