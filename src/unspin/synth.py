@@ -247,7 +247,8 @@ _PROTECTED_LOWER = (
     | frozenset(vocab.ORDINALS) | frozenset(vocab.NUMBER_WORDS) | vocab.NEGATIONS
     | frozenset(t for t in vocab.TITLES if " " not in t) | vocab.REPORTING_VERBS
     | frozenset(h for h in vocab.HEDGES if " " not in h) | frozenset(vocab.MODALITY_SWAPS)
-    | frozenset(vocab.RELATIVE_DAYS) | frozenset(vocab.POLARITY_SWAPS)
+    | frozenset(vocab.RELATIVE_DAYS) | frozenset(vocab.POLARITY_SWAPS) | vocab.PERIODS
+    | frozenset(w for h in vocab.NUMBER_HEDGES for w in h.split())
     | frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western"})
 )
 
@@ -1003,9 +1004,15 @@ def _phrase_table() -> dict[str, tuple[str, ...]]:
             continue
         if min(lexicon.zipf(w) for w in words) < 3.0:
             continue
+        # a hedge, negation, date or other closed-class word rewritten is a fact edit, and so
+        # is an antonym ("push down" -> "pull up"): such phrase rewrites are not made
+        if any(w in _PROTECTED_LOWER for w in words):
+            continue
+        opposite = frozenset().union(*(_antonyms(w) for w in words))
         subs = tuple(s for s in th.synonyms(head, phrases=True)
                      if s != head and all(_ALPHA.match(w) or w.isalpha() for w in s.split())
-                     and min(lexicon.zipf(w) for w in s.split()) >= 2.5 and len(s.split()) <= 3)
+                     and min(lexicon.zipf(w) for w in s.split()) >= 2.5 and len(s.split()) <= 3
+                     and not any(w in _PROTECTED_LOWER or w in opposite for w in s.split()))
         if subs:
             table[head] = subs
     return table

@@ -36,7 +36,7 @@ app = typer.Typer(
 )
 
 _state = {"debug": False, "quiet": False}
-_GLOBAL_FLAGS = {"-v", "-vv", "-vvv", "--verbose", "-q", "--quiet", "--debug"}
+_GLOBAL_FLAGS = {"-v", "-vv", "-vvv", "--verbose", "-q", "--quiet", "--debug", "--allow-private"}
 _CHATTY_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext", "readability", "charset_normalizer")
 
 
