@@ -391,7 +391,10 @@ class Index:
         """
         p = Path(path)
         src = str(p)
-        exists = p.exists() and p.stat().st_size > 0
+        wal = Path(f"{p}-wal")
+        # a new index in WAL mode may hold everything in its -wal until a checkpoint
+        in_wal = p.exists() and p.stat().st_size == 0 and wal.exists() and wal.stat().st_size > 0
+        exists = p.exists() and (p.stat().st_size > 0 or in_wal)
         if p.exists() and p.is_dir():
             raise IndexCorruptError("is a directory, not an unspin index file", input=src,
                                     hint="pass the index file, e.g. --db news.unspin")
@@ -402,7 +405,7 @@ class Index:
             where = "does not exist" if not p.parent.exists() else "is not a directory"
             raise IndexMissingError(f"cannot create the index: {str(p.parent)!r} {where}", input=src,
                                     hint="create the directory first, or pass another --db path")
-        if exists:
+        if exists and not in_wal:
             try:
                 with open(p, "rb") as fh:
                     head = fh.read(16)
