@@ -243,9 +243,12 @@ def test_skeleton_survives_synonym_swaps_and_mangled_numbers() -> None:
 
 
 def test_candidate_pairs_count_shared_anchors_and_cap_buckets() -> None:
-    opts = CandidateOptions(max_bucket=3, min_shared=2)
+    opts = CandidateOptions(max_bucket=3, min_shared=2, min_containment=0.0)
     pages = [(1, [10, 11, 12, 99]), (2, [10, 11, 99]), (3, [12, 99]), (4, [99])]
     assert candidate_pairs(opts, pages) == [(1, 2, 2)]
+    # two shared anchors of 100 on each side: too few to be worth verifying
+    big = [(1, [10, 11, *range(100, 198)]), (2, [10, 11, *range(200, 298)]), (3, [10, 11, 12])]
+    assert candidate_pairs(CandidateOptions(), big) == [(1, 3, 2), (2, 3, 2)]
 
 
 def test_graph_picks_the_earliest_original_and_copies_of_copies() -> None:
