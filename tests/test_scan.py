@@ -315,3 +315,16 @@ def test_dashboard_renders_in_headless_chromium(warc_scan: Path, tmp_path: Path)
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(data) > 20_000  # a blank page of this size compresses to a few kB
+
+
+def test_quality_on_a_crawl_spun_by_the_independent_generator(tmp_path: Path) -> None:
+    """The same gate on copies made by unspin.altspin (none of the resources diff uses)."""
+    from unspin.crawlsynth import make_crawl, read_articles, write_crawl
+
+    pages, records = make_crawl(read_articles(ROOT / "samples" / "articles.jsonl"), seed=1, generator="alt")
+    write_crawl(pages, records, tmp_path / "crawl")
+    scan([str(tmp_path / "crawl" / "crawl.warc.gz")], tmp_path / "out", progress=False)
+    s = score_scan(_rows(tmp_path / "out" / "articles.jsonl"), _rows(tmp_path / "crawl" / "truth.jsonl"))
+    assert s["cluster_f1"] >= 0.98 and s["source_accuracy"] >= 0.98, s
+    assert s["distorted_recall"] >= 0.9 and s["distorted_precision"] >= 0.9, s
+    assert s["independent_merged"] == 0 and s["site_copy_rate_error"] <= 0.02, s
