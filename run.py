@@ -63,6 +63,7 @@ def test() -> int:
     rc |= sh(BIN / "mypy", check=False)
     rc |= sh(BIN / "python", "-m", "pytest", check=False)
     rc |= sh(BIN / "python", ROOT / "benchmarks" / "gate.py", check=False)
+    rc |= sh(BIN / "python", ROOT / "benchmarks" / "speed_gate.py", check=False)
     print("all checks passed" if rc == 0 else "SOME CHECKS FAILED", flush=True)
     return rc
 
