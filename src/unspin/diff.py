@@ -437,8 +437,10 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
     cnames = {_lemma_c(u.key) for k, u in enumerate(ctx.cu[i0:i1], i0) if ctx.name_like(ctx.cu, k, ctx.ctext)}
     snames = {_lemma_c(u.key) for k, u in enumerate(ctx.su[j0:j1], j0) if ctx.name_like(ctx.su, k, ctx.stext)}
     if cnames != snames and (cnames or snames) and not _same_names(ctx, i0, i1, j0, j1):
-        beside = (i0 > 0 and ctx.name_like(ctx.cu, i0 - 1, ctx.ctext)
-                  or i1 < len(ctx.cu) and ctx.name_like(ctx.cu, i1, ctx.ctext))
+        # a name dropped or added next to a name is an entity change ("Kim Jong" / "Kim Jong Un");
+        # a whole clause dropped or added is an omission or insertion, names and all
+        beside = (len(ck) + len(sk) <= 4 and (i0 > 0 and ctx.name_like(ctx.cu, i0 - 1, ctx.ctext)
+                  or i1 < len(ctx.cu) and ctx.name_like(ctx.cu, i1, ctx.ctext)))
         if (cnames and snames or cnames and sk or snames and ck or beside) and _names_moved(ctx, i0, i1, j0, j1):
             return "reword", None, f"names moved within the sentence: {both}"
         if cnames and snames or cnames and sk or snames and ck or beside:
