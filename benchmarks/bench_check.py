@@ -36,7 +36,7 @@ sys.path.insert(0, str(BENCH))
 
 from common import MissingData, load_bbc, load_samples  # noqa: E402
 
-STARTUP = "import time; t=time.perf_counter(); from unspin.check import load_resources; load_resources(); print(time.perf_counter()-t)"
+STARTUP = "import time; t=time.perf_counter(); from unspin.checker import load_resources; load_resources(); print(time.perf_counter()-t)"
 
 
 def startup_seconds(env: dict[str, str] | None = None) -> float:
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
             res["startup_first_run_s"] = round(startup_seconds(env), 1)
             res["startup_after_first_run_s"] = round(startup_seconds(env), 3)
 
-    from unspin.check import check, load_resources
+    from unspin.checker import check, load_resources
     from unspin.ingest import from_text
 
     texts = articles_800(args.articles)

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from common import BBC  # noqa: E402
 from eval_diff import SAMPLES, load_jsonl  # noqa: E402
-from unspin.diff import diff  # noqa: E402
+from unspin.differ import diff  # noqa: E402
 from unspin.ingest import from_text  # noqa: E402
 from unspin.synth import spin  # noqa: E402
 

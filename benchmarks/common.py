@@ -126,3 +126,41 @@ def load_synthetic_small(path: Path = SYNTHETIC_SMALL) -> tuple[list[Any], dict[
     from unspin.synth import read_dataset
 
     return read_dataset(path)
+
+
+#: The rewrite generators every quality figure is reported on, and the styles of each:
+#: ``synth`` (unspin.synth: thesaurus and GloVe-neighbour spinners, the detectors' own
+#: resources) and ``alt`` (unspin.altspin: paraphrase, machine-translation and AI-style
+#: rewrites from word lists written for the project, none of the detectors' resources).
+GENERATORS = ("synth", "alt")
+GENERATOR_STYLES = {"synth": ("thesaurus", "embedding", "mixed"), "alt": ("paraphrase", "mt", "ai", "mixed")}
+
+
+def rewrite(article: Article, generator: str = "synth", *, seed: int, rate: float, style: str = "mixed",
+            fact_edits: int = 2, headlines: list[str] | None = None) -> Any:
+    """A rewritten copy of ``article`` with its truth (``SpunCopy``; ``AltCopy`` for ``alt``).
+
+    ``style`` is the synth spinner (thesaurus/embedding/mixed) or the alt style
+    (paraphrase/mt/ai/mixed); synth's other settings are its defaults (number mangling,
+    structure edits, clutter with ``headlines``), alt's are its own (no clutter, no dropped
+    or inserted sentences).
+    """
+    if generator not in GENERATORS:
+        raise ValueError(f"generator must be one of {', '.join(GENERATORS)}, got {generator!r}")
+    if style not in GENERATOR_STYLES[generator]:
+        raise ValueError(f"{generator} styles are {', '.join(GENERATOR_STYLES[generator])}, got {style!r}")
+    if generator == "alt":
+        from unspin.altspin import spin_alt
+
+        return spin_alt(article, seed=seed, swap_rate=rate, style=style, fact_edits=fact_edits)
+    from unspin.synth import spin
+
+    return spin(article, seed=seed, swap_rate=rate, spinner=style, fact_edits=fact_edits, headlines=headlines)
+
+
+def add_generator_options(ap: Any) -> None:
+    """``--generator synth|alt`` and ``--style`` for an evaluation script's argparse parser."""
+    ap.add_argument("--generator", choices=GENERATORS, default="synth",
+                    help="which rewrite generator makes the copies (alt: unspin.altspin, independent)")
+    ap.add_argument("--style", default=None,
+                    help="synth: thesaurus|embedding|mixed; alt: paraphrase|mt|ai|mixed (default: all/mixed)")

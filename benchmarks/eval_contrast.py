@@ -19,7 +19,7 @@ the exact offsets of the flipped words on both sides. Each record::
      "source_end", "source_text"} | null, "variants": [[copy_start, copy_end, source_start,
      source_end], ...]}
 
-Figures (``unspin.diff`` as it is, copy against source, both as plain text):
+Figures (``unspin.differ`` as it is, copy against source, both as plain text):
 
 - ``equivalent_no_fact``: share of equivalent pairs with no ``fact`` change (target >= 0.95);
 - ``flip_covered``: share of flips whose flipped words (copy span, or source span) are
@@ -239,7 +239,7 @@ def evaluate(records: Sequence[dict[str, Any]], differ: Callable[[str, str], Any
              examples: int = 0) -> dict[str, Any]:
     """Run diff over every pair and compute the figures."""
     if differ is None:
-        from unspin.diff import diff
+        from unspin.differ import diff
 
         def differ(copy: str, source: str) -> Any:
             return diff(copy, source).changes

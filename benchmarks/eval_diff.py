@@ -16,6 +16,13 @@ diffs every copy against its source and scores the result against the recorded e
   over all copies (cases and detections keyed by copy id).
 
     .venv/bin/python benchmarks/eval_diff.py [--limit 400] [--rate 0.35] [--seed 11]
+    .venv/bin/python benchmarks/eval_diff.py --generator alt [--style paraphrase|mt|ai|mixed]
+
+``--generator alt`` makes the copies with ``unspin.altspin`` (none of the detectors'
+resources); it adds ``meaning`` edits, and its harmless edits (word swaps, rewordings, name
+forms, number/date/unit formats) are counted in ``harmless_as_fact_rate`` (per kind in
+``harmless_as_fact_by_kind``). ``no_fact_called_distorted`` (copies without a fact edit whose
+per-document verdict is "distorted"; needs ``--fact-edits 0`` and a diff with a verdict).
 
 ``gate_metrics()`` gives the quick figures the CI gate (benchmarks/gate.py) checks, on the
 in-repo invented samples (samples/articles.jsonl) only.
@@ -35,25 +42,27 @@ from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from unspin.align import plagdet  # noqa: E402
-from unspin.diff import diff  # noqa: E402
+from common import BBC, add_generator_options, rewrite  # noqa: E402
+from unspin.aligner import plagdet  # noqa: E402
+from unspin.differ import diff  # noqa: E402
 from unspin.ingest import from_text  # noqa: E402
 from unspin.models import Article  # noqa: E402
 
-BBC = ROOT.parent / "shared" / "data" / "bbc-dev.jsonl.gz"
 SAMPLES = ROOT / "samples" / "articles.jsonl"
-SUBTYPES = ("entity", "number", "date", "negation", "attribution", "role", "modality")
+#: ``meaning`` edits are made by the alt generator only (None for synth copies).
+SUBTYPES = ("entity", "number", "date", "negation", "attribution", "role", "modality", "meaning")
+#: Edit kinds that keep the facts: a fact change over one of them is a false fact.
+HARMLESS = ("synonym", "reword", "number_format")
 
 
 #: Gate margins: the sample set holds 10 to 70 edits per subtype (one edit is 1.5 to 10
 #: points), and every change to ``unspin.synth`` re-draws the edits, so recalls get room.
-GATE_MARGINS = {f"diff_samples_fact_recall_{s}": 0.06 for s in SUBTYPES} | {
-    "diff_samples_name_recall_entity_or_attribution": 0.04,
-    "diff_samples_synonym_as_fact_rate": 0.01,
-    "diff_samples_swapped_words_covered": 0.01,
-    "diff_samples_plagdet": 0.03,
-}
+GATE_MARGINS = {f"{p}fact_recall_{s}": 0.06 for s in SUBTYPES for p in ("diff_samples_", "diff_samples_alt_")} | {
+    f"{p}{k}": m for p in ("diff_samples_", "diff_samples_alt_") for k, m in (
+        ("name_recall_entity_or_attribution", 0.04), ("synonym_as_fact_rate", 0.01),
+        ("swapped_words_covered", 0.01), ("plagdet", 0.03), ("harmless_as_fact_rate", 0.01))}
 
 
 class Ann(NamedTuple):
@@ -110,6 +119,9 @@ def score(pairs: Iterable[tuple[Any, Article]], examples: int = 0) -> dict[str, 
     found_name: dict[str, int] = defaultdict(int)
     total: dict[str, int] = defaultdict(int)
     syn = syn_fact = syn_cov = 0
+    harmless: dict[str, int] = defaultdict(int)
+    harmless_fact: dict[str, int] = defaultdict(int)
+    no_fact = no_fact_distorted = 0
     cases: list[Ann] = []
     dets: list[Ann] = []
     misses: list[str] = []
@@ -123,7 +135,15 @@ def score(pairs: Iterable[tuple[Any, Article]], examples: int = 0) -> dict[str, 
         ms.append(1000 * (time.perf_counter() - t0))
         ch = r.changes
         facts = [c for c in ch if c.kind == "fact"]
+        if not any(e.kind == "fact" for e in copy.edits):
+            no_fact += 1
+            no_fact_distorted += getattr(r, "verdict", None) == "distorted"
         for e in copy.edits:
+            if e.kind in HARMLESS:
+                key = f"{e.kind}/{e.detail}" if e.kind != "synonym" else "synonym"
+                harmless[key] += 1
+                if any(_overlap(e.copy_start, e.copy_end, c.copy_start, c.copy_end) for c in facts):
+                    harmless_fact[key] += 1
             if e.kind == "fact" and e.source_id == src.id:
                 total[e.subtype] += 1
                 if _hits(e, facts, lambda c, e=e: c.subtype == e.subtype, src):
@@ -168,6 +188,12 @@ def score(pairs: Iterable[tuple[Any, Article]], examples: int = 0) -> dict[str, 
         "synonym_edits": syn,
         "synonym_as_fact_rate": round(syn_fact / syn, 4) if syn else 0.0,
         "swapped_words_covered": round(syn_cov / syn, 4) if syn else 0.0,
+        "harmless_edits": sum(harmless.values()),
+        "harmless_as_fact_rate": round(sum(harmless_fact.values()) / sum(harmless.values()), 4) if harmless else 0.0,
+        "harmless_as_fact_by_kind": {k: round(harmless_fact[k] / v, 4) for k, v in sorted(harmless.items())},
+        "no_fact_copies": no_fact,
+        "no_fact_called_distorted": (round(no_fact_distorted / no_fact, 4)
+                                     if no_fact and hasattr(r, "verdict") else None),
         "plagdet": round(pd.plagdet, 4),
         "precision": round(pd.precision, 4),
         "recall": round(pd.recall, 4),
@@ -181,17 +207,18 @@ def score(pairs: Iterable[tuple[Any, Article]], examples: int = 0) -> dict[str, 
 
 
 def spun_pairs(articles: Sequence[Article], rate: float, seed: int, fact_edits: int = 2,
-               copies: int = 1) -> Iterable[tuple[Any, Article]]:
-    from unspin.synth import copy_seed, spin
+               copies: int = 1, generator: str = "synth", style: str = "mixed") -> Iterable[tuple[Any, Article]]:
+    """(copy, source) pairs: each article rewritten ``copies`` times by ``generator``."""
+    from unspin.synth import copy_seed
 
     titles = [a.title for a in articles if a.title]
     for a in articles:
         for k in range(copies):
             others = [t for t in titles if t != a.title][:12] or None
             try:
-                c = spin(a, seed=copy_seed(seed, a.id, k), swap_rate=rate, fact_edits=fact_edits,
-                         headlines=others)
-            except Exception as exc:  # noqa: BLE001 - a source synth cannot spin is skipped
+                c = rewrite(a, generator, seed=copy_seed(seed, a.id, k), rate=rate, style=style,
+                            fact_edits=fact_edits, headlines=others)
+            except Exception as exc:  # noqa: BLE001 - a source the generator cannot rewrite is skipped
                 print(f"skip {a.id}: {exc}", file=sys.stderr)
                 continue
             yield c, a
@@ -201,19 +228,23 @@ def gate_metrics() -> dict[str, float]:
     """Quick diff figures on the in-repo invented samples, for benchmarks/gate.py.
 
     Spins each of the 16 sample articles 4 times at 35% with 4 fact edits each and scores
-    the diffs. Runs in a few seconds.
+    the diffs; the same with the independent generator (``alt``, mixed style), whose
+    figures carry ``diff_samples_alt_``. Runs in a few seconds.
     """
     arts = load_jsonl(SAMPLES)
-    res = score(spun_pairs(arts, 0.35, 3, fact_edits=4, copies=4))
     out: dict[str, float] = {}
-    for s in SUBTYPES:
-        v = res["fact_recall"][s]
-        if v is not None:
-            out[f"diff_samples_fact_recall_{s}"] = v
-    out["diff_samples_name_recall_entity_or_attribution"] = res["name_recall_entity_or_attribution"]["entity"]
-    out["diff_samples_synonym_as_fact_rate"] = res["synonym_as_fact_rate"]
-    out["diff_samples_swapped_words_covered"] = res["swapped_words_covered"]
-    out["diff_samples_plagdet"] = res["plagdet"]
+    for gen, prefix in (("synth", "diff_samples_"), ("alt", "diff_samples_alt_")):
+        res = score(spun_pairs(arts, 0.35, 3, fact_edits=4, copies=4, generator=gen))
+        for s in SUBTYPES:
+            v = res["fact_recall"][s]
+            if v is not None:
+                out[f"{prefix}fact_recall_{s}"] = v
+        out[f"{prefix}name_recall_entity_or_attribution"] = res["name_recall_entity_or_attribution"]["entity"]
+        out[f"{prefix}synonym_as_fact_rate"] = res["synonym_as_fact_rate"]
+        out[f"{prefix}swapped_words_covered"] = res["swapped_words_covered"]
+        out[f"{prefix}plagdet"] = res["plagdet"]
+        if gen == "alt":
+            out[f"{prefix}harmless_as_fact_rate"] = res["harmless_as_fact_rate"]
     return out
 
 
@@ -226,6 +257,7 @@ def main() -> None:
     ap.add_argument("--examples", type=int, default=0, help="show this many misses")
     ap.add_argument("--samples", action="store_true", help="use samples/articles.jsonl")
     ap.add_argument("--gate", action="store_true", help="print gate_metrics() and exit")
+    add_generator_options(ap)
     a = ap.parse_args()
     if a.gate:
         print(json.dumps(gate_metrics(), indent=1))
@@ -237,7 +269,10 @@ def main() -> None:
             sys.exit(f"needs {BBC}")
         arts = load_jsonl(BBC, a.limit)
     t0 = time.time()
-    res = score(spun_pairs(arts, a.rate, a.seed, a.fact_edits), a.examples)
+    res = score(spun_pairs(arts, a.rate, a.seed, a.fact_edits, generator=a.generator, style=a.style or "mixed"),
+                a.examples)
+    res["generator"] = a.generator
+    res["style"] = a.style or "mixed"
     res["rate"] = a.rate
     res["seconds"] = round(time.time() - t0, 1)
     print(json.dumps(res, indent=1))

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from common import SEED_CASE, MissingData, load_bbc, seed_reconstruction  # noqa: E402
 from eval_diff import SAMPLES, _hits, _overlap, load_jsonl  # noqa: E402
-from unspin.diff import diff  # noqa: E402
+from unspin.differ import diff  # noqa: E402
 from unspin.models import Article  # noqa: E402
 
 SUBTYPES = ("meaning", "entity", "number", "date", "negation", "attribution", "role", "modality")

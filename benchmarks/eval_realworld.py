@@ -96,8 +96,8 @@ def _overlap(a0: int, a1: int, b0: int, b1: int) -> bool:
 # ---------------------------------------------------------------------------- diff
 
 def score_diff(pairs: Sequence[dict[str, Any]], labels: dict[str, Any], examples: bool = False) -> dict[str, Any]:
-    """Fact-change precision and recall of ``unspin.diff`` against the labels."""
-    from unspin.diff import diff
+    """Fact-change precision and recall of ``unspin.differ`` against the labels."""
+    from unspin.differ import diff
 
     labs = {r["id"]: r["labels"] for r in labels["pairs"]}
     rows = []
@@ -146,7 +146,7 @@ def score_check(pairs: Sequence[dict[str, Any]], rewritten: Sequence[dict[str, A
                 clean: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """ROC AUC of check's spin score: rewritten pages (pair copies, AI paraphrases) vs clean ones."""
     from eval_check import roc_auc
-    from unspin.check import check
+    from unspin.checker import check
     from unspin.ingest import from_text
 
     pages: list[tuple[str, str, int]] = []  # (id, text, 1 = rewritten)

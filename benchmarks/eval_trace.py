@@ -45,7 +45,7 @@ from unspin.index import Index  # noqa: E402
 from unspin.ingest import from_text  # noqa: E402
 from unspin.models import Article  # noqa: E402
 from unspin.text import split_sentences, tokenize  # noqa: E402
-from unspin.trace import trace  # noqa: E402
+from unspin.tracer import trace  # noqa: E402
 
 BBC = ROOT.parent / "shared" / "data" / "bbc-dev.jsonl.gz"
 SAMPLES = ROOT / "samples" / "articles.jsonl"

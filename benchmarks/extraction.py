@@ -17,7 +17,8 @@ two averages. Bootstrap confidence intervals (1,000 resamples, fixed seed) are r
 ``--body text`` (default) scores what ``unspin extract`` yields as the body
 (``Article.text``: clutter separated, text normalised); ``original`` scores the extracted text
 before unspin's clutter and repair step; ``trafilatura`` calls ``trafilatura.extract`` directly
-(the benchmark's own trafilatura runner) for comparison.
+(the benchmark's own trafilatura runner) for comparison; ``scan-fast`` and ``scan-accurate``
+score the body ``unspin scan`` keeps with its two extractors (resiliparse, trafilatura).
 """
 
 from __future__ import annotations
@@ -93,6 +94,12 @@ def predict(path: Path, body: str) -> str:
 
         with gzip.open(path, "rt", encoding="utf-8") as f:
             return trafilatura.extract(f.read(), include_comments=False) or ""
+    if body.startswith("scan-"):
+        from unspin.scan.read import RawPage, Skip, extract_page_record
+
+        with gzip.open(path, "rb") as fb:
+            page = extract_page_record(RawPage(str(path), 1, None, None, html=fb.read()), body[5:])
+        return "" if isinstance(page, Skip) else page.text
     from unspin.errors import InputError
     from unspin.ingest import read
 
@@ -108,7 +115,9 @@ def predict(path: Path, body: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    ap.add_argument("--body", choices=("text", "original", "trafilatura"), default="text")
+    ap.add_argument("--body", choices=("text", "original", "trafilatura", "scan-fast", "scan-accurate"),
+                    default="text", help="scan-fast/scan-accurate: the body unspin scan extracts "
+                                         "(resiliparse / trafilatura)")
     ap.add_argument("--worst", type=int, default=0, help="list the N lowest-F1 pages")
     ap.add_argument("--limit", type=int, default=0, help="score only the first N pages")
     ap.add_argument("--json", type=Path, help="write the figures to this JSON file")
@@ -124,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     counts = []
     per_doc = []
     t0 = time.perf_counter()
+    c0 = time.process_time()
     for key in keys:
         pred = predict(args.data / "html" / f"{key}.html.gz", args.body)
         c = tp_fp_fn(truth[key].get("articleBody", ""), pred)
@@ -131,12 +141,13 @@ def main(argv: list[str] | None = None) -> int:
         tp, fp, fn = c
         per_doc.append((2 * tp / (2 * tp + fp + fn) if tp else 0.0, key))
     elapsed = time.perf_counter() - t0
+    cpu_ms = 1000 * (time.process_time() - c0) / max(1, len(keys))
     result = {**metrics(counts), **bootstrap(counts), "documents": len(keys),
-              "body": args.body, "seconds": round(elapsed, 1)}
+              "body": args.body, "seconds": round(elapsed, 1), "cpu_ms_per_page": round(cpu_ms, 1)}
     print(f"{args.body:<12} documents={len(keys)}  precision={result['precision']:.3f} "
           f"± {result['precision_ci']:.3f}  recall={result['recall']:.3f} "
           f"± {result['recall_ci']:.3f}  F1={result['f1']:.3f} ± {result['f1_ci']:.3f}  "
-          f"({elapsed:.0f} s)")
+          f"({elapsed:.0f} s, {cpu_ms:.1f} ms CPU per page)")
     for f1, key in sorted(per_doc)[: args.worst]:
         print(f"  F1={f1:.3f}  {key}")
     if args.json:

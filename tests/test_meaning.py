@@ -4,8 +4,8 @@
 import pytest
 
 from unspin import meaning, names
-from unspin.align import _Doc
-from unspin.diff import diff
+from unspin.aligner import _Doc
+from unspin.differ import diff
 
 
 def _canon(text: str) -> list[str]:

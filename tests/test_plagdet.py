@@ -9,7 +9,14 @@ from typing import NamedTuple
 
 import pytest
 
-from unspin.align import detects, granularity, macro_precision, macro_recall, plagdet, plagdet_score
+from unspin.aligner import (
+    detects,
+    granularity,
+    macro_precision,
+    macro_recall,
+    plagdet,
+    plagdet_score,
+)
 
 
 class A(NamedTuple):

@@ -2,7 +2,7 @@
 
 from html.parser import HTMLParser
 
-from unspin.diff import diff
+from unspin.differ import diff
 from unspin.report import render_html, render_terminal
 
 EVIL = '<script>alert("x")</script>'

@@ -141,7 +141,7 @@ def test_name_swap_in_speaker_position_is_attribution_as_diff_sees_it(text, name
     """synth labels a name swapped next to "said"/"told"/"according to" attribution, with the
     speaker-position rule diff applies (vocab.SPEAKER_BEFORE/SPEAKER_AFTER), so the truth and
     diff agree on the label."""
-    from unspin.diff import diff
+    from unspin.differ import diff
     from unspin.synth import _name_subtype
 
     s = text.index(name)

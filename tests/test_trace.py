@@ -12,7 +12,7 @@ from unspin.index import Index
 from unspin.ingest import from_text
 from unspin.models import Article
 from unspin.synth import spin
-from unspin.trace import SourceMatch, TraceResult, trace
+from unspin.tracer import SourceMatch, TraceResult, trace
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -64,7 +64,7 @@ def test_hand_spun_seed_sample(index: Index) -> None:
     src = index.get_by_id("wire-001")
     assert src is not None
     for cs, ss in zip(s.sentences, s.source_sentences, strict=True):
-        assert sus.text[cs.start:cs.end] == cs.text
+        assert sus.original[cs.start:cs.end] == cs.text
         assert src.text[ss.start:ss.end] == ss.text
 
 

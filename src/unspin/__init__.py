@@ -1,30 +1,82 @@
-"""unspin: where did this news text come from, and what did the rewrite change?"""
+"""unspin: where did this news text come from, and what did the rewrite change?
 
-from __future__ import annotations
+The public API is ``__all__``: the engine (:class:`Pipeline`, built from :class:`Options`),
+one function per stage for one-off use (``check``, ``trace``, ``diff``, ``align``,
+``extract``), the index readers and the result records.
 
-import logging
-from importlib.metadata import PackageNotFoundError, version
+Each stage function is defined in a module named after what it is, not after the function,
+so that no module is shadowed by a function: ``unspin.check`` is the function and
+``unspin.checker`` its module (``unspin.trace``/``unspin.tracer``,
+``unspin.diff``/``unspin.differ``, ``unspin.align``/``unspin.aligner``).
+"""
 
+import importlib as _importlib
+import logging as _logging
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
+
+from unspin._version import __version__
 from unspin.errors import UnspinError
-from unspin.models import Article, Span
+from unspin.models import Article, Record, Span
 
-try:
-    __version__ = version("unspin")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.0.0+unknown"
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())
 
-logging.getLogger(__name__).addHandler(logging.NullHandler())
+if _TYPE_CHECKING:
+    from unspin.aligner import Passage, align
+    from unspin.checker import CheckResult, Flag, check
+    from unspin.differ import Change, DiffResult, Summary, diff
+    from unspin.index import Index, IndexParams, StoredArticle
+    from unspin.options import Options, OptionsError
+    from unspin.pipeline import AlignResult, ErrorResult, Pipeline
+    from unspin.reader import IndexReader, MemoryIndex
+    from unspin.tracer import Candidate, SourceMatch, TraceResult, retrieve, trace, verify
 
-# Imported after __version__ (the index stores it).
-# ``unspin.align`` and ``unspin.diff`` are callable modules: ``unspin.diff(copy, source)`` and
-# ``unspin.diff.diff(copy, source)`` are the same call, and ``unspin.align.plagdet`` stays reachable.
-# ``unspin.check`` and ``unspin.trace`` are bound to the functions (the submodules stay in
-# sys.modules["unspin.check"] and sys.modules["unspin.trace"]).
-from unspin import align, diff  # noqa: E402
-from unspin.check import CheckResult, Flag, check  # noqa: E402
-from unspin.diff import Change, DiffResult  # noqa: E402
-from unspin.index import Index  # noqa: E402
-from unspin.trace import TraceResult, trace  # noqa: E402
+# Everything else is imported on first use, so ``import unspin`` stays cheap and a command
+# loads only the stages it runs.
+_LAZY = {
+    "aligner": ("Passage", "align"),
+    "checker": ("CheckResult", "Flag", "check"),
+    "differ": ("Change", "DiffResult", "Summary", "diff"),
+    "index": ("Index", "IndexParams", "StoredArticle"),
+    "options": ("Options", "OptionsError"),
+    "pipeline": ("AlignResult", "ErrorResult", "Pipeline"),
+    "reader": ("IndexReader", "MemoryIndex"),
+    "tracer": ("Candidate", "SourceMatch", "TraceResult", "retrieve", "trace", "verify"),
+}
+_WHERE = {name: module for module, names in _LAZY.items() for name in names}
 
-__all__ = ["Article", "Change", "CheckResult", "DiffResult", "Flag", "Index", "Span", "TraceResult",
-           "UnspinError", "__version__", "align", "check", "diff", "trace"]
+
+def __getattr__(name: str) -> _Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'unspin' has no attribute {name!r}")
+    value = getattr(_importlib.import_module(f"unspin.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))
+
+
+def extract(source: str | bytes, options: "Options | None" = None) -> Article:
+    """One article from a path, an http(s) URL, text or HTML bytes (``Pipeline.extract``)."""
+    from unspin.pipeline import Pipeline
+
+    return Pipeline(options).extract(source)
+
+
+__all__ = [
+    # engine
+    "Options", "Pipeline",
+    # one-off functions
+    "align", "check", "diff", "extract", "retrieve", "trace", "verify",
+    # indexes
+    "Index", "IndexParams", "IndexReader", "MemoryIndex", "StoredArticle",
+    # records
+    "AlignResult", "Article", "Candidate", "Change", "CheckResult", "DiffResult", "ErrorResult",
+    "Flag", "Passage", "Record", "SourceMatch", "Span", "Summary", "TraceResult",
+    # errors
+    "OptionsError", "UnspinError",
+    "__version__",
+]

@@ -253,12 +253,22 @@ class _Rewriter:
     # ------------------------------------------------------------------ fact edits
 
     def _names(self) -> list[tuple[int, int, str]]:
+        """Person names: two capitalised words that the text treats as a person (a title or
+        honorific before, a reporting verb after, or the surname used alone elsewhere)."""
         out = []
+        t = self.text
         for lo, hi in self.spans():
-            for m in _NAME.finditer(self.text, lo, hi):
+            for m in _NAME.finditer(t, lo, hi):
                 if m.group(1) in _NOT_NAME or m.group(2) in _NOT_NAME:
                     continue
-                out.append((m.start(), m.end(), m.group()))
+                before = t[max(0, m.start() - 25):m.start()]
+                titled = bool(re.search(r"(?:Minister|President|Mr|Ms|Mrs|Dr|General|Secretary|chief|coach|"
+                                        r"spokesman|spokeswoman|leader|director|executive|Judge|Senator|Governor|"
+                                        r"Mayor|captain|analyst|economist|professor|manager)\.? $", before))
+                alone = len(re.findall(r"\b" + re.escape(m.group(2)) + r"\b", t)) > \
+                    len(re.findall(r"\b" + re.escape(m.group()) + r"\b", t))
+                if titled or alone or self._speaker(m.start(), m.end()):
+                    out.append((m.start(), m.end(), m.group()))
         return out
 
     def _speaker(self, s: int, e: int) -> bool:
@@ -395,6 +405,12 @@ class _Rewriter:
         for s, e, name in names:  # a person named by surname after the first mention
             if name in seen:
                 out.append((0, s, e, name.split(" ", 1)[1], "reword", None, "surname"))
+            elif name not in seen:  # ... or by full name where the source used the surname alone
+                surname = name.split(" ", 1)[1]
+                for m in re.finditer(r"(?<![A-Z][a-z]\s)(?<![A-Za-z])" + re.escape(surname) + r"\b", t[e:]):
+                    a0 = e + m.start()
+                    if not re.search(r"[A-Z][a-z]+\s$", t[max(0, a0 - 20):a0]):
+                        out.append((0, a0, a0 + len(surname), name, "reword", None, "surname"))
             seen.add(name)
         for lo, hi in self.spans():
             style = self.style()

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from unspin import names, vocab
 
 if TYPE_CHECKING:
-    from unspin.align import Unit
+    from unspin.aligner import Unit
 
 __all__ = ["canon", "negations", "antonyms", "bound_class", "MEANING_THRESHOLDS", "contextual_scores"]
 

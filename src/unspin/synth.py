@@ -1443,7 +1443,13 @@ def make_dataset(articles: Sequence[Article], *, rates: Sequence[float] = (0.2, 
 
 
 def _safe(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._+~\-]", "_", name)
+    """A file name for an id: safe characters only, at most ~100 of them; an id that had to
+    be changed gets a hash of the original so that distinct ids never share a file."""
+    safe = re.sub(r"[^A-Za-z0-9._+~\-]", "_", name).lstrip(".") or "_"
+    if safe == name and len(name) <= 100:
+        return name
+    digest = hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{safe[:90]}~{digest}"
 
 
 def write_dataset(copies: Sequence[SpunCopy], sources: Iterable[Article], out: Path) -> dict[str, Any]:
@@ -1471,16 +1477,18 @@ def write_dataset(copies: Sequence[SpunCopy], sources: Iterable[Article], out: P
         seen.add(a.id)
         lines.append(json.dumps({"id": a.id, "title": a.title, "text": a.text, "url": a.url, "site": a.site,
                                  "published": a.published}, ensure_ascii=False, sort_keys=True))
-    (out / "sources.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    from unspin.atomic import write_atomic
+
+    write_atomic(out / "sources.jsonl", "\n".join(lines) + "\n")
     records = []
     for c in sorted(copies, key=lambda c: c.id):
         fname = f"copies/{_safe(c.id)}.txt"
-        (out / fname).write_bytes(c.text.encode("utf-8"))
+        write_atomic(out / fname, c.text)
         d = c.to_dict()
         del d["text"]
         d["file"] = fname
         records.append(d)
-    (out / "truth.json").write_text(_dump_truth(records), encoding="utf-8")
+    write_atomic(out / "truth.json", _dump_truth(records))
     return {"copies": len(records), "sources": len(lines), "edits": sum(len(c.edits) for c in copies)}
 
 

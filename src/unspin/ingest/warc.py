@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from unspin.errors import InputError
+from unspin.limits import LimitError, decompress_capped
+from unspin.limits import default as default_limits
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +131,9 @@ def _dechunk(body: bytes) -> bytes:
     return b"".join(out)
 
 
-def _http_payload(block: bytes) -> tuple[int, dict[str, str], bytes] | None:
+def _http_payload(block: bytes, max_body: int) -> tuple[int, dict[str, str], bytes | None] | None:
+    """Status, headers and decoded body of an HTTP response; body None when it decodes
+    (``Content-Encoding``) to more than ``max_body`` bytes."""
     end = block.find(b"\r\n\r\n")
     sep = 4
     if end < 0:
@@ -149,28 +153,34 @@ def _http_payload(block: bytes) -> tuple[int, dict[str, str], bytes] | None:
     enc = headers.get("content-encoding", "").lower()
     if enc in ("gzip", "x-gzip", "deflate"):
         try:
-            body = zlib.decompress(body, 47 if "gzip" in enc else 15)
+            return status, headers, decompress_capped(body, 47 if "gzip" in enc else 15, max_body)
         except zlib.error:
             pass  # often stored already decoded despite the header
     return status, headers, body
 
 
-def iter_warc_pages(stream: BinaryIO, *, name: str,
-                    max_record_bytes: int = 16 * 1024 * 1024) -> Iterator[WarcPage]:
+def iter_warc_pages(stream: BinaryIO, *, name: str, max_record_bytes: int | None = None,
+                    errors: bool = False) -> Iterator[WarcPage | InputError]:
     """Yield the HTML pages of a WARC file, one record at a time.
 
     Args:
         stream: the (already decompressed) binary stream.
         name: the input's name for error messages.
-        max_record_bytes: records with a larger block are skipped (logged).
+        max_record_bytes: records with a larger block, and HTTP bodies that decode
+            (``Content-Encoding: gzip``) to more, are skipped without being held; default
+            :attr:`unspin.limits.Limits.max_record_bytes`.
+        errors: yield a :class:`~unspin.limits.LimitError` (naming the record number) for
+            each record skipped for its size, instead of only logging it.
 
     Yields:
         :class:`WarcPage` for every ``response`` record with HTTP status 200 and an HTML
-        payload, and every ``resource`` record with an HTML content type.
+        payload, and every ``resource`` record with an HTML content type (and, with
+        ``errors``, the errors of records skipped for their size).
 
     Raises:
         InputError: the file is not WARC, or is truncated or corrupt.
     """
+    cap = default_limits().max_record_bytes if max_record_bytes is None else max_record_bytes
     r = _Reader(stream, name)
     number = 0
     while True:
@@ -203,10 +213,12 @@ def iter_warc_pages(stream: BinaryIO, *, name: str,
         ctype, charset = _content_type(headers.get("content-type", ""))
         wanted = (wtype == "response" and ctype.startswith("application/http")) or \
                  (wtype == "resource" and ctype in _HTML_TYPES)
-        if not wanted or length > max_record_bytes:
+        too_big = None
+        if not wanted or length > cap:
             if wanted:
-                log.warning("%s: record %d skipped: %d bytes is over the limit", name, number,
-                            length)
+                too_big = LimitError(f"record {number} is {length:,} bytes, over the cap of "
+                                     f"{cap:,}; skipped", limit="max_record_bytes",
+                                     input=f"{name}#{number}")
             got = r.skip(length)
             block = None
         else:
@@ -215,6 +227,11 @@ def iter_warc_pages(stream: BinaryIO, *, name: str,
         if got < length:
             raise InputError(f"truncated WARC: record {number} has {got:,} of its {length:,} "
                              "bytes", input=name)
+        if too_big is not None:
+            if errors:
+                yield too_big
+            else:
+                log.warning("%s", too_big)
         if block is None:
             continue
         url = headers.get("warc-target-uri") or None
@@ -222,11 +239,20 @@ def iter_warc_pages(stream: BinaryIO, *, name: str,
         if wtype == "resource":
             yield WarcPage(number, url, date, block, charset)
             continue
-        parsed = _http_payload(block)
+        parsed = _http_payload(block, cap)
         if parsed is None:
             log.debug("%s: record %d: unreadable HTTP response", name, number)
             continue
         status, http_headers, body = parsed
+        if body is None:
+            err = LimitError(f"record {number}: the HTTP body decompresses to more than "
+                             f"{cap:,} bytes; skipped", limit="max_record_bytes",
+                             input=f"{name}#{number}")
+            if errors:
+                yield err
+            else:
+                log.warning("%s", err)
+            continue
         htype, hcharset = _content_type(http_headers.get("content-type", "text/html"))
         if status != 200 or htype not in _HTML_TYPES or not body.strip():
             continue

@@ -20,7 +20,7 @@ mapped through ``Article.to_original``. For plain strings ``original == text``. 
 has an empty copy span at the place the text would have been; an insertion has an empty
 source span.
 
-``unspin.diff(copy, source)`` (the module is callable) is the same as ``unspin.diff.diff``.
+``unspin.diff(copy, source)`` is this module's ``diff`` function (the module is ``unspin.differ``).
 """
 
 from __future__ import annotations
@@ -29,8 +29,6 @@ import bisect
 import functools
 import logging
 import re
-import sys
-import types
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,7 +36,7 @@ from typing import Any
 from rapidfuzz.distance import Levenshtein
 
 from unspin import meaning, names, vocab
-from unspin.align import Passage, Unit, _alignment, _Doc
+from unspin.aligner import Passage, Unit, _alignment, _Doc
 from unspin.models import Article, Record
 from unspin.text import STOPWORDS
 
@@ -104,6 +102,12 @@ class DiffResult(Record):
 
     def __iter__(self) -> Iterator[Change]:
         return iter(self.changes)
+
+    def _repr_html_(self) -> str:
+        """The HTML report (Jupyter shows it for a result on the last line of a cell)."""
+        from unspin.report import render_html
+
+        return render_html(self)
 
     def __len__(self) -> int:
         return len(self.changes)
@@ -1285,13 +1289,3 @@ def summarize(changes: Sequence[Change], copy: Article | None = None, source: Ar
     cw = len(_WORD.findall(copy.original)) if copy is not None else total
     sw = len(_WORD.findall(source.original)) if source is not None else 0
     return Summary(cw, sw, omitted, shares, facts, counts, passages)
-
-
-class _CallableModule(types.ModuleType):
-    """Lets ``unspin.diff(copy, source)`` call the function while ``unspin.diff.diff`` keeps working."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> DiffResult:
-        return diff(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import math
 import re
-import sys
-import types
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
@@ -561,16 +559,3 @@ def plagdet(cases: Sequence[Any], detections: Sequence[Any]) -> PlagdetScore:
     r = macro_recall(cases, detections)
     g = granularity(cases, detections)
     return PlagdetScore(p, r, g, plagdet_score(p, r, g), len(cases), len(detections))
-
-
-# ---------------------------------------------------------------------------- callable module
-
-class _CallableModule(types.ModuleType):
-    """Lets ``unspin.align(copy, source)`` call the function while ``unspin.align.plagdet``
-    and ``from unspin.align import align`` keep working."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> list[Passage]:
-        return align(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -1,0 +1,554 @@
+"""The local scan engine: stages over a resumable state file in the output folder.
+
+Everything a scan computes is kept in ``DIR/.scan-state.sqlite`` (WAL journal), one
+transaction per batch, so Ctrl-C or ``kill -9`` loses at most the batch in flight and a rerun
+with the same inputs and options continues where it stopped and writes the same files:
+
+1. ``read``: records of every input, in order; each batch commits its pages, their anchors,
+   the skipped records and how far the input was read;
+2. ``candidates``: the anchor join (``unspin.scan.candidates``), as one SQL statement;
+3. ``verify``: candidate pairs in order, committed in batches;
+4. ``graph``: clusters, sources, copied-from (in memory: ids and times only);
+5. ``judge``: one diff per copy, committed in batches;
+6. ``write``: the output files, from the state, in a deterministic order.
+
+Memory stays bounded: page texts live in the state file and are read per batch; the
+parallel map keeps at most ``2 x jobs`` batches in flight.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing as mp
+import os
+import sqlite3
+import sys
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+
+from unspin import __version__
+from unspin.errors import OutputError, UnspinError
+from unspin.models import Record
+from unspin.scan.candidates import CandidateOptions, anchors, pairs_from_bucket
+from unspin.scan.graph import Node, place
+from unspin.scan.judge import Judgement, judge_pair
+from unspin.scan.read import (
+    POSITION,
+    SKIP_REASONS,
+    Page,
+    RawPage,
+    Skip,
+    expand_inputs,
+    extract_page_record,
+    iter_raw,
+)
+from unspin.scan.verify import Edge, verify_pair
+from unspin.tracer import TraceOptions
+
+log = logging.getLogger(__name__)
+
+__all__ = ["ScanOptions", "ScanSummary", "scan"]
+
+STATE = ".scan-state.sqlite"
+STATE_FORMAT = 1
+#: page texts kept in memory by the verify stage (least recently used evicted)
+CACHE_PAGES = 5000
+#: progress lines: None = only when stderr is a terminal
+PROGRESS: dict[str, bool | None] = {"on": None}
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOptions(Record):
+    """Options of a scan; the ones that change results are stored in the state and checked."""
+
+    extractor: str = "fast"
+    candidates: CandidateOptions = field(default_factory=CandidateOptions)
+    verify: TraceOptions = field(default_factory=TraceOptions)
+    copy_reports: int = 30  # side-by-side reports for the copies of the N largest clusters
+    batch: int = 100
+
+    def identity(self) -> dict[str, Any]:
+        return {"extractor": self.extractor, "candidates": self.candidates.to_dict(),
+                "verify": self.verify.to_dict(), "copy_reports": self.copy_reports}
+
+
+@dataclass(frozen=True, slots=True)
+class ScanSummary(Record):
+    """Counts of a finished scan."""
+
+    out: str
+    records: int
+    pages: int
+    skipped: dict[str, int]
+    candidates: int
+    edges: int
+    clusters: int
+    copies: int
+    verdicts: dict[str, int]
+    seconds: dict[str, float]
+
+
+# ------------------------------------------------------------------------- progress
+
+class Progress:
+    """One line per stage on stderr (only on a terminal): count, rate and ETA."""
+
+    def __init__(self, stage: str, total: int | None = None, enabled: bool | None = None,
+                 fraction: Callable[[], float] | None = None):
+        self.stage, self.total, self.n = stage, total, 0
+        self.fraction = fraction
+        self.f0 = fraction() if fraction else 0.0
+        self.t0 = self.last = time.monotonic()
+        on = PROGRESS["on"]
+        self.enabled = (sys.stderr.isatty() if on is None else bool(on)) if enabled is None else enabled
+
+    def add(self, k: int = 1) -> None:
+        self.n += k
+        now = time.monotonic()
+        if self.enabled and now - self.last >= 0.5:
+            self.last = now
+            self._show(now)
+
+    def _show(self, now: float, end: str = "") -> None:
+        dt_ = max(now - self.t0, 1e-9)
+        rate = self.n / dt_
+        if self.total:
+            left = (self.total - self.n) / rate if rate > 0 else float("inf")
+            eta = f", ETA {int(left // 60)}:{int(left % 60):02d}" if left != float("inf") else ""
+            msg = f"{self.stage}: {self.n:,}/{self.total:,} ({rate:,.1f}/s{eta})"
+        else:
+            msg = f"{self.stage}: {self.n:,} ({rate:,.1f}/s)"
+            if self.fraction is not None:
+                f = self.fraction()
+                if f > self.f0:
+                    left = dt_ * (1.0 - f) / (f - self.f0)
+                    msg += f", {100 * f:.0f}% of the input, ETA {int(left // 60)}:{int(left % 60):02d}"
+        sys.stderr.write("\r\x1b[K" + msg + end)
+        sys.stderr.flush()
+
+    def done(self) -> float:
+        now = time.monotonic()
+        if self.enabled:
+            self._show(now, "\n")
+        return now - self.t0
+
+
+# ------------------------------------------------------------------------- parallel map
+
+def _batches(items: Iterable[T], n: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for x in items:
+        batch.append(x)
+        if len(batch) >= n:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def bounded_map(fn: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterator[R]:
+    """``map`` in input order over ``jobs`` processes with at most ``2 x jobs`` items in flight."""
+    if jobs <= 1:
+        yield from map(fn, items)
+        return
+    ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    with ctx.Pool(jobs) as pool:
+        pending: list[Any] = []
+        for x in items:
+            pending.append(pool.apply_async(fn, (x,)))
+            while len(pending) >= 2 * jobs:
+                yield pending.pop(0).get()
+        while pending:
+            yield pending.pop(0).get()
+
+
+# ------------------------------------------------------------------------- workers
+
+_W: dict[str, Any] = {}
+
+
+def _extract_batch(args: tuple[str, CandidateOptions, list[RawPage]]) -> list[tuple[Page | Skip, list[int]]]:
+    extractor, copts, raws = args
+    out: list[tuple[Page | Skip, list[int]]] = []
+    for raw in raws:
+        p = extract_page_record(raw, extractor)
+        out.append((p, anchors(p.text, copts) if isinstance(p, Page) else []))
+    return out
+
+
+def _verify_batch(args: tuple[TraceOptions, list[tuple[int, str, Any, int, str, Any]]]) -> list[Edge]:
+    opts, items = args
+    return [verify_pair(a, ta, sa, b, tb, sb, opts) for a, ta, sa, b, tb, sb in items]
+
+
+def _judge_batch(items: list[tuple[int, str, int, str]]) -> list[Judgement]:
+    return [judge_pair(c, ct, s, st)[0] for c, ct, s, st in items]
+
+
+# ------------------------------------------------------------------------- state
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS inputs (input TEXT PRIMARY KEY, pos INTEGER NOT NULL, done INTEGER NOT NULL,
+    finished INTEGER NOT NULL DEFAULT 0, records INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS skips (input TEXT, record INTEGER, reason TEXT, detail TEXT);
+CREATE TABLE IF NOT EXISTS pages (id INTEGER PRIMARY KEY, key TEXT UNIQUE, url TEXT UNIQUE, site TEXT,
+    title TEXT, published TEXT, seen TEXT, date_source TEXT, text TEXT, sents BLOB, words INTEGER);
+CREATE TABLE IF NOT EXISTS anchors (h INTEGER NOT NULL, page INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS pairs (id INTEGER PRIMARY KEY, a INTEGER, b INTEGER, shared INTEGER);
+CREATE TABLE IF NOT EXISTS edges (a INTEGER, b INTEGER, a_by_b REAL, b_by_a REAL, score_a_by_b REAL,
+    score_b_by_a REAL, a_in_b INTEGER, b_in_a INTEGER, PRIMARY KEY (a, b));
+CREATE TABLE IF NOT EXISTS placements (id INTEGER PRIMARY KEY, cluster INTEGER, role TEXT, source INTEGER,
+    copied_from INTEGER, root INTEGER, delay_hours REAL, source_delay_hours REAL);
+CREATE TABLE IF NOT EXISTS judgements (id INTEGER PRIMARY KEY, against INTEGER, verdict TEXT,
+    spin_share REAL, fact_changes INTEGER, facts TEXT);
+"""
+
+
+class State:
+    """The scan's state file."""
+
+    def __init__(self, out: Path):
+        self.path = out / STATE
+        try:
+            self.conn = sqlite3.connect(str(self.path))
+        except sqlite3.DatabaseError as exc:
+            raise OutputError(f"cannot open the scan state ({exc})", input=str(self.path)) from exc
+        self.conn.isolation_level = None
+        try:
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise OutputError(f"the scan state is damaged ({exc})", input=str(self.path),
+                              hint="rerun with --restart") from exc
+
+    def get(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
+                          "SET value = excluded.value", (key, value))
+
+    def done(self, stage: str) -> bool:
+        return self.get(f"done:{stage}") == "1"
+
+    def mark(self, stage: str, seconds: float) -> None:
+        self.conn.execute("BEGIN")
+        self.set(f"done:{stage}", "1")
+        self.set(f"seconds:{stage}", f"{seconds:.3f}")
+        self.conn.execute("COMMIT")
+
+    def texts(self, ids: Iterable[int]) -> dict[int, tuple[str, tuple[tuple[int, int], ...]]]:
+        ids = list(ids)
+        out: dict[int, tuple[str, tuple[tuple[int, int], ...]]] = {}
+        for k in range(0, len(ids), 500):
+            part = ids[k:k + 500]
+            q = ",".join("?" * len(part))
+            for i, text, sents in self.conn.execute(f"SELECT id, text, sents FROM pages WHERE id IN ({q})", part):
+                spans = np.frombuffer(sents, dtype="<u4").reshape(-1, 2).tolist() if sents else []
+                out[i] = (text, tuple((int(a), int(b)) for a, b in spans))
+        return out
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _u32(spans: tuple[tuple[int, int], ...]) -> bytes:
+    return np.asarray([x for s in spans for x in s], dtype="<u4").tobytes()
+
+
+# ------------------------------------------------------------------------- stages
+
+def _stage_read(st: State, inputs: list[str], opts: ScanOptions, jobs: int) -> None:
+    conn = st.conn
+    conn.execute("BEGIN")
+    for pos, inp in enumerate(inputs):
+        conn.execute("INSERT OR IGNORE INTO inputs(input, pos, done) VALUES (?, ?, 0)", (inp, pos))
+    conn.execute("COMMIT")
+    next_id = int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM pages").fetchone()[0]) + 1
+    sizes = {f: max(1, os.path.getsize(f)) for f in inputs}
+    total = float(sum(sizes.values()))
+    complete = {r[0] for r in conn.execute("SELECT input FROM inputs WHERE finished = 1")}
+
+    def fraction() -> float:
+        done = sum(sizes[f] if f in complete else min(sizes[f], POSITION.get(f, 0)) for f in inputs)
+        return done / total
+
+    prog = Progress("read + extract", fraction=fraction)
+    for inp in inputs:
+        done, finished = conn.execute("SELECT done, finished FROM inputs WHERE input = ?", (inp,)).fetchone()
+        if finished:
+            continue
+        items = (x for x in iter_raw(inp) if x.record > done)
+
+        def chunks(items: Iterator[RawPage | Skip] = items, last: int = done
+                   ) -> Iterator[tuple[list[Skip], list[RawPage], int]]:
+            skips: list[Skip] = []
+            raws: list[RawPage] = []
+            for x in items:
+                last = x.record
+                if isinstance(x, Skip):
+                    skips.append(x)
+                else:
+                    raws.append(x)
+                if len(raws) >= opts.batch or len(skips) >= 10 * opts.batch:
+                    yield skips, raws, last
+                    skips, raws = [], []
+            yield skips, raws, last
+
+        parts = chunks()
+        results = bounded_map(_extract_job, ((opts.extractor, opts.candidates, s, r, last)
+                                             for s, r, last in parts), jobs)
+        for skips, extracted, last in results:
+            n_records = len(skips) + len(extracted)
+            conn.execute("BEGIN")
+            for item, hs in extracted:
+                if isinstance(item, Skip):
+                    skips.append(item)
+                    continue
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO pages(id, key, url, site, title, published, seen, date_source, "
+                    "text, sents, words) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (next_id, item.key, item.url, item.site, item.title, item.published, item.seen,
+                     item.date_source, item.text, _u32(item.sentences), item.words))
+                if cur.rowcount == 0:
+                    skips.append(Skip(inp, int(item.key.rsplit("#", 1)[1]), "duplicate_url", item.url))
+                    continue
+                conn.executemany("INSERT INTO anchors(h, page) VALUES (?, ?)", [(h, next_id) for h in hs])
+                next_id += 1
+            conn.executemany("INSERT INTO skips(input, record, reason, detail) VALUES (?,?,?,?)",
+                             [(s.input, s.record, s.reason, s.detail) for s in skips])
+            conn.execute("UPDATE inputs SET done = ? WHERE input = ?", (last, inp))
+            conn.execute("COMMIT")
+            prog.add(n_records)
+        conn.execute("UPDATE inputs SET finished = 1 WHERE input = ?", (inp,))
+        complete.add(inp)
+    st.mark("read", prog.done())
+
+
+def _extract_job(args: tuple[str, CandidateOptions, list[Skip], list[RawPage], int]
+                 ) -> tuple[list[Skip], list[tuple[Page | Skip, list[int]]], int]:
+    extractor, copts, skips, raws, last = args
+    return skips, _extract_batch((extractor, copts, raws)), last
+
+
+def _stage_candidates(st: State, opts: ScanOptions) -> None:
+    t0 = time.monotonic()
+    conn = st.conn
+    copts = opts.candidates
+    conn.execute("BEGIN")
+    conn.execute("DELETE FROM pairs")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS raw_pairs (a INTEGER, b INTEGER)")
+    conn.execute("DELETE FROM raw_pairs")
+    big = 0
+    cur = conn.execute("SELECT h, page FROM anchors ORDER BY h, page")
+    bucket: list[int] = []
+    last_h: int | None = None
+    buf: list[tuple[int, int]] = []
+
+    def flush_bucket() -> None:
+        nonlocal big
+        if len(bucket) > copts.max_bucket:
+            big += 1
+        buf.extend(pairs_from_bucket(bucket, copts))
+
+    for h, page in cur:
+        if h != last_h and bucket:
+            flush_bucket()
+            bucket = []
+            if len(buf) > 100_000:
+                conn.executemany("INSERT INTO raw_pairs VALUES (?, ?)", buf)
+                buf.clear()
+        last_h = h
+        bucket.append(page)
+    if bucket:
+        flush_bucket()
+    conn.executemany("INSERT INTO raw_pairs VALUES (?, ?)", buf)
+    conn.execute("INSERT INTO pairs(a, b, shared) SELECT a, b, COUNT(*) FROM raw_pairs GROUP BY a, b "
+                 "HAVING COUNT(*) >= ? ORDER BY a, b", (copts.min_shared,))
+    conn.execute("DROP TABLE raw_pairs")
+    st.set("dropped_buckets", str(big))
+    conn.execute("COMMIT")
+    st.mark("candidates", time.monotonic() - t0)
+
+
+def _stage_verify(st: State, opts: ScanOptions, jobs: int) -> None:
+    conn = st.conn
+    total = int(conn.execute("SELECT COUNT(*) FROM pairs").fetchone()[0])
+    upto = int(st.get("verified_upto") or 0)
+    prog = Progress("verify", total)
+    prog.n = int(conn.execute("SELECT COUNT(*) FROM pairs WHERE id <= ?", (upto,)).fetchone()[0])
+    cache: OrderedDict[int, tuple[str, tuple[tuple[int, int], ...]]] = OrderedDict()
+
+    def batches() -> Iterator[tuple[TraceOptions, list[Any], int]]:
+        for part in _pair_pages(conn, upto, opts.batch):
+            ids = {x for _, a, b in part for x in (a, b)}
+            have = {x: cache[x] for x in ids if x in cache}
+            have.update(st.texts(sorted(ids - have.keys())))
+            for x in sorted(ids):  # most recently used last; evict the oldest
+                cache[x] = have[x]
+                cache.move_to_end(x)
+            while len(cache) > CACHE_PAGES:
+                cache.popitem(last=False)
+            items = [(a, *have[a], b, *have[b]) for _, a, b in part]
+            yield opts.verify, items, part[-1][0]
+
+    for edges, last in bounded_map(_verify_job, batches(), jobs):
+        conn.execute("BEGIN")
+        conn.executemany("INSERT OR REPLACE INTO edges VALUES (?,?,?,?,?,?,?,?)",
+                         [(e.a, e.b, e.a_by_b, e.b_by_a, e.score_a_by_b, e.score_b_by_a, int(e.a_in_b),
+                           int(e.b_in_a)) for e in edges])
+        st.set("verified_upto", str(last))
+        conn.execute("COMMIT")
+        prog.add(len(edges))
+    st.mark("verify", prog.done())
+
+
+def _pair_pages(conn: sqlite3.Connection, after: int, n: int) -> Iterator[list[tuple[int, int, int]]]:
+    """Candidate pairs after id ``after`` in batches of ``n``, read a page at a time."""
+    while True:
+        rows = conn.execute("SELECT id, a, b FROM pairs WHERE id > ? ORDER BY id LIMIT ?", (after, n)).fetchall()
+        if not rows:
+            return
+        yield rows
+        after = rows[-1][0]
+
+
+def _verify_job(args: tuple[TraceOptions, list[Any], int]) -> tuple[list[Edge], int]:
+    opts, items, last = args
+    return _verify_batch((opts, items)), last
+
+
+def _load_edges(conn: sqlite3.Connection) -> list[Edge]:
+    return [Edge(a, b, x, y, s, t, bool(i), bool(j)) for a, b, x, y, s, t, i, j in
+            conn.execute("SELECT * FROM edges WHERE a_in_b = 1 OR b_in_a = 1 ORDER BY a, b")]
+
+
+def _stage_graph(st: State) -> None:
+    t0 = time.monotonic()
+    conn = st.conn
+    edges = _load_edges(conn)
+    ids = sorted({x for e in edges for x in (e.a, e.b)})
+    nodes: dict[int, Node] = {}
+    for k in range(0, len(ids), 500):
+        part = ids[k:k + 500]
+        q = ",".join("?" * len(part))
+        for i, url, pub, seen, ds, words in conn.execute(
+                f"SELECT id, url, published, seen, date_source, words FROM pages WHERE id IN ({q})", part):
+            nodes[i] = Node(i, url, pub if ds == "page" else seen, ds, words)
+    placements = place(nodes, edges)
+    conn.execute("BEGIN")
+    conn.execute("DELETE FROM placements")
+    conn.executemany("INSERT INTO placements VALUES (?,?,?,?,?,?,?,?)",
+                     [(p.id, p.cluster, p.role, p.source, p.copied_from, p.root, p.delay_hours,
+                       p.source_delay_hours) for p in placements])
+    conn.execute("COMMIT")
+    st.mark("graph", time.monotonic() - t0)
+
+
+def _stage_judge(st: State, opts: ScanOptions, jobs: int) -> None:
+    conn = st.conn
+    todo = conn.execute("SELECT p.id, p.root FROM placements p LEFT JOIN judgements j ON j.id = p.id "
+                        "WHERE p.role = 'copy' AND j.id IS NULL ORDER BY p.id").fetchall()
+    total = int(conn.execute("SELECT COUNT(*) FROM placements WHERE role = 'copy'").fetchone()[0])
+    prog = Progress("judge", total)
+    prog.n = total - len(todo)
+
+    def batches() -> Iterator[list[tuple[int, str, int, str]]]:
+        for part in _batches(todo, max(1, opts.batch // 10)):
+            texts = st.texts(sorted({x for c, r in part for x in (c, r)}))
+            yield [(c, texts[c][0], r, texts[r][0]) for c, r in part]
+
+    for judged in bounded_map(_judge_batch, batches(), jobs):
+        conn.execute("BEGIN")
+        conn.executemany("INSERT OR REPLACE INTO judgements VALUES (?,?,?,?,?,?)",
+                         [(j.id, j.against, j.verdict, j.spin_share, j.fact_changes,
+                           json.dumps(list(j.facts), ensure_ascii=False)) for j in judged])
+        conn.execute("COMMIT")
+        prog.add(len(judged))
+    st.mark("judge", prog.done())
+
+
+# ------------------------------------------------------------------------- entry point
+
+def scan(inputs: Iterable[str], out: str | os.PathLike[str], options: ScanOptions | None = None, *,
+         jobs: int = 1, restart: bool = False, progress: bool | None = None) -> ScanSummary:
+    """Scan a crawl: read, find copies, cluster, judge, write the outputs into ``out``.
+
+    Rerunning with the same inputs and options continues an interrupted scan (the state is
+    ``out/.scan-state.sqlite``); ``restart`` starts over.
+
+    Raises:
+        InputError: an input is missing or unreadable as a whole.
+        OutputError: ``out`` cannot be written, or holds a scan of other inputs/options.
+    """
+    from unspin.scan.outputs import write_outputs
+
+    opts = options or ScanOptions()
+    if opts.extractor not in ("fast", "accurate"):
+        raise UnspinError(f"unknown extractor {opts.extractor!r}", hint="use fast or accurate")
+    files = expand_inputs(inputs)
+    outp = Path(out)
+    if outp.exists() and not outp.is_dir():
+        raise OutputError("exists and is not a directory", input=str(outp))
+    try:
+        outp.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder ({exc.strerror})", input=str(outp)) from None
+    if restart:
+        for suffix in ("", "-wal", "-shm"):
+            (outp / (STATE + suffix)).unlink(missing_ok=True)
+    st = State(outp)
+    try:
+        ident = json.dumps({"inputs": [os.path.abspath(f) for f in files], "options": opts.identity(),
+                            "format": STATE_FORMAT}, sort_keys=True)
+        stored = st.get("identity")
+        if stored is None:
+            st.conn.execute("BEGIN")
+            st.set("identity", ident)
+            st.set("unspin_version", __version__)
+            st.conn.execute("COMMIT")
+        elif stored != ident:
+            raise OutputError("holds an unfinished or finished scan of other inputs or options",
+                              input=str(outp), hint="use another --out folder, or --restart")
+        PROGRESS["on"] = progress
+        if not st.done("read"):
+            _stage_read(st, files, opts, jobs)
+        if not st.done("candidates"):
+            _stage_candidates(st, opts)
+        if not st.done("verify"):
+            _stage_verify(st, opts, jobs)
+        if not st.done("graph"):
+            _stage_graph(st)
+        if not st.done("judge"):
+            _stage_judge(st, opts, jobs)
+        t0 = time.monotonic()
+        summary = write_outputs(st.conn, outp, opts)
+        seconds = {s: float(st.get(f"seconds:{s}") or 0.0)
+                   for s in ("read", "candidates", "verify", "graph", "judge")}
+        seconds["write"] = round(time.monotonic() - t0, 3)
+        return ScanSummary(out=str(outp), seconds=seconds, **summary)
+    except sqlite3.DatabaseError as exc:
+        raise OutputError(f"the scan state is damaged ({exc})", input=str(st.path),
+                          hint="rerun with --restart") from exc
+    finally:
+        st.close()
+
+
+def skip_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    counts = dict.fromkeys(SKIP_REASONS, 0)
+    for reason, n in conn.execute("SELECT reason, COUNT(*) FROM skips GROUP BY reason"):
+        counts[reason] = int(n)
+    return counts
+

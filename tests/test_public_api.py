@@ -1,0 +1,41 @@
+"""The public API (issue 11): ``unspin.__all__``, no module shadowed by a function."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+
+import unspin
+
+
+def test_all_is_functions_classes_and_the_version() -> None:
+    for name in unspin.__all__:
+        obj = getattr(unspin, name)
+        assert name == "__version__" or inspect.isclass(obj) or inspect.isfunction(obj), name
+    assert not any(inspect.ismodule(getattr(unspin, n)) for n in unspin.__all__)
+    assert "annotations" not in dir(unspin) and "logging" not in dir(unspin) and "version" not in dir(unspin)
+
+
+def test_no_module_is_shadowed_by_a_function() -> None:
+    import unspin.checker as c
+    import unspin.differ as d
+    import unspin.tracer as t
+
+    assert c.CheckResult is unspin.CheckResult and t.TraceResult is unspin.TraceResult
+    assert d.DiffResult is unspin.DiffResult
+    for fn in ("check", "trace", "diff", "align"):
+        assert inspect.isfunction(getattr(unspin, fn)), fn
+    for mod in ("checker", "tracer", "differ", "aligner", "options", "pipeline", "reader", "index"):
+        m = importlib.import_module(f"unspin.{mod}")
+        assert not callable(m), mod
+
+
+def test_stage_functions_take_an_article_or_a_string() -> None:
+    text = ("The council approved the budget on Monday. It will spend 4,000 pounds on roads. "
+            "The mayor said the plan was fair to every district in the city.")
+    art = unspin.extract(text)
+    assert isinstance(art, unspin.Article)
+    ix = unspin.MemoryIndex([art])
+    assert unspin.trace(text, ix).sources == ()  # the text itself is not its own source
+    assert unspin.diff(text, art).changes is not None
+    assert unspin.align(text, art)
