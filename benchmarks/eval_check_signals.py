@@ -6,8 +6,10 @@ and their copies (``unspin.synth`` spinners, or the independent ``unspin.altspin
 every word ``check`` scores gets its lexical probability (``WORD_WEIGHTS``) and its
 contextual probability (the head in ``--head``, default the shipped one); a document's score
 is the mean over its words. Prints the document ROC AUC (originals vs copies) of each signal
-per spinner and rate, and the word ROC AUC (swapped vs other words). No artefacts, no
-calibration: this isolates what each signal sees.
+per spinner and rate, the word ROC AUC (swapped vs other words), and the AUC of check's own
+document logit on the word evidence (its ``word_score``: artefacts left out, since synth adds
+damaged numbers to most copies). This isolates what each signal sees, and needs one model
+pass per text instead of a full ``check``.
 
 Usage::
 
@@ -68,6 +70,17 @@ def signals(data: dict[str, Any], head: Any) -> dict[str, Any]:
     keep = data["labels"] != 2
     y = data["labels"][keep] == 1
     out: dict[str, Any] = {"documents": int(len(keys)), "words": int(keep.sum())}
+    # check's own document logit from the word evidence (artefacts left out: ``word_score``)
+    a, b = ck.COMBINE_WEIGHTS
+    lz = np.log(np.clip(lex, 1e-6, 1 - 1e-6) / (1 - np.clip(lex, 1e-6, 1 - 1e-6)))
+    comb = 1 / (1 + np.exp(-(ck.COMBINE_BIAS + a * lz + b * head.logits(data["states"]))))
+    z = np.array([ck.doc_logit(ck._doc_features(int((docs == i).sum()), list(lex[docs == i]),
+                                                list(ctx[docs == i]),
+                                                int((comb[docs == i] >= ck.FLAG_THRESHOLD).sum()), 0))
+                  for i in range(len(keys))])
+    out["doc_auc_check_words"] = {str(k): round(roc_auc(list(z[keys == "orig"]), list(z[keys == k])), 4)
+                                  for k in sorted(set(keys.tolist()) - {"orig"})}
+    out["originals_unsure_or_spun_words"] = round(float((z[keys == "orig"] >= ck.Z_UNSURE).mean()), 4)
     for name, p in (("lexical", lex), ("contextual", ctx)):
         out[f"word_auc_{name}"] = round(roc_auc(list(p[keep][~y]), list(p[keep][y])), 4)
         s = np.array([p[docs == i].mean() if (docs == i).any() else 0.0 for i in range(len(keys))])
