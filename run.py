@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""unspin quick start: `python3 run.py demo` and `python3 run.py test`.
+"""unspin quick start: `python3 run.py demo`, `python3 run.py test` and `python3 run.py serve`.
 
-Both create (or reuse) a virtual environment in .venv, install unspin and what it needs
-into it (again only when pyproject.toml changed), then run. Nothing outside .venv and
+Each creates (or reuses) a virtual environment in .venv, installs unspin and what it needs
+into it (again only when pyproject.toml changed), then runs. Nothing outside .venv and
 out/ is written.
 """
 
@@ -46,6 +46,16 @@ def demo() -> int:
     return sh(BIN / "python", ROOT / "scripts" / "demo.py", check=False)
 
 
+def serve() -> int:
+    """Index the bundled samples (once) and start the web app on http://127.0.0.1:8000/."""
+    ensure_env("web")
+    db = ROOT / "out" / "serve.db"
+    (ROOT / "out").mkdir(exist_ok=True)
+    if not db.exists():
+        sh(BIN / "unspin", "index", "add", "--db", db, ROOT / "samples" / "articles.jsonl", "--no-progress")
+    return sh(BIN / "unspin", "serve", "--db", db, "--data", ROOT / "out" / "web", check=False)
+
+
 def test() -> int:
     ensure_env("dev,bench,web,browser")
     rc = 0
@@ -53,14 +63,15 @@ def test() -> int:
     rc |= sh(BIN / "mypy", check=False)
     rc |= sh(BIN / "python", "-m", "pytest", check=False)
     rc |= sh(BIN / "python", ROOT / "benchmarks" / "gate.py", check=False)
+    rc |= sh(BIN / "python", ROOT / "benchmarks" / "speed_gate.py", check=False)
     print("all checks passed" if rc == 0 else "SOME CHECKS FAILED", flush=True)
     return rc
 
 
 def main() -> int:
-    jobs = {"demo": demo, "test": test}
+    jobs = {"demo": demo, "test": test, "serve": serve}
     if len(sys.argv) != 2 or sys.argv[1] not in jobs:
-        print("usage: python3 run.py demo | test", file=sys.stderr)
+        print("usage: python3 run.py demo | test | serve", file=sys.stderr)
         return 2
     return jobs[sys.argv[1]]()
 

@@ -126,6 +126,7 @@ def run_traces(db: Path, suspects_file: Path) -> dict[str, Any]:
         hits += bool(r.sources) and r.sources[0].id == src
     lat.sort()
     cpu.sort()
+    floor = sorted(_floor(a, ix) for a, _ in sus)
     words = sum(len(a.text.split()) for a, _ in sus) / len(sus)
     return {"suspects": len(sus), "suspect_mean_words": round(words),
             "trace_p50_ms": round(1000 * lat[len(lat) // 2], 1),
@@ -133,8 +134,48 @@ def run_traces(db: Path, suspects_file: Path) -> dict[str, Any]:
             "trace_mean_ms": round(1000 * sum(lat) / len(lat), 1),
             "trace_cpu_p50_ms": round(1000 * cpu[len(cpu) // 2], 1),
             "trace_cpu_p95_ms": round(1000 * cpu[min(len(cpu) - 1, int(0.95 * len(cpu)))], 1),
+            "floor_cpu_p50_ms": round(1000 * floor[len(floor) // 2], 2),
+            "trace_over_floor": round(cpu[len(cpu) // 2] / floor[len(floor) // 2], 2),
             "recall@1": round(hits / len(sus), 4), "loadavg_1min": round(os.getloadavg()[0], 2),
             "trace_peak_rss_mib": _peak_rss_mib()}
+
+
+def _floor(article: Article, ix: Index) -> float:
+    """CPU time of the irreducible parts of one trace (the floor of issue 16): one regex pass
+    over the suspect, reading the 48 chosen posting lists, fetching the 12 candidates, and
+    comparing pre-made token strings of the suspect's and the candidates' sentences."""
+    import numpy as np
+    import unspin.trace  # noqa: F401  (the package binds unspin.trace to the function)
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    from unspin.analyze import KEY_RE
+
+    tmod = sys.modules["unspin.trace"]
+    chosen: list[str] = []
+    real = ix.postings
+
+    def spy(terms: Any) -> Any:
+        chosen.extend(terms)
+        return real(terms)
+
+    ix.postings = spy  # type: ignore[method-assign]
+    try:
+        an = tmod._analysis(article, ix.params.min_word_len)
+        cands = tmod.retrieve(ix, article, tmod.TraceOptions())
+    finally:
+        del ix.postings
+    rows = [c.article.rowid for c in cands if c.article is not None]
+    ids = [c.article.token_ids() for c in cands if c.article is not None]
+    strings = tmod._symbol_strings([an.counts] + [c for c, _ in ids], [an.hashes] + [i for _, i in ids])
+    c = time.process_time()
+    KEY_RE.findall(article.text.lower())
+    ix.postings(chosen)
+    ix.get(rows)
+    for ss in strings[1:]:
+        np.asarray(process.cdist(strings[0], ss, scorer=Levenshtein.normalized_similarity,
+                                 dtype=np.float32, workers=1)).max(axis=1)
+    return time.process_time() - c
 
 
 def _peak_rss_mib() -> int:
@@ -173,7 +214,7 @@ def main() -> None:
         info, longs = build(db, a.docs, a.suspects, base)
         out.update(info)
         print(json.dumps(out), file=sys.stderr)
-        sf = tmp / "suspects.jsonl"
+        sf = Path(f"{a.keep}.suspects.jsonl") if a.keep else tmp / "suspects.jsonl"
         with open(sf, "w", encoding="utf-8") as fh:
             for k, src in enumerate(longs):
                 fh.write(json.dumps({"id": f"sus-{k}", "source": src.id,

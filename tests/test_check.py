@@ -65,7 +65,7 @@ def test_flags_index_the_original_text():
     assert "agreement" in kinds
     num = [f for f in res.flags if "4, 000" in f.text]
     assert num and num[0].suggestion is not None and "4,000" in num[0].suggestion
-    assert any(q.repaired for q in res.numbers)
+    assert any(q.repaired for q in res.quantities)
 
 
 def test_clean_invented_articles_are_not_spun():
@@ -113,7 +113,7 @@ def test_json_fields_and_round_trip():
     res = check(from_text("The serenity talks split up without a contract after the appointment.\n",
                           id="x"))
     d = to_json_dict(res)
-    for key in ("input", "spin_score", "verdict", "flags", "clutter", "numbers"):
+    for key in ("input", "spin_score", "verdict", "flags", "clutter", "quantities"):
         assert key in d
     for f in d["flags"]:
         assert {"start", "end", "text", "suggestion", "reason"} <= set(f)

@@ -29,13 +29,13 @@ def test_json_lines(capsys, tmp_path):
     for d in docs:
         assert d["schema_version"] == 1
         assert 0.0 <= d["spin_score"] <= 1.0
-        for key in ("flags", "clutter", "numbers"):
+        for key in ("flags", "clutter", "quantities"):
             assert isinstance(d[key], list)
     for f in docs[0]["flags"]:
         assert original[f["start"]:f["end"]] == f["text"]
         assert "suggestion" in f and f["reason"]
         assert 0.0 <= f["probability"] <= 1.0
-    assert docs[0]["clutter"] and docs[0]["numbers"]
+    assert docs[0]["clutter"] and docs[0]["quantities"]
 
 
 def test_readable_view(capsys):

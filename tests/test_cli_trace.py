@@ -27,11 +27,11 @@ def test_index_add_stats_trace(tmp_path: Path, corpus: Path, capsys: pytest.Capt
     out = capsys.readouterr().out
     assert "16 added, 0 skipped" in out
     assert main(["index", "add", "--db", str(db), str(corpus), "--json", "--no-progress"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"added": 0, "skipped": 16, "failed": 0,
+    assert json.loads(capsys.readouterr().out) == {"schema_version": 1, "added": 0, "skipped": 16, "failed": 0,
                                                    "failed_inputs": 0, "articles": 16}
     assert main(["index", "stats", "--db", str(db), "--json"]) == 0
     st = json.loads(capsys.readouterr().out)
-    assert st["articles"] == 16 and st["format_version"] == 1
+    assert st["articles"] == 16 and st["format_version"] == 2
     assert main(["index", "stats", "--db", str(db)]) == 0
     assert "articles" in capsys.readouterr().out
 
@@ -79,18 +79,18 @@ def test_index_add_ctrl_c_then_rerun(tmp_path: Path, corpus: Path, capsys: pytes
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     import unspin.cli.index as cli_index
 
-    real = cli_index.read_inputs
+    real = cli_index.read_all
 
-    def interrupted(inputs: list[str], on_error: object):  # type: ignore[no-untyped-def]
-        for k, a in enumerate(real(inputs, on_error)):
+    def interrupted(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        for k, a in enumerate(real(*args, **kwargs)):  # type: ignore[arg-type]
             if k == 7:
                 raise KeyboardInterrupt
             yield a
 
     db = tmp_path / "n.unspin"
-    monkeypatch.setattr(cli_index, "read_inputs", interrupted)
+    monkeypatch.setattr(cli_index, "read_all", interrupted)
     assert main(["index", "add", "--db", str(db), str(corpus), "--batch", "3", "--no-progress"]) == 130
     assert "6 added in committed batches" in capsys.readouterr().err
-    monkeypatch.setattr(cli_index, "read_inputs", real)
+    monkeypatch.setattr(cli_index, "read_all", real)
     assert main(["index", "add", "--db", str(db), str(corpus), "--no-progress"]) == 0
     assert "10 added, 6 skipped" in capsys.readouterr().out

@@ -176,3 +176,4 @@ def test_bomb_peak_memory_in_a_subprocess(tmp_path: Path) -> None:
     assert "max_input_bytes" in err and "mix.jsonl.gz:2" in err
     peak_mb = int(hwm.read_text()) / 1024  # kilobytes
     assert peak_mb < 500, peak_mb
+    print(f"peak {peak_mb:.0f} MB")

@@ -84,6 +84,19 @@ def test_equivalent_copy_is_rewritten_not_distorted():
     assert r.facts == [] and r.verdict == "rewritten"
 
 
+def test_clause_moved_is_not_a_name_change():
+    src = "During the year Varnel bought Ostrian rival Kest Media, creating a giant big enough to rival Omnicor."
+    copy = "Creating a giant big enough to rival Omnicor, during the year Varnel bought Ostrian rival Kest Media."
+    assert diff(copy, src).facts == []
+    swapped = "During the year Kest Media bought Ostrian rival Varnel, creating a giant big enough to rival Omnicor."
+    assert diff(swapped, src).facts
+
+
+def test_common_word_before_a_name_is_not_a_name():
+    src = "Big US firms already have to meet the rules."
+    assert diff(src.replace("Big", "Large"), src).facts == []
+
+
 def test_verdicts():
     assert diff(SRC, SRC).verdict == "verbatim"
     r = diff(SRC.replace("Tuesday", "Friday"), SRC)
@@ -94,7 +107,7 @@ def test_verdicts():
 
 def test_contextual_check_flags_an_unlinked_swap_with_low_context_similarity():
     src = "The protesters blocked the motorway for hours."  # from the development set
-    r = diff(src.replace("blocked", "cleaned"), src)
+    r = diff(src.replace("blocked", "cleaned"), src, contextual=True)
     assert [(c.kind, c.subtype) for c in r.changes if c.copy_text == "cleaned"] == [("fact", "meaning")]
-    off = diff(src.replace("blocked", "cleaned"), src, contextual=False)
+    off = diff(src.replace("blocked", "cleaned"), src)  # off by default
     assert [(c.kind, c.subtype) for c in off.changes if c.copy_text == "cleaned"] == [("reword", "unrelated")]

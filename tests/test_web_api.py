@@ -105,6 +105,12 @@ def test_diff_of_two_texts(client: TestClient) -> None:
     assert body["schema_version"] == 1 and body["summary"]["copy_words"] > 100
     assert any(c["kind"] == "fact" for c in body["changes"])
     assert client.get(r.headers["location"]).json()["diff"] == body
+    # same object as `unspin diff --json`
+    from unspin import diff
+    from unspin.ingest import from_text
+
+    cli = diff(from_text(SUSPECT, input="copy"), from_text(SOURCE, input="source"))
+    assert json.loads(cli.to_json()) == body
 
 
 def test_index_jobs_from_records_and_upload(client: TestClient, tmp_path: Path) -> None:
@@ -233,19 +239,21 @@ def test_every_response_has_the_security_headers(client: TestClient) -> None:
         h = client.get(path).headers
         assert "default-src 'none'" in h["content-security-policy"] and "script-src" not in h["content-security-policy"]
         assert "frame-ancestors 'none'" in h["content-security-policy"]
-        assert h["x-content-type-options"] == "nosniff" and h["referrer-policy"] == "no-referrer"
+        assert h["x-content-type-options"] == "nosniff" and h["referrer-policy"] == "same-origin"
         assert h["x-frame-options"] == "DENY"
 
 
 def test_home_form_to_result_page_with_twins(client: TestClient) -> None:
     token = csrf_of(client)
-    r = client.post("/analyze", data={"csrf": token, "text": SUSPECT}, follow_redirects=False)
+    r = client.post("/analyze", data={"csrf": token, "text": SUSPECT, "published": "2025-03-20"},
+                    follow_redirects=False)
     assert r.status_code == 303
     loc = r.headers["location"]
     rid = loc.rsplit("/", 1)[1]
     page = client.get(loc).text
     assert page.index("Fact changes") < page.index("Evidence") < page.index("side by side")
     assert "wire.example" in page and "South" in page
+    assert "the source (the copy came later)" in page and "2025-03-20" in page
     twin = client.get(loc + ".json").json()
     assert twin["id"] == rid and twin["check"]["verdict"] == "spun" and twin["trace"]["sources"][0]["id"] == "wire-001"
     assert client.get(loc, headers={"Accept": "application/json"}).json() == twin
@@ -256,6 +264,11 @@ def test_home_form_to_result_page_with_twins(client: TestClient) -> None:
     marked = 'class="k-synonym" title='  # a marked stretch of text (the legend has no title)
     assert marked not in facts_only.split('id="sbs"')[1] and 'class="k-fact" title=' in facts_only
     assert marked in page.split('id="sbs"')[1]
+
+
+def test_home_form_rejects_a_bad_date(client: TestClient) -> None:
+    r = client.post("/analyze", data={"csrf": csrf_of(client), "text": SUSPECT, "published": "March"})
+    assert r.status_code == 400 and "2025-03-14" in r.text
 
 
 def test_upload_a_file_on_the_home_page(client: TestClient) -> None:

@@ -14,7 +14,7 @@ pytest.importorskip("multipart", reason="needs the [web] extra")
 from fastapi.testclient import TestClient  # noqa: E402
 
 from unspin.errors import FetchError  # noqa: E402
-from unspin.web.netfetch import SafeFetcher, check_address  # noqa: E402
+from unspin.netpolicy import SafeFetcher, check_address  # noqa: E402
 from webutil import (  # noqa: E402
     PUBLIC_IP,
     RECORDS,
@@ -250,3 +250,26 @@ def test_uploads_are_capped(tmp_path: Path) -> None:
         big = b'{"text": "' + b"x" * 100_000 + b'"}\n'
         r = c.post("/api/v1/jobs/index/upload", files={"file": ("big.jsonl", big)})
         assert r.status_code == 413 and r.json()["error"]["code"] == "U802"
+
+
+def test_cross_site_writes_are_refused_even_without_a_token(tmp_path: Path) -> None:
+    """A page on another site can post a multipart form to a loopback server without a preflight."""
+    with TestClient(make_app(tmp_path)) as c:
+        files = {"file": ("a.jsonl", b'{"id": "z", "text": "The council met on Tuesday in the hall."}\n')}
+        for origin in ("https://evil.example", "null"):
+            r = c.post("/api/v1/jobs/index/upload", files=files, headers={"Origin": origin})
+            assert r.status_code == 403 and r.json()["error"]["code"] == "U805", r.text
+            r = c.post("/api/check", json={"text": "The council met."}, headers={"Origin": origin})
+            assert r.status_code == 403
+        r = c.post("/api/v1/jobs/index/upload", files=files, headers={"Origin": "http://testserver"})
+        assert r.status_code == 202
+
+
+def test_dns_rebinding_is_refused_on_loopback(tmp_path: Path) -> None:
+    app = make_app(tmp_path, allowed_hosts=frozenset({"127.0.0.1", "localhost", "::1"}))
+    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
+        assert c.get("/api/health").status_code == 200
+        assert c.get("/api/health", headers={"Host": "localhost:8000"}).status_code == 200
+        assert c.get("/api/health", headers={"Host": "[::1]:8000"}).status_code == 200
+        r = c.get("/api/health", headers={"Host": "rebind.evil.example:8000"})
+        assert r.status_code == 421 and r.json()["error"]["code"] == "U811"

@@ -10,32 +10,59 @@ so that no module is shadowed by a function: ``unspin.check`` is the function an
 ``unspin.diff``/``unspin.differ``, ``unspin.align``/``unspin.aligner``).
 """
 
+import importlib as _importlib
 import logging as _logging
-from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
-from importlib.metadata import version as _version
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
 
-try:
-    __version__ = _version("unspin")
-except _PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.0.0+unknown"
+from unspin._version import __version__
+from unspin.errors import UnspinError
+from unspin.models import Article, Record, Span
 
 _logging.getLogger(__name__).addHandler(_logging.NullHandler())
 
-# Imported after __version__ (the index stores it).
-from unspin.aligner import Passage, align  # noqa: E402
-from unspin.checker import CheckResult, Flag, check  # noqa: E402
-from unspin.differ import Change, DiffResult, Summary, diff  # noqa: E402
-from unspin.errors import UnspinError  # noqa: E402
-from unspin.index import Index, IndexParams, StoredArticle  # noqa: E402
-from unspin.models import Article, Record, Span  # noqa: E402
-from unspin.options import Options, OptionsError  # noqa: E402
-from unspin.pipeline import AlignResult, ErrorResult, Pipeline  # noqa: E402
-from unspin.reader import IndexReader, MemoryIndex  # noqa: E402
-from unspin.tracer import Candidate, SourceMatch, TraceResult, retrieve, trace, verify  # noqa: E402
+if _TYPE_CHECKING:
+    from unspin.aligner import Passage, align
+    from unspin.checker import CheckResult, Flag, check
+    from unspin.differ import Change, DiffResult, Summary, diff
+    from unspin.index import Index, IndexParams, StoredArticle
+    from unspin.options import Options, OptionsError
+    from unspin.pipeline import AlignResult, ErrorResult, Pipeline
+    from unspin.reader import IndexReader, MemoryIndex
+    from unspin.tracer import Candidate, SourceMatch, TraceResult, retrieve, trace, verify
+
+# Everything else is imported on first use, so ``import unspin`` stays cheap and a command
+# loads only the stages it runs.
+_LAZY = {
+    "aligner": ("Passage", "align"),
+    "checker": ("CheckResult", "Flag", "check"),
+    "differ": ("Change", "DiffResult", "Summary", "diff"),
+    "index": ("Index", "IndexParams", "StoredArticle"),
+    "options": ("Options", "OptionsError"),
+    "pipeline": ("AlignResult", "ErrorResult", "Pipeline"),
+    "reader": ("IndexReader", "MemoryIndex"),
+    "tracer": ("Candidate", "SourceMatch", "TraceResult", "retrieve", "trace", "verify"),
+}
+_WHERE = {name: module for module, names in _LAZY.items() for name in names}
 
 
-def extract(source: str | bytes, options: Options | None = None) -> Article:
+def __getattr__(name: str) -> _Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'unspin' has no attribute {name!r}")
+    value = getattr(_importlib.import_module(f"unspin.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))
+
+
+def extract(source: str | bytes, options: "Options | None" = None) -> Article:
     """One article from a path, an http(s) URL, text or HTML bytes (``Pipeline.extract``)."""
+    from unspin.pipeline import Pipeline
+
     return Pipeline(options).extract(source)
 
 

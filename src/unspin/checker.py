@@ -21,6 +21,7 @@ of artefacts; ``verdict`` thresholds are set so that clean professional news is 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 import math
@@ -110,7 +111,7 @@ class CheckResult(Record):
     """Outcome of ``check``: a score in [0, 1], a verdict and the flagged phrases.
 
     ``word_score`` is ``spin_score`` from the word evidence alone (artefacts left out);
-    ``numbers`` are the quantities that ingestion repaired; ``clutter`` the page furniture
+    ``quantities`` are the numbers that ingestion repaired (named as in ``Article``); ``clutter`` the page furniture
     that was not checked (offsets index the original text).
     """
 
@@ -119,11 +120,17 @@ class CheckResult(Record):
     verdict: str  # "spun" | "unsure" | "clean"
     flags: tuple[Flag, ...] = ()
     clutter: tuple[Clutter, ...] = ()
-    numbers: tuple[Quantity, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
     words_checked: int = 0
     words_flagged: int = 0
     word_score: float = 0.0
     id: str = ""
+
+    def _repr_html_(self) -> str:
+        """A small HTML view: verdict, score and flagged phrases (for Jupyter)."""
+        from unspin.report import check_html
+
+        return check_html(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -558,8 +565,13 @@ def _artefacts(article: Article) -> list[Flag]:
             flags.append(Flag(qs, qe, orig[qs:qe], _fix_number(orig[qs:qe]),
                               "damaged number (broken thousands separator), typical of spinner output",
                               "number", 1.0))
+    # repaired quantities do not overlap: one binary search per match, not a scan (which
+    # made check quadratic on long texts full of damaged numbers)
+    spans = sorted(seen)
+    starts = [s for s, _ in spans]
     for m in _MANGLED_RE.finditer(orig):
-        if any(s <= m.start() < e for s, e in seen):
+        k = bisect.bisect_right(starts, m.start()) - 1
+        if k >= 0 and m.start() < spans[k][1]:
             continue
         flags.append(Flag(m.start(), m.end(), m.group(), _fix_number(m.group()),
                           "damaged number (broken thousands separator), typical of spinner output",
@@ -653,7 +665,7 @@ def check(article: Article | str, *, threshold: float | None = None) -> CheckRes
     verdict = "spun" if z >= Z_SPUN else "unsure" if z >= Z_UNSURE else "clean"
     numbers = tuple(q for q in art.quantities if q.repaired)
     return CheckResult(input=art.input, spin_score=spin, verdict=verdict, flags=tuple(flags),
-                       clutter=art.clutter, numbers=numbers, words_checked=len(scores),
+                       clutter=art.clutter, quantities=numbers, words_checked=len(scores),
                        words_flagged=len(word_flags), word_score=word_only, id=art.id)
 
 

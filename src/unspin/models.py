@@ -56,8 +56,13 @@ def _from_jsonable(tp: Any, value: Any) -> Any:
 
 
 class Record:
-    """Mixin for frozen dataclasses: ``to_dict``/``from_dict``/``to_json`` with a schema version."""
+    """Mixin for frozen dataclasses: ``to_dict``/``from_dict``/``to_json`` with a schema version.
 
+    It has empty ``__slots__`` so that subclasses declared ``slots=True`` carry no
+    per-instance ``__dict__`` (memory at crawl scale: see benchmarks/bench_records.py).
+    """
+
+    __slots__ = ()
     schema_version: ClassVar[int] = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:

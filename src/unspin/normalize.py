@@ -28,6 +28,7 @@ decimals, "1.5 million", "$1.13bn", words "two" to "twelve", "twenty-five", "a d
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -716,6 +717,9 @@ class _Num:
 def _parse_number(s: str) -> _Num | None:
     """Value, range and unit of one number expression, or None."""
     raw = s.strip()
+    if raw.isascii() and raw.isdigit():  # the common case, without the unit searches
+        v = float(raw)
+        return _Num(v, v, v, None, 1.0)
     unit: str | None = None
     m = _CURRENCY_PREFIX_RE.match(raw)
     if m:
@@ -780,12 +784,16 @@ def find_quantities(norm: Normalized, original: str) -> list[Quantity]:
     """
     text = norm.text
     found: list[tuple[int, int, float, float, float, str | None]] = []
-    taken: list[tuple[int, int]] = []
+    # ranges taken, in text order and disjoint (``_finditer`` matches do not overlap), so
+    # whether a span is free is one binary search: linear time overall, not quadratic
+    range_starts: list[int] = []
+    range_ends: list[int] = []
 
     candidates = _candidates(text)
 
     def free(s: int, e: int) -> bool:
-        return all(e <= ts or s >= te for ts, te in taken)
+        k = bisect.bisect_left(range_starts, e) - 1  # last range starting before e
+        return k < 0 or range_ends[k] <= s
 
     for m in _finditer(_RANGE_RE, text, candidates):
         a, b = _parse_number(m.group("a")), _parse_number(m.group("b"))
@@ -808,7 +816,8 @@ def find_quantities(norm: Normalized, original: str) -> list[Quantity]:
         if unit is None and _year_like(m.group("a")) and _year_like(m.group("b")):
             unit = "year"
         found.append((m.start(), m.end(), lo, lo, hi, unit))
-        taken.append((m.start(), m.end()))
+        range_starts.append(m.start())
+        range_ends.append(m.end())
     for m in _finditer(_NUMBER_RE, text, candidates):
         s, e = m.start(), m.end()
         if not free(s, e):
@@ -825,16 +834,26 @@ def find_quantities(norm: Normalized, original: str) -> list[Quantity]:
         if unit is None and _year_like(m.group()):
             unit = "year"
         found.append((s, e, v, lo, hi, unit))
-        taken.append((s, e))
     found.sort()
+    # repaired spans by start, with the running maximum of their ends: whether a quantity
+    # overlaps one is a binary search (a scan of all of them made long texts quadratic)
+    rep = sorted(norm.repaired)
+    rep_starts = [rs for rs, _ in rep]
+    rep_max_end: list[int] = []
+    for _, re_ in rep:
+        rep_max_end.append(max(re_, rep_max_end[-1]) if rep_max_end else re_)
     out: list[Quantity] = []
     for s, e, v, lo, hi, unit in found:
         hedge = None
-        hm = _HEDGE_RE.search(text, max(0, s - 30), s)
+        # a hedge word ends in a letter followed by spaces right before the number
+        before = text[max(0, s - 30):s]
+        hm = _HEDGE_RE.search(text, max(0, s - 30), s) \
+            if before[-1:].isspace() and before.rstrip()[-1:].isalpha() else None
         if hm and (unit != "year"):
             hedge = hm.group("hedge").lower()
         os_, oe = norm.to_original(s, e)
         seg = original[os_:oe]
-        repaired = any(rs < oe and os_ < re_ for rs, re_ in norm.repaired)
+        k = bisect.bisect_left(rep_starts, oe)  # repaired spans starting before oe
+        repaired = k > 0 and rep_max_end[k - 1] > os_
         out.append(Quantity(os_, oe, seg, v, lo, hi, hedge=hedge, unit=unit, repaired=repaired))
     return out

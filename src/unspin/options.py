@@ -46,6 +46,8 @@ class OptionsError(UnspinError):
 class _Section(Record):
     """A section of ``Options``: frozen fields with validated values."""
 
+    __slots__ = ()
+
     # (field, minimum, maximum) bounds checked on construction; None: unbounded
     _bounds: ClassVar[dict[str, tuple[float | None, float | None]]] = {}
     # allowed string values per field

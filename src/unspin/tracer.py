@@ -35,9 +35,10 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from unspin.analyze import Analysis, analyze
 from unspin.dates import date_key, iso_date
-from unspin.differ import Change, DiffResult, Summary
-from unspin.index import KEY_RE, StoredArticle, article_terms, content_hash
+from unspin.differ import Change, DiffResult, Summary, summarize
+from unspin.index import StoredArticle, content_hash
 from unspin.models import Article, Record, Span
 from unspin.options import TraceOptions
 from unspin.reader import IndexReader
@@ -57,7 +58,7 @@ class SourceMatch(Record):
         id, title, url, published: of the indexed article.
         score: mean sentence similarity weighted by coverage (0..1); ranks the sources.
         coverage: share of the suspect's body (word tokens) explained by this article.
-        sentences: the suspect's sentences it explains (offsets into the suspect's ``text``).
+        sentences: the suspect's sentences it explains (offsets into the suspect's ``original``).
         source_sentences: for each of ``sentences``, the best matching sentence of the
             source (offsets into the stored ``text`` of the indexed article).
         published_after_suspect: the source was published after the suspect (so the copy
@@ -80,8 +81,13 @@ class TraceResult(Record):
     """Where a text came from: its sources, most likely first (empty when none).
 
     ``changes`` and ``summary`` (what the rewrite changed, from ``unspin.diff`` against the
-    sources) are filled by ``explain`` or ``trace(..., changes=True)``; their copy offsets
-    index the suspect's ``Article.original`` and their source offsets the stored ``text``.
+    sources) are filled by ``explain`` or ``trace(..., changes=True)``; ``summary`` is always
+    a ``Summary`` (all zeros when there is no source or changes were not asked for).
+
+    Offsets: every suspect offset (``sources[].sentences``, ``changes[].copy_start``) indexes
+    the suspect's ``Article.original``, the text as the reader saw it; every source offset
+    (``sources[].source_sentences``, ``changes[].source_start``) indexes the source's stored
+    text (its ``original`` as indexed).
     """
 
     input: str
@@ -89,28 +95,20 @@ class TraceResult(Record):
     sources: tuple[SourceMatch, ...] = ()
     published: str | None = None
     changes: tuple[Change, ...] = ()
-    summary: Summary | None = None
+    summary: Summary = field(default_factory=lambda: summarize(()))
     candidates: tuple[dict[str, Any], ...] = field(default=(), metadata={"serialize": False})
     diff: DiffResult | None = field(default=None, compare=False, repr=False, metadata={"serialize": False})
     source_articles: tuple[StoredArticle | Article, ...] = field(
         default=(), compare=False, repr=False, metadata={"serialize": False})
 
+    def _repr_html_(self) -> str:
+        """The HTML report (Jupyter shows it for a result on the last line of a cell)."""
+        from unspin.report import render_trace_html
+
+        return render_trace_html(self)
+
 
 # ---------------------------------------------------------------------------------------
-
-
-class _Encoder:
-    """Maps token keys to single characters so rapidfuzz compares token sequences fast."""
-
-    def __init__(self) -> None:
-        self.codes: dict[str, str] = {}
-
-    def __call__(self, keys: list[str]) -> str:
-        codes = self.codes
-        for k in set(keys).difference(codes):
-            n = len(codes)
-            codes[k] = chr(0x100 + n) if n < 0xD000 else chr(0x10000 + n)
-        return "".join([codes[k] for k in keys])
 
 
 @dataclass(slots=True)
@@ -120,21 +118,70 @@ class _Sents:
     weights: np.ndarray
 
 
-_MANGLED = re.compile(r"(?<=\d),? (?=\d{3}(?!\d))")
+_LAST: list[tuple[Article, int, Analysis]] = []  # the last suspect analysed (retrieve, then verify)
 
 
-def _sentences(text: str, enc: _Encoder, spans: Sequence[tuple[int, int]] | None = None,
-               min_tokens: int = 4) -> _Sents:
-    """Sentences as token-symbol strings (shared tokenizer; numbers rejoined) with weights."""
-    spans = list(spans) if spans else split_sentences(text)
-    strings, weights = [], []
-    findall = KEY_RE.findall
-    for s, e in spans:
-        keys = findall(_MANGLED.sub(",", text[s:e].lower()))
-        n = sum(1 for k in keys if k[0].isalnum())
-        strings.append(enc(keys))
-        weights.append(n if n >= min_tokens else 0)
-    return _Sents(spans, strings, np.asarray(weights, dtype=np.float64))
+def _analysis(article: Article, min_word_len: int = 2) -> Analysis:
+    """``unspin.analyze`` of a suspect: its terms, token ids and words per sentence.
+
+    ``trace`` runs ``retrieve`` then ``verify`` on the same article: the second call reuses
+    the first one's analysis (one entry, matched by identity), so the suspect is read once.
+    """
+    last = _LAST[0] if _LAST else None
+    if last is not None and last[0] is article and last[1] == min_word_len:
+        return last[2]
+    spans = [(s.start, s.end) for s in article.sentences] or split_sentences(article.text)
+    an = analyze(article.text, spans, min_word_len, words=True)
+    _LAST[:] = [(article, min_word_len, an)]
+    return an
+
+
+def _token_ids(a: StoredArticle | Article) -> tuple[np.ndarray, np.ndarray]:
+    """Tokens per sentence and token ids of a candidate: as stored in the index (format 2),
+    else analysed now (articles from a join, a cache or a ``MemoryIndex`` without them)."""
+    if isinstance(a, StoredArticle) and a.tokens:
+        return a.token_ids()
+    spans = _spans_of(a) or split_sentences(a.text)
+    an = analyze(a.text, spans)
+    return an.counts, an.hashes
+
+
+def _symbol_strings(counts: list[np.ndarray], ids: list[np.ndarray]) -> list[list[str]]:
+    """Token ids (``unspin.analyze``) as strings of one character per token, per sentence.
+
+    The ids of every text compared in one trace are renumbered together (equal ids, equal
+    characters), so rapidfuzz compares token sequences as strings.
+    """
+    allids = np.concatenate(ids) if ids else np.zeros(0, np.uint32)
+    _, inv = np.unique(allids, return_inverse=True)
+    cp = inv.astype(np.uint32) + 0x100
+    cp[cp >= 0xD800] += 0x800  # skip the surrogates
+    text = cp.astype("<u4").tobytes().decode("utf-32-le")
+    out, pos = [], 0
+    for c in counts:
+        ends = (np.cumsum(c) + pos).tolist()
+        starts = [pos, *ends[:-1]]
+        out.append([text[a:b] for a, b in zip(starts, ends, strict=True)])
+        pos = ends[-1] if ends else pos
+    return out
+
+
+def token_sentences(texts: Sequence[tuple[str, Sequence[tuple[int, int]] | None]],
+                    min_tokens: int = 4) -> list[_Sents]:
+    """Sentences of several texts as token-symbol strings in one shared code, with weights
+    (word and number tokens of each sentence, 0 below ``min_tokens``), for comparing them."""
+    spans, counts, ids, words = [], [], [], []
+    for text, sp in texts:
+        sp = list(sp) if sp else split_sentences(text)
+        an = analyze(text, sp, words=True)
+        assert an.words is not None
+        spans.append(sp)
+        counts.append(an.counts)
+        ids.append(an.hashes)
+        words.append(an.words)
+    strings = _symbol_strings(counts, ids)
+    return [_Sents(sp, st, np.where(w >= min_tokens, w, 0).astype(np.float64))
+            for sp, st, w in zip(spans, strings, words, strict=True)]
 
 
 def sentence_alignment(suspect: _Sents, source: _Sents) -> tuple[np.ndarray, np.ndarray]:
@@ -209,7 +256,7 @@ def retrieve(reader: IndexReader, article: Article | str, opts: TraceOptions | N
     o = opts or TraceOptions()
     art = _as_article(article)
     min_len = reader.params.min_word_len
-    terms = article_terms(art.text, min_len)
+    terms = _analysis(art, min_len).terms
     if not terms:
         return []
     robust = {w.lower() for w in _NAME_RE.findall(art.text)}
@@ -304,9 +351,13 @@ def verify(article: Article | str, candidates: Sequence[Candidate | StoredArticl
             cands.append((a, rscore, a.rowid if isinstance(a, StoredArticle) else pos))
     if not cands:
         return TraceResult(input=inp, id=art.id, published=art.published)
-    enc = _Encoder()
-    spans = [(s.start, s.end) for s in art.sentences] or None
-    sus = _sentences(art.text, enc, spans, o.min_sentence_tokens)
+    an = _analysis(art)
+    spans = [(s.start, s.end) for s in art.sentences] or split_sentences(art.text)
+    src_ids = [_token_ids(src) for src, _, _ in cands]
+    strings = _symbol_strings([an.counts] + [c for c, _ in src_ids], [an.hashes] + [i for _, i in src_ids])
+    assert an.words is not None
+    sus = _Sents(spans, strings[0],
+                 np.where(an.words >= o.min_sentence_tokens, an.words, 0).astype(np.float64))
     total_w = float(sus.weights.sum())
     if total_w <= 0:  # only very short sentences: weigh them all
         sus.weights = np.array([max(1.0, len(s)) for s in sus.strings])
@@ -314,8 +365,8 @@ def verify(article: Article | str, candidates: Sequence[Candidate | StoredArticl
     if total_w <= 0:
         return TraceResult(input=inp, id=art.id, published=art.published)
     evaluated: list[tuple[float, float, StoredArticle | Article, np.ndarray, np.ndarray, _Sents, float, int]] = []
-    for src, rscore, order in cands:
-        ss = _sentences(src.text, enc, _spans_of(src), o.min_sentence_tokens)
+    for (src, rscore, order), strs in zip(cands, strings[1:], strict=True):
+        ss = _Sents(_spans_of(src) or split_sentences(src.text), strs, np.zeros(0))
         best, arg = sentence_alignment(sus, ss)
         expl = (best >= o.sim_threshold) & (sus.weights > 0)
         cov = float(sus.weights[expl].sum() / total_w)
@@ -337,8 +388,7 @@ def verify(article: Article | str, candidates: Sequence[Candidate | StoredArticl
             continue
         explained |= expl
         idx = np.flatnonzero(expl)
-        sp = tuple(Span(sus.spans[i][0], sus.spans[i][1], art.text[sus.spans[i][0]:sus.spans[i][1]])
-                   for i in idx)
+        sp = tuple(_original_span(art, *sus.spans[i]) for i in idx)
         srcsp = tuple(Span(ss.spans[int(arg[i])][0], ss.spans[int(arg[i])][1],
                            src.text[ss.spans[int(arg[i])][0]:ss.spans[int(arg[i])][1]]) for i in idx)
         day = date_key(src.published)
@@ -352,6 +402,14 @@ def verify(article: Article | str, candidates: Sequence[Candidate | StoredArticl
     return TraceResult(input=inp, id=art.id, published=art.published, sources=tuple(sources),
                        candidates=diag, source_articles=tuple(e[2] for e in evaluated
                                                               if e[2].id in {s.id for s in sources}))
+
+
+def _original_span(art: Article, start: int, end: int) -> Span:
+    """A span of ``art.text`` as the covering span of ``art.original`` (the reader's text)."""
+    if not art.original:
+        return Span(start, end, art.text[start:end])
+    s, e = art.to_original(start, end)
+    return Span(s, e, art.original[s:e])
 
 
 def stored_article(stored: StoredArticle | Article) -> Article:

@@ -1,8 +1,14 @@
 """The ``unspin`` command line: a thin layer over the library.
 
-Each sub-command lives in its own module of this package and exposes ``register(app)``.
-Library errors (``UnspinError``) become one-line messages and a non-zero exit; a traceback
-is shown only with ``--debug``.
+Each sub-command lives in its own module of this package and exposes ``register(app)``; each
+is a thin adapter over :class:`unspin.Pipeline` (options shared by every command that reads
+inputs are in :mod:`unspin.cli._inputs`). Library errors (``UnspinError``) become one-line
+messages and a non-zero exit; a traceback is shown only with ``--debug``. ``-v``, ``-q`` and
+``--debug`` are accepted anywhere on the command line.
+
+Exit status (every command): 0 all inputs processed; 1 some inputs or records skipped (each
+reported on stderr); 2 failure (nothing processed, ``--on-error stop``, usage error, index
+or options unusable); 3 ``trace --fail-if-none`` when some input has no source.
 """
 
 from __future__ import annotations
@@ -21,13 +27,16 @@ COMMANDS = ["extract", "check", "index", "trace", "diff", "synth", "scan", "serv
 
 app = typer.Typer(
     name="unspin",
-    help="Find where a news article came from and what a machine rewrite changed.",
+    help="Find where a news article came from and what a machine rewrite changed.\n\n"
+         "Exit status: 0 all inputs processed; 1 some inputs or records skipped; 2 failure; "
+         "3 trace --fail-if-none found no source for some input.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 
-_state = {"debug": False}
+_state = {"debug": False, "quiet": False}
+_GLOBAL_FLAGS = {"-v", "-vv", "-vvv", "--verbose", "-q", "--quiet", "--debug", "--allow-private"}
 _CHATTY_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext", "readability", "charset_normalizer")
 
 
@@ -42,6 +51,8 @@ def _root(
     version: bool = typer.Option(False, "--version", callback=_version_callback, is_eager=True,
                                  help="Print the version and exit."),
     verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More log output (-vv for debug)."),
+    quiet_: bool = typer.Option(False, "--quiet", "-q", help="Only errors on stderr (no warnings, "
+                                                             "no progress)."),
     debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors."),
     max_input_bytes: int | None = typer.Option(
         None, "--max-input-bytes", min=1, metavar="BYTES",
@@ -55,14 +66,20 @@ def _root(
         None, "--max-ratio", min=1, metavar="N",
         help="Decompression ratio taken for a compression bomb once 64 MiB are out "
              "(default 200; real text compresses 3-20x)."),
+    allow_private: bool = typer.Option(
+        False, "--allow-private",
+        help="Let URL inputs reach loopback, private and link-local addresses (refused by "
+             "default, also on redirects)."),
 ) -> None:
     _state["debug"] = debug
-    from unspin import limits
+    _state["quiet"] = quiet_
+    from unspin import limits, netpolicy
 
+    netpolicy.set_allow_private_default(allow_private)
     limits.set_default(limits.Limits().with_(max_input_bytes=max_input_bytes,
                                              max_record_bytes=max_record_bytes,
                                              max_ratio=max_ratio))
-    level = logging.WARNING - 10 * min(verbose, 2)
+    level = logging.ERROR if quiet_ and not verbose else logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     # Extraction libraries log their own complaints about a page ("discarding data: None");
     # unspin reports the outcome in one line, so theirs show only with -vv.
@@ -82,6 +99,23 @@ def _register_all() -> None:
 
 
 _register_all()
+
+
+def quiet() -> bool:
+    """True when ``-q`` was given: no progress, no warnings."""
+    return bool(_state["quiet"])
+
+
+def hoist_global_flags(args: list[str]) -> list[str]:
+    """Move ``-v``/``-q``/``--debug`` given after the sub-command to the front, so that
+    they work anywhere (``unspin check x.txt -v`` = ``unspin -v check x.txt``)."""
+    if "--" in args:
+        cut = args.index("--")
+        head, tail = args[:cut], args[cut:]
+    else:
+        head, tail = args, []
+    flags = [a for a in head if a in _GLOBAL_FLAGS]
+    return flags + [a for a in head if a not in _GLOBAL_FLAGS] + tail
 
 
 def fail(err: UnspinError) -> None:
@@ -104,8 +138,25 @@ def _click_errors() -> tuple[type[Exception], ...]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Console-script entry point."""
-    args = sys.argv[1:] if argv is None else argv
+    """Console-script entry point (the caps set by its options last for this call only)."""
+    from unspin import limits, netpolicy
+    from unspin.escape import SafeStream
+
+    before = limits.default(), netpolicy.allow_private_default()
+    streams = sys.stdout, sys.stderr
+    # nothing from the data reaches the terminal as a control sequence (issue 15)
+    sys.stdout = SafeStream(sys.stdout, "colour")  # type: ignore[assignment]
+    sys.stderr = SafeStream(sys.stderr, "progress")  # type: ignore[assignment]
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+        limits.set_default(before[0])
+        netpolicy.set_allow_private_default(before[1])
+
+
+def _main(argv: list[str] | None) -> int:
+    args = hoist_global_flags(sys.argv[1:] if argv is None else list(argv))
     debug = "--debug" in args
     try:
         # Without standalone mode click returns the code of a typer.Exit instead of raising.

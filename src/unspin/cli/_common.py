@@ -7,7 +7,11 @@ import typer
 
 
 def warn(message: str) -> None:
-    """One yellow ``unspin: warning: ...`` line on stderr."""
+    """One yellow ``unspin: warning: ...`` line on stderr (none with ``-q``)."""
+    from unspin.cli import quiet
+
+    if quiet():
+        return
     typer.secho(f"unspin: warning: {message}", err=True, fg=typer.colors.YELLOW)
 
 

@@ -1,23 +1,50 @@
 """``unspin check``: does a page read like machine-spun text? Which phrases look spun?
 
-``--json`` prints one JSON object per input article, one per line; otherwise a readable view:
-the text with the flagged phrases marked and numbered (in red only when the verdict is not
-"clean"), then one line per flag with its probability and, as a possibility, the wording it
-may have replaced ("may have been: peace"); the text itself is never rewritten.
+A thin adapter over ``Pipeline.check``. ``--json`` (or ``--format json``) prints one JSON
+object per input article, one per line; ``--format csv`` one summary row per article;
+otherwise a readable view with the flagged phrases highlighted in context and the likely
+original wording beside them. ``-o DIR`` writes one JSON result per article into DIR, named
+after the input.
+Flagged phrases are marked and numbered in the text (in red only when the verdict is not
+"clean"), then listed one per line with their probability and, as a possibility, the wording
+they may have replaced ("may have been: peace"); the text itself is never rewritten.
 
-Exit status: 0 when every input was checked; 1 when some corpus records were skipped (each
-reported on stderr as ``file:line: problem``); 2 when an input could not be read.
+Exit status: see ``unspin --help`` (0 all checked, 1 some inputs or records skipped,
+2 failure).
 """
 
 from __future__ import annotations
 
-import json
 import sys
+from pathlib import Path
 
 import typer
 
-from unspin.cli._common import ExitStatus
-from unspin.errors import UnspinError
+from unspin.cli._common import warn
+from unspin.cli._inputs import (
+    CONFIG,
+    ENCODING,
+    INPUT_FILE,
+    INPUTS,
+    JOBS,
+    KIND,
+    ON_ERROR,
+    OUT,
+    TIMEOUT,
+    FormatChoice,
+    KindChoice,
+    OnErrorChoice,
+    OutDir,
+    Run,
+    console,
+    csv_writer,
+    drive,
+    pipeline,
+    sources_of,
+)
+
+CSV_COLUMNS = ["input", "id", "verdict", "spin_score", "word_score", "words_checked",
+               "words_flagged", "flags"]
 
 # How flagged phrases are marked in the text, by verdict: a "clean" verdict does not mark its
 # few flags in red (they are the ordinary rate of odd words in clean news).
@@ -33,13 +60,13 @@ def _probability(f: object) -> str:
     return f"p={f.score:.2f}"
 
 
-def _render(result: object, original: str, console: object) -> None:
+def _render(result: object, original: str, con: object) -> None:
     from rich.console import Console
     from rich.text import Text
 
     from unspin.checker import CheckResult
 
-    assert isinstance(console, Console) and isinstance(result, CheckResult)
+    assert isinstance(con, Console) and isinstance(result, CheckResult)
     colour = {"spun": "bold red", "unsure": "bold yellow", "clean": "bold green"}[result.verdict]
     head = Text()
     head.append(result.input or result.id or "(input)", style="bold")
@@ -48,8 +75,8 @@ def _render(result: object, original: str, console: object) -> None:
     head.append(f"  spin score {result.spin_score:.2f}  "
                 f"({result.words_flagged} of {result.words_checked} words look swapped, "
                 f"{len(result.flags)} flagged phrases)", style="dim")
-    console.print(head)
-    console.rule(style="dim")
+    con.print(head)
+    con.rule(style="dim")
     body = Text()
     pos = 0
     clutter = [(c.start, c.end) for c in result.clutter]
@@ -64,12 +91,12 @@ def _render(result: object, original: str, console: object) -> None:
         body.append(f"[{numbered[id(f)]}]", style="dim")
         pos = f.end
     body.append(original[pos:end_body])
-    console.print(body)
+    con.print(body)
     if clutter:
-        console.print(Text(f"({len(clutter)} block(s) of page clutter not checked)", style="dim"))
+        con.print(Text(f"({len(clutter)} block(s) of page clutter not checked)", style="dim"))
     if result.flags:
         title = "flags" if result.verdict != "clean" else "odd words (the text as a whole reads clean)"
-        console.rule(title, style="dim")
+        con.rule(title, style="dim")
         for n, f in enumerate(result.flags, 1):
             line = Text(f"{n:>3}. ")
             line.append(f.text, style="bold red" if result.verdict == "spun" else "yellow")
@@ -78,54 +105,62 @@ def _render(result: object, original: str, console: object) -> None:
                 line.append("  may have been: " if f.kind not in ("number", "agreement") else "  probably: ")
                 line.append(f.suggestion, style="green")
             line.append(f"  ({f.reason})", style="dim")
-            console.print(line)
-    console.print()
+            con.print(line)
+    con.print()
 
 
 def register(app: typer.Typer) -> None:
     @app.command("check")
     def check_cmd(
-        inputs: list[str] = typer.Argument(..., metavar="INPUT...",
-                                           help="Files, URLs, corpora, or '-' for standard input."),
-        as_json: bool = typer.Option(False, "--json", help="One JSON object per article, one per line."),
+        inputs: list[str] | None = INPUTS,
+        input_file: Path | None = INPUT_FILE,
+        as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
+        fmt: FormatChoice = typer.Option(FormatChoice.text, "--format",
+                                         help="text (readable view), json (one object per article "
+                                              "per line) or csv (one summary row per article)."),
         threshold: float = typer.Option(None, "--threshold", min=0.0, max=1.0,
                                         help="Word probability at which a word is flagged."),
+        kind: KindChoice | None = KIND,
+        encoding: str | None = ENCODING,
+        on_error: OnErrorChoice = ON_ERROR,
+        timeout: float = TIMEOUT,
+        jobs: int = JOBS,
+        out: Path | None = OUT,
+        config: Path | None = CONFIG,
     ) -> None:
-        """Does a page read like machine-spun text? Flags the phrases that look swapped."""
-        from rich.console import Console
+        """Does a page read like machine-spun text? Flags the phrases that look swapped.
 
-        from unspin.checker import SHORT_TEXT_WORDS, check, to_json_dict
-        from unspin.errors import InputError
-        from unspin.ingest import read
+        Example: unspin check page.html --json
+        """
+        from unspin.checker import SHORT_TEXT_WORDS, to_json_dict
 
-        console = Console(highlight=False)
-        failed = skipped = 0
+        fmt = FormatChoice.json if as_json else fmt
+        sources = sources_of(inputs, input_file)
+        check_opts = {"threshold": threshold} if threshold is not None else {}
+        nlp = pipeline(config, kind=kind, encoding=encoding, on_error=on_error, timeout=timeout,
+                       check=check_opts)
+        outdir = OutDir(out) if out is not None else None
+        run = Run(on_error=on_error.value)
+        con = console()
+        writer = csv_writer(CSV_COLUMNS) if fmt is FormatChoice.csv else None
+        import json
 
-        def on_record_error(err: InputError) -> None:
-            nonlocal skipped
-            skipped += 1
-            typer.secho(f"unspin: warning: skipped {err}", err=True, fg=typer.colors.YELLOW)
-        for source in inputs:
-            try:
-                for article in read(source, on_error=on_record_error):
-                    result = check(article, threshold=threshold)
-                    if result.words_checked < SHORT_TEXT_WORDS:
-                        typer.secho(f"unspin: warning: {article.input or article.id}: only "
-                                    f"{result.words_checked} word(s) to check: too short for a "
-                                    "reliable verdict", err=True, fg=typer.colors.YELLOW)
-                    if as_json:
-                        sys.stdout.write(json.dumps(to_json_dict(result), ensure_ascii=False) + "\n")
-                        sys.stdout.flush()
-                    else:
-                        _render(result, article.original or article.text, console)
-            except UnspinError as err:
-                if len(inputs) == 1:
-                    raise  # one input: its own one-line error is the whole story
-                from unspin.cli import fail
-
-                fail(err)
-                failed += 1
-        if failed:
-            raise ExitStatus(f"{failed} of {len(inputs)} inputs could not be checked", 2, as_error=True)
-        if skipped:
-            raise ExitStatus(f"{skipped} record(s) skipped", 1)
+        for article, result in drive(nlp, sources, run, "check", jobs, "checking"):
+            if result.words_checked < SHORT_TEXT_WORDS:
+                warn(f"{article.input or article.id}: only {result.words_checked} word(s) to check: "
+                     "too short for a reliable verdict")
+            doc = json.dumps(to_json_dict(result), ensure_ascii=False)
+            if outdir is not None:
+                outdir.write(outdir.name(article), ".json", doc + "\n")
+            if writer is not None:
+                writer.writerow([result.input, result.id, result.verdict, result.spin_score,
+                                 result.word_score, result.words_checked, result.words_flagged,
+                                 len(result.flags)])
+            elif fmt is FormatChoice.json:
+                sys.stdout.write(doc + "\n")
+                sys.stdout.flush()
+            elif outdir is None:
+                _render(result, article.original or article.text, con)
+        if outdir is not None and fmt is FormatChoice.text:
+            typer.echo(f"{run.done} result(s) written to {outdir.path}")
+        run.finish()

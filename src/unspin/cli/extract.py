@@ -1,38 +1,37 @@
 """``unspin extract``: read inputs and show each article's body, clutter and numbers.
 
-Exit status: 0 when every input and record was read; 1 when some corpus records were
-skipped (``--on-error skip``, the default; each skip is reported on stderr as
-``file:line: problem``); 2 when an input could not be read at all, or on the first bad
-record with ``--on-error stop``.
+Exit status: see ``unspin --help`` (0 every input and record read; 1 some inputs or corpus
+records skipped, each reported on stderr as ``file:line: problem``; 2 nothing could be read,
+or the first bad input or record with ``--on-error stop``).
 """
 
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
+from pathlib import Path
 
 import typer
 
-from unspin.cli._common import ExitStatus, warn
-from unspin.errors import InputError, UnspinError
+from unspin.cli._inputs import (
+    CONFIG,
+    ENCODING,
+    INPUT_FILE,
+    INPUTS,
+    KIND,
+    ON_ERROR,
+    OUT,
+    TIMEOUT,
+    KindChoice,
+    OnErrorChoice,
+    OutDir,
+    Progress,
+    Run,
+    console,
+    pipeline,
+    read_all,
+    sources_of,
+)
 from unspin.models import Article
-
-
-class OnErrorChoice(StrEnum):
-    skip = "skip"
-    stop = "stop"
-
-
-class KindChoice(StrEnum):
-    text = "text"
-    html = "html"
-    jsonl = "jsonl"
-    json = "json"
-    csv = "csv"
-    feed = "feed"
-    warc = "warc"
-
-
 
 
 def article_json(article: Article) -> str:
@@ -98,64 +97,41 @@ def register(app: typer.Typer) -> None:
 
     @app.command("extract")
     def extract(
-        inputs: list[str] = typer.Argument(..., metavar="INPUT",
-                                           help="Paths, http(s) URLs, or - for stdin. Text, HTML, "
-                                                "JSONL, CSV, RSS/Atom, WARC; .gz too."),
+        inputs: list[str] | None = INPUTS,
+        input_file: Path | None = INPUT_FILE,
         as_json: bool = typer.Option(False, "--json",
                                      help="One JSON object per article per line (Article with "
                                           "clutter and quantities; offsets into 'original')."),
-        kind: KindChoice | None = typer.Option(None, "--kind",
-                                               help="Read every input as this kind instead of "
-                                                    "guessing from name and content."),
-        on_error: OnErrorChoice = typer.Option(
-            OnErrorChoice.skip, "--on-error",
-            help="Bad corpus records (malformed JSONL line, row without text, WARC page "
-                 "without an article): skip them with a warning naming file:line and exit 1 "
-                 "at the end, or stop at the first with exit 2."),
-        encoding: str | None = typer.Option(None, "--encoding",
-                                            help="Force the encoding of plain-text input."),
-        timeout: float = typer.Option(20.0, "--timeout", help="Seconds to wait for a URL."),
         keep_clutter: bool = typer.Option(False, "--keep-clutter",
                                           help="Keep page clutter in the body."),
+        kind: KindChoice | None = KIND,
+        encoding: str | None = ENCODING,
+        on_error: OnErrorChoice = ON_ERROR,
+        timeout: float = TIMEOUT,
+        out: Path | None = OUT,
+        config: Path | None = CONFIG,
     ) -> None:
-        """Read articles and show body, metadata, page clutter and the numbers found."""
-        from rich.console import Console
+        """Read articles and show body, metadata, page clutter and the numbers found.
 
-        from unspin.ingest import read
-
-        console = Console(highlight=False, soft_wrap=True)
-        skipped = 0
-        failed = 0
-
-        def on_record_error(err: InputError) -> None:
-            nonlocal skipped
-            if on_error is OnErrorChoice.stop:
-                raise err
-            skipped += 1
-            warn(f"skipped {err}")
-
-        for source in inputs:
-            try:
-                for article in read(source, kind=kind.value if kind else None,
-                                    on_error=on_record_error, encoding=encoding,
-                                    timeout=timeout, strip_clutter=not keep_clutter):
-                    if as_json:
-                        sys.stdout.write(article_json(article) + "\n")
-                        sys.stdout.flush()
-                    else:
-                        _render(article, console)
-            except UnspinError as err:
-                if on_error is OnErrorChoice.stop or len(inputs) == 1:
-                    raise
-                failed += 1
-                typer.secho(f"unspin: {err}", err=True, fg=typer.colors.RED)
-        if failed or skipped:
-            parts = []
-            if failed:
-                parts.append(f"{failed} input(s) could not be read")
-            if skipped:
-                parts.append(f"{skipped} record(s) skipped")
-            raise ExitStatus("; ".join(parts), 2 if failed else 1)
+        Example: unspin extract page.html --json
+        """
+        sources = sources_of(inputs, input_file)
+        nlp = pipeline(config, kind=kind, encoding=encoding, on_error=on_error, timeout=timeout,
+                       ingest={"strip_clutter": not keep_clutter} if keep_clutter else {})
+        outdir = OutDir(out) if out is not None else None
+        run = Run(on_error=on_error.value)
+        con = console()
+        with Progress(len(sources), "reading") as prog:
+            for article in read_all(nlp, sources, run, progress=prog):
+                run.done += 1
+                if outdir is not None:
+                    outdir.write(outdir.name(article), ".json", article_json(article) + "\n")
+                elif as_json:
+                    sys.stdout.write(article_json(article) + "\n")
+                    sys.stdout.flush()
+                else:
+                    _render(article, con)
+        run.finish()
 
 
 __all__ = ["article_json", "register"]

@@ -1,12 +1,13 @@
-"""``unspin index add`` and ``unspin index stats``: build and inspect an article index.
+"""``unspin index add``, ``optimize`` and ``stats``: build and inspect an article index.
 
 ``add`` reads every input kind that ``unspin extract`` reads (text, HTML, JSONL/CSV corpora,
 feeds, WARC, URLs, ``-``), commits every ``--batch`` articles, skips articles already
 indexed (same body), and ends with the counts. Interrupting it (Ctrl-C, kill) keeps every
 committed batch; rerunning the same command completes the index.
 
-Exit status: 0 when every input was read, 1 when some records or articles failed, 2 when an
-input could not be read or the index could not be opened.
+Exit status: see ``unspin --help`` (0 every input read and added or already present; 1
+some inputs, records or articles skipped; 2 no input could be read, or the index could not be
+opened). ``--json`` objects carry a ``schema_version``.
 """
 
 from __future__ import annotations
@@ -14,12 +15,27 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import typer
 
 from unspin.cli._common import ExitStatus, warn
-from unspin.errors import InputError, UnspinError
-from unspin.models import Article
+from unspin.cli._inputs import (
+    CONFIG,
+    ENCODING,
+    INPUT_FILE,
+    INPUTS,
+    KIND,
+    ON_ERROR,
+    TIMEOUT,
+    KindChoice,
+    OnErrorChoice,
+    Run,
+    pipeline,
+    read_all,
+    sources_of,
+)
+from unspin.models import SCHEMA_VERSION, Article
 
 index_app = typer.Typer(help="Build and inspect an article index (one SQLite file).",
                         no_args_is_help=True)
@@ -27,25 +43,21 @@ index_app = typer.Typer(help="Build and inspect an article index (one SQLite fil
 
 
 
-def read_inputs(inputs: list[str], on_error: object) -> Iterator[Article]:
-    """Articles of every input, read by ``unspin.ingest.read``.
-
-    The index stores text, metadata and sentences, not the numbers read from the text, so
-    quantities are not extracted here (a third of the reading time).
-    """
-    from unspin.ingest import read
-
-    for source in inputs:
-        yield from read(source, on_error=on_error, quantities=False)  # type: ignore[arg-type]
-
-
 @index_app.command("add")
 def add(
-    inputs: list[str] = typer.Argument(..., metavar="INPUT...",
-                                       help="Paths, http(s) URLs, or - for stdin: text, HTML, JSONL, "
-                                            "CSV, RSS/Atom, WARC; .gz too."),
+    inputs: list[str] | None = INPUTS,
     db: str = typer.Option(..., "--db", help="Index file (created if absent)."),
-    batch: int = typer.Option(1000, "--batch", min=1, help="Articles per committed batch."),
+    input_file: Path | None = INPUT_FILE,
+    kind: KindChoice | None = KIND,
+    encoding: str | None = ENCODING,
+    on_error: OnErrorChoice = ON_ERROR,
+    timeout: float = TIMEOUT,
+    config: Path | None = CONFIG,
+    batch: int = typer.Option(10_000, "--batch", min=1,
+                              help="Most articles per committed batch (a commit also happens at "
+                                   "least every 3 seconds once 1,000 are waiting)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1,
+                             help="Worker processes analysing articles (this process reads and writes)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
     as_json: bool = typer.Option(False, "--json", help="Print the counts as one JSON object."),
 ) -> None:
@@ -58,23 +70,15 @@ def add(
 
     from unspin.index import AddCounts, Index
 
-    record_errors = 0
-
-    def on_record_error(err: InputError) -> None:
-        nonlocal record_errors
-        record_errors += 1
-        warn(f"skipped {err}")
-
-    failed_inputs = 0
+    sources = sources_of(inputs, input_file)
+    nlp = pipeline(config, kind=kind, encoding=encoding, on_error=on_error, timeout=timeout,
+                   ingest={"quantities": False})  # the index does not store quantities
+    run = Run(on_error=on_error.value)
 
     def articles() -> Iterator[Article]:
-        nonlocal failed_inputs
-        for source in inputs:
-            try:
-                yield from read_inputs([source], on_record_error)
-            except UnspinError as err:
-                failed_inputs += 1
-                typer.secho(f"unspin: {err}", err=True, fg=typer.colors.RED)
+        for art in read_all(nlp, sources, run):
+            run.done += 1
+            yield art
 
     counts = AddCounts()
     with Index.open(db, create=True) as ix:
@@ -92,18 +96,19 @@ def add(
                            counts=f"{c.added} added, {c.skipped} skipped, {c.failed} failed")
 
             try:
-                counts = ix.add(articles(), batch_size=batch, on_batch=on_batch)
+                counts = ix.add(articles(), batch_size=batch, on_batch=on_batch, jobs=jobs)
             except KeyboardInterrupt:
                 bar.stop()
                 warn(f"interrupted: {committed.added} added in committed batches are kept; "
                       "rerun the same command to complete the index")
                 raise
         total = len(ix)
-    failed = counts.failed + record_errors
+    failed = counts.failed + run.skipped_records
+    failed_inputs = run.skipped_inputs
     if as_json:
-        sys.stdout.write(json.dumps({"added": counts.added, "skipped": counts.skipped,
-                                     "failed": failed, "failed_inputs": failed_inputs,
-                                     "articles": total}) + "\n")
+        sys.stdout.write(json.dumps({"schema_version": SCHEMA_VERSION, "added": counts.added,
+                                     "skipped": counts.skipped, "failed": failed,
+                                     "failed_inputs": failed_inputs, "articles": total}) + "\n")
     else:
         typer.echo(f"{counts.added} added, {counts.skipped} skipped (already indexed), {failed} failed; "
                    f"{total} articles in {db}")
@@ -111,6 +116,27 @@ def add(
         raise ExitStatus(f"{failed_inputs} input(s) could not be read", 2)
     if failed or failed_inputs:
         raise ExitStatus(f"{failed_inputs} input(s) could not be read, {failed} article(s) failed", 1)
+
+
+@index_app.command("optimize")
+def optimize(
+    db: str = typer.Option(..., "--db", help="Index file."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Merge the index's posting blocks (one per committed batch) so lookups read one per term.
+
+    ``index add`` does this by itself at the end of a large add.
+    Example: unspin index optimize --db news.unspin
+    """
+    from unspin.index import Index
+
+    with Index.open(db) as ix:
+        before = ix.stats()["posting_blocks"]
+        after = ix.optimize()
+    if as_json:
+        sys.stdout.write(json.dumps({"posting_blocks_before": before, "posting_blocks": after}) + "\n")
+    else:
+        typer.echo(f"{before:,} posting blocks merged into {after:,} in {db}")
 
 
 @index_app.command("stats")
@@ -127,7 +153,7 @@ def stats(
     with Index.open(db, readonly=True) as ix:
         st = ix.stats()
     if as_json:
-        sys.stdout.write(json.dumps(st) + "\n")
+        sys.stdout.write(json.dumps({"schema_version": SCHEMA_VERSION, **st}) + "\n")
         return
     width = max(len(k) for k in st)
     for k, v in st.items():
@@ -140,9 +166,42 @@ def stats(
         typer.echo(f"{k:<{width}}  {v}")
 
 
+@index_app.command("check")
+def check(
+    db: str = typer.Option(..., "--db", help="Index file."),
+    quick: bool = typer.Option(False, "--quick",
+                               help="Only SQLite's integrity check, not hashes and postings."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Check an index for damage: SQLite integrity, stored hashes against the texts,
+    postings against the articles and the vocabulary. Exit 0: sound; 1: damaged.
+
+    Example: unspin index check --db news.unspin
+    """
+    from unspin.index import CheckReport, Index, IndexCorruptError
+
+    try:
+        with Index.open(db, readonly=True) as ix:
+            report = ix.check(full=not quick)
+    except IndexCorruptError as err:
+        report = CheckReport(path=db, ok=False, problems=(err.message,), full=not quick)
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_dict()) + "\n")
+    elif report.ok:
+        what = "SQLite integrity" if quick else \
+            f"SQLite integrity, {report.articles:,} article hashes, {report.terms:,} terms' postings"
+        typer.echo(f"{db}: ok ({what})")
+    else:
+        for problem in report.problems:
+            typer.echo(f"{db}: {problem}")
+    if not report.ok:
+        raise ExitStatus(f"{db}: damaged index ({len(report.problems)} problem(s) shown); "
+                         "restore a copy or rebuild it with 'unspin index add'", 1, as_error=True)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``index`` command group to ``app``."""
     app.add_typer(index_app, name="index")
 
 
-__all__ = ["read_inputs", "register"]
+__all__ = ["register"]

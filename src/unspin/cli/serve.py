@@ -17,6 +17,8 @@ import typer
 
 from unspin.errors import InputError
 
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+
 
 def is_loopback(host: str) -> bool:
     if host.lower() == "localhost":
@@ -64,17 +66,22 @@ def register(app: typer.Typer) -> None:
                 raise InputError("not a directory (expected an 'unspin scan --out' folder)", input=str(s))
         import uvicorn
 
+        alog = logging.getLogger("unspin.web.access")
+        alog.propagate = False
         if access_log:
-            alog = logging.getLogger("unspin.web.access")
             handler = logging.StreamHandler(sys.stderr)
             handler.setFormatter(logging.Formatter("%(message)s"))
             alog.addHandler(handler)
             alog.setLevel(logging.INFO)
-            alog.propagate = False
+        else:
+            alog.disabled = True
         logging.getLogger("unspin.web").setLevel(logging.INFO)
         cfg = ServeConfig(db=db, data=data, host=host, token=token or None, max_body_mb=max_body_mb,
                           max_upload_mb=max_upload_mb, rate_per_minute=rate_limit, timeout=timeout,
-                          scans=list(scans))
+                          scans=list(scans), warm_up=True,
+                          # on loopback, answer only to loopback names: a web page cannot reach
+                          # the server through a name it controls (DNS rebinding)
+                          allowed_hosts=LOOPBACK_NAMES if is_loopback(host) else None)
         web = create_app(cfg)
         typer.echo(f"unspin serve: http://{host if ':' not in host else f'[{host}]'}:{port}/ "
                    f"(data in {data}{', index ' + str(db) if db else ', no index'}; Ctrl-C stops)", err=True)

@@ -1,8 +1,8 @@
 """``unspin trace``: find the indexed articles each input was copied from.
 
-Exit status: 0 when every input was read (whether or not sources were found), 1 when some
-inputs or records could not be read, 2 when no input could be read or the index could not
-be opened.
+A thin adapter over ``Pipeline.trace``. Exit status: see ``unspin --help`` (0 every input
+traced, whether or not a source was found; 1 some inputs or records skipped; 2 failure,
+e.g. the index cannot be opened; 3 with ``--fail-if-none`` when some input has no source).
 """
 
 from __future__ import annotations
@@ -12,8 +12,28 @@ from pathlib import Path
 
 import typer
 
-from unspin.cli._common import ExitStatus, warn
-from unspin.errors import InputError, UnspinError
+from unspin.cli._inputs import (
+    CONFIG,
+    ENCODING,
+    INPUT_FILE,
+    INPUTS,
+    JOBS,
+    KIND,
+    ON_ERROR,
+    OUT,
+    TIMEOUT,
+    FormatChoice,
+    KindChoice,
+    OnErrorChoice,
+    OutDir,
+    Run,
+    color_enabled,
+    console,
+    csv_writer,
+    drive,
+    pipeline,
+    sources_of,
+)
 
 
 def _render(result: object, console: object) -> None:
@@ -55,29 +75,35 @@ def _report_path(out: Path, n: int) -> Path:
     return out if n <= 1 else out.with_name(f"{out.stem}-{n}{out.suffix or '.html'}")
 
 
-def _write_report(result: object, out: Path, n: int) -> None:
-    """Write the HTML report of one traced input and its JSON twin (same result)."""
-    from unspin.report import render_html, write_text_file
+def _write_report(result: object, out: Path, n: int, article: object, nlp: object) -> None:
+    """Write the HTML report of one traced input and its JSON twin (same result).
+
+    Without a source the report still shows the source-free check of the input."""
+    from unspin.models import Article
+    from unspin.report import render_trace_html, write_text_file
     from unspin.tracer import TraceResult
 
-    assert isinstance(result, TraceResult)
+    assert isinstance(result, TraceResult) and isinstance(article, Article)
     path = _report_path(out, n)
-    if result.diff is not None:
-        page = render_html(result.diff, title=f"{result.input}: where it came from and what changed")
-    else:
-        page = render_no_source(result.input)
-    write_text_file(path, page)
+    check = nlp.check(article) if not result.sources else None  # type: ignore[attr-defined]
+    write_text_file(path, render_trace_html(result, headline=article.title, check=check))
     write_text_file(path.with_suffix(".json"), result.to_json(indent=1) + "\n")
 
 
-def render_no_source(name: str) -> str:
-    """A minimal self-contained page for an input with no source in the index."""
-    import html as _html
+CSV_COLUMNS = ["input", "id", "published", "sources", "source_id", "score", "coverage",
+               "source_published", "published_after_suspect", "source_url"]
 
-    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>unspin: {_html.escape(name)}</title></head><body><main><h1>{_html.escape(name)}</h1>"
-            "<p>No source in the index: nothing indexed explains this text.</p></main></body></html>\n")
+
+def _csv_row(result: object) -> list[object]:
+    from unspin.tracer import TraceResult
+
+    assert isinstance(result, TraceResult)
+    top = result.sources[0] if result.sources else None
+    return [result.input, result.id, result.published or "", len(result.sources),
+            top.id if top else "", top.score if top else "", top.coverage if top else "",
+            (top.published or "") if top else "",
+            "" if top is None or top.published_after_suspect is None else str(top.published_after_suspect).lower(),
+            (top.url or "") if top else ""]
 
 
 def register(app: typer.Typer) -> None:
@@ -85,72 +111,91 @@ def register(app: typer.Typer) -> None:
 
     @app.command("trace")
     def trace_cmd(
-        inputs: list[str] = typer.Argument(..., metavar="INPUT...",
-                                           help="Suspect texts: paths, http(s) URLs, or - for stdin "
-                                                "(text, HTML, JSONL, CSV, RSS/Atom, WARC; .gz too)."),
+        inputs: list[str] | None = INPUTS,
         db: str = typer.Option(..., "--db", help="Index file made by 'unspin index add'."),
+        input_file: Path | None = INPUT_FILE,
         as_json: bool = typer.Option(False, "--json",
-                                     help="One JSON object per input article per line: input, id, "
-                                          "published and sources (id, score, coverage, published, "
-                                          "sentences, ...)."),
+                                     help="Same as --format json: one JSON object per input article "
+                                          "per line (input, id, published, sources, changes, summary)."),
+        fmt: FormatChoice = typer.Option(FormatChoice.text, "--format",
+                                         help="text, json (one object per article per line) or csv "
+                                              "(one summary row per article: the best source)."),
         top: int = typer.Option(10, "--top", min=1, help="Report at most this many sources."),
         changes: bool = typer.Option(True, "--changes/--no-changes",
                                      help="Also classify what the rewrite changed against the sources "
                                           "(adds 'changes' and 'summary' to the JSON)."),
+        published_before: str | None = typer.Option(
+            None, "--published-before", metavar="DATE",
+            help="Only sources published on or before DATE (ISO 8601; undated sources are kept)."),
+        exclude_id: list[str] | None = typer.Option(None, "--exclude-id", metavar="ID",
+                                                    help="Never report this indexed id (repeatable)."),
+        include_self: bool = typer.Option(False, "--include-self",
+                                          help="Allow the input itself (same id or same text, when "
+                                               "indexed) as a source; by default it is excluded."),
+        fail_if_none: bool = typer.Option(False, "--fail-if-none",
+                                          help="Exit 3 when some input has no source in the index."),
         html: Path | None = typer.Option(None, "--html", metavar="OUT",
                                          help="Write a self-contained HTML report to OUT and its JSON "
                                               "twin next to it (OUT with .json); with several inputs, "
-                                              "OUT-2.html, OUT-3.html, ..."),
+                                              "OUT-2.html, OUT-3.html, ... (see --out for one per input)."),
+        kind: KindChoice | None = KIND,
+        encoding: str | None = ENCODING,
+        on_error: OnErrorChoice = ON_ERROR,
+        timeout: float = TIMEOUT,
+        jobs: int = JOBS,
+        out: Path | None = OUT,
+        config: Path | None = CONFIG,
     ) -> None:
         """Find the indexed articles each input was copied from (spun copies included).
 
+        With -o DIR, each input article gets DIR/NAME.json and the HTML report DIR/NAME.html.
+
         Example: unspin trace --db news.unspin suspect.html --json
         """
-        from rich.console import Console
-
-        from unspin.index import Index
-        from unspin.ingest import read
-        from unspin.report import check_writable, render_terminal
-        from unspin.tracer import trace
+        from unspin.report import check_html_target, render_terminal
 
         if html is not None:
-            check_writable(html)
-        console = Console(highlight=False, soft_wrap=True)
-        failed = read_ok = 0
-
-        def on_record_error(err: InputError) -> None:
-            nonlocal failed
-            failed += 1
-            warn(f"skipped {err}")
-
-        with Index.open(db, readonly=True) as ix:
-            for source in inputs:
-                try:
-                    for article in read(source, on_error=on_record_error):
-                        read_ok += 1
-                        result = trace(article, ix, max_sources=top, changes=changes or html is not None)
-                        if html is not None:
-                            _write_report(result, html, read_ok)
-                        if as_json:
-                            sys.stdout.write(result.to_json() + "\n")
-                            sys.stdout.flush()
-                        else:
-                            _render(result, console)
-                            if result.diff is not None and changes:
-                                typer.echo(render_terminal(result.diff, color=sys.stdout.isatty(), limit=20))
-                            if html is not None:
-                                typer.echo(f"report written to {_report_path(html, read_ok)}"
-                                           f" (JSON: {_report_path(html, read_ok).with_suffix('.json')})")
-                except UnspinError as err:
-                    if isinstance(err, InputError) and len(inputs) > 1:
-                        failed += 1
-                        typer.secho(f"unspin: {err}", err=True, fg=typer.colors.RED)
-                    else:
-                        raise
-        if failed and not read_ok:
-            raise ExitStatus(f"{failed} input(s) or record(s) could not be read", 2)
-        if failed:
-            raise ExitStatus(f"{failed} input(s) or record(s) could not be read", 1)
+            check_html_target(html)
+        fmt = FormatChoice.json if as_json else fmt
+        sources = sources_of(inputs, input_file)
+        want_changes = changes or html is not None or out is not None
+        trace_opts: dict[str, object] = {"max_sources": top, "changes": want_changes,
+                                         "exclude_self": not include_self}
+        if published_before:
+            trace_opts["published_before"] = published_before
+        if exclude_id:
+            trace_opts["exclude_ids"] = list(exclude_id)
+        nlp = pipeline(config, kind=kind, encoding=encoding, on_error=on_error, timeout=timeout,
+                       index=db, trace=trace_opts)
+        outdir = OutDir(out) if out is not None else None
+        run = Run(on_error=on_error.value)
+        con = console()
+        writer = csv_writer(CSV_COLUMNS) if fmt is FormatChoice.csv else None
+        with nlp:
+            _ = nlp.index  # open it now: an unusable index fails before any input is read
+            for article, result in drive(nlp, sources, run, "trace", jobs, "tracing"):
+                if not result.sources:
+                    run.no_source += 1
+                if html is not None:
+                    _write_report(result, html, run.done, article, nlp)
+                if outdir is not None:
+                    name = outdir.name(article)
+                    _write_report(result, outdir.path / f"{name}.html", 1, article, nlp)
+                if writer is not None:
+                    writer.writerow(_csv_row(result))
+                elif fmt is FormatChoice.json:
+                    sys.stdout.write(result.to_json() + "\n")
+                    sys.stdout.flush()
+                elif outdir is None:
+                    _render(result, con)
+                    if result.diff is not None and changes:
+                        typer.echo(render_terminal(result.diff, color=color_enabled(), limit=20))
+                    if html is not None:
+                        typer.echo(f"report written to {_report_path(html, run.done)}"
+                                   f" (JSON: {_report_path(html, run.done).with_suffix('.json')})")
+        if outdir is not None and fmt is FormatChoice.text:
+            typer.echo(f"{run.done} report(s) written to {outdir.path} (NAME.html and NAME.json)")
+        run.finish(fail_if_none=fail_if_none)
 
 
 __all__ = ["register"]

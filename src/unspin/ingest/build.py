@@ -7,6 +7,7 @@ import re
 from typing import Literal
 
 from unspin.clutter import find_clutter, keep_ranges
+from unspin.dates import iso_date, site_of
 from unspin.errors import InputError
 from unspin.ingest.html import extract_page
 from unspin.models import Article, Span
@@ -25,9 +26,26 @@ def _paragraphs(text: str) -> tuple[Span, ...]:
     return tuple(out)
 
 
+def _check_text(value: str | None, field: str, input: str) -> None:
+    """Refuse text that is not Unicode proper: a lone surrogate (``"\\ud800"`` in JSON)
+    cannot be written as UTF-8, so it would fail later, far from its record."""
+    if value is None:
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(f"the {field} holds a lone surrogate (U+{ord(value[exc.start]):04X} at "
+                         f"character {exc.start}), which is not text", input=input or None,
+                         hint="a JSON '\\ud8xx' escape without its pair: fix the producer") \
+            from None
+
+
 def _article(original: str, *, id: str | None, input: str, title: str | None, url: str | None,
              site: str | None, published: str | None, mode: Literal["text", "html"],
              strip_clutter: bool, quantities: bool = True) -> Article:
+    for field, value in (("text", original), ("id", id), ("title", title), ("url", url),
+                         ("site", site), ("published", published)):
+        _check_text(value, field, input)
     clutter = find_clutter(original, mode=mode) if strip_clutter else []
     keep = keep_ranges(len(original), clutter)
     norm = normalize(original, keep)
@@ -35,8 +53,9 @@ def _article(original: str, *, id: str | None, input: str, title: str | None, ur
     aid = id or hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
     sentences = tuple(Span(s, e, text[s:e]) for s, e in split_sentences(text))
     return Article(
-        id=str(aid), text=text, original=original, input=input, url=url, site=site,
-        title=title, published=published, offset_map=norm.offset_map(),
+        id=str(aid), text=text, original=original, input=input, url=url,
+        site=site or site_of(url), title=title, published=iso_date(published),
+        offset_map=norm.offset_map(),
         paragraphs=_paragraphs(text), sentences=sentences, clutter=tuple(clutter),
         quantities=tuple(find_quantities(norm, original)) if quantities else (),
     )

@@ -9,13 +9,16 @@ import io
 import json
 import logging
 import os
+import re
+import select
+import stat
 import sys
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
-from unspin.errors import ExtractionError, InputError
+from unspin.errors import InputError
 from unspin.ingest.build import from_html, from_text
 from unspin.ingest.decode import decode_bytes, looks_binary
 from unspin.ingest.fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, fetch, is_url
@@ -140,14 +143,14 @@ def _decompressing(raw: Any, name: str, limits: Limits, *, plain_file: bool = Fa
 
 
 def _open(source: str | os.PathLike[str], *, timeout: float, max_bytes: int,
-          limits: Limits) -> _Source:
+          limits: Limits, allow_private: bool | None = None) -> _Source:
     if isinstance(source, str) and source == "-":
         raw = sys.stdin.buffer
         if not isinstance(raw, io.BufferedReader):
             raw = io.BufferedReader(raw)  # type: ignore[arg-type]
         return _Source(_decompressing(raw, "<stdin>", limits), "<stdin>", limits=limits)
     if isinstance(source, str) and is_url(source):
-        got = fetch(source, timeout=timeout, max_bytes=max_bytes)
+        got = fetch(source, timeout=timeout, max_bytes=max_bytes, allow_private=allow_private)
         buf = io.BufferedReader(io.BytesIO(got.data))  # type: ignore[arg-type]
         kind = None if got.kind == "text" and got.data.lstrip()[:1] == b"<" else got.kind
         return _Source(_decompressing(buf, source, limits), source, url=got.url, kind=kind,
@@ -160,11 +163,31 @@ def _open(source: str | os.PathLike[str], *, timeout: float, max_bytes: int,
         raise InputError("is a directory, not a file", input=name,
                          hint="pass the files inside it, e.g. dir/*.html")
     try:
-        fh = open(path, "rb")  # noqa: SIM115 (closed by _Source.close)
+        if stat.S_ISFIFO(path.stat().st_mode):
+            fh = _open_fifo(path, name, timeout)
+        else:
+            fh = open(path, "rb")  # noqa: SIM115 (closed by _Source.close)
     except OSError as exc:
         raise InputError(f"cannot open: {exc.strerror}", input=name) from None
     return _Source(_decompressing(fh, name, limits, plain_file=True), name, closer=fh.close,
                    limits=limits)
+
+
+def _open_fifo(path: Path, name: str, timeout: float) -> BinaryIO:
+    """Open a named pipe without hanging: a plain open waits for a writer for ever; this
+    waits ``timeout`` seconds for the first bytes, then reads it like a file."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # returns at once, writer or not
+    try:
+        ready, _, _ = select.select([fd], [], [], timeout)
+        if not ready:
+            raise InputError(f"a named pipe with no writer: nothing arrived in {timeout:g} s",
+                             input=name, hint="start the program that writes to it first, "
+                                              "or raise --timeout")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _read_all(src: _Source, max_bytes: int) -> bytes:
@@ -219,6 +242,48 @@ def _too_long(where: str, cap: int) -> LimitError:
 _BLANK = b" \t\r\n"
 
 
+_MAX_JSON_DEPTH = 500
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _json_depth(text: str) -> int:
+    """Deepest nesting of a JSON text (strings skipped): asked only when parsing failed, to
+    tell "nested too deeply" from other malformed JSON (the C parser reports both oddly)."""
+    depth = best = 0
+    for m in _JSON_TOKENS.finditer(text):
+        tok = m.group()
+        if tok in "[{":
+            depth += 1
+            best = max(best, depth)
+        elif tok in "]}":
+            depth -= 1
+    return best
+
+
+def _too_deep(where: str) -> InputError:
+    return InputError("JSON nested too deeply to read", input=where,
+                      hint="records are flat objects with 'text' or 'html'")
+
+
+def _isolated(where: str, build: Callable[..., Article], *args: Any,
+              **kwargs: Any) -> Article | InputError:
+    """``build(*args, **kwargs)``, with any failure turned into a bad-record error naming
+    ``where``: one record that trips a bug (or runs out of stack or memory) never ends the run."""
+    try:
+        return build(*args, **kwargs)
+    except InputError as err:
+        return err
+    except RecursionError:
+        return InputError("the record is nested too deeply to process", input=where)
+    except MemoryError:
+        return InputError("out of memory on this record; skipped", input=where,
+                          hint="lower --max-record-bytes")
+    except Exception as exc:
+        log.debug("%s: unexpected failure", where, exc_info=True)
+        return InputError(f"this record could not be processed ({type(exc).__name__}: {exc})",
+                          input=where, hint="please report it; rerun with --debug -vv for details")
+
+
 def _lines(src: _Source) -> Iterator[tuple[int, bytes | LimitError]]:
     """Numbered non-blank lines. Runs of blank lines are skipped a buffer at a time (a
     gigabyte of newlines costs what reading it costs); a line over the record cap is skipped
@@ -267,15 +332,18 @@ def _iter_jsonl(src: _Source) -> Iterator[Article | InputError]:
         except UnicodeDecodeError:
             yield InputError("line is not valid UTF-8", input=where)
             continue
-        except ValueError as exc:
-            yield InputError(f"malformed JSON line ({exc.args[0] if exc.args else exc})",
-                             input=where)
+        except RecursionError:
+            yield _too_deep(where)
             continue
-        try:
-            yield _record_article(rec, where, strip_clutter=src.strip_clutter,
-                                  quantities=src.quantities)
-        except InputError as err:
-            yield err
+        except ValueError as exc:
+            if _json_depth(line.decode("utf-8", "replace")) > _MAX_JSON_DEPTH:
+                yield _too_deep(where)
+            else:
+                yield InputError(f"malformed JSON line ({exc.args[0] if exc.args else exc})",
+                                 input=where)
+            continue
+        yield _isolated(where, _record_article, rec, where, strip_clutter=src.strip_clutter,
+                        quantities=src.quantities)
     if not seen:
         raise InputError("input is empty", input=src.name)
 
@@ -285,16 +353,17 @@ def _iter_json(src: _Source, max_bytes: int) -> Iterator[Article | InputError]:
     text = decode_bytes(data, input=src.name)
     try:
         doc = json.loads(text)
+    except RecursionError:
+        raise _too_deep(src.name) from None
     except ValueError as exc:
+        if _json_depth(text) > _MAX_JSON_DEPTH:
+            raise _too_deep(src.name) from None
         raise InputError(f"malformed JSON ({exc})", input=src.name) from None
     records = doc if isinstance(doc, list) else [doc]
     for i, rec in enumerate(records, 1):
         where = f"{src.name}[{i}]" if isinstance(doc, list) else src.name
-        try:
-            yield _record_article(rec, where, strip_clutter=src.strip_clutter,
-                                  quantities=src.quantities)
-        except InputError as err:
-            yield err
+        yield _isolated(where, _record_article, rec, where, strip_clutter=src.strip_clutter,
+                        quantities=src.quantities)
 
 
 class _LongLine(Exception):
@@ -375,11 +444,8 @@ def _iter_csv(src: _Source) -> Iterator[Article | InputError]:
         if None in row:
             yield InputError("malformed CSV row: more fields than columns", input=where)
             continue
-        try:
-            yield _record_article(row, where, strip_clutter=src.strip_clutter,
-                                  quantities=src.quantities)
-        except InputError as err:
-            yield err
+        yield _isolated(where, _record_article, row, where, strip_clutter=src.strip_clutter,
+                        quantities=src.quantities)
 
 
 def _iter_feed(src: _Source, max_bytes: int) -> Iterator[Article | InputError]:
@@ -411,10 +477,15 @@ def _iter_feed(src: _Source, max_bytes: int) -> Iterator[Article | InputError]:
         parsed = entry.get("published_parsed") or entry.get("updated_parsed")
         if parsed:
             published = f"{parsed.tm_year:04d}-{parsed.tm_mon:02d}-{parsed.tm_mday:02d}"
-        yield from_text(body, id=entry.get("id") or None, input=where,
+        yield _isolated(where, from_text, body, id=entry.get("id") or None, input=where,
                         title=entry.get("title") or None, url=entry.get("link") or None,
                         site=site, published=published, strip_clutter=src.strip_clutter,
                         quantities=src.quantities)
+
+
+def _page_article(page: Any, where: str, strip_clutter: bool, quantities: bool) -> Article:
+    return from_html(decode_html(page.html, page.charset), url=page.url, input=where,
+                     strip_clutter=strip_clutter, quantities=quantities)
 
 
 def _iter_warc(src: _Source) -> Iterator[Article | InputError]:
@@ -426,11 +497,9 @@ def _iter_warc(src: _Source) -> Iterator[Article | InputError]:
             yield page
             continue
         where = f"{src.name}#{page.number}"
-        try:
-            art = from_html(decode_html(page.html, page.charset), url=page.url, input=where,
-                            strip_clutter=src.strip_clutter, quantities=src.quantities)
-        except ExtractionError as err:
-            yield err
+        art = _isolated(where, _page_article, page, where, src.strip_clutter, src.quantities)
+        if isinstance(art, InputError):
+            yield art
             continue
         if not art.published and page.date:
             art = dataclasses.replace(art, published=page.date[:10])
@@ -454,7 +523,8 @@ def _handle(err: InputError, on_error: OnError) -> None:
 def read(source: str | os.PathLike[str], *, kind: str | None = None, on_error: OnError = "skip",
          encoding: str | None = None, timeout: float = DEFAULT_TIMEOUT,
          max_bytes: int = DEFAULT_MAX_BYTES, strip_clutter: bool = True,
-         quantities: bool = True, limits: Limits | None = None) -> Iterator[Article]:
+         quantities: bool = True, limits: Limits | None = None,
+         allow_private: bool | None = None) -> Iterator[Article]:
     """Read articles from a path, an http(s) URL, or ``"-"`` (standard input).
 
     The kind is recognised from the extension (``.gz`` ignored) and, failing that, from
@@ -471,7 +541,7 @@ def read(source: str | os.PathLike[str], *, kind: str | None = None, on_error: O
             go on; the default), ``"stop"`` (raise it) or a callable that receives the
             error (and may raise it). Errors of the whole input always raise.
         encoding: force the text encoding of plain-text input.
-        timeout: seconds for fetching a URL.
+        timeout: overall deadline in seconds for fetching a URL (redirects included).
         max_bytes: size cap for a URL's body and for single-article files.
         strip_clutter: separate page clutter from the body (default True).
         quantities: read numbers into ``Article.quantities`` (default True). False leaves
@@ -481,6 +551,8 @@ def read(source: str | os.PathLike[str], *, kind: str | None = None, on_error: O
             (:class:`unspin.limits.Limits`); default :func:`unspin.limits.default`. A
             record over its cap is a bad record (``on_error``); an input over its cap
             raises :class:`unspin.limits.LimitError` after the records before it.
+        allow_private: let a URL reach loopback/private/link-local addresses (refused by
+            default, see :mod:`unspin.netpolicy`; the CLI's ``--allow-private``).
 
     Yields:
         Articles, in input order.
@@ -492,7 +564,8 @@ def read(source: str | os.PathLike[str], *, kind: str | None = None, on_error: O
     if kind is not None and kind not in KINDS:
         raise InputError(f"unknown kind {kind!r}", input=str(source),
                          hint=f"one of {', '.join(KINDS)}")
-    src = _open(source, timeout=timeout, max_bytes=max_bytes, limits=limits or default_limits())
+    src = _open(source, timeout=timeout, max_bytes=max_bytes, limits=limits or default_limits(),
+                allow_private=allow_private)
     src.strip_clutter = strip_clutter
     src.quantities = quantities
     try:
@@ -512,12 +585,15 @@ def read(source: str | os.PathLike[str], *, kind: str | None = None, on_error: O
                 html = decode_html(data, src.charset)
                 if not html.strip():
                     raise InputError("input is empty", input=src.name)
-                yield from_html(html, url=src.url, input=src.name, strip_clutter=strip_clutter,
-                                quantities=quantities)
+                art = _isolated(src.name, from_html, html, url=src.url, input=src.name,
+                                strip_clutter=strip_clutter, quantities=quantities)
             else:
                 text = decode_bytes(data, input=src.name, encoding=encoding or src.charset)
-                yield from_text(text, input=src.name, url=src.url, strip_clutter=strip_clutter,
-                                quantities=quantities)
+                art = _isolated(src.name, from_text, text, input=src.name, url=src.url,
+                                strip_clutter=strip_clutter, quantities=quantities)
+            if isinstance(art, InputError):
+                raise art
+            yield art
             return
         if k == "jsonl":
             records: Iterator[Article | InputError] = _iter_jsonl(src)

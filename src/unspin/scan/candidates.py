@@ -32,7 +32,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from unspin.index import KEY_RE
+from unspin.analyze import KEY_RE
 from unspin.models import Record
 from unspin.text import STOPWORDS
 

@@ -370,6 +370,7 @@ _DATE_SELECTORS = (
     ('meta[property="og:published_time"]', "content"),
     ("time[datetime]", "datetime"),
 )
+_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
 _ISO_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?")
 
 
@@ -400,17 +401,8 @@ def normalize_date(value: str | None) -> str | None:
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _fast_extract(html: str) -> tuple[str, str | None, str | None]:
-    """Body, title and date with resiliparse (main-content extraction)."""
-    from resiliparse.extract.html2text import extract_plain_text
-    from resiliparse.parse.html import HTMLTree
-
-    tree = HTMLTree.parse(html)
-    doc = tree.document
-    if doc is None:
-        return "", None, None
-    body = extract_plain_text(tree, main_content=True, alt_texts=False, links=False,
-                              list_bullets=False, noscript=False, form_fields=False)
+def _page_meta(doc: Any, tree: Any) -> tuple[str | None, str, str | None]:
+    """Title, the ``<h1>`` text and the stated publication date of a page."""
     title = None
     og = doc.query_selector('meta[property="og:title"]')
     if og is not None:
@@ -426,12 +418,51 @@ def _fast_extract(html: str) -> tuple[str, str | None, str | None]:
             published = normalize_date(el.getattr(attr))
             if published:
                 break
+    if not published:
+        for el in doc.query_selector_all('script[type="application/ld+json"]'):
+            m = _LD_DATE.search(el.text or "")
+            if m:
+                published = normalize_date(m.group(1))
+                if published:
+                    break
+    return title, h1_text, published
+
+
+def _extract(html: str, extractor: str, url: str | None, key: str) -> tuple[str, str | None, str | None]:
+    """Body, title and date of a page: resiliparse main-content extraction (``fast``) or
+    trafilatura (``accurate``); title and date from the page's metadata first either way.
+    A body made of the page's link labels (a section page, a menu) is no article."""
+    from resiliparse.extract.html2text import extract_plain_text
+    from resiliparse.parse.html import HTMLTree
+
+    tree = HTMLTree.parse(html)
+    doc = tree.document
+    if doc is None:
+        return "", None, None
+    title, h1_text, published = _page_meta(doc, tree)
+    if extractor == "fast":
+        body = extract_plain_text(tree, main_content=True, alt_texts=False, links=False,
+                                  list_bullets=False, noscript=False, form_fields=False)
+    else:
+        from unspin.ingest.html import extract_page
+
+        pt = extract_page(html, url=url, input=key)
+        body = pt.text
+        title = title or pt.title
+        # htmldate's guesses from URLs and text (a year in the path becomes January 1) are
+        # not used: the page's own metadata, else the crawl date, orders the copies
     lines = [ln.strip() for ln in body.splitlines() if ln.strip()]
-    # resiliparse keeps the headline and a byline line above the body: drop them
+    # the headline and a byline line above the body are not part of it
     if lines and title and " ".join(lines[0].split()) in (title, h1_text):
         lines = lines[1:]
     if lines and re.match(r"(?i)^by [\w .'-]{1,60}(,|$)", lines[0]) and len(lines[0].split()) <= 8:
         lines = lines[1:]
+    words = sum(len(ln.split()) for ln in lines)
+    if lines and words < 12 * len(lines):  # short lines, as in link lists: are they links?
+        links = {" ".join((a.text or "").split()) for a in doc.query_selector_all("a")}
+        linked = sum(len(ln.split()) for ln in lines if " ".join(ln.split()) in links)
+        if linked >= 0.7 * words:
+            return "", title, published
     return "\n".join(lines), title, published
 
 
@@ -445,13 +476,7 @@ def extract_page_record(raw: RawPage, extractor: str = "fast") -> Page | Skip:
     try:
         if raw.html is not None:
             html = decode_html(raw.html, raw.charset)
-            if extractor == "fast":
-                body, t2, p2 = _fast_extract(html)
-            else:
-                from unspin.ingest.html import extract_page
-
-                pt = extract_page(html, url=raw.url, input=key)
-                body, t2, p2 = pt.text, pt.title, normalize_date(pt.published)
+            body, t2, p2 = _extract(html, extractor, raw.url, key)
             title = title or t2
             published = published or p2
         else:

@@ -19,7 +19,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from unspin.models import Record
-from unspin.tracer import TraceOptions, _Encoder, _sentences, _Sents
+from unspin.tracer import TraceOptions, _Sents, token_sentences
 
 __all__ = ["Edge", "verify_pair", "verify_pairs"]
 
@@ -65,9 +65,7 @@ def verify_pair(a: int, ta: str, sa: tuple[tuple[int, int], ...] | None, b: int,
                 sb: tuple[tuple[int, int], ...] | None, opts: TraceOptions | None = None) -> Edge:
     """Verify one pair of page texts (with their sentence spans, if known)."""
     o = opts or TraceOptions()
-    enc = _Encoder()
-    x = _sentences(ta, enc, sa or None, o.min_sentence_tokens)
-    y = _sentences(tb, enc, sb or None, o.min_sentence_tokens)
+    x, y = token_sentences([(ta, sa or None), (tb, sb or None)], o.min_sentence_tokens)
     if not x.strings or not y.strings:
         return Edge(a, b, 0.0, 0.0, 0.0, 0.0, False, False)
     m = process.cdist(x.strings, y.strings, scorer=Levenshtein.normalized_similarity,

@@ -12,6 +12,7 @@ import json
 import logging
 import re
 import secrets
+import threading
 import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from unspin import __version__
 from unspin.errors import InputError, UnspinError
+from unspin.netpolicy import SafeFetcher
+from unspin.options import Options
 from unspin.web import pages
 from unspin.web.engine import Engine, Payload
 from unspin.web.errors import (
@@ -38,7 +41,6 @@ from unspin.web.errors import (
     unsupported_media,
 )
 from unspin.web.jobs import JobRunner, estimate_records
-from unspin.web.netfetch import SafeFetcher
 from unspin.web.security import Guard, RateLimiter
 from unspin.web.store import Store
 
@@ -47,8 +49,9 @@ log = logging.getLogger(__name__)
 __all__ = ["ServeConfig", "create_app"]
 
 API_VERSION = "1"
-UPLOAD_PATHS = frozenset({"/corpus/add", "/api/v1/jobs/index", "/api/jobs/index", "/api/v1/jobs/index/upload",
-                          "/api/jobs/index/upload"})
+UPLOAD_PATHS = frozenset({"/corpus/add", "/scans/run", "/api/v1/jobs/index", "/api/jobs/index",
+                          "/api/v1/jobs/index/upload", "/api/jobs/index/upload", "/api/v1/jobs/scan/upload",
+                          "/api/jobs/scan/upload"})
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 _ID = re.compile(r"^[A-Za-z0-9_-]{4,40}$")
 _UPLOAD_EXT = re.compile(r"(\.(jsonl|ndjson|json|csv|tsv|txt|md|html?|xhtml|xml|rss|atom|rdf|warc|arc))(\.gz)?$", re.I)
@@ -68,6 +71,9 @@ class ServeConfig:
     timeout: float = 60.0
     scans: list[Path] = field(default_factory=list)
     fetcher: SafeFetcher | None = None
+    options: Options | None = None  # the engine's settings (unspin.Options)
+    allowed_hosts: frozenset[str] | None = None  # Host header names answered (None: any)
+    warm_up: bool = False  # load the lexical resources at start, in the background
 
     @property
     def needs_token(self) -> bool:
@@ -164,12 +170,14 @@ def changes_csv(res: dict[str, Any]) -> str:
 def create_app(cfg: ServeConfig) -> FastAPI:
     """The web app for ``cfg`` (the store and the job runner start with the app's lifespan)."""
     store = Store(cfg.data)
-    engine = Engine(cfg.db, cfg.fetcher)
+    engine = Engine(cfg.db, cfg.fetcher, cfg.options)
     runner = JobRunner(store, engine)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
         runner.start()
+        if cfg.warm_up:
+            threading.Thread(target=engine.warm_up, name="unspin-warm-up", daemon=True).start()
         log.info("unspin serve: data in %s, index %s", cfg.data, cfg.db)
         yield
         log.info("shutting down: stopping the job runner (the running job is checkpointed)")
@@ -267,8 +275,7 @@ def create_app(cfg: ServeConfig) -> FastAPI:
         res["texts"] = {"copy": art.original or art.text, "sources": {}}
         if do_check:
             res["check"] = engine.check(art)
-        stats = engine.index_stats()
-        if do_trace or (do_trace is None and stats and stats.get("articles")):
+        if do_trace or (do_trace is None and engine.index_size()["articles"]):
             res["trace"], res["texts"]["sources"] = engine.trace(art)
         else:
             res["trace"] = None
@@ -289,6 +296,8 @@ def create_app(cfg: ServeConfig) -> FastAPI:
             raise not_found("job", jid)
         j.pop("spec", None)
         j["links"] = {"self": f"/api/v1/jobs/{jid}", "page": f"/jobs/{jid}"}
+        if j["kind"] == "scan" and j["status"] == "done":
+            j["links"]["result"] = f"/scans/job-{jid}"
         return j
 
     def created(body: Any, rid: str) -> JSONResponse:
@@ -331,7 +340,7 @@ def create_app(cfg: ServeConfig) -> FastAPI:
             raise WebError("the server was started without --db: there is no index to add to", status=409,
                            code="U810", hint="restart with --db INDEX")
         for u in urls:
-            from unspin.web.netfetch import host_port
+            from unspin.netpolicy import host_port
 
             host_port(u)  # refuse non-http(s) at once; addresses are checked when fetched
         if not files and not urls:
@@ -344,10 +353,8 @@ def create_app(cfg: ServeConfig) -> FastAPI:
 
     @api.get("/health", summary="Version, index size, jobs", responses=ERRORS)
     def health() -> dict[str, Any]:
-        st = engine.index_stats()
         return {"status": "ok", "api_version": API_VERSION, "unspin_version": __version__,
-                "index": {"path": str(cfg.db) if cfg.db else None,
-                          "articles": st["articles"] if st else 0, "bytes": st["bytes"] if st else 0},
+                "index": {"name": cfg.db.name if cfg.db else None, **engine.index_size()},
                 "results": store.count_results(), "jobs_running": not runner.idle(),
                 "token_required_for_writes": cfg.needs_token}
 
@@ -443,12 +450,12 @@ def create_app(cfg: ServeConfig) -> FastAPI:
     def corpus_data(q: str, site: str, month: str, offset: int, limit: int) -> dict[str, Any]:
         limit = max(1, min(limit, 200))
         offset = max(0, offset)
-        return {"db": str(cfg.db) if cfg.db else None, "index": engine.index_stats(),
+        stats = engine.index_stats()
+        if stats:  # file names only: the server's directories are nobody's business
+            stats["path"] = Path(stats["path"]).name
+        return {"db": cfg.db.name if cfg.db else None, "index": stats,
                 "query": {"q": q, "site": site, "month": month, "offset": offset},
                 "browse": engine.browse(q=q[:200], site=site[:200], month=month[:7], offset=offset, limit=limit)}
-
-    app.include_router(api, prefix="/api/v1", tags=["v1"])
-    app.include_router(api, prefix="/api", include_in_schema=False)
 
     # ------------------------------------------------------------------ HTML pages
     def html(request: Request, body: str, tok: str | None = None, status: int = 200) -> Response:
@@ -466,7 +473,7 @@ def create_app(cfg: ServeConfig) -> FastAPI:
     @app.get("/", include_in_schema=False)
     @app.get("/index.json", include_in_schema=False)
     def home(request: Request) -> Response:
-        data = {"version": __version__, "index": engine.index_stats(), "db": str(cfg.db) if cfg.db else None,
+        data = {"version": __version__, "index": engine.index_size(), "db": cfg.db.name if cfg.db else None,
                 "signed_in": token_ok(request) if cfg.token else None,
                 "links": {"check": "/analyze", "compare": "/compare", "corpus": "/corpus", "api": "/api/docs"}}
         if _wants_json(request):
@@ -476,8 +483,12 @@ def create_app(cfg: ServeConfig) -> FastAPI:
 
     @app.post("/analyze", include_in_schema=False)
     def analyze_form(request: Request, csrf: str = Form(""), text: str = Form(""), url: str = Form(""),
+                     title: str = Form(""), published: str = Form(""),
                      file: UploadFile | None = File(None)) -> Response:
         check_csrf(request, csrf)
+        if published and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published.strip()):
+            raise InputError("the publication date must look like 2025-03-14", input="published")
+        meta = {"title": title.strip()[:500] or None, "published": published.strip() or None}
         if file is not None and file.filename:
             cap = int(cfg.max_body_mb * 2**20)
             raw = file.file.read(cap + 1)
@@ -490,13 +501,15 @@ def create_app(cfg: ServeConfig) -> FastAPI:
             content = decode_bytes(raw, input=Path(file.filename).name)
             name = Path(file.filename).name
             is_html = bool(re.search(r"\.x?html?$", name, re.I)) or content.lstrip()[:1] == "<"
-            payload = Payload(html=content, name=name) if is_html else Payload(text=content, name=name)
+            payload = (Payload(html=content, name=name, **meta) if is_html
+                       else Payload(text=content, name=name, **meta))
         elif text.strip():
             t = text.strip()
             looks_html = t[:1] == "<" and bool(re.search(r"<(html|body|p|div|article)\b", t[:4000], re.I))
-            payload = Payload(html=text, name="pasted HTML") if looks_html else Payload(text=text, name="pasted text")
+            payload = (Payload(html=text, name="pasted HTML", **meta) if looks_html
+                       else Payload(text=text, name="pasted text", **meta))
         elif url.strip():
-            payload = Payload(url=url.strip(), name=url.strip())
+            payload = Payload(url=url.strip(), name=url.strip(), **meta)
         else:
             raise InputError("paste a text, give an address or choose a file", input="form")
         res = analyze(payload)
@@ -590,7 +603,33 @@ def create_app(cfg: ServeConfig) -> FastAPI:
     # ------------------------------------------------------------------ scans
     from unspin.web import scans as scan_pages
 
-    scan_pages.register(app, cfg, runner, _wants_json, html)
+    def scan_form(request: Request, tok: str) -> str:
+        if not token_ok(request):
+            return '<p class="hint">Running a scan needs the server\'s token: <a href="/login">sign in</a>.</p>'
+        return pages.scan_form(tok)
+
+    def scan_job(files: list[dict[str, Any]]) -> str:
+        if not files:
+            raise InputError("nothing to scan: upload a crawl (WARC, JSONL, CSV, feed)", input="request")
+        return runner.submit("scan", {"files": files})
+
+    @api.post("/jobs/scan/upload", summary="Upload a crawl (WARC/JSONL/CSV/feed) and scan it as a job (token)",
+              status_code=202, responses=WRITE_ERRORS)
+    def api_scan_upload(request: Request, file: UploadFile = File(...)) -> JSONResponse:
+        require_token(request)
+        jid = scan_job([save_upload(file, int(cfg.max_upload_mb * 2**20))])
+        return JSONResponse(job_view(jid), status_code=202, headers={"Location": f"/api/v1/jobs/{jid}"})
+
+    @app.post("/scans/run", include_in_schema=False)
+    def scan_run(request: Request, csrf: str = Form(""), files: list[UploadFile] = File(default_factory=list)) -> Response:
+        check_csrf(request, csrf)
+        require_token(request)
+        jid = scan_job([save_upload(f, int(cfg.max_upload_mb * 2**20)) for f in files if f.filename])
+        return RedirectResponse(f"/jobs/{jid}", status_code=303)
+
+    app.include_router(api, prefix="/api/v1", tags=["v1"])
+    app.include_router(api, prefix="/api", include_in_schema=False)
+    scan_pages.register(app, cfg, store.data, _wants_json, html, scan_form, csrf_token)
 
     def guard_error(err: UnspinError, path: str) -> tuple[int, bytes, bytes]:
         status = status_of(err)
@@ -605,5 +644,6 @@ def create_app(cfg: ServeConfig) -> FastAPI:
         return upload_limit if path in UPLOAD_PATHS else body_limit
 
     app.add_middleware(Guard, max_body=limit_for,  # type: ignore[arg-type]
-                       limiter=RateLimiter(cfg.rate_per_minute), timeout=cfg.timeout, error_body=guard_error)
+                       limiter=RateLimiter(cfg.rate_per_minute), timeout=cfg.timeout, error_body=guard_error,
+                       allowed_hosts=cfg.allowed_hosts)
     return app

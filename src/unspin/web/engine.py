@@ -1,9 +1,9 @@
-"""The one place the web app calls the engine.
+"""The one place the web app calls the engine: one ``unspin.Pipeline`` per server.
 
 Everything the app needs from unspin goes through this module (extract, check, trace, diff,
-index add/browse), so moving to ``unspin.Pipeline`` when it lands is a change here only.
-Results come back as the same JSON objects the CLI prints (``--json``), each with its
-``schema_version``.
+index add/browse). Results come back as the same JSON objects the CLI prints (``--json``),
+each with its ``schema_version``. Request threads trace against their own read-only
+connection to the index; only the job runner's thread writes to it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from unspin import __version__
 from unspin.errors import InputError, UnspinError
 from unspin.index import AddCounts, Index, IndexMissingError
 from unspin.models import Article
-from unspin.web.netfetch import SafeFetcher
+from unspin.netpolicy import SafeFetcher
+from unspin.options import Options
+from unspin.pipeline import Pipeline
 
 __all__ = ["Engine", "Payload"]
 
@@ -66,10 +68,15 @@ class Engine:
     (``reader()``); only the job runner writes (``add_articles``).
     """
 
-    def __init__(self, db: Path | None, fetcher: SafeFetcher | None = None):
+    def __init__(self, db: Path | None, fetcher: SafeFetcher | None = None, options: Options | None = None):
         self.db = db
         self.fetcher = fetcher or SafeFetcher()
+        self.pipeline = Pipeline(options)  # no index: each call passes this thread's reader
         self._local = threading.local()
+
+    def warm_up(self) -> None:
+        """Load the lexical resources (a few seconds; the first request would pay it)."""
+        self.pipeline.warm_up()
 
     # ------------------------------------------------------------------ reading input
     def extract(self, p: Payload) -> Article:
@@ -116,19 +123,17 @@ class Engine:
     # ------------------------------------------------------------------ analyses
     def check(self, art: Article) -> dict[str, Any]:
         """The object ``unspin check --json`` prints."""
-        from unspin.checker import check, to_json_dict
+        from unspin.checker import to_json_dict
 
-        return to_json_dict(check(art))
+        return to_json_dict(self.pipeline.check(art))
 
     def trace(self, art: Article) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
         """The object ``unspin trace --json`` prints, and the sources' stored text and metadata."""
-        from unspin.tracer import trace
-
         ix = self.reader()
         if ix is None:
             raise IndexMissingError("no index to trace against", input=str(self.db) if self.db else "--db",
                                     hint="start the server with --db INDEX, or add articles on the corpus page")
-        result = trace(art, ix, changes=True)
+        result = self.pipeline.trace(art, ix, changes=True)
         sources: dict[str, dict[str, Any]] = {}
         for s in result.sources:
             stored = ix.get_by_id(s.id)
@@ -139,9 +144,7 @@ class Engine:
 
     def diff(self, copy: Article, source: Article) -> dict[str, Any]:
         """The object ``unspin diff --json`` prints."""
-        from unspin.differ import diff
-
-        return json.loads(diff(copy, source).to_json())
+        return json.loads(self.pipeline.diff(copy, source).to_json())
 
     @staticmethod
     def article_json(art: Article) -> dict[str, Any]:
@@ -161,6 +164,19 @@ class Engine:
                 return None
             self._local.index = ix
         return ix
+
+    def index_size(self) -> dict[str, int]:
+        """Articles and bytes on disk, cheaply (for every analysis and the health check)."""
+        ix = self.reader()
+        if ix is None or self.db is None:
+            return {"articles": 0, "bytes": 0}
+        try:
+            ix._n_cache = None  # the writer may have added since
+            n = len(ix)
+        except UnspinError:
+            return {"articles": 0, "bytes": 0}
+        size = sum(f.stat().st_size for f in (self.db, Path(f"{self.db}-wal")) if f.exists())
+        return {"articles": n, "bytes": size}
 
     def index_stats(self) -> dict[str, Any] | None:
         ix = self.reader()

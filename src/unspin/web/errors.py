@@ -63,6 +63,11 @@ def timed_out(seconds: float) -> WebError:
                     hint="try a shorter text, or add large corpora as a job on the corpus page")
 
 
+def bad_host(host: str) -> WebError:
+    return WebError(f"this server does not answer to the host name {host!r}", status=421, code="U811",
+                    hint="open it by its own address (127.0.0.1 or localhost)")
+
+
 def bad_request(message: str, input: str | None = None) -> WebError:
     return WebError(message, status=422, code="U808", input=input)
 

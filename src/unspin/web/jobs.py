@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +35,9 @@ class _Stopped(Exception):
 class JobRunner:
     """Runs queued jobs in a worker thread; ``stop()`` checkpoints the running one."""
 
-    def __init__(self, store: Store, engine: Engine, scan_handler: Callable[[str, dict[str, Any]], None] | None = None):
+    def __init__(self, store: Store, engine: Engine):
         self.store = store
         self.engine = engine
-        self.scan_handler = scan_handler
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -90,10 +89,38 @@ class JobRunner:
         self.store.update_job(jid, status="running")
         if job["kind"] == "index":
             self._run_index(jid, job["spec"], job["progress"])
-        elif job["kind"] == "scan" and self.scan_handler is not None:
-            self.scan_handler(jid, job["spec"])
+        elif job["kind"] == "scan":
+            self._run_scan(jid, job["spec"])
         else:
             self.store.update_job(jid, status="failed", message=f"unknown job kind {job['kind']!r}")
+        after = self.store.get_job(jid)
+        if after is not None and after["status"] in ("done", "failed"):
+            # a finished job needs its uploads no more (an interrupted one resumes from them)
+            for f in job["spec"].get("files", []):
+                (self.store.data / "uploads" / f["path"]).unlink(missing_ok=True)
+
+    def _run_scan(self, jid: str, spec: dict[str, Any]) -> None:
+        """``unspin scan`` over the uploads. A scan keeps its own resumable state in its
+        folder: a job cut short by a shutdown is run again at the next start and continues."""
+        try:
+            from unspin.scan import scan
+        except ImportError as exc:
+            self.store.update_job(jid, status="failed", message=f"scanning is not available ({exc})")
+            return
+        inputs = [str(self.store.data / "uploads" / f["path"]) for f in spec.get("files", [])]
+        out = scan_folder(self.store.data, jid)
+        self.store.update_job(jid, progress={"inputs": len(inputs), "stage": "scanning"})
+        try:
+            summary = scan(inputs, out, progress=False)
+        except UnspinError as err:
+            self.store.update_job(jid, status="failed", message=str(err))
+            return
+        verdicts = ", ".join(f"{v} {k}" for k, v in sorted(summary.verdicts.items()))
+        self.store.update_job(jid, status="done", progress={"inputs": len(inputs), "inputs_done": len(inputs),
+                                                            "read": summary.pages, "pages": summary.pages,
+                                                            "clusters": summary.clusters, "copies": summary.copies},
+                              message=f"{summary.pages} pages, {summary.clusters} clusters, {summary.copies} "
+                                      f"copies ({verdicts or 'none'})")
 
     def _run_index(self, jid: str, spec: dict[str, Any], before: dict[str, Any]) -> None:
         errors: list[str] = []
@@ -158,6 +185,11 @@ class JobRunner:
         self.store.update_job(jid, status="done", progress={**p, "errors_seen": errors[-5:]},
                               message=f"{p['added']} added, {p['skipped']} already indexed, "
                                       f"{p['failed'] + p['errors']} failed")
+
+
+def scan_folder(data: Path, jid: str) -> Path:
+    """Where the scan job ``jid`` writes its output (browsable at ``/scans/job-{jid}``)."""
+    return data / "scans" / jid
 
 
 def estimate_records(path: Path, kind: str | None) -> int | None:

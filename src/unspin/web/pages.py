@@ -36,7 +36,7 @@ fieldset{border:1px solid var(--line);border-radius:6px;padding:.6em .8em;min-wi
 legend{font-weight:600;padding:0 .3em}
 label{display:block;font-weight:600;margin:.2em 0}
 textarea,input[type=text],input[type=url],input[type=password],input[type=search],input[type=date]{width:100%;font:inherit;padding:.5em;border:1px solid #9aa0a6;border-radius:4px}
-textarea{min-height:12em;resize:vertical}
+textarea{min-height:12em;resize:vertical}textarea.short{min-height:5em}
 input[type=file]{font:inherit;max-width:100%}
 button,.button{font:inherit;font-weight:600;background:#1a73e8;color:#fff;border:0;border-radius:4px;padding:.55em 1.2em;cursor:pointer;text-decoration:none;display:inline-block}
 button.secondary{background:#5f6368}
@@ -104,7 +104,7 @@ def page(title: str, body: str, *, csrf: str = "", refresh: int | None = None, t
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<meta name="referrer" content="no-referrer"><link rel="icon" href="data:,">{extra}{alt}'
+        f'<meta name="referrer" content="same-origin"><link rel="icon" href="data:,">{extra}{alt}'
         f'<title>{_e(title)} · unspin</title><link rel="stylesheet" href="/static/app.css"></head><body>'
         '<a class="skip" href="#main">Skip to content</a>'
         '<header class="top"><nav aria-label="main"><a class="brand" href="/">unspin</a>'
@@ -149,6 +149,10 @@ def home(data: dict[str, Any], csrf: str) -> str:
 <fieldset><legend>or upload a file</legend>
 <label for="file">Text or HTML file</label>
 <input type="file" id="file" name="file" accept=".txt,.html,.htm,.md,text/plain,text/html"></fieldset>
+<fieldset><legend>About the text (optional)</legend>
+<label for="title">Headline</label><input type="text" id="title" name="title">
+<label for="published">Published on</label><input type="date" id="published" name="published">
+<p class="hint">With a date, the evidence panel tells whether the copy or the source came first.</p></fieldset>
 <div><button type="submit">Check</button></div>
 </form>
 <p class="hint">unspin {_e(data.get("version"))} &middot; results get a permanent link; anyone with the link can open it.</p>
@@ -372,7 +376,7 @@ def corpus(data: dict[str, Any], csrf: str, can_write: bool) -> str:
 <label for="files">Files: JSONL, CSV, WARC, RSS/Atom feeds, HTML or text (.gz too)</label>
 <input type="file" id="files" name="files" multiple>
 <label for="urls">or article addresses, one per line</label>
-<textarea id="urls" name="urls" rows="4" placeholder="https://example.com/news/1.html"></textarea>
+<textarea id="urls" name="urls" rows="4" class="short" placeholder="https://example.com/news/1.html"></textarea>
 <div><button type="submit">Add to the index</button></div></form>
 <p class="hint">Runs as a background job; the job page shows its progress.</p></section>""")
         else:
@@ -413,6 +417,17 @@ def corpus(data: dict[str, Any], csrf: str, can_write: bool) -> str:
     return page("corpus", "".join(parts), twin="/corpus.json", csrf=csrf)
 
 
+def scan_form(csrf: str) -> str:
+    return f"""<section aria-labelledby="run"><h2 id="run">Run a scan</h2>
+<form class="box" method="post" action="/scans/run" enctype="multipart/form-data">
+<input type="hidden" name="csrf" value="{_e(csrf)}">
+<label for="crawl">A crawl: WARC, JSONL, CSV or a feed (.gz too)</label>
+<input type="file" id="crawl" name="files" multiple required>
+<div><button type="submit">Scan</button></div></form>
+<p class="hint">Finds the copies across the crawl, their earliest sources and what each copy changed;
+runs as a background job.</p></section>"""
+
+
 # ---------------------------------------------------------------------------------- jobs
 
 def job(j: dict[str, Any]) -> str:
@@ -424,13 +439,16 @@ def job(j: dict[str, Any]) -> str:
         bar = f'<progress max="{int(total)}" value="{min(int(done), int(total))}" aria-label="progress">{done} of {total}</progress>'
     elif running:
         bar = '<progress aria-label="progress">working</progress>'
+    elif j["status"] != "done":
+        bar = '<progress max="1" value="0" aria-label="progress">stopped</progress>'
     else:
         bar = '<progress max="1" value="1" aria-label="progress">done</progress>'
     errs = "".join(f"<li>{_e(x)}</li>" for x in p.get("errors_seen") or [])
     body = (f'<h1>Job <code>{_e(j["id"])}</code>: {_e(j["kind"])}</h1>'
             f'<p>Status: <b id="status">{_e(j["status"])}</b>{" (this page refreshes every 2 s)" if running else ""}</p>{bar}'
-            f'<p>{p.get("read", 0)} articles read, {p.get("added", 0)} added, {p.get("skipped", 0)} already indexed, '
-            f'{p.get("failed", 0) + p.get("errors", 0)} failed; inputs {p.get("inputs_done", 0)} of {p.get("inputs", 0)}.</p>'
+            + (f'<p>{p.get("read", 0)} articles read, {p.get("added", 0)} added, {p.get("skipped", 0)} already indexed, '
+               f'{p.get("failed", 0) + p.get("errors", 0)} failed; inputs {p.get("inputs_done", 0)} of {p.get("inputs", 0)}.</p>'
+               if j["kind"] == "index" else "")
             + (f'<p>{_e(j["message"])}</p>' if j.get("message") else "")
             + (f'<h2>Problems</h2><ul>{errs}</ul>' if errs else "")
             + f'<p class="hint">started {_e(j["created"])}, updated {_e(j["updated"])}</p>'

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ __all__ = ["load_scan", "register"]
 MAX_ARTICLES = 20000
 MAX_SITES = 2000
 TOP_CLUSTERS = 20
+_REPORT = re.compile(r"^copies/[A-Za-z0-9_-]{1,64}\.(html|json)$")
 SANDBOX_CSP = ("sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
                "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 
@@ -98,7 +100,7 @@ def load_scan(folder: Path) -> dict[str, Any]:
         if a.get("role") == "copy":
             v = str(a.get("verdict"))
             verdicts[v] = verdicts.get(v, 0) + 1
-    return {"folder": str(folder), "articles": len(articles), "clusters_total": len(clusters),
+    return {"folder": folder.name, "articles": len(articles), "clusters_total": len(clusters),
             "copies_by_verdict": verdicts, "sites": sites, "clusters": out_clusters,
             "has_report": (folder / "report.html").exists(), "problems": problems}
 
@@ -124,10 +126,10 @@ def _rate_chart(sites: list[dict[str, Any]]) -> str:
             f'{"".join(rows)}</svg>')
 
 
-def render(idx: int, data: dict[str, Any]) -> str:
+def render(key: str, data: dict[str, Any]) -> str:
     e = pages._e
-    base = f"/scans/{idx}"
-    parts = [f"<h1>Scan: <code>{e(Path(data['folder']).name)}</code></h1>",
+    base = f"/scans/{quote(key)}"
+    parts = [f"<h1>Scan: <code>{e(key if key.startswith('job-') else Path(data['folder']).name)}</code></h1>",
              f"<p>{data['articles']:,} articles in {data['clusters_total']:,} copy clusters; copies by verdict: "
              + (", ".join(f"{e(k)} {v}" for k, v in sorted(data["copies_by_verdict"].items())) or "none") + ".</p>",
              f'<p class="twin"><a href="{base}.json">JSON</a>'
@@ -155,44 +157,75 @@ def render(idx: int, data: dict[str, Any]) -> str:
             if role == "copy":
                 extra = (f' &middot; {e(m.get("verdict"))}'
                          + (f' &middot; {m["delay_hours"]:g} h later' if isinstance(m.get("delay_hours"), (int, float)) else "")
-                         + (f' &middot; {e(m.get("fact_changes"))} fact changes' if m.get("fact_changes") else ""))
+                         + (f' &middot; {e(m.get("fact_changes"))} fact changes' if m.get("fact_changes") else "")
+                         + (f' &middot; <a href="{base}/{e(m["report"])}">side by side</a>'
+                            if isinstance(m.get("report"), str) and _REPORT.match(m["report"]) else ""))
             items.append(f'<li><b>{e(role)}</b> {e((m.get("published") or "date unknown")[:16])} &middot; '
                          f'{e(m.get("site"))} &middot; {e(m.get("title") or "")} {pages.outside_link(m.get("url"))}{extra}</li>')
         parts.append(f'<section><h3>Cluster {e(c["cluster"])} ({c["size"]} articles)</h3><ol>{"".join(items)}</ol></section>')
     return pages.page(f"scan {Path(data['folder']).name}", "".join(parts), twin=f"{base}.json")
 
 
-def register(app: FastAPI, cfg: Any, runner: Any, wants_json: Callable[[Request], bool],
-             html: Callable[..., Response]) -> None:
-    """Add ``/scans`` (list), ``/scans/{n}`` (dashboard + JSON twin), ``/scans/{n}/report.html``."""
-    folders: list[Path] = list(cfg.scans)
+def scan_folders(configured: list[Path], data: Path) -> dict[str, Path]:
+    """Browsable scans: ``--scans`` folders as "0", "1", ...; finished scan jobs as "job-ID"."""
+    out = {str(k): f for k, f in enumerate(configured)}
+    jobs = data / "scans"
+    if jobs.is_dir():
+        for f in sorted(jobs.iterdir(), key=lambda f: f.stat().st_mtime):
+            if (f / "articles.jsonl").exists():
+                out[f"job-{f.name}"] = f
+    return out
+
+
+def register(app: FastAPI, cfg: Any, data: Path, wants_json: Callable[[Request], bool],
+             html: Callable[..., Response], upload_form: Callable[[Request, str], str],
+             csrf: Callable[[Request], str]) -> None:
+    """Add ``/scans`` (list, and a form to run a scan as a job), ``/scans/{key}`` (dashboard +
+    JSON twin), ``/scans/{key}/report.html``."""
 
     def folder(name: str) -> Path:
-        if not name.isdigit() or not (0 <= int(name) < len(folders)):
+        f = scan_folders(list(cfg.scans), data).get(name)
+        if f is None:
             raise not_found("scan", name)
-        return folders[int(name)]
+        return f
 
     @app.get("/scans", include_in_schema=False)
     @app.get("/scans.json", include_in_schema=False)
     def scans_list(request: Request) -> Response:
-        items = [{"id": k, "folder": str(f), "name": f.name, "link": f"/scans/{k}"} for k, f in enumerate(folders)]
+        items = [{"id": k, "folder": f.name, "name": f.name if not k.startswith("job-") else k,
+                  "link": f"/scans/{k}"} for k, f in scan_folders(list(cfg.scans), data).items()]
         if wants_json(request):
             return JSONResponse({"scans": items})
-        lis = "".join(f'<li><a href="/scans/{k}">{pages._e(f.name)}</a> <span class="hint">{pages._e(str(f))}</span></li>'
-                      for k, f in enumerate(folders))
+        tok = csrf(request)
+        lis = "".join(f'<li><a href="/scans/{pages._e(i["id"])}">{pages._e(i["name"])}</a> '
+                      f'<span class="hint">{pages._e(i["folder"])}</span></li>' for i in items)
         body = ("<h1>Scans</h1>" + (f"<ul>{lis}</ul>" if lis else
-                "<p>No scan folders. Run <code>unspin scan INPUT... --out DIR</code> and start the server with "
-                "<code>--scans DIR</code>.</p>") + '<p class="twin"><a href="/scans.json">JSON</a></p>')
-        return html(request, pages.page("scans", body, twin="/scans.json"))
+                "<p>No scans yet. Run one below, or run <code>unspin scan INPUT... --out DIR</code> and start "
+                "the server with <code>--scans DIR</code>.</p>") + upload_form(request, tok)
+                + '<p class="twin"><a href="/scans.json">JSON</a></p>')
+        return html(request, pages.page("scans", body, twin="/scans.json"), tok)
 
     @app.get("/scans/{name}", include_in_schema=False)
     def scan_page(name: str, request: Request) -> Response:
         as_json = name.endswith(".json")
-        idx = name[:-5] if as_json else name
-        data = load_scan(folder(idx))
+        key = name[:-5] if as_json else name
+        tables = load_scan(folder(key))
         if as_json or wants_json(request):
-            return JSONResponse(data)
-        return html(request, render(int(idx), data))
+            return JSONResponse(tables)
+        return html(request, render(key, tables))
+
+    @app.get("/scans/{name}/copies/{report}", include_in_schema=False)
+    def copy_report(name: str, report: str) -> Response:
+        """A copy's side-by-side report (or its JSON twin) written by the scan."""
+        if not _REPORT.match(f"copies/{report}"):
+            raise not_found("copy report", quote(report))
+        p = folder(name) / "copies" / report
+        if not p.is_file():
+            raise not_found("copy report", quote(report))
+        if report.endswith(".json"):
+            return Response(p.read_bytes(), media_type="application/json")
+        return Response(p.read_bytes(), media_type="text/html; charset=utf-8",
+                        headers={"Content-Security-Policy": SANDBOX_CSP})
 
     @app.get("/scans/{name}/report.html", include_in_schema=False)
     def scan_report(name: str) -> Response:

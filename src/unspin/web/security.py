@@ -5,7 +5,11 @@ error pages included:
 
 - security headers on every response: a strict Content-Security-Policy (nothing but this
   origin's style sheet; no script at all; forms post only here; no framing), nosniff,
-  ``Referrer-Policy: no-referrer``, ``X-Frame-Options: DENY``;
+  ``Referrer-Policy: same-origin`` (no address leaves for other sites, and a same-origin
+  form post keeps its Origin header, which ``no-referrer`` would turn into "null"),
+  ``X-Frame-Options: DENY``;
+- writes (POST, PUT, PATCH, DELETE) whose ``Origin`` is another site (or "null") are refused;
+- with ``allowed_hosts``, a Host header naming another host is refused (DNS rebinding);
 - the request body is capped (``Content-Length`` checked up front, streamed bodies counted);
 - a per-client token bucket on POST/DELETE requests (the costly ones);
 - a time-out per request (the client gets a 503; work already running in a thread finishes
@@ -25,7 +29,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from unspin.errors import UnspinError
-from unspin.web.errors import rate_limited, timed_out, too_large
+from unspin.web.errors import bad_host, csrf_failed, rate_limited, timed_out, too_large
 
 access_log = logging.getLogger("unspin.web.access")
 
@@ -42,12 +46,19 @@ CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 
 HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
 ]
+
+
+def _hostname(host: str) -> str:
+    """The name in a Host header, without the port ("[::1]:8000" -> "::1")."""
+    if host.startswith("["):
+        return host[1:host.find("]")] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
 class RateLimiter:
@@ -80,8 +91,10 @@ class Guard:
     """ASGI middleware; see the module docstring."""
 
     def __init__(self, app: ASGIApp, *, max_body: Callable[[str], int], limiter: RateLimiter, timeout: float,
-                 error_body: Callable[[UnspinError, str], tuple[int, bytes, bytes]]):
+                 error_body: Callable[[UnspinError, str], tuple[int, bytes, bytes]],
+                 allowed_hosts: frozenset[str] | None = None):
         self.app = app
+        self.allowed_hosts = allowed_hosts  # host names the Host header may carry (DNS rebinding)
         self.max_body = max_body  # path -> byte limit of the request body
         self.limiter = limiter
         self.timeout = timeout
@@ -131,7 +144,17 @@ class Guard:
             if length.isdigit() and int(length) > limit:
                 await refuse(too_large(int(length), limit), [(b"connection", b"close")])
                 return
+            host = headers.get("host", "")
+            if self.allowed_hosts is not None and _hostname(host) not in self.allowed_hosts:
+                await refuse(bad_host(host))
+                return
             if method in ("POST", "PUT", "DELETE", "PATCH"):
+                # a browser names the page a request comes from: refuse writes from other sites
+                # (plain forms can post multipart bodies cross-site without a preflight)
+                origin = headers.get("origin")
+                if origin is not None and origin.split("://", 1)[-1] != host:
+                    await refuse(csrf_failed())
+                    return
                 wait = self.limiter.take(client)
                 if wait > 0:
                     await refuse(rate_limited(wait), [(b"retry-after", str(int(wait) + 1).encode())])

@@ -1,6 +1,7 @@
-"""Fetch a URL a web user typed, without letting them reach inside our network (SSRF).
+"""Fetch a URL a user typed, without letting them reach inside our network (SSRF).
 
-The rules (issue 14, "Security"):
+Shared by the command line (``unspin extract URL``, through :func:`unspin.ingest.fetch`)
+and the web app. The rules (issues 14 and 15):
 
 - only ``http`` and ``https``; no user name or password in the address;
 - the host name is resolved once, **every** address it resolves to must be public (not
@@ -9,7 +10,13 @@ The rules (issue 14, "Security"):
   checked (the name is not resolved again, so there is no DNS-rebinding window); TLS still
   verifies the certificate against the host name (SNI);
 - redirects are followed by hand, at most ``max_redirects``, each one checked the same way;
-- a cap on bytes (``max_bytes``) and on seconds (per read, and in total).
+- a cap on bytes (``max_bytes``; a ``Content-Length`` over it is refused before reading,
+  and a body shorter than its ``Content-Length`` is a truncated transfer, not a page);
+- a cap on seconds per read and an overall deadline (``total_timeout``) that holds however
+  slowly the server drips bytes (each read returns what one ``recv`` gives, with the socket
+  timeout set to the time left);
+- ``allow_private`` (the CLI's ``--allow-private``) lifts the address rule only, for
+  intranet use and tests; never in the web app.
 
 Tests stub ``resolver`` (name -> addresses) and ``connector`` (address -> socket) to exercise
 the policy without a network. Refusals raise :class:`~unspin.errors.FetchError` with a
@@ -30,11 +37,53 @@ from dataclasses import dataclass
 
 from unspin import __version__
 from unspin.errors import FetchError
-from unspin.ingest.fetch import ACCEPTED_TYPES, Fetched
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Resolver", "SafeFetcher", "check_address", "host_port"]
+__all__ = ["ACCEPTED_TYPES", "Fetched", "Resolver", "SafeFetcher", "allow_private_default",
+           "check_address", "host_port", "set_allow_private_default"]
+
+#: content types unspin can read, and the kind each is read as
+ACCEPTED_TYPES = {
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "text/plain": "text",
+    "application/rss+xml": "feed",
+    "application/atom+xml": "feed",
+    "application/rdf+xml": "feed",
+    "application/xml": "feed",
+    "text/xml": "feed",
+    "application/x-ndjson": "jsonl",
+    "application/jsonl": "jsonl",
+    "application/json": "json",
+    "text/csv": "csv",
+    "application/warc": "warc",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """A fetched response body with what its headers said."""
+
+    url: str
+    data: bytes
+    content_type: str
+    charset: str | None
+    kind: str
+
+
+_allow_private = False
+
+
+def allow_private_default() -> bool:
+    """Whether command-line fetches may reach private addresses (``--allow-private``)."""
+    return _allow_private
+
+
+def set_allow_private_default(allow: bool) -> None:
+    """Set the process-wide default of ``allow_private`` for :func:`unspin.ingest.fetch`."""
+    global _allow_private
+    _allow_private = allow
 
 Resolver = Callable[[str, int], Sequence[str]]
 Connector = Callable[[str, int, float], socket.socket]
@@ -182,30 +231,50 @@ class SafeFetcher:
             conn.putheader("Accept", "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1")
             conn.putheader("Accept-Encoding", "identity")
             conn.endheaders()
+            self._time_left(sock, deadline, url)
             resp = conn.getresponse()
             length = resp.getheader("Content-Length")
-            if length and length.isdigit() and int(length) > self.max_bytes:
-                raise FetchError(f"response is {int(length):,} bytes, over the limit of {self.max_bytes:,}",
+            expected = int(length) if length and length.isdigit() else None
+            if expected is not None and expected > self.max_bytes:
+                raise FetchError(f"response is {expected:,} bytes, over the limit of {self.max_bytes:,}",
                                  input=url)
             chunks: list[bytes] = []
             got = 0
             if resp.status not in (301, 302, 303, 307, 308):
                 while True:
-                    if time.monotonic() > deadline:
-                        raise FetchError(f"timed out after {self.total_timeout:g} s", input=url)
-                    chunk = resp.read(65536)
+                    self._time_left(sock, deadline, url)
+                    # read1: what one recv gives, so a server dripping bytes cannot hold a
+                    # read open past the deadline (read(n) waits for all n bytes)
+                    chunk = resp.read1(65536)
                     if not chunk:
                         break
                     got += len(chunk)
                     if got > self.max_bytes:
                         raise FetchError(f"response is over the limit of {self.max_bytes:,} bytes", input=url)
                     chunks.append(chunk)
+                if expected is not None and got < expected and \
+                        "chunked" not in (resp.getheader("Transfer-Encoding") or "").lower():
+                    raise FetchError(f"truncated transfer: {got:,} of the {expected:,} bytes "
+                                     "the server announced", input=url)
             return resp.status, resp.msg, b"".join(chunks)
         except FetchError:
             raise
         except TimeoutError:
-            raise FetchError(f"timed out after {timeout:g} s", input=url) from None
+            left = deadline - time.monotonic()
+            spent = f"{self.total_timeout:g} s" if left <= 0.05 else f"{timeout:g} s without data"
+            raise FetchError(f"timed out after {spent}", input=url) from None
+        except http.client.IncompleteRead as exc:
+            raise FetchError(f"truncated transfer: {len(exc.partial):,} bytes, "
+                             f"{exc.expected:,} more expected", input=url) from None
         except (OSError, http.client.HTTPException, ssl.SSLError) as exc:
-            raise FetchError(f"fetch failed: {exc}", input=url) from None
+            why = " ".join(str(exc).split()) or type(exc).__name__
+            raise FetchError(f"fetch failed: {why}", input=url) from None
         finally:
             sock.close()
+
+    def _time_left(self, sock: socket.socket, deadline: float, url: str) -> None:
+        """Set the socket timeout to what is left of the overall deadline (or fail)."""
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise FetchError(f"timed out after {self.total_timeout:g} s", input=url)
+        sock.settimeout(min(self.timeout, left))

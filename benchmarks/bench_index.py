@@ -1,0 +1,132 @@
+"""Index build speed against tantivy on the same documents, in the same run (issue 16).
+
+    .venv/bin/python benchmarks/bench_index.py --docs 20000 [--jobs 2] [--repeat 2] [--profile]
+
+Synthetic articles (``benchmarks/trace_synthetic.py``, built on the BBC development corpus when
+present, else on the invented samples) are generated into memory first (not timed). Then,
+best of ``--repeat`` runs, CPU time of this process (``time.process_time``; with ``--jobs``
+the workers' CPU is added from ``RUSAGE_CHILDREN``) and wall time for:
+
+- ``unspin``: ``Index.add`` of all articles into a new index (defaults: batch, commits,
+  automatic merge of posting blocks at the end);
+- ``tantivy``: one ``IndexWriter`` (one indexing thread, 256 MB heap) adding the same
+  articles with id and text stored and text indexed (``en_stem`` off: the default
+  tokenizer), one commit, merges waited for.
+
+Reported as articles per CPU second, the ratio unspin/tantivy, and bytes per article on disk.
+``tantivy`` is in the ``bench`` extra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from eval_trace import BBC, SAMPLES, load_bbc, load_jsonl  # noqa: E402
+from trace_synthetic import synthetic_articles  # noqa: E402
+from unspin.index import Index  # noqa: E402
+from unspin.models import Article  # noqa: E402
+
+
+def corpus(n: int, seed: int = 1000) -> list[Article]:
+    base = load_bbc() if BBC.exists() else load_jsonl(SAMPLES)
+    return list(synthetic_articles(n, seed=seed, base=base, prefix=f"b{seed}"))
+
+
+def _cpu(children: bool) -> float:
+    t = time.process_time()
+    if children:
+        ch = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t += ch.ru_utime + ch.ru_stime
+    return t
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def run_unspin(arts: list[Article], tmp: Path, jobs: int = 1, **kw: Any) -> tuple[float, float, int]:
+    db = tmp / "u.unspin"
+    for p in tmp.glob("u.unspin*"):
+        p.unlink()
+    t, c = time.perf_counter(), _cpu(jobs > 1)
+    with Index.open(db, create=True) as ix:
+        ix.add(arts, jobs=jobs, **kw)
+        ix.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return time.perf_counter() - t, _cpu(jobs > 1) - c, _size(db)
+
+
+def run_tantivy(arts: list[Article], tmp: Path) -> tuple[float, float, int]:
+    import tantivy
+
+    d = tmp / "tantivy"
+    shutil.rmtree(d, ignore_errors=True)
+    d.mkdir()
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("id", stored=True, tokenizer_name="raw")
+    sb.add_text_field("text", stored=True)
+    schema = sb.build()
+    t, c = time.perf_counter(), time.process_time()
+    ix = tantivy.Index(schema, path=str(d))
+    w = ix.writer(heap_size=256_000_000, num_threads=1)
+    for a in arts:
+        w.add_document(tantivy.Document(id=a.id, text=a.text))
+    w.commit()
+    w.wait_merging_threads()
+    return time.perf_counter() - t, time.process_time() - c, _size(d)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--docs", type=int, default=20_000)
+    ap.add_argument("--jobs", type=int, default=0, help="also time Index.add(jobs=N)")
+    ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--profile", action="store_true", help="cProfile one unspin run")
+    ap.add_argument("--no-tantivy", action="store_true")
+    a = ap.parse_args()
+    arts = corpus(a.docs)
+    words = sum(len(x.text.split()) for x in arts) / len(arts)
+    out: dict[str, Any] = {"docs": a.docs, "mean_words": round(words), "loadavg_1min": round(os.getloadavg()[0], 2)}
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        if a.profile:
+            prof = cProfile.Profile()
+            prof.enable()
+            run_unspin(arts, tmp)
+            prof.disable()
+            pstats.Stats(prof).sort_stats("tottime").print_stats(20)
+        runs = {"unspin": lambda: run_unspin(arts, tmp)}
+        if a.jobs > 1:
+            runs[f"unspin_jobs{a.jobs}"] = lambda: run_unspin(arts, tmp, jobs=a.jobs)
+        if not a.no_tantivy:
+            runs["tantivy"] = lambda: run_tantivy(arts, tmp)
+        for name, fn in runs.items():
+            best = min((fn() for _ in range(a.repeat)), key=lambda r: r[1])
+            wall, cpu, size = best
+            out[f"{name}_articles_per_s_cpu"] = round(a.docs / cpu)
+            out[f"{name}_articles_per_s_wall"] = round(a.docs / wall)
+            out[f"{name}_bytes_per_article"] = round(size / a.docs)
+    if "tantivy_articles_per_s_cpu" in out:
+        out["cpu_ratio_tantivy_over_unspin"] = round(out["tantivy_articles_per_s_cpu"]
+                                                     / out["unspin_articles_per_s_cpu"], 2)
+    print(json.dumps(out, indent=1))
+
+
+if __name__ == "__main__":
+    main()

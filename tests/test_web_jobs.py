@@ -1,0 +1,175 @@
+"""Jobs of `unspin serve`: checkpoint at shutdown, resume at the next start; access log."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("fastapi", reason="needs the [web] extra")
+pytest.importorskip("multipart", reason="needs the [web] extra")
+
+from unspin.index import Index  # noqa: E402
+from unspin.web.engine import Engine  # noqa: E402
+from unspin.web.jobs import JobRunner  # noqa: E402
+from unspin.web.store import Store  # noqa: E402
+
+
+def _records(n: int) -> list[dict[str, Any]]:
+    return [{"id": f"r{k}", "title": f"Council report {k}", "site": "council.example",
+             "text": f"The harbour council met for session {k} and voted on item {k * 7}. "
+                     f"Members discussed the budget of {k * 1000} euros for the old port."} for k in range(n)]
+
+
+def _wait(store: Store, jid: str, states: tuple[str, ...], timeout: float = 60) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        job = store.get_job(jid)
+        assert job is not None
+        if job["status"] in states or time.monotonic() > deadline:
+            return job
+        time.sleep(0.05)
+
+
+def test_a_stopped_job_keeps_its_batches_and_resumes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    recs = _records(250)
+    store = Store(tmp_path / "data")
+    (store.data / "uploads" / "c.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs))
+    db = tmp_path / "ix.unspin"
+    engine = Engine(db)
+    runner = JobRunner(store, engine)
+    real_read = Engine.read
+
+    def read_then_stop(path: Path, on_error: Any, kind: str | None = None) -> Iterator[Any]:
+        for k, art in enumerate(real_read(path, on_error, kind)):
+            if k == 230:  # shutdown arrives after the first batch of 200 was committed
+                runner._stop.set()
+            yield art
+
+    monkeypatch.setattr(Engine, "read", staticmethod(read_then_stop))
+    runner.start()
+    jid = runner.submit("index", {"files": [{"path": "c.jsonl", "name": "c.jsonl", "kind": "jsonl"}], "urls": []})
+    job = _wait(store, jid, ("interrupted", "done", "failed"))
+    runner.stop()
+    assert job["status"] == "interrupted", job
+    assert job["progress"]["added"] == 200 and "resumes" in job["message"]
+    assert (store.data / "uploads" / "c.jsonl").exists()
+    with Index.open(db, readonly=True) as ix:
+        assert len(ix) == 200
+    # next start: the job is picked up again and completes the index
+    monkeypatch.setattr(Engine, "read", staticmethod(real_read))
+    runner2 = JobRunner(store, engine)
+    runner2.start()
+    job = _wait(store, jid, ("done", "failed"))
+    runner2.stop()
+    assert job["status"] == "done" and job["progress"]["added"] == 50 and job["progress"]["skipped"] == 200, job
+    assert not (store.data / "uploads" / "c.jsonl").exists()  # kept while the job could resume, then removed
+    with Index.open(db, readonly=True) as ix:
+        assert len(ix) == 250
+    store.close()
+
+
+def test_a_bad_upload_fails_the_job_with_a_message(tmp_path: Path) -> None:
+    store = Store(tmp_path / "data")
+    (store.data / "uploads" / "bad.jsonl").write_text('{"id": "a", "text": "ok text here"}\n{not json\n')
+    runner = JobRunner(store, Engine(tmp_path / "ix.unspin"))
+    runner.start()
+    jid = runner.submit("index", {"files": [{"path": "bad.jsonl", "name": "bad.jsonl", "kind": "jsonl"}],
+                                  "urls": ["http://127.0.0.1/private"]})
+    job = _wait(store, jid, ("done", "failed"))
+    runner.stop()
+    assert job["status"] == "done" and job["progress"]["added"] == 1
+    assert job["progress"]["errors"] == 2
+    msgs = " ".join(job["progress"]["errors_seen"])
+    assert "bad.jsonl:2" in msgs and "127.0.0.1" in msgs and "loopback" in msgs
+    store.close()
+
+
+def test_access_log_is_one_json_line_per_request(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from fastapi.testclient import TestClient
+
+    from webutil import make_app
+
+    with TestClient(make_app(tmp_path)) as c, caplog.at_level(logging.INFO, logger="unspin.web.access"):
+        r = c.get("/api/health?x=1")
+    lines = [json.loads(rec.getMessage()) for rec in caplog.records if rec.name == "unspin.web.access"]
+    assert len(lines) == 1
+    line = lines[0]
+    assert line["method"] == "GET" and line["path"] == "/api/health" and line["status"] == 200
+    assert line["id"] == r.headers["x-request-id"] and line["bytes"] == len(r.content) and line["ms"] >= 0
+
+
+def test_a_crawl_scanned_as_a_job_opens_as_a_dashboard(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from webutil import ROOT, make_app, wait_job
+
+    crawl = ROOT / "samples" / "crawl" / "crawl.jsonl.gz"
+    if not crawl.exists():
+        pytest.skip("the bundled sample crawl is not in this tree")
+    with TestClient(make_app(tmp_path, index=False)) as c:
+        r = c.post("/api/v1/jobs/scan/upload", files={"file": ("crawl.jsonl.gz", crawl.read_bytes())})
+        assert r.status_code == 202, r.text
+        job = wait_job(c, r.json()["id"], timeout=300)
+        assert job["status"] == "done", job
+        assert job["progress"]["clusters"] >= 1 and job["progress"]["copies"] >= 1
+        key = f"job-{job['id']}"
+        assert job["links"]["result"] == f"/scans/{key}"
+        assert key in {s["id"] for s in c.get("/scans.json").json()["scans"]}
+        tables = c.get(f"/scans/{key}.json").json()
+        assert tables["sites"] and tables["clusters"] and not [p for p in tables["problems"] if "missing" in p]
+        page = c.get(f"/scans/{key}").text
+        assert "Largest clusters" in page and tables["sites"][0]["site"] in page
+        assert c.get(f"/jobs/{job['id']}").text.count(f"/scans/{key}") >= 1
+        reports = [m["report"] for cl in tables["clusters"] for m in cl["members"] if m.get("report")]
+        assert reports and f'/scans/{key}/{reports[0]}' in page
+        rep = c.get(f"/scans/{key}/{reports[0]}")
+        assert rep.status_code == 200 and rep.headers["content-security-policy"].startswith("sandbox")
+        twin = c.get(f"/scans/{key}/{reports[0][:-5]}.json")
+        assert twin.status_code == 200 and "changes" in twin.json()
+        assert c.get(f"/scans/{key}/copies/..%2Fsites.csv").status_code == 404
+
+
+def test_unspin_serve_starts_logs_and_stops_gracefully(tmp_path: Path) -> None:
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    import httpx
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    log = open(tmp_path / "server.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "unspin", "serve", "--port", str(port), "--data",
+                             str(tmp_path / "data"), "--db", str(tmp_path / "ix.unspin")],
+                            stdout=subprocess.DEVNULL, stderr=log)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2)
+                break
+            except httpx.HTTPError:
+                assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "server.log").read_text()
+                time.sleep(0.2)
+        assert health.status_code == 200 and health.json()["index"]["articles"] == 0
+        # loopback binding answers loopback names only
+        assert httpx.get(f"http://127.0.0.1:{port}/", headers={"Host": "evil.example"}).status_code == 421
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        log.close()
+    out = (tmp_path / "server.log").read_text()
+    access = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    assert [a["path"] for a in access][-2:] == ["/api/health", "/"] and access[-1]["status"] == 421
+    assert "shutting down" in out and "Traceback" not in out
