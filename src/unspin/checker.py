@@ -94,7 +94,7 @@ class Flag(Record):
     fits its context worse than a common near-synonym, or reads as out of place to the
     contextual model), "number" (a damaged number such as "12 000") or "agreement" (a plural
     title before one name). ``score`` is the probability that a rewriter put the phrase there
-    (the highest of its words; 1.0 for an artefact), in the JSON too.
+    (the highest of its words; 1.0 for an artefact); the JSON also gives it as ``probability``.
     """
 
     start: int
@@ -705,6 +705,6 @@ def _join_suggestion(orig: str, g: Flag, f: Flag, start: int, end: int) -> str |
 def to_json_dict(result: CheckResult) -> dict[str, Any]:
     """The JSON object printed by ``unspin check --json`` (with the ``schema_version``)."""
     d = {"schema_version": result.schema_version, **result.to_dict()}
-    d["flags"] = [{k: fl[k] for k in ("start", "end", "text", "suggestion", "reason", "kind", "score")}
-                  for fl in d["flags"]]
+    d["flags"] = [{**{k: fl[k] for k in ("start", "end", "text", "suggestion", "reason", "kind", "score")},
+                   "probability": fl["score"]} for fl in d["flags"]]
     return d
