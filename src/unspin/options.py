@@ -18,7 +18,6 @@ Unknown sections or keys and values of the wrong type are refused with an
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
 import math
 import os
@@ -44,11 +43,17 @@ class OptionsError(UnspinError):
     code = "U400"
 
 
-@functools.cache
+_HINTS: dict[str, dict[str, Any]] = {}
+
+
 def _type_hints(cls: type) -> dict[str, Any]:
     """``typing.get_type_hints``, once per class (it costs ~0.1 ms a call, and every
     ``trace`` builds default options)."""
-    return typing.get_type_hints(cls)
+    key = f"{cls.__module__}.{cls.__qualname__}"
+    hints = _HINTS.get(key)
+    if hints is None:
+        hints = _HINTS[key] = typing.get_type_hints(cls)
+    return hints
 
 
 class _Section(Record):
