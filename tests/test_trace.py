@@ -64,7 +64,7 @@ def test_hand_spun_seed_sample(index: Index) -> None:
     src = index.get_by_id("wire-001")
     assert src is not None
     for cs, ss in zip(s.sentences, s.source_sentences, strict=True):
-        assert sus.text[cs.start:cs.end] == cs.text
+        assert sus.original[cs.start:cs.end] == cs.text
         assert src.text[ss.start:ss.end] == ss.text
 
 

@@ -105,6 +105,12 @@ def test_diff_of_two_texts(client: TestClient) -> None:
     assert body["schema_version"] == 1 and body["summary"]["copy_words"] > 100
     assert any(c["kind"] == "fact" for c in body["changes"])
     assert client.get(r.headers["location"]).json()["diff"] == body
+    # same object as `unspin diff --json`
+    from unspin import diff
+    from unspin.ingest import from_text
+
+    cli = diff(from_text(SUSPECT, input="copy"), from_text(SOURCE, input="source"))
+    assert json.loads(cli.to_json()) == body
 
 
 def test_index_jobs_from_records_and_upload(client: TestClient, tmp_path: Path) -> None:

@@ -122,6 +122,8 @@ def test_upload_jsonl_to_the_index_and_watch_the_job(server: str, browser: Any, 
     shoot(browser, "job", tmp_path, PHONE)
     browser.find_element(By.LINK_TEXT, "Browse the corpus").click()
     assert "Morvath" in browser.find_element(By.TAG_NAME, "table").text
+    shoot(browser, "corpus", tmp_path, DESKTOP)
+    shoot(browser, "corpus", tmp_path, PHONE)
 
 
 def test_paste_the_suspect_and_see_fact_changes_first(server: str, browser: Any, tmp_path: Path) -> None:

@@ -58,6 +58,7 @@ def test_a_stopped_job_keeps_its_batches_and_resumes(tmp_path: Path, monkeypatch
     runner.stop()
     assert job["status"] == "interrupted", job
     assert job["progress"]["added"] == 200 and "resumes" in job["message"]
+    assert (store.data / "uploads" / "c.jsonl").exists()
     with Index.open(db, readonly=True) as ix:
         assert len(ix) == 200
     # next start: the job is picked up again and completes the index
@@ -67,6 +68,7 @@ def test_a_stopped_job_keeps_its_batches_and_resumes(tmp_path: Path, monkeypatch
     job = _wait(store, jid, ("done", "failed"))
     runner2.stop()
     assert job["status"] == "done" and job["progress"]["added"] == 50 and job["progress"]["skipped"] == 200, job
+    assert not (store.data / "uploads" / "c.jsonl").exists()  # kept while the job could resume, then removed
     with Index.open(db, readonly=True) as ix:
         assert len(ix) == 250
     store.close()
@@ -124,3 +126,50 @@ def test_a_crawl_scanned_as_a_job_opens_as_a_dashboard(tmp_path: Path) -> None:
         page = c.get(f"/scans/{key}").text
         assert "Largest clusters" in page and tables["sites"][0]["site"] in page
         assert c.get(f"/jobs/{job['id']}").text.count(f"/scans/{key}") >= 1
+        reports = [m["report"] for cl in tables["clusters"] for m in cl["members"] if m.get("report")]
+        assert reports and f'/scans/{key}/{reports[0]}' in page
+        rep = c.get(f"/scans/{key}/{reports[0]}")
+        assert rep.status_code == 200 and rep.headers["content-security-policy"].startswith("sandbox")
+        twin = c.get(f"/scans/{key}/{reports[0][:-5]}.json")
+        assert twin.status_code == 200 and "changes" in twin.json()
+        assert c.get(f"/scans/{key}/copies/..%2Fsites.csv").status_code == 404
+
+
+def test_unspin_serve_starts_logs_and_stops_gracefully(tmp_path: Path) -> None:
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    import httpx
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    log = open(tmp_path / "server.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "unspin", "serve", "--port", str(port), "--data",
+                             str(tmp_path / "data"), "--db", str(tmp_path / "ix.unspin")],
+                            stdout=subprocess.DEVNULL, stderr=log)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2)
+                break
+            except httpx.HTTPError:
+                assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "server.log").read_text()
+                time.sleep(0.2)
+        assert health.status_code == 200 and health.json()["index"]["articles"] == 0
+        # loopback binding answers loopback names only
+        assert httpx.get(f"http://127.0.0.1:{port}/", headers={"Host": "evil.example"}).status_code == 421
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        log.close()
+    out = (tmp_path / "server.log").read_text()
+    access = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    assert [a["path"] for a in access][-2:] == ["/api/health", "/"] and access[-1]["status"] == 421
+    assert "shutting down" in out and "Traceback" not in out

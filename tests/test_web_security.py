@@ -14,7 +14,7 @@ pytest.importorskip("multipart", reason="needs the [web] extra")
 from fastapi.testclient import TestClient  # noqa: E402
 
 from unspin.errors import FetchError  # noqa: E402
-from unspin.web.netfetch import SafeFetcher, check_address  # noqa: E402
+from unspin.netpolicy import SafeFetcher, check_address  # noqa: E402
 from webutil import (  # noqa: E402
     PUBLIC_IP,
     RECORDS,

@@ -36,9 +36,9 @@ def make_app(tmp: Path, *, index: bool = True, fetch_port: int | None = None, **
     connection to the public test address goes to 127.0.0.1:fetch_port (a local server)
     instead, so redirects and pages can be served without a network.
     """
+    from unspin.netpolicy import SafeFetcher
     from unspin.web import create_app
     from unspin.web.app import ServeConfig
-    from unspin.web.netfetch import SafeFetcher
 
     def connector(addr: str, port: int, timeout: float) -> socket.socket:
         if fetch_port is not None and addr == PUBLIC_IP:

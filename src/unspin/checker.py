@@ -52,13 +52,18 @@ WORD_WEIGHTS: tuple[float, ...] = (
     0.192, 0.1757, -0.2003, 0.4863, -0.1281, 2.1501, -0.1471, -0.0682, -5.5493, 1.5298, 2.0611,
     0.1332, 0.0727, 2.0471, -1.2781, -0.0932, 0.1148, 2.6091, 0.8172, -0.7295)
 WORD_BIAS = -6.4239
+# Per-word combination of the lexical log-odds (from WORD_WEIGHTS) and the contextual head's
+# log-odds (unspin.contextual): a logistic model with two weights and a bias, fitted by
+# ``scripts/train_check_head.py`` on the invented samples with out-of-fold head scores.
+COMBINE_WEIGHTS: tuple[float, float] = (0.7905, 0.4549)
+COMBINE_BIAS = -0.0931
 # A word is flagged when its probability reaches this.
 FLAG_THRESHOLD = 0.3
 # Document model: logistic over (share of checked words flagged, mean word probability),
 # fitted on the BBC development split and its synthetic copies (``--calibrate``: three
 # numbers, a calibration, not a model of the text), plus a fixed weight per artefact (damaged number, plural title before
 # one name; at most 3): clean professional news practically never has them.
-DOC_WEIGHTS: tuple[float, ...] = (66.7133, 98.6547, 4.0)
+DOC_WEIGHTS: tuple[float, ...] = (66.7133, 98.6547, 0.0, 4.0)
 DOC_BIAS = -22.8672
 # Verdict thresholds on the document logit, set on clean development articles
 # (``benchmarks/eval_check.py --calibrate``): "unsure" above the 95th percentile, "spun" above
@@ -81,9 +86,12 @@ _CTX_WINDOW = 12  # content words either side for the context vector
 class Flag(Record):
     """A phrase that looks spun; offsets index the input's original text.
 
-    ``suggestion`` is the likely original wording (or None), ``reason`` says why, ``kind`` is
-    "swap" (a word that fits its context worse than a common near-synonym), "number"
-    (a damaged number such as "12 000") or "agreement" (a plural title before one name).
+    ``suggestion`` is a wording the phrase may have replaced (a possibility, not a correction;
+    None when there is no likely one), ``reason`` says why, ``kind`` is "swap" (a word that
+    fits its context worse than a common near-synonym, or reads as out of place to the
+    contextual model), "number" (a damaged number such as "12 000") or "agreement" (a plural
+    title before one name). ``score`` is the probability that a rewriter put the phrase there
+    (the highest of its words; 1.0 for an artefact); JSON also gives it as ``probability``.
     """
 
     start: int
@@ -115,6 +123,12 @@ class CheckResult(Record):
     word_score: float = 0.0
     id: str = ""
 
+    def _repr_html_(self) -> str:
+        """A small HTML view: verdict, score and flagged phrases (for Jupyter)."""
+        from unspin.report import check_html
+
+        return check_html(self)
+
 
 @dataclass(frozen=True, slots=True)
 class WordScore:
@@ -123,10 +137,12 @@ class WordScore:
     start: int  # offsets into Article.text
     end: int
     text: str
-    prob: float
+    prob: float  # combined probability that a rewriter put this word here
     suggestion: str | None
     features: tuple[float, ...]
     reason: str
+    lexical: float = 0.0  # probability from the lexical evidence alone (WORD_WEIGHTS)
+    context: float = 0.0  # log-odds from the contextual head (unspin.contextual)
 
 
 # ----------------------------------------------------------------------------- resources
@@ -152,6 +168,13 @@ class _Resources:
         self.table: np.ndarray = lexicon._cached(name, source, lambda _p: _build_table(self))
         self._logc: dict[str, float] = {}
 
+    @functools.cached_property
+    def context(self) -> Any:
+        """The contextual scorer (``unspin.contextual``), loaded on first use."""
+        from unspin.contextual import get_scorer
+
+        return get_scorer()
+
     def count(self, w: str) -> float:
         c = self.uni.get(w)
         if c is not None:
@@ -174,9 +197,16 @@ class _Resources:
 
 
 @functools.lru_cache(maxsize=1)
-def load_resources() -> _Resources:
-    """Load (once) the thesaurus, vectors, n-gram counts and candidate table ``check`` uses."""
+def _resources() -> _Resources:
     return _Resources()
+
+
+def load_resources() -> _Resources:
+    """Load (once) the thesaurus, vectors, n-gram counts, candidate table and the contextual
+    model (``unspin.contextual``: two MiniLM layers and a head) that ``check`` uses."""
+    r = _resources()
+    _ = r.context
+    return r
 
 
 def _th_arrays(r: _Resources) -> tuple[np.ndarray, list[str | None]]:
@@ -265,7 +295,7 @@ def _compute_candidates(r: _Resources, word: str) -> tuple[str, ...]:
 def _candidates(word: str) -> tuple[str, ...]:
     """Likely originals of ``word``: thesaurus neighbours (either direction) of its base
     forms, re-inflected, that GloVe puts close to ``word``; closest first."""
-    return _compute_candidates(load_resources(), word)
+    return _compute_candidates(_resources(), word)
 
 
 def _build_table(r: _Resources) -> np.ndarray:
@@ -303,10 +333,38 @@ def _eligible(tok: Token, sentence_start: bool) -> bool:
     return not (tok.text.isupper() and len(tok.text) > 1)
 
 
-def score_words(article: Article | str) -> list[WordScore]:
-    """Score every eligible content word of ``article`` (offsets into ``Article.text``)."""
+def score_words(article: Article | str, *, context: bool = True) -> list[WordScore]:
+    """Score every eligible content word of ``article`` (offsets into ``Article.text``).
+
+    With ``context`` (the default) each word's probability combines the lexical evidence with
+    the contextual head (``COMBINE_WEIGHTS``); without it, ``prob`` is the lexical one.
+    """
     text = article if isinstance(article, str) else article.text
-    r = load_resources()
+    lexical = _lexical_scores(text)
+    if not context or not lexical:
+        return lexical
+    ctx = _resources().context.logits(text, [(w.start, w.end) for w in lexical])
+    return [_combine(w, float(z)) for w, z in zip(lexical, ctx, strict=True)]
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def _combine(w: WordScore, z_ctx: float) -> WordScore:
+    a, b = COMBINE_WEIGHTS
+    prob = _sigmoid(COMBINE_BIAS + a * _logit(w.prob) + b * z_ctx)
+    reason = w.reason
+    pc = _sigmoid(z_ctx)
+    if pc >= 0.5:
+        note = f"reads as out of place in its sentence (context model {pc:.2f})"
+        reason = f"'{w.text.lower()}' {note}" if w.suggestion is None else f"{reason}; {note}"
+    return WordScore(w.start, w.end, w.text, prob, w.suggestion, w.features, reason, w.prob, z_ctx)
+
+
+def _lexical_scores(text: str) -> list[WordScore]:
+    r = _resources()
     vec = r.vec
     toks = tokenize(text)
     n = len(toks)
@@ -367,7 +425,7 @@ def score_words(article: Article | str) -> list[WordScore]:
         z = WORD_BIAS + sum(a * b for a, b in zip(WORD_WEIGHTS, feats, strict=True))
         prob = _sigmoid(z)
         sugg = lexicon.match_case(best, t.text) if best else None
-        out.append(WordScore(t.start, t.end, t.text, prob, sugg, feats, reason))
+        out.append(WordScore(t.start, t.end, t.text, prob, sugg, feats, reason, prob))
     return out
 
 
@@ -532,17 +590,24 @@ def _as_article(article: Article | str) -> Article:
     return from_text(article, input="<text>")
 
 
-def _doc_features(n_words: int, probs: Sequence[float], n_flagged: int, n_artefacts: int
-                  ) -> tuple[float, float, float]:
-    """(share of checked words flagged, mean word probability, artefacts (at most 3)).
+def _doc_features(n_words: int, lexical: Sequence[float], context: Sequence[float], n_flagged: int,
+                  n_artefacts: int) -> tuple[float, float, float, float]:
+    """(share of checked words flagged, mean lexical word probability, mean contextual word
+    probability, artefacts (at most 3)).
 
-    Both shares are shrunk towards typical clean-news values by ``_PRIOR_WORDS`` pseudo-words,
+    The shares are shrunk towards typical clean-news values by ``_PRIOR_WORDS`` pseudo-words,
     so that a short text needs more evidence than a long one.
     """
     n = max(n_words, 0) + _PRIOR_WORDS
     share = (n_flagged + _PRIOR_WORDS * _PRIOR_SHARE) / n
-    mean = (float(np.sum(probs)) + _PRIOR_WORDS * _PRIOR_MEAN) / n
-    return (share, mean, float(min(n_artefacts, 3)))
+    lex = (float(np.sum(lexical)) + _PRIOR_WORDS * _PRIOR_MEAN) / n
+    ctx = (float(np.sum(context)) + _PRIOR_WORDS * _PRIOR_CONTEXT) / n
+    return (share, lex, ctx, float(min(n_artefacts, 3)))
+
+
+def doc_logit(feats: Sequence[float]) -> float:
+    """The document logit ``z`` from ``_doc_features``."""
+    return DOC_BIAS + sum(a * b for a, b in zip(DOC_WEIGHTS, feats, strict=True))
 
 
 _PRIOR_WORDS = 40
@@ -551,6 +616,7 @@ _PRIOR_WORDS = 40
 SHORT_TEXT_WORDS = _PRIOR_WORDS // 2
 _PRIOR_SHARE = 0.10
 _PRIOR_MEAN = 0.13
+_PRIOR_CONTEXT = 0.354
 
 
 def spin_score_of(z: float) -> float:
@@ -588,10 +654,11 @@ def check(article: Article | str, *, threshold: float | None = None) -> CheckRes
         word_flags.append(Flag(s, e, orig[s:e], ws.suggestion, ws.reason, "swap", round(ws.prob, 3)))
     artefacts = [f for f in _artefacts(art) if not in_clutter(f.start, f.end)]
     flags = _merge(word_flags + artefacts, orig)
-    feats = _doc_features(len(scores), [w.prob for w in scores], len(word_flags), len(artefacts))
-    z = DOC_BIAS + sum(a * b for a, b in zip(DOC_WEIGHTS, feats, strict=True))
+    feats = _doc_features(len(scores), [w.lexical for w in scores],
+                          [_sigmoid(w.context) for w in scores], len(word_flags), len(artefacts))
+    z = doc_logit(feats)
     spin = round(spin_score_of(z), 4)
-    word_only = round(spin_score_of(z - DOC_WEIGHTS[2] * feats[2]), 4)
+    word_only = round(spin_score_of(z - DOC_WEIGHTS[3] * feats[3]), 4)
     verdict = "spun" if z >= Z_SPUN else "unsure" if z >= Z_UNSURE else "clean"
     numbers = tuple(q for q in art.quantities if q.repaired)
     return CheckResult(input=art.input, spin_score=spin, verdict=verdict, flags=tuple(flags),
@@ -632,6 +699,6 @@ def _join_suggestion(orig: str, g: Flag, f: Flag, start: int, end: int) -> str |
 def to_json_dict(result: CheckResult) -> dict[str, Any]:
     """The JSON object printed by ``unspin check --json`` (with the ``schema_version``)."""
     d = {"schema_version": result.schema_version, **result.to_dict()}
-    d["flags"] = [{k: fl[k] for k in ("start", "end", "text", "suggestion", "reason", "kind", "score")}
-                  for fl in d["flags"]]
+    d["flags"] = [{**{k: fl[k] for k in ("start", "end", "text", "suggestion", "reason", "kind", "score")},
+                   "probability": fl["score"]} for fl in d["flags"]]
     return d

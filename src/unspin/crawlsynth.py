@@ -248,7 +248,7 @@ def make_crawl(articles: Sequence[Article], *, seed: int = 0, weeks: int = 4,
             if isite == site:
                 isite = INDEPENDENT_SITES[(i + 1) % len(INDEPENDENT_SITES)]
             it = t0 + dt.timedelta(hours=r.uniform(-6.0, 12.0))
-            ititle, itext = independent_report(a, r)
+            ititle, itext = independent_report(a, random.Random(copy_seed(seed, "independent", a.id)))
             i_dated = r.random() >= 0.1
             i_url = url_for(isite, it, ititle + " " + a.id)
             pages.append(CrawlPage(url=i_url, site=isite, title=ititle, text=itext, published=_iso(it),

@@ -1,4 +1,5 @@
-"""Publication dates as ISO 8601 strings, so they compare correctly.
+"""Article metadata in one form: dates as ISO 8601 strings (so they compare correctly), and
+the site of a URL as its registered domain.
 
 Dates arrive in every form ("March 10, 2025", "10/03/2025", "2025-03-14T09:00:00Z");
 ``iso_date`` turns each into ``YYYY-MM-DD`` (or ``YYYY-MM-DDTHH:MM:SS[+HH:MM]`` when a time
@@ -15,7 +16,7 @@ import re
 
 log = logging.getLogger(__name__)
 
-__all__ = ["date_key", "iso_date"]
+__all__ = ["date_key", "iso_date", "site_of"]
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}$")
 
@@ -49,10 +50,28 @@ def iso_date(value: str | None) -> str | None:
         log.debug("not a date: %r", value)
         return None
     has_time = bool(re.search(r"\d:\d\d", s))
-    return parsed.isoformat() if has_time else parsed.date().isoformat()
+    out: str = parsed.isoformat() if has_time else parsed.date().isoformat()
+    return out
 
 
 def date_key(value: str | None) -> str | None:
     """The day (``YYYY-MM-DD``) of a date in any form, or None."""
     iso = iso_date(value)
     return iso[:10] if iso else None
+
+
+@functools.lru_cache(maxsize=4096)
+def site_of(url: str | None) -> str | None:
+    """The registered domain of ``url`` (``https://www.bbc.co.uk/news`` -> ``bbc.co.uk``),
+    from courlan's bundled public-suffix data (no network); None for an IP address, a bare
+    host name or no URL."""
+    if not url:
+        return None
+    try:
+        from courlan import extract_domain
+    except ImportError:  # pragma: no cover - installed with trafilatura
+        return None
+    try:
+        return extract_domain(url, fast=True) or None
+    except (ValueError, TypeError):
+        return None

@@ -103,6 +103,12 @@ class DiffResult(Record):
     def __iter__(self) -> Iterator[Change]:
         return iter(self.changes)
 
+    def _repr_html_(self) -> str:
+        """The HTML report (Jupyter shows it for a result on the last line of a cell)."""
+        from unspin.report import render_html
+
+        return render_html(self)
+
     def __len__(self) -> int:
         return len(self.changes)
 
@@ -138,7 +144,7 @@ _MODALITY_PAIRS = set(vocab.MODALITY_SWAPS.items())
 _NUMBER_HEDGES = set(vocab.NUMBER_HEDGES)
 # "expected to" and the like stay out: a swap of "expected" is a synonym, not a hedge removed
 _HEDGES = (set(vocab.HEDGES) - _NUMBER_HEDGES - {"estimated", "believed to", "thought to", "expected to"}
-           | {"alleged", "purported", "suspected", "apparent", "presumed", "maybe", "reported", "liable to",
+           | {"alleged", "purported", "suspected", "apparent", "presumed", "maybe", "accused", "liable to",
               "apt to", "prone to", "inclined to", "bound to"})
 _PHRASES = {(a, b) for a, bs in vocab.PHRASE_REWORDS.items() for b in bs}
 _FURNITURE = re.compile(
@@ -337,6 +343,14 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
     flip = _meaning_flip(cw, sw, cc, sc)
     if flip:
         return "fact", "meaning", f"{flip}: {both}"
+    if (len(C) == len(S) == 1 and C[0].kind == S[0].kind == "word" and ctx.initial(ctx.cu, i0, ctx.ctext)
+            and ctx.initial(ctx.su, j0, ctx.stext) and ck[0] not in _NAME_WORDS and sk[0] not in _NAME_WORDS
+            and not names.known(ck[0]) and not names.known(sk[0]) and ck[0] not in _SPECIAL and sk[0] not in _SPECIAL
+            and ck[0] not in _COMPASS and sk[0] not in _COMPASS and not meaning.antonyms(ck[0], sk[0])
+            and not any(i < len(us) and us[i].kind == "word" and us[i].text[:1].isupper()
+                        for us, i in ((ctx.cu, i1), (ctx.su, j1)))
+            and _relation(ck[0], sk[0]) in ("thesaurus", "vector", "inflection")):
+        return _word_swap(ck[0], sk[0], both)  # "Stockholders" for "Shareholders" opening a sentence
     cper = _periods(ctx.cu, i0, i1)
     sper = _periods(ctx.su, j0, j1)
     if cper != sper and cper and sper:
@@ -588,8 +602,8 @@ def _word_swap(a: str, b: str, both: str) -> tuple[str, str | None, str]:
     return "synonym", rel, f"{label}: {both}"
 
 
-_PERIOD_WORDS = {"week", "month", "year", "weekend", "decade", "century", "morning", "afternoon", "evening",
-                 "night", "season", "quarter", "spring", "summer", "autumn", "winter", "fall"}
+_PERIOD_WORDS = set(vocab.PERIODS) | {"morning", "afternoon", "evening", "night", "spring", "summer", "autumn",
+                                      "winter"}
 _PERIOD_SAME = {"previous": "last", "past": "last", "preceding": "last", "coming": "next", "following": "next",
                 "upcoming": "next", "current": "this", "present": "this"}
 _PERIOD_BEFORE = {"preceding", "upcoming", "current", "present", "last", "next", "this", "previous", "coming", "past", "following", "same", "that"}
@@ -597,6 +611,8 @@ _INTENT = {"plan", "plans", "planned", "planning", "intend", "intends", "intende
            "hope", "hopes", "hoped", "want", "wants", "wanted", "propose", "proposes", "proposed", "seek",
            "seeks", "sought", "threaten", "threatens", "threatened", "try", "tries", "tried", "expect",
            "expects", "promise", "promises", "promised", "vow", "vows", "vowed", "poised"}
+_PREDICTED = {"set", "expected", "likely", "due", "poised", "anticipated", "predicted", "projected", "tipped",
+              "forecast", "scheduled", "slated", "unlikely", "bound"}
 _BE = {"is", "are", "was", "were", "be", "been", "being", "am", "'s"}
 
 
@@ -611,7 +627,7 @@ def _periods(us: Sequence[Unit], a: int, b: int) -> list[str]:
 
 def _intentions(keys: Sequence[str]) -> bool:
     """A plan or intention ("plans to", "is set to", "intends to") among the keys."""
-    return any(n == "to" and (k in _INTENT or k == "set" and p in _BE)
+    return any(n == "to" and (k in _INTENT or k in _PREDICTED and p in _BE)
                for p, k, n in zip(["", *keys], keys, keys[1:], strict=False))
 
 
@@ -655,7 +671,8 @@ def _meaning_flip(ck: Sequence[str], sk: Sequence[str], cc: Sequence[str], sc: S
     sgrams = sonly + [f"{a} {b}" for a, b in zip(sk, sk[1:], strict=False)]
     for a in cgrams:
         for b in sgrams:
-            if _POLARITY.get(a) == b or a in _COMPASS or b in _COMPASS:
+            if (_POLARITY.get(a) == b or a in _COMPASS or b in _COMPASS or (a, b) in _MODALITY_PAIRS
+                    or (b, a) in _MODALITY_PAIRS or (a, b) in _REPORTING_SWAPS or (b, a) in _REPORTING_SWAPS):
                 continue
             if meaning.antonyms(a, b):
                 what = "comparison reversed" if meaning.degree(a) or meaning.degree(b) else "opposite meaning"
@@ -679,11 +696,26 @@ def _join_moves(ctx: _Ctx, segs: list[list[Any]]) -> list[list[Any]]:
                 and out[-1][2] - out[-1][1] <= 3):
             a = out[-2]
             C, S = ctx.cu[a[1]:seg[2]], ctx.su[a[3]:seg[4]]
-            if sorted(meaning.canon(C)) == sorted(meaning.canon(S)):
+            cc, sc = meaning.canon(C), meaning.canon(S)
+            if sorted(cc) == sorted(sc) or _heavy(cc) and sorted(_heavy(cc)) == sorted(_heavy(sc)) and (
+                    _heavy(meaning.canon(ctx.cu[a[1]:a[2]])) != _heavy(meaning.canon(ctx.su[a[3]:a[4]]))):
                 out[-2:] = [["change", a[1], seg[2], a[3], seg[4]]]
                 continue
         out.append(list(seg))
     return out
+
+
+def _heavy(tokens: Sequence[str]) -> list[str]:
+    """The numbers, dates and known names among canonical tokens."""
+    return [t for t in tokens if t.startswith(("#", "m:", "org:")) or t.isupper()]
+
+
+def _negation_kept(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
+    """Both sides negate equally ("did not say" / "failed to declare"): splitting the edit
+    word by word would pair a negation with a non-negation."""
+    cc, sc = meaning.canon(ctx.cu[i0:i1]), meaning.canon(ctx.su[j0:j1])
+    n = meaning.negations(cc)
+    return n > 0 and n == meaning.negations(sc)
 
 
 def _moved(ctx: _Ctx, pieces: list[list[Any]]) -> set[tuple[int, int, int, int]]:
@@ -721,7 +753,8 @@ def _reordered(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str 
     around = {u.key for u in ctx.cu[max(0, i0 - 3):i1]} | {u.key for u in ctx.su[max(0, j0 - 3):j1]}
     between = [u for k, u in enumerate(ctx.cu[heavy[0]:heavy[-1]], heavy[0])
                if u.kind == "word" and k not in heavy and not ctx.name_like(ctx.cu, k, ctx.ctext)]
-    if around & _DIRECTION or any(u.key not in _COORDINATORS for u in between):
+    if (around & _DIRECTION or any(u.key not in _COORDINATORS for u in between)) \
+            and not _names_moved(ctx, i0, i1, j0, j1):
         return "fact", "meaning", f"direction or roles swapped: {both}"
     return "reword", None, f"reordered: {both}"
 
@@ -996,7 +1029,7 @@ def diff(copy: str | Article, source: str | Article | Sequence[str | Article], *
             if seg[0] == "change" and _reordered(ctx, *seg[1:]):
                 pieces.append(["reordered", *seg[1:]])
                 continue
-            if seg[0] == "change" and _equivalent(ctx, *seg[1:]):
+            if seg[0] == "change" and (_equivalent(ctx, *seg[1:]) or _negation_kept(ctx, *seg[1:])):
                 pieces.append(seg)
                 continue
             pieces.extend(_split_replace(ctx, seg) if seg[0] == "change" else [seg])

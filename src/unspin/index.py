@@ -77,6 +77,59 @@ class IndexReadOnlyError(IndexError_):
     code = "U240"
 
 
+class IndexFullError(IndexError_):
+    """The disk (or the file system's quota) is full: the batch in progress was not added."""
+
+    code = "U250"
+
+
+_BUSY_MS = 60_000  # wait this long for another process's write lock (concurrent add/trace)
+
+
+def _header_problem(p: Path) -> str | None:
+    """Cheap check of the SQLite header: a file shorter than the pages its header counts
+    was truncated (a copy cut off, a disk that filled up under another program)."""
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(100)
+        size = p.stat().st_size
+    except OSError as exc:
+        return f"cannot read it ({exc.strerror})"
+    if len(head) < 100:
+        return "the file is shorter than an SQLite header"
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        return f"the header's page size ({page_size}) is invalid"
+    pages = int.from_bytes(head[28:32], "big")
+    valid_for = int.from_bytes(head[92:96], "big")
+    change = int.from_bytes(head[24:28], "big")
+    wal = Path(f"{p}-wal")
+    if pages and valid_for == change and size < pages * page_size and \
+            not (wal.exists() and wal.stat().st_size > 0):
+        return (f"the file is truncated ({size:,} bytes, its header counts {pages:,} pages of "
+                f"{page_size:,})")
+    return None
+
+
+def _is_full(exc: BaseException) -> bool:
+    msg = str(exc).lower()
+    return "disk is full" in msg or "database or disk is full" in msg or \
+        getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport(Record):
+    """What ``Index.check`` found: ``ok`` and one line per problem (at most ``limit``)."""
+
+    path: str
+    ok: bool
+    articles: int = 0
+    terms: int = 0
+    problems: tuple[str, ...] = ()
+    full: bool = True
+
+
 def _tokenizer_digest() -> str:
     h = hashlib.sha1(TOKEN_RE.pattern.encode())
     h.update(" ".join(sorted(STOPWORDS)).encode())
@@ -359,16 +412,26 @@ class Index:
             if head != _SQLITE_MAGIC:
                 raise IndexCorruptError("not an unspin index (not an SQLite database)", input=src,
                                         hint="pass an index made by 'unspin index add', or a new path")
+            why = _header_problem(p)
+            if why:
+                raise IndexCorruptError(f"damaged index: {why}", input=src,
+                                        hint="restore a copy, or rebuild it with 'unspin index add'")
         try:
             if readonly and exists:
                 conn = cls._connect_readonly(p, src)
             else:
-                conn = sqlite3.connect(str(p), check_same_thread=False)
+                conn = sqlite3.connect(str(p), check_same_thread=False, timeout=_BUSY_MS / 1000)
             conn.isolation_level = None  # explicit BEGIN/COMMIT
+            conn.execute(f"PRAGMA busy_timeout={_BUSY_MS}")
+            meta = {}
             if exists:
-                meta = cls._read_meta(conn, src)
-            else:
-                meta = {}
+                try:
+                    meta = cls._read_meta(conn, src)
+                except IndexMissingError:
+                    if not create or readonly:
+                        conn.close()
+                        raise
+                    exists = False  # an empty database (another `add` creating it): create
         except sqlite3.DatabaseError as exc:
             if "unable to open" in str(exc) and p.parent.is_dir() and not os.access(p.parent, os.W_OK):
                 raise IndexReadOnlyError(f"cannot open the index: its directory {str(p.parent)!r} is "
@@ -386,20 +449,33 @@ class Index:
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
                 conn.execute("PRAGMA cache_size=-131072")
-                conn.execute("BEGIN")
+                # another process may be creating the same index right now: the write lock
+                # orders the two, IF NOT EXISTS / OR IGNORE make the second a no-op, and the
+                # meta re-read below checks whatever the first one wrote
+                conn.execute("BEGIN IMMEDIATE")
                 for stmt in _SCHEMA.strip().split(";"):
                     if stmt.strip():
                         conn.execute(stmt)
                 meta = {"format": FORMAT, "format_version": str(FORMAT_VERSION),
                         "params": json.dumps(want.to_dict(), sort_keys=True),
                         "unspin_version": __version__, "created_by": __version__}
-                conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", meta.items())
+                conn.executemany("INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)",
+                                 meta.items())
                 conn.execute("COMMIT")
+                meta = cls._read_meta(conn, src)
             except sqlite3.DatabaseError as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 conn.close()
+                if _is_full(exc):
+                    raise IndexFullError("cannot create the index: the disk is full", input=src,
+                                         hint="free some space and rerun") from exc
+                if "readonly" in str(exc) or "unable to open" in str(exc):
+                    raise IndexReadOnlyError(f"cannot create the index ({exc})", input=src,
+                                             hint="pass a path in a writable directory") from exc
                 raise IndexCorruptError(f"cannot create index ({exc})", input=src) from exc
-            log.info("created index %s", src)
-            return cls(p, conn, want, meta)
+            log.info("opened new index %s", src)
+            exists = True
         stored = IndexParams.from_dict(json.loads(meta["params"]))
         if meta.get("format_version") != str(FORMAT_VERSION):
             conn.close()
@@ -441,8 +517,29 @@ class Index:
                     raise IndexReadOnlyError("the index is read-only: nothing was added", input=src,
                                              hint="make the file writable, or add to a copy; "
                                                   "trace and stats can still read it") from exc
-                raise IndexCorruptError(f"cannot open index for writing ({exc})", input=src) from exc
+                if _is_full(exc):
+                    raise IndexFullError("the disk is full: nothing was added", input=src,
+                                         hint="free some space and rerun") from exc
+                raise IndexCorruptError(f"damaged index, refused for writing ({exc})", input=src,
+                                        hint=f"see 'unspin index check --db {src}'; restore a "
+                                             "copy or rebuild it") from exc
+            # never write into a damaged file: SQLite's own check of every page's structure
+            bad = cls._quick_check(conn)
+            if bad:
+                conn.close()
+                raise IndexCorruptError(f"damaged index, refused for writing: {bad}", input=src,
+                                        hint="see 'unspin index check --db "
+                                             f"{src}'; restore a copy or rebuild it")
         return cls(p, conn, stored, meta)
+
+    @staticmethod
+    def _quick_check(conn: sqlite3.Connection) -> str | None:
+        try:
+            rows = conn.execute("PRAGMA quick_check(5)").fetchall()
+        except sqlite3.DatabaseError as exc:
+            return str(exc)
+        msgs = [str(r[0]) for r in rows]
+        return None if msgs == ["ok"] else "; ".join(msgs)
 
     @staticmethod
     def _connect_readonly(p: Path, src: str) -> sqlite3.Connection:
@@ -467,6 +564,10 @@ class Index:
     @staticmethod
     def _read_meta(conn: sqlite3.Connection, src: str) -> dict[str, str]:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not tables:
+            raise IndexMissingError("no index here yet (an empty database: being created by "
+                                    "another process, or left empty)", input=src,
+                                    hint=f"add articles with: unspin index add --db {src} INPUT...")
         if "meta" not in tables:
             raise IndexCorruptError("not an unspin index (SQLite file without an index 'meta' table)",
                                     input=src, hint="pass an index made by 'unspin index add', or a new path")
@@ -493,6 +594,14 @@ class Index:
         if "readonly" in str(exc):
             return IndexReadOnlyError("the index became read-only: the current batch was not added",
                                       input=str(self.path), hint="make the file writable and rerun")
+        if _is_full(exc):
+            return IndexFullError("the disk is full: the current batch was not added (the "
+                                  "batches committed before it are kept)", input=str(self.path),
+                                  hint="free some space and rerun the same command")
+        if "locked" in str(exc) or "busy" in str(exc):
+            return IndexError_(f"the index is busy: another process held it for over "
+                               f"{_BUSY_MS // 1000} s ({exc})", input=str(self.path),
+                               hint="rerun when the other 'unspin index add' has finished")
         return IndexCorruptError(f"index read/write failed ({exc})", input=str(self.path),
                                  hint="the file may be damaged; rebuild it with 'unspin index add'")
 
@@ -758,6 +867,72 @@ class Index:
                 yield _stored(r)
         except sqlite3.DatabaseError as exc:
             raise self._db_error(exc) from exc
+
+    def check(self, full: bool = True, limit: int = 20) -> CheckReport:
+        """Check the index: SQLite's integrity check, then (``full``) every stored content
+        hash against its text, every posting block against the articles (sorted, unique,
+        existing rowids). Reads the whole file; ``index add`` runs the quick form of the
+        SQLite check by itself before writing.
+
+        Returns:
+            A :class:`CheckReport` (``ok`` false with the problems found, at most ``limit``).
+        """
+        problems: list[str] = []
+        src = str(self.path)
+
+        def add(msg: str) -> bool:
+            problems.append(msg)
+            return len(problems) >= limit
+
+        n = terms = 0
+        try:
+            for (msg,) in self.conn.execute(f"PRAGMA integrity_check({limit})"):
+                if msg != "ok" and add(f"sqlite: {msg}"):
+                    break
+            if full and not problems:
+                seen: set[int] = set()
+                for rowid, h, text in self.conn.execute(
+                        "SELECT rowid, hash, text FROM articles ORDER BY rowid"):
+                    n += 1
+                    seen.add(int(rowid))
+                    try:
+                        good = content_hash(text) == h
+                    except (UnicodeError, AttributeError, TypeError):
+                        good = False
+                    if not good and add(f"article rowid {rowid}: its text does not match its "
+                                        "stored hash"):
+                        break
+                df: dict[str, int] = defaultdict(int)
+                for term, chunk, blob in self.conn.execute(
+                        "SELECT term, chunk, rowids FROM postings"):
+                    if not isinstance(blob, bytes) or len(blob) % 4:
+                        if add(f"postings of {term!r} (batch {chunk}): not a rowid list"):
+                            break
+                        continue
+                    ids = np.frombuffer(blob, dtype="<u4")
+                    df[term] += len(ids)
+                    if len(ids) > 1 and bool((np.diff(ids.astype(np.int64)) <= 0).any()) and add(
+                            f"postings of {term!r} (batch {chunk}): rowids not sorted and unique"):
+                        break
+                    missing = [int(r) for r in ids if int(r) not in seen]
+                    if missing and add(f"postings of {term!r} point to {len(missing)} "
+                                       f"missing article(s), e.g. rowid {missing[0]}"):
+                        break
+                # Format 2 keeps no vocabulary table: a term's document frequency is the
+                # length of its postings, so it cannot disagree with them; a term in more
+                # articles than the index holds means duplicated postings.
+                terms = len(df)
+                for term in sorted(df):
+                    if df[term] > n and add(f"term {term!r}: postings name {df[term]} articles, "
+                                            f"the index holds {n}"):
+                        break
+        except sqlite3.DatabaseError as exc:
+            if _is_full(exc) or "readonly" in str(exc):
+                raise self._db_error(exc) from exc
+            problems.append(f"sqlite: {exc}")
+        log.info("%s: check found %d problem(s)", src, len(problems))
+        return CheckReport(path=src, ok=not problems, articles=n, terms=terms,
+                           problems=tuple(problems[:limit]), full=full)
 
     def stats(self) -> dict[str, Any]:
         """Counts, parameters, version and size on disk."""

@@ -32,11 +32,47 @@ log = logging.getLogger(__name__)
 _CACHE_VERSION = "1"
 
 
+def _version() -> str:
+    from unspin import __version__
+
+    return __version__
+
+
+_VERSION_DIR = re.compile(r"^v\d[\w.+-]*$")
+
+
+@functools.lru_cache(maxsize=1)
 def cache_dir() -> Path:
-    """Directory for derived resource caches (``$UNSPIN_CACHE`` or ``~/.cache/unspin``)."""
-    d = Path(os.environ.get("UNSPIN_CACHE") or Path.home() / ".cache" / "unspin")
+    """Directory for derived resource caches: ``v<unspin version>`` under ``$UNSPIN_CACHE``
+    or the platform's user cache directory (``~/.cache/unspin`` on Linux).
+
+    The caches of other unspin versions are deleted the first time a version uses its
+    own, so installs do not pile up.
+    """
+    from platformdirs import user_cache_dir
+
+    root = Path(os.environ.get("UNSPIN_CACHE") or user_cache_dir("unspin", appauthor=False))
+    d = root / f"v{_version()}"
+    fresh = not d.exists()
     d.mkdir(parents=True, exist_ok=True)
+    if fresh:
+        _prune(root, keep=d)
     return d
+
+
+def _prune(root: Path, keep: Path) -> None:
+    """Delete other versions' cache directories and the unversioned caches of old installs."""
+    import shutil
+
+    for p in root.iterdir():
+        try:
+            if p.is_dir() and p != keep and _VERSION_DIR.match(p.name):
+                shutil.rmtree(p, ignore_errors=True)
+                log.info("deleted the caches of another unspin version: %s", p)
+            elif p.is_file() and p.suffix in (".pkl", ".tmp") and not p.name.startswith("."):
+                p.unlink()
+        except OSError:  # another process got there first, or no permission: harmless
+            pass
 
 
 def _package_file(package: str, *parts: str) -> Path:
@@ -50,21 +86,33 @@ def _package_file(package: str, *parts: str) -> Path:
 
 
 def _cached(name: str, source: Path, build: Any) -> Any:
-    """Load ``build(source)`` from the pickle cache, building it on a miss (atomic write)."""
+    """Load ``build(source)`` from the pickle cache, building it on a miss (atomic write).
+
+    The key is the cache format, the source file's name and size and the unspin version
+    (not the file's time, which every reinstall changes); a rebuilt cache replaces the
+    older files of the same name.
+    """
     st = source.stat()
-    key = hashlib.sha1(f"{_CACHE_VERSION}:{source}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:12]
-    path = cache_dir() / f"{name}-{key}.pkl"
+    key = hashlib.sha1(f"{_CACHE_VERSION}:{source.name}:{st.st_size}:{_version()}".encode()).hexdigest()[:12]
+    d = cache_dir()
+    path = d / f"{name}-{key}.pkl"
     if path.exists():
         try:
             with path.open("rb") as fh:
                 return pickle.load(fh)
         except Exception:  # noqa: BLE001 - a damaged cache is rebuilt
             log.warning("rebuilding damaged cache %s", path)
+    log.warning("building the %s cache once for this version of unspin (this takes a while) in %s",
+                name, d)
     value = build(source)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(fd, "wb") as fh:
         pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
+    same_name = re.compile(re.escape(name) + r"-[0-9a-f]{12}\.pkl")
+    for old in d.glob(f"{name}-*.pkl"):
+        if old != path and same_name.fullmatch(old.name):
+            old.unlink(missing_ok=True)
     return value
 
 

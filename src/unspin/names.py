@@ -236,8 +236,11 @@ def same_entity(a: Sequence[str], b: Sequence[str], a_texts: Sequence[str] | Non
     ignored). Countries and demonyms never match a different country ("South Korean" /
     "Korean" / "North Korean" stay apart).
     """
-    ca = _drop_titles(canonical_names(a, a_texts))
-    cb = _drop_titles(canonical_names(b, b_texts))
+    ra, rb = canonical_names(a, a_texts), canonical_names(b, b_texts)
+    ta, tb = {x for x in ra if x in _TITLE_TOKENS}, {x for x in rb if x in _TITLE_TOKENS}
+    if ta and tb and ta != tb:  # "Prime Minister X" / "Justice Minister X": the office changed
+        return False
+    ca, cb = _drop_titles(ra), _drop_titles(rb)
     if ca == cb:
         return True
     if not ca or not cb:

@@ -32,12 +32,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from unspin.aligner import Passage
 from unspin.errors import InputError, UnspinError
 from unspin.models import Article, Record
 from unspin.options import Options, OptionsError, TraceOptions
 
 if TYPE_CHECKING:
-    from unspin.aligner import Passage
     from unspin.checker import CheckResult
     from unspin.differ import DiffResult
     from unspin.index import Index

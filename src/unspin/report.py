@@ -21,7 +21,9 @@ from typing import Any
 from unspin.differ import FACT_SUBTYPES, Change, DiffResult
 from unspin.errors import OutputError
 
-__all__ = ["check_writable", "render_html", "render_terminal", "write_text_file"]
+__all__ = ["CSP_META", "check_html", "check_html_target", "check_writable", "render_html", "render_terminal",
+           "render_trace_html", "trace_evidence_html",
+           "write_text_file"]
 
 _KIND_LABEL = {
     "verbatim": "verbatim", "synonym": "synonym swap", "reword": "reworded", "fact": "fact change",
@@ -29,6 +31,7 @@ _KIND_LABEL = {
 }
 
 _CSS = """
+table.evidence{border-collapse:collapse;width:100%;font-size:.9em}table.evidence td,table.evidence th{border-bottom:1px solid var(--line);padding:.3em;text-align:left;vertical-align:top}
 :root{--fg:#1d1d1f;--muted:#5f6368;--bg:#fff;--line:#d9d9de;--fact:#c5221f;--factbg:#fde7e6;
 --syn:#e6f4ea;--synline:#34a853;--rew:#fef7e0;--rewline:#f9ab00;--ins:#f3e8fd;--insline:#9334e6;
 --omi:#fce8e6;--clut:#9aa0a6}
@@ -90,16 +93,33 @@ def check_writable(path: str | os.PathLike[str]) -> Path:
     return p
 
 
+def check_html_target(path: str | os.PathLike[str]) -> Path:
+    """:func:`check_writable` for an ``--html`` report, whose JSON twin is written next to
+    it (same name, ``.json``): a ``.json`` target would be overwritten by the twin."""
+    p = check_writable(path)
+    if p.suffix.lower() == ".json":
+        raise OutputError("an HTML report cannot be written to a .json file: its JSON twin "
+                          "would overwrite it", input=str(p),
+                          hint=f"pass {p.with_suffix('.html').name}; the JSON is written next to it")
+    return p
+
+
 def write_text_file(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` (UTF-8); an OS error becomes an ``OutputError``."""
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise OutputError(f"cannot write: {exc.strerror}", input=str(path)) from None
+    """Write ``text`` to ``path`` (UTF-8) atomically; an OS error becomes an ``OutputError``."""
+    from unspin.atomic import write_atomic
+
+    write_atomic(path, text)
+
+
+#: the Content-Security-Policy of every report page: no script, nothing loaded
+CSP_META = ("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+            "style-src 'unsafe-inline'; img-src 'none'; script-src 'none'; form-action 'none'\">")
 
 
 def _e(text: Any) -> str:
-    return html.escape(str(text), quote=True)
+    from unspin.escape import for_report
+
+    return html.escape(for_report(str(text)), quote=True)
 
 
 def _n(count: int, word: str) -> str:
@@ -148,11 +168,13 @@ def _fact_ids(changes: Sequence[Change]) -> dict[int, str]:
 
 
 def render_html(result: DiffResult, *, title: str | None = None, copy_text: str | None = None,
-                source_text: str | None = None) -> str:
+                source_text: str | None = None, preface: str = "", footer: str = "") -> str:
     """A self-contained HTML report of ``result`` (no script, no external resources).
 
     The copy and source texts come from ``result.copy.original``/``result.source.original``;
     pass ``copy_text``/``source_text`` when the result was loaded from JSON without them.
+    ``preface`` (HTML) goes after the heading (``render_trace_html`` puts the evidence
+    there); ``footer`` replaces the closing line.
     """
     ctext = copy_text if copy_text is not None else (result.copy.original if result.copy else "")
     stext = source_text if source_text is not None else (result.source.original if result.source else "")
@@ -165,8 +187,7 @@ def render_html(result: DiffResult, *, title: str | None = None, copy_text: str 
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-        "style-src 'unsafe-inline'; img-src 'none'; script-src 'none'; form-action 'none'\">",
+        CSP_META,
         '<meta name="referrer" content="no-referrer">',
         f"<title>unspin: {_e(heading)}</title>",
         f"<style>{_CSS}</style></head><body><main>",
@@ -174,6 +195,7 @@ def render_html(result: DiffResult, *, title: str | None = None, copy_text: str 
         f'<p class="meta">copy <code>{_e(result.copy_id)}</code> &middot; source '
         f"<code>{_e(result.source_id)}</code> &middot; {sm.copy_words} words in the copy, "
         f"{sm.source_words} in the source</p>",
+        preface,
     ]
     if result.verdict:
         parts.append(f'<p class="verdict"><b>Verdict: {_e(result.verdict)}</b> &middot; {_e(result.evidence)}</p>')
@@ -252,9 +274,108 @@ def render_html(result: DiffResult, *, title: str | None = None, copy_text: str 
         label = "Source" if len(srcs) == 1 else f"Source {n + 1}: <code>{_e(sid)}</code>"
         parts.append(f'<section class="col"><h2>{label}</h2><div class="text">{_spans(text, smarks[sid])}</div></section>')
     parts.append("</div></div>")
-    parts.append('<p class="meta">Made by unspin. Offsets in the JSON index the texts shown here.</p>')
+    parts.append(footer or '<p class="meta">Made by unspin. Offsets in the JSON index the texts shown here.</p>')
     parts.append("</main></body></html>\n")
     return "\n".join(parts)
+
+
+# ----------------------------------------------------------------------------- trace reports
+
+def _made_by() -> str:
+    import datetime as dt
+
+    from unspin import __version__
+
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    return (f'<p class="meta">Made by unspin {_e(__version__)} on {_e(now)}. Offsets in the JSON twin '
+            "index the texts shown here.</p>")
+
+
+def _first(suspect_day: str | None, source_day: str | None) -> str:
+    if not suspect_day or not source_day:
+        return "unknown (a date is missing)"
+    if source_day < suspect_day:
+        return "the source, by " + _n(_days(source_day, suspect_day), "day")
+    if source_day > suspect_day:
+        return ("the suspect, by " + _n(_days(suspect_day, source_day), "day")
+                + ": the copy may go the other way")
+    return "same day"
+
+
+def _days(a: str, b: str) -> int:
+    import datetime as dt
+
+    return (dt.date.fromisoformat(b[:10]) - dt.date.fromisoformat(a[:10])).days
+
+
+def _headline(suspect: str | None, source: str | None) -> str:
+    if not suspect or not source:
+        return "not compared (a headline is missing)"
+    from rapidfuzz import fuzz
+
+    if " ".join(suspect.lower().split()) == " ".join(source.lower().split()):
+        return "the same"
+    sim = fuzz.token_sort_ratio(suspect.lower(), source.lower()) / 100
+    return (f"different: &ldquo;{_e(suspect)}&rdquo; vs &ldquo;{_e(source)}&rdquo; "
+            f"(word overlap {_pct(sim)})")
+
+
+def trace_evidence_html(result: Any, title: str | None = None) -> str:
+    """The evidence block of a trace report: each source by URL, title and date, both
+    publication dates and who was first, score and coverage, the headlines compared."""
+    from unspin.dates import date_key
+
+    rows = []
+    sus_day = date_key(result.published)
+    for k, s in enumerate(result.sources, 1):
+        name = _e(s.title or s.id)
+        link = f'<a href="{_e(s.url)}" rel="noreferrer">{name}</a>' if s.url and s.url.startswith(("http://", "https://")) else name
+        rows.append(
+            f"<tr><td>{k}</td><td>{link}<br><code>{_e(s.id)}</code>{'<br>' + _e(s.url) if s.url else ''}</td>"
+            f"<td>{_e(s.published or 'unknown')}</td><td>{_first(sus_day, date_key(s.published))}</td>"
+            f"<td>{s.score:.2f}</td><td>{_pct(s.coverage)}</td><td>{len(s.sentences)}</td>"
+            f"<td>{_headline(title, s.title)}</td></tr>")
+    return ('<section aria-label="evidence"><h2>Where it came from</h2>'
+            f'<p class="meta">suspect <code>{_e(result.input)}</code> &middot; published '
+            f"{_e(result.published or 'unknown')}</p>"
+            '<table class="evidence"><thead><tr><th>#</th><th>source</th><th>published</th>'
+            "<th>published first</th><th>score</th><th>coverage</th><th>sentences</th>"
+            "<th>headline</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></section>")
+
+
+def check_html(check: Any) -> str:
+    """The source-free check of a text as an HTML section (verdict, score, flagged phrases)."""
+    if check is None:
+        return ""
+    flags = "".join(f"<li>&ldquo;{_e(f.text)}&rdquo;" + (f" &rarr; {_e(f.suggestion)}" if f.suggestion else "")
+                    + f' <span class="why">{_e(f.reason)}</span></li>' for f in check.flags[:50])
+    return (f'<section aria-label="check"><h2>Does it read like spun text?</h2><p><b>Verdict: '
+            f"{_e(check.verdict)}</b> &middot; spin score {check.spin_score:.2f} &middot; "
+            f"{check.words_flagged} of {check.words_checked} words look swapped</p>"
+            + (f'<ol class="facts">{flags}</ol>' if flags else '<p class="none">No phrase looks swapped.</p>')
+            + "</section>")
+
+
+def render_trace_html(result: Any, *, title: str | None = None, headline: str | None = None,
+                      check: Any = None) -> str:
+    """A self-contained HTML report of a ``TraceResult``: the evidence (sources, dates, who
+    was first, score, coverage, headlines), then what the rewrite changed. Without a
+    source it still shows the source-free analysis ``check`` (a ``CheckResult``) when given.
+    """
+    heading = title or f"{result.input}: where it came from and what changed"
+    evidence = trace_evidence_html(result, headline)
+    if result.sources and result.diff is not None:
+        return render_html(result.diff, title=heading, preface=evidence + check_html(check),
+                           footer=_made_by())
+    body = ("<p>No source in the index: nothing indexed explains this text.</p>" if not result.sources
+            else "<p>Sources found; run with changes to compare the texts.</p>")
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+            "style-src 'unsafe-inline'; img-src 'none'; script-src 'none'; form-action 'none'\">"
+            f"<title>unspin: {_e(heading)}</title><style>{_CSS}</style></head><body><main>"
+            f"<h1>{_e(heading)}</h1>{body}" + (evidence if result.sources else "")
+            + check_html(check) + _made_by() + "</main></body></html>\n")
 
 
 def render_terminal(result: DiffResult, *, color: bool = False, limit: int = 50) -> str:

@@ -247,7 +247,8 @@ _PROTECTED_LOWER = (
     | frozenset(vocab.ORDINALS) | frozenset(vocab.NUMBER_WORDS) | vocab.NEGATIONS
     | frozenset(t for t in vocab.TITLES if " " not in t) | vocab.REPORTING_VERBS
     | frozenset(h for h in vocab.HEDGES if " " not in h) | frozenset(vocab.MODALITY_SWAPS)
-    | frozenset(vocab.RELATIVE_DAYS) | frozenset(vocab.POLARITY_SWAPS)
+    | frozenset(vocab.RELATIVE_DAYS) | frozenset(vocab.POLARITY_SWAPS) | vocab.PERIODS
+    | frozenset(w for h in vocab.NUMBER_HEDGES for w in h.split())
     | frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western"})
 )
 
@@ -1003,9 +1004,15 @@ def _phrase_table() -> dict[str, tuple[str, ...]]:
             continue
         if min(lexicon.zipf(w) for w in words) < 3.0:
             continue
+        # a hedge, negation, date or other closed-class word rewritten is a fact edit, and so
+        # is an antonym ("push down" -> "pull up"): such phrase rewrites are not made
+        if any(w in _PROTECTED_LOWER for w in words):
+            continue
+        opposite = frozenset().union(*(_antonyms(w) for w in words))
         subs = tuple(s for s in th.synonyms(head, phrases=True)
                      if s != head and all(_ALPHA.match(w) or w.isalpha() for w in s.split())
-                     and min(lexicon.zipf(w) for w in s.split()) >= 2.5 and len(s.split()) <= 3)
+                     and min(lexicon.zipf(w) for w in s.split()) >= 2.5 and len(s.split()) <= 3
+                     and not any(w in _PROTECTED_LOWER or w in opposite for w in s.split()))
         if subs:
             table[head] = subs
     return table
@@ -1436,7 +1443,13 @@ def make_dataset(articles: Sequence[Article], *, rates: Sequence[float] = (0.2, 
 
 
 def _safe(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._+~\-]", "_", name)
+    """A file name for an id: safe characters only, at most ~100 of them; an id that had to
+    be changed gets a hash of the original so that distinct ids never share a file."""
+    safe = re.sub(r"[^A-Za-z0-9._+~\-]", "_", name).lstrip(".") or "_"
+    if safe == name and len(name) <= 100:
+        return name
+    digest = hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{safe[:90]}~{digest}"
 
 
 def write_dataset(copies: Sequence[SpunCopy], sources: Iterable[Article], out: Path) -> dict[str, Any]:
@@ -1464,16 +1477,18 @@ def write_dataset(copies: Sequence[SpunCopy], sources: Iterable[Article], out: P
         seen.add(a.id)
         lines.append(json.dumps({"id": a.id, "title": a.title, "text": a.text, "url": a.url, "site": a.site,
                                  "published": a.published}, ensure_ascii=False, sort_keys=True))
-    (out / "sources.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    from unspin.atomic import write_atomic
+
+    write_atomic(out / "sources.jsonl", "\n".join(lines) + "\n")
     records = []
     for c in sorted(copies, key=lambda c: c.id):
         fname = f"copies/{_safe(c.id)}.txt"
-        (out / fname).write_bytes(c.text.encode("utf-8"))
+        write_atomic(out / fname, c.text)
         d = c.to_dict()
         del d["text"]
         d["file"] = fname
         records.append(d)
-    (out / "truth.json").write_text(_dump_truth(records), encoding="utf-8")
+    write_atomic(out / "truth.json", _dump_truth(records))
     return {"copies": len(records), "sources": len(lines), "edits": sum(len(c.edits) for c in copies)}
 
 

@@ -37,7 +37,7 @@ from rapidfuzz.distance import Levenshtein
 
 from unspin.analyze import Analysis, analyze
 from unspin.dates import date_key, iso_date
-from unspin.differ import Change, DiffResult, Summary
+from unspin.differ import Change, DiffResult, Summary, summarize
 from unspin.index import StoredArticle, content_hash
 from unspin.models import Article, Record, Span
 from unspin.options import TraceOptions
@@ -58,7 +58,7 @@ class SourceMatch(Record):
         id, title, url, published: of the indexed article.
         score: mean sentence similarity weighted by coverage (0..1); ranks the sources.
         coverage: share of the suspect's body (word tokens) explained by this article.
-        sentences: the suspect's sentences it explains (offsets into the suspect's ``text``).
+        sentences: the suspect's sentences it explains (offsets into the suspect's ``original``).
         source_sentences: for each of ``sentences``, the best matching sentence of the
             source (offsets into the stored ``text`` of the indexed article).
         published_after_suspect: the source was published after the suspect (so the copy
@@ -81,8 +81,13 @@ class TraceResult(Record):
     """Where a text came from: its sources, most likely first (empty when none).
 
     ``changes`` and ``summary`` (what the rewrite changed, from ``unspin.diff`` against the
-    sources) are filled by ``explain`` or ``trace(..., changes=True)``; their copy offsets
-    index the suspect's ``Article.original`` and their source offsets the stored ``text``.
+    sources) are filled by ``explain`` or ``trace(..., changes=True)``; ``summary`` is always
+    a ``Summary`` (all zeros when there is no source or changes were not asked for).
+
+    Offsets: every suspect offset (``sources[].sentences``, ``changes[].copy_start``) indexes
+    the suspect's ``Article.original``, the text as the reader saw it; every source offset
+    (``sources[].source_sentences``, ``changes[].source_start``) indexes the source's stored
+    text (its ``original`` as indexed).
     """
 
     input: str
@@ -90,11 +95,17 @@ class TraceResult(Record):
     sources: tuple[SourceMatch, ...] = ()
     published: str | None = None
     changes: tuple[Change, ...] = ()
-    summary: Summary | None = None
+    summary: Summary = field(default_factory=lambda: summarize(()))
     candidates: tuple[dict[str, Any], ...] = field(default=(), metadata={"serialize": False})
     diff: DiffResult | None = field(default=None, compare=False, repr=False, metadata={"serialize": False})
     source_articles: tuple[StoredArticle | Article, ...] = field(
         default=(), compare=False, repr=False, metadata={"serialize": False})
+
+    def _repr_html_(self) -> str:
+        """The HTML report (Jupyter shows it for a result on the last line of a cell)."""
+        from unspin.report import render_trace_html
+
+        return render_trace_html(self)
 
 
 # ---------------------------------------------------------------------------------------
@@ -380,8 +391,7 @@ def verify(article: Article | str, candidates: Sequence[Candidate | StoredArticl
             continue
         explained |= expl
         idx = np.flatnonzero(expl)
-        sp = tuple(Span(sus.spans[i][0], sus.spans[i][1], art.text[sus.spans[i][0]:sus.spans[i][1]])
-                   for i in idx)
+        sp = tuple(_original_span(art, *sus.spans[i]) for i in idx)
         srcsp = tuple(Span(ss.spans[int(arg[i])][0], ss.spans[int(arg[i])][1],
                            src.text[ss.spans[int(arg[i])][0]:ss.spans[int(arg[i])][1]]) for i in idx)
         day = date_key(src.published)
@@ -395,6 +405,14 @@ def verify(article: Article | str, candidates: Sequence[Candidate | StoredArticl
     return TraceResult(input=inp, id=art.id, published=art.published, sources=tuple(sources),
                        candidates=diag, source_articles=tuple(e[2] for e in evaluated
                                                               if e[2].id in {s.id for s in sources}))
+
+
+def _original_span(art: Article, start: int, end: int) -> Span:
+    """A span of ``art.text`` as the covering span of ``art.original`` (the reader's text)."""
+    if not art.original:
+        return Span(start, end, art.text[start:end])
+    s, e = art.to_original(start, end)
+    return Span(s, e, art.original[s:e])
 
 
 def stored_article(stored: StoredArticle | Article) -> Article:

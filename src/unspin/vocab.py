@@ -66,10 +66,10 @@ DEMONYM_CONFUSIONS: dict[str, tuple[str, ...]] = {
     "Russian": ("Soviet", "Ukrainian", "Belarusian"),
     "Soviet": ("Russian",),
     "Ukrainian": ("US", "Russian", "Polish"),
-    "US": ("UK", "American", "Canadian"),
-    "American": ("British", "Canadian", "US"),
+    "US": ("UK", "Canadian", "Mexican"),
+    "American": ("British", "Canadian", "Mexican"),
     "British": ("English", "American", "Irish"),
-    "UK": ("US", "EU", "British"),
+    "UK": ("US", "EU", "Irish"),
     "English": ("British", "Scottish", "Welsh"),
     "Scottish": ("English", "Irish", "Welsh"),
     "Welsh": ("English", "Scottish"),
@@ -146,6 +146,12 @@ WEEKDAYS: tuple[str, ...] = (
 )
 #: Relative day words a rewrite may swap ("yesterday" -> "today").
 RELATIVE_DAYS: tuple[str, ...] = ("yesterday", "today", "tomorrow", "tonight", "last night")
+#: Spans of time that "last", "next", "this" make a date ("last week" -> "last year" is a date
+#: change, not a synonym swap).
+PERIODS: frozenset[str] = frozenset({
+    "week", "weeks", "month", "months", "year", "years", "weekend", "decade", "decades", "century",
+    "quarter", "season", "fortnight",
+})
 
 # ----------------------------------------------------------------------------- numbers
 
@@ -326,7 +332,7 @@ NUMBER_HEDGES: frozenset[str] = frozenset({
 MODALITY_SWAPS: dict[str, str] = {
     "may": "will", "might": "will", "could": "will", "would": "will", "probably": "certainly",
     "possibly": "definitely", "likely": "certain", "perhaps": "definitely",
-    "reportedly": "officially", "allegedly": "admittedly", "apparently": "clearly",
+    "reportedly": "officially", "allegedly": "admittedly", "apparently": "clearly", "possible": "certain",
     "suspected": "confirmed", "will": "may", "certainly": "probably",
 }
 
@@ -434,6 +440,43 @@ _ANTONYM_PAIRS = (
     ("near", "far"), ("major", "minor"), ("majority", "minority"), ("senior", "junior"),
     ("upper", "lower"), ("raise", "lower"), ("raise", "cut"), ("hire", "fire"),
     ("employ", "dismiss"), ("join", "leave"), ("remain", "leave"), ("stay", "leave"),
+    # verbs of news reports whose swap reverses what is asserted, direction words, bounds
+    # (issue 9; reviewed by hand)
+    ("acquit", "convict"), ("acquitted", "convicted"), ("refuse", "agree"), ("reject", "agree"), ("guilty", "not guilty"), ("win", "lose"),
+    ("approve", "veto"), ("pass", "reject"), ("ratify", "reject"), ("hire", "fire"), ("hire", "lay off"),
+    ("resign", "appoint"), ("elect", "defeat"), ("release", "arrest"), ("release", "detain"),
+    ("free", "arrest"), ("free", "detain"), ("free", "capture"), ("lift", "impose"), ("ease", "tighten"),
+    ("relax", "tighten"), ("expand", "shrink"), ("expand", "contract"), ("grow", "shrink"),
+    ("advance", "retreat"), ("advance", "withdraw"), ("withdraw", "deploy"), ("withdraw", "send"),
+    ("enter", "leave"), ("enter", "exit"), ("import", "export"), ("borrow", "lend"), ("give", "take"),
+    ("send", "receive"), ("attack", "defend"), ("win", "concede"), ("praise", "criticise"),
+    ("praise", "criticize"), ("praise", "condemn"), ("welcome", "condemn"), ("welcome", "reject"),
+    ("support", "oppose"), ("back", "oppose"), ("ally", "enemy"), ("friend", "foe"), ("friend", "enemy"),
+    ("confirm", "deny"), ("admit", "deny"), ("accept", "refuse"), ("allow", "prohibit"),
+    ("legalise", "ban"), ("legalize", "ban"), ("open", "shut"), ("reopen", "close"), ("start", "stop"),
+    ("begin", "finish"), ("continue", "stop"), ("continue", "halt"), ("resume", "suspend"),
+    ("increase", "cut"), ("raise", "reduce"), ("rise", "sink"), ("climb", "fall"), ("gain", "drop"),
+    ("boost", "cut"), ("accelerate", "slow"), ("speed up", "slow down"), ("strengthen", "weaken"),
+    ("improve", "worsen"), ("improve", "deteriorate"), ("survive", "die"), ("alive", "dead"),
+    ("injured", "killed"), ("wounded", "killed"), ("arrive", "depart"), ("include", "omit"),
+    ("highest", "lowest"), ("most", "fewest"), ("maximum", "minimum"), ("minimum", "maximum"),
+    ("from", "to"), ("before", "after"), ("since", "until"), ("for", "against"), ("pro", "anti"),
+    ("into", "out of"), ("inside", "outside"), ("above", "below"), ("over", "under"), ("up", "down"),
+    ("upstream", "downstream"), ("renovate", "demolish"), ("build", "demolish"), ("restore", "demolish"),
+    ("repair", "destroy"), ("create", "destroy"), ("save", "destroy"), ("open", "demolish"), ("import", "export"), ("buyer", "seller"), ("lender", "borrower"),
+    ("winner", "loser"), ("victim", "perpetrator"), ("attacker", "defender"), ("plaintiff", "defendant"),
+    ("prosecution", "defence"), ("prosecution", "defense"), ("majority", "minority"), ("surplus", "deficit"),
+    ("profit", "loss"), ("credit", "debit"), ("asset", "liability"), ("inflow", "outflow"),
+    ("peace", "war"), ("truce", "war"), ("liberate", "occupy"),
+    ("liberation", "occupation"), ("legal", "unlawful"), ("lawful", "unlawful"), ("safe", "dangerous"),
+    ("rural", "urban"), ("ancient", "modern"), ("past", "future"), ("earliest", "latest"),
+    ("oldest", "youngest"), ("oldest", "newest"), ("largest", "smallest"), ("biggest", "smallest"),
+    ("best", "worst"), ("first", "last"), ("least", "most"), ("underestimate", "overestimate"),
+    ("underestimated", "overestimated"), ("overvalued", "undervalued"),
+    ("incoming", "outgoing"), ("former", "current"), ("ex", "current"), ("previous", "next"),
+    ("last", "next"), ("permanent", "temporary"), ("voluntary", "compulsory"), ("voluntary", "mandatory"),
+    ("optional", "mandatory"), ("optional", "compulsory"), ("public", "secret"), ("official", "unofficial"),
+    ("true", "untrue"), ("success", "defeat"), ("successful", "unsuccessful"), ("rejected", "accepted"),
 )
 #: Word -> its antonyms (both directions), lower-case. Synonym swaps never pick an antonym;
 #: diff may use it to flag polarity changes that a synonym swap should not make.

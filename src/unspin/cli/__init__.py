@@ -36,7 +36,7 @@ app = typer.Typer(
 )
 
 _state = {"debug": False, "quiet": False}
-_GLOBAL_FLAGS = {"-v", "-vv", "-vvv", "--verbose", "-q", "--quiet", "--debug"}
+_GLOBAL_FLAGS = {"-v", "-vv", "-vvv", "--verbose", "-q", "--quiet", "--debug", "--allow-private"}
 _CHATTY_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext", "readability", "charset_normalizer")
 
 
@@ -140,11 +140,17 @@ def _click_errors() -> tuple[type[Exception], ...]:
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point (the caps set by its options last for this call only)."""
     from unspin import limits, netpolicy
+    from unspin.escape import SafeStream
 
     before = limits.default(), netpolicy.allow_private_default()
+    streams = sys.stdout, sys.stderr
+    # nothing from the data reaches the terminal as a control sequence (issue 15)
+    sys.stdout = SafeStream(sys.stdout, "colour")  # type: ignore[assignment]
+    sys.stderr = SafeStream(sys.stderr, "progress")  # type: ignore[assignment]
     try:
         return _main(argv)
     finally:
+        sys.stdout, sys.stderr = streams
         limits.set_default(before[0])
         netpolicy.set_allow_private_default(before[1])
 

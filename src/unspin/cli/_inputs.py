@@ -229,6 +229,8 @@ def csv_writer(columns: list[str]) -> Any:
 # ----------------------------------------------------------------------------- outputs
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_EXTENSIONS = re.compile(r"(?:\.(?:html?|php|aspx?|txt|jsonl|json|csv|xml|warc|rss|atom))?(?:\.gz)?$",
+                         re.IGNORECASE)
 
 
 def out_name(article: Article) -> str:
@@ -243,14 +245,11 @@ def out_name(article: Article) -> str:
     if inp.startswith(("http://", "https://")):
         u = urlsplit(inp)
         base = (u.netloc + u.path).rstrip("/")
-        base = re.sub(r"\.(html?|php|aspx?)$", "", base)
     elif inp in ("-", "<stdin>"):
         base = "stdin"
     else:
         base = Path(inp).name
-        for ext in (".gz", ".html", ".htm", ".txt", ".jsonl", ".json", ".csv", ".xml", ".warc", ".rss"):
-            if base.lower().endswith(ext):
-                base = base[: -len(ext)]
+    base = _EXTENSIONS.sub("", base)
     name = _UNSAFE.sub("-", base).strip("-.") or article.id
     if record:
         name += f"-{record}"

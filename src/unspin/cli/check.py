@@ -5,6 +5,9 @@ object per input article, one per line; ``--format csv`` one summary row per art
 otherwise a readable view with the flagged phrases highlighted in context and the likely
 original wording beside them. ``-o DIR`` writes one JSON result per article into DIR, named
 after the input.
+Flagged phrases are marked and numbered in the text (in red only when the verdict is not
+"clean"), then listed one per line with their probability and, as a possibility, the wording
+they may have replaced ("may have been: peace"); the text itself is never rewritten.
 
 Exit status: see ``unspin --help`` (0 all checked, 1 some inputs or records skipped,
 2 failure).
@@ -43,6 +46,19 @@ from unspin.cli._inputs import (
 CSV_COLUMNS = ["input", "id", "verdict", "spin_score", "word_score", "words_checked",
                "words_flagged", "flags"]
 
+# How flagged phrases are marked in the text, by verdict: a "clean" verdict does not mark its
+# few flags in red (they are the ordinary rate of odd words in clean news).
+_MARK = {"spun": "bold red underline", "unsure": "yellow underline", "clean": "yellow"}
+
+
+def _probability(f: object) -> str:
+    from unspin.checker import Flag
+
+    assert isinstance(f, Flag)
+    if f.kind in ("number", "agreement"):
+        return "artefact"
+    return f"p={f.score:.2f}"
+
 
 def _render(result: object, original: str, con: object) -> None:
     from rich.console import Console
@@ -65,27 +81,30 @@ def _render(result: object, original: str, con: object) -> None:
     pos = 0
     clutter = [(c.start, c.end) for c in result.clutter]
     end_body = min((s for s, _ in clutter), default=len(original))
+    mark = _MARK[result.verdict]
+    numbered = {id(f): n for n, f in enumerate(result.flags, 1)}
     for f in result.flags:
         if f.start < pos or f.start >= end_body:
             continue
         body.append(original[pos:f.start])
-        body.append(original[f.start:f.end], style="bold red underline")
-        if f.suggestion:
-            body.append(f" [{f.suggestion}]", style="green")
+        body.append(original[f.start:f.end], style=mark)
+        body.append(f"[{numbered[id(f)]}]", style="dim")
         pos = f.end
     body.append(original[pos:end_body])
     con.print(body)
     if clutter:
         con.print(Text(f"({len(clutter)} block(s) of page clutter not checked)", style="dim"))
     if result.flags:
-        con.rule("flags", style="dim")
+        title = "flags" if result.verdict != "clean" else "odd words (the text as a whole reads clean)"
+        con.rule(title, style="dim")
         for n, f in enumerate(result.flags, 1):
             line = Text(f"{n:>3}. ")
-            line.append(f.text, style="bold red")
+            line.append(f.text, style="bold red" if result.verdict == "spun" else "yellow")
+            line.append(f"  {_probability(f)}", style="bold")
             if f.suggestion:
-                line.append(" -> ")
+                line.append("  may have been: " if f.kind not in ("number", "agreement") else "  probably: ")
                 line.append(f.suggestion, style="green")
-            line.append(f"  {f.reason}", style="dim")
+            line.append(f"  ({f.reason})", style="dim")
             con.print(line)
     con.print()
 

@@ -75,29 +75,19 @@ def _report_path(out: Path, n: int) -> Path:
     return out if n <= 1 else out.with_name(f"{out.stem}-{n}{out.suffix or '.html'}")
 
 
-def _write_report(result: object, out: Path, n: int) -> None:
-    """Write the HTML report of one traced input and its JSON twin (same result)."""
-    from unspin.report import render_html, write_text_file
+def _write_report(result: object, out: Path, n: int, article: object, nlp: object) -> None:
+    """Write the HTML report of one traced input and its JSON twin (same result).
+
+    Without a source the report still shows the source-free check of the input."""
+    from unspin.models import Article
+    from unspin.report import render_trace_html, write_text_file
     from unspin.tracer import TraceResult
 
-    assert isinstance(result, TraceResult)
+    assert isinstance(result, TraceResult) and isinstance(article, Article)
     path = _report_path(out, n)
-    if result.diff is not None:
-        page = render_html(result.diff, title=f"{result.input}: where it came from and what changed")
-    else:
-        page = render_no_source(result.input)
-    write_text_file(path, page)
+    check = nlp.check(article) if not result.sources else None  # type: ignore[attr-defined]
+    write_text_file(path, render_trace_html(result, headline=article.title, check=check))
     write_text_file(path.with_suffix(".json"), result.to_json(indent=1) + "\n")
-
-
-def render_no_source(name: str) -> str:
-    """A minimal self-contained page for an input with no source in the index."""
-    import html as _html
-
-    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>unspin: {_html.escape(name)}</title></head><body><main><h1>{_html.escape(name)}</h1>"
-            "<p>No source in the index: nothing indexed explains this text.</p></main></body></html>\n")
 
 
 CSV_COLUMNS = ["input", "id", "published", "sources", "source_id", "score", "coverage",
@@ -162,10 +152,10 @@ def register(app: typer.Typer) -> None:
 
         Example: unspin trace --db news.unspin suspect.html --json
         """
-        from unspin.report import check_writable, render_terminal
+        from unspin.report import check_html_target, render_terminal
 
         if html is not None:
-            check_writable(html)
+            check_html_target(html)
         fmt = FormatChoice.json if as_json else fmt
         sources = sources_of(inputs, input_file)
         want_changes = changes or html is not None or out is not None
@@ -187,10 +177,10 @@ def register(app: typer.Typer) -> None:
                 if not result.sources:
                     run.no_source += 1
                 if html is not None:
-                    _write_report(result, html, run.done)
+                    _write_report(result, html, run.done, article, nlp)
                 if outdir is not None:
                     name = outdir.name(article)
-                    _write_report(result, outdir.path / f"{name}.html", 1)
+                    _write_report(result, outdir.path / f"{name}.html", 1, article, nlp)
                 if writer is not None:
                     writer.writerow(_csv_row(result))
                 elif fmt is FormatChoice.json:

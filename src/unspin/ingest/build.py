@@ -7,6 +7,7 @@ import re
 from typing import Literal
 
 from unspin.clutter import find_clutter, keep_ranges
+from unspin.dates import iso_date, site_of
 from unspin.errors import InputError
 from unspin.ingest.html import extract_page
 from unspin.models import Article, Span
@@ -52,8 +53,9 @@ def _article(original: str, *, id: str | None, input: str, title: str | None, ur
     aid = id or hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
     sentences = tuple(Span(s, e, text[s:e]) for s, e in split_sentences(text))
     return Article(
-        id=str(aid), text=text, original=original, input=input, url=url, site=site,
-        title=title, published=published, offset_map=norm.offset_map(),
+        id=str(aid), text=text, original=original, input=input, url=url,
+        site=site or site_of(url), title=title, published=iso_date(published),
+        offset_map=norm.offset_map(),
         paragraphs=_paragraphs(text), sentences=sentences, clutter=tuple(clutter),
         quantities=tuple(find_quantities(norm, original)) if quantities else (),
     )

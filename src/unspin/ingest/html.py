@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from unspin.errors import ExtractionError
+from unspin.ingest.decode import _not_latin, detect_encoding
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +18,7 @@ __all__ = ["PageText", "decode_html", "extract_page", "fragment_to_text"]
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
 
 
-def decode_html(data: bytes, charset: str | None = None) -> str:
+def decode_html(data: bytes, charset: str | None = None, input: str = "") -> str:
     """Decode HTML bytes: the given charset, else a ``<meta charset>``, else UTF-8/cp1252."""
     candidates: list[str] = []
     if charset:
@@ -34,7 +35,12 @@ def decode_html(data: bytes, charset: str | None = None) -> str:
             return data.decode(enc)
         except (UnicodeDecodeError, LookupError):
             continue
-    return data.decode("cp1252", errors="replace")
+    text = data.decode("cp1252", errors="replace")
+    if "\ufffd" in text or _not_latin(text):  # another script in a legacy encoding
+        detected = detect_encoding(data, input=input)
+        if detected is not None:
+            return detected
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,26 +72,27 @@ def extract_page(html: str | bytes, *, url: str | None = None, input: str = "") 
     Raises:
         ExtractionError: the page holds no article text.
     """
-    import trafilatura
 
     if isinstance(html, bytes):
         html = decode_html(html)
     if not html.strip():
         raise ExtractionError("the page is empty", input=input or url)
-    doc: Any = None
-    for recall in (False, True):
-        try:
-            doc = trafilatura.bare_extraction(html, url=url, include_comments=False,
-                                              with_metadata=True, favor_recall=recall)
-        except Exception as exc:  # trafilatura/lxml raise many kinds on broken markup
-            log.debug("trafilatura failed on %s: %s", input or url, exc)
-            doc = None
-        if doc is not None and (getattr(doc, "text", None) or "").strip():
-            break
-        doc = None
+    doc = _extract(html, url, input)
     if doc is not None and _only_link_text(doc.text, html):
         doc = None
+    depth = 0
+    if doc is None and html.count("<div") + html.count("<span") > _MAX_DEPTH:
+        # libxml2 stops building the tree past 256 levels, so an article inside 100,000
+        # nested divs came out as "no text": layout tags carry no text, drop them and retry
+        depth = _nesting_depth(html)
+        if depth > _MAX_DEPTH:
+            log.info("%s: markup nested %d levels deep; reading it without div/span tags",
+                     input or url, depth)
+            doc = _extract(_LAYOUT_TAG.sub(" ", html), url, input)
     if doc is None:
+        if depth > _MAX_DEPTH:
+            raise ExtractionError(f"no article text found: the markup is nested {depth:,} levels "
+                                  "deep", input=input or url)
         raise ExtractionError("no article text found in the HTML page", input=input or url,
                               hint="is this an article page? index pages and empty shells "
                                    "have no body")
@@ -104,6 +111,36 @@ def extract_page(html: str | bytes, *, url: str | None = None, input: str = "") 
     if not site and page_url:
         site = urlparse(page_url).hostname
     return PageText(text=text, title=title, published=published, site=site, url=page_url)
+
+
+_MAX_DEPTH = 255
+_LAYOUT_TAG = re.compile(r"</?(?:div|span)\b[^>]*>", re.IGNORECASE)
+_DEPTH_TAG = re.compile(r"<(/?)(?:div|span)\b", re.IGNORECASE)
+
+
+def _nesting_depth(html: str) -> int:
+    """Deepest nesting of div/span tags (a cheap upper bound of the tree's depth)."""
+    depth = best = 0
+    for m in _DEPTH_TAG.finditer(html):
+        depth = max(depth - 1, 0) if m.group(1) else depth + 1
+        best = max(best, depth)
+    return best
+
+
+def _extract(html: str, url: str | None, input: str) -> Any:
+    """trafilatura's document, favouring precision and then recall; None without text."""
+    import trafilatura
+
+    for recall in (False, True):
+        try:
+            doc = trafilatura.bare_extraction(html, url=url, include_comments=False,
+                                              with_metadata=True, favor_recall=recall)
+        except Exception as exc:  # trafilatura/lxml raise many kinds on broken markup
+            log.debug("trafilatura failed on %s: %s", input or url, exc)
+            doc = None
+        if doc is not None and (getattr(doc, "text", None) or "").strip():
+            return doc
+    return None
 
 
 def _only_link_text(text: str, html: str) -> bool:

@@ -9,6 +9,9 @@ import io
 import json
 import logging
 import os
+import re
+import select
+import stat
 import sys
 import zlib
 from collections.abc import Callable, Iterator
@@ -160,11 +163,31 @@ def _open(source: str | os.PathLike[str], *, timeout: float, max_bytes: int,
         raise InputError("is a directory, not a file", input=name,
                          hint="pass the files inside it, e.g. dir/*.html")
     try:
-        fh = open(path, "rb")  # noqa: SIM115 (closed by _Source.close)
+        if stat.S_ISFIFO(path.stat().st_mode):
+            fh = _open_fifo(path, name, timeout)
+        else:
+            fh = open(path, "rb")  # noqa: SIM115 (closed by _Source.close)
     except OSError as exc:
         raise InputError(f"cannot open: {exc.strerror}", input=name) from None
     return _Source(_decompressing(fh, name, limits, plain_file=True), name, closer=fh.close,
                    limits=limits)
+
+
+def _open_fifo(path: Path, name: str, timeout: float) -> BinaryIO:
+    """Open a named pipe without hanging: a plain open waits for a writer for ever; this
+    waits ``timeout`` seconds for the first bytes, then reads it like a file."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # returns at once, writer or not
+    try:
+        ready, _, _ = select.select([fd], [], [], timeout)
+        if not ready:
+            raise InputError(f"a named pipe with no writer: nothing arrived in {timeout:g} s",
+                             input=name, hint="start the program that writes to it first, "
+                                              "or raise --timeout")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _read_all(src: _Source, max_bytes: int) -> bytes:
@@ -217,6 +240,24 @@ def _too_long(where: str, cap: int) -> LimitError:
 
 
 _BLANK = b" \t\r\n"
+
+
+_MAX_JSON_DEPTH = 500
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _json_depth(text: str) -> int:
+    """Deepest nesting of a JSON text (strings skipped): asked only when parsing failed, to
+    tell "nested too deeply" from other malformed JSON (the C parser reports both oddly)."""
+    depth = best = 0
+    for m in _JSON_TOKENS.finditer(text):
+        tok = m.group()
+        if tok in "[{":
+            depth += 1
+            best = max(best, depth)
+        elif tok in "]}":
+            depth -= 1
+    return best
 
 
 def _too_deep(where: str) -> InputError:
@@ -295,8 +336,11 @@ def _iter_jsonl(src: _Source) -> Iterator[Article | InputError]:
             yield _too_deep(where)
             continue
         except ValueError as exc:
-            yield InputError(f"malformed JSON line ({exc.args[0] if exc.args else exc})",
-                             input=where)
+            if _json_depth(line.decode("utf-8", "replace")) > _MAX_JSON_DEPTH:
+                yield _too_deep(where)
+            else:
+                yield InputError(f"malformed JSON line ({exc.args[0] if exc.args else exc})",
+                                 input=where)
             continue
         yield _isolated(where, _record_article, rec, where, strip_clutter=src.strip_clutter,
                         quantities=src.quantities)
@@ -312,6 +356,8 @@ def _iter_json(src: _Source, max_bytes: int) -> Iterator[Article | InputError]:
     except RecursionError:
         raise _too_deep(src.name) from None
     except ValueError as exc:
+        if _json_depth(text) > _MAX_JSON_DEPTH:
+            raise _too_deep(src.name) from None
         raise InputError(f"malformed JSON ({exc})", input=src.name) from None
     records = doc if isinstance(doc, list) else [doc]
     for i, rec in enumerate(records, 1):

@@ -58,6 +58,8 @@ __all__ = ["ScanOptions", "ScanSummary", "scan"]
 
 STATE = ".scan-state.sqlite"
 STATE_FORMAT = 1
+#: page texts kept in memory by the verify stage (least recently used evicted)
+CACHE_PAGES = 5000
 #: progress lines: None = only when stderr is a terminal
 PROGRESS: dict[str, bool | None] = {"on": None}
 T = TypeVar("T")
@@ -391,11 +393,15 @@ def _stage_verify(st: State, opts: ScanOptions, jobs: int) -> None:
 
     def batches() -> Iterator[tuple[TraceOptions, list[Any], int]]:
         for part in _pair_pages(conn, upto, opts.batch):
-            need = {x for _, a, b in part for x in (a, b) if x not in cache}
-            cache.update(st.texts(sorted(need)))
-            while len(cache) > 5000:
+            ids = {x for _, a, b in part for x in (a, b)}
+            have = {x: cache[x] for x in ids if x in cache}
+            have.update(st.texts(sorted(ids - have.keys())))
+            for x in sorted(ids):  # most recently used last; evict the oldest
+                cache[x] = have[x]
+                cache.move_to_end(x)
+            while len(cache) > CACHE_PAGES:
                 cache.popitem(last=False)
-            items = [(a, *cache[a], b, *cache[b]) for _, a, b in part]
+            items = [(a, *have[a], b, *have[b]) for _, a, b in part]
             yield opts.verify, items, part[-1][0]
 
     for edges, last in bounded_map(_verify_job, batches(), jobs):

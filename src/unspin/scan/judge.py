@@ -9,8 +9,7 @@ the distortion, and is judged distorted). The verdict:
   synonym swaps or rewordings (``spin_share``);
 - ``verbatim``: neither (excerpts, clutter and insertions do not count).
 
-``verdict_of`` is the one place that maps a ``DiffResult`` to a verdict; when ``diff``
-gives a per-document verdict itself it is used.
+``verdict_of`` is the one place that maps a ``DiffResult`` to a verdict.
 """
 
 from __future__ import annotations
@@ -40,14 +39,21 @@ class Judgement(Record):
 
 
 def verdict_of(result: DiffResult, min_spin_share: float = MIN_SPIN_SHARE) -> tuple[str, float, int]:
-    """(verdict, spin_share, fact changes) of a diff result."""
+    """(verdict, spin_share, fact changes) of a diff result.
+
+    ``distorted`` is diff's own judgement (at least one fact change). Between ``rewritten``
+    and ``verbatim`` the scan decides by ``spin_share``, the share of the copy's words in
+    synonym swaps (case and number-format changes aside) and rewordings: diff's per-document
+    verdict also calls an excerpt with an added "Read the full story" line rewritten, while
+    for a crawl that is a verbatim copy.
+    """
     facts = sum(1 for c in result.changes if c.kind == "fact")
-    shares = result.summary.shares
-    spin = round(float(shares.get("synonym", 0.0)) + float(shares.get("reword", 0.0)), 4)
+    words = max(1, result.summary.copy_words)
+    spun = sum(len(c.copy_text.split()) for c in result.changes
+               if c.kind == "reword" or (c.kind == "synonym" and c.subtype not in ("case", "format")))
+    spin = round(min(1.0, spun / words), 4)
     given = getattr(result, "verdict", None)
-    if isinstance(given, str) and given in ("verbatim", "rewritten", "distorted"):
-        return given, spin, facts
-    if facts:
+    if facts or given == "distorted":
         return "distorted", spin, facts
     return ("rewritten" if spin >= min_spin_share else "verbatim"), spin, facts
 

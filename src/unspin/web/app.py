@@ -27,6 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from unspin import __version__
 from unspin.errors import InputError, UnspinError
+from unspin.netpolicy import SafeFetcher
 from unspin.options import Options
 from unspin.web import pages
 from unspin.web.engine import Engine, Payload
@@ -40,7 +41,6 @@ from unspin.web.errors import (
     unsupported_media,
 )
 from unspin.web.jobs import JobRunner, estimate_records
-from unspin.web.netfetch import SafeFetcher
 from unspin.web.security import Guard, RateLimiter
 from unspin.web.store import Store
 
@@ -275,8 +275,7 @@ def create_app(cfg: ServeConfig) -> FastAPI:
         res["texts"] = {"copy": art.original or art.text, "sources": {}}
         if do_check:
             res["check"] = engine.check(art)
-        stats = engine.index_stats()
-        if do_trace or (do_trace is None and stats and stats.get("articles")):
+        if do_trace or (do_trace is None and engine.index_size()["articles"]):
             res["trace"], res["texts"]["sources"] = engine.trace(art)
         else:
             res["trace"] = None
@@ -341,7 +340,7 @@ def create_app(cfg: ServeConfig) -> FastAPI:
             raise WebError("the server was started without --db: there is no index to add to", status=409,
                            code="U810", hint="restart with --db INDEX")
         for u in urls:
-            from unspin.web.netfetch import host_port
+            from unspin.netpolicy import host_port
 
             host_port(u)  # refuse non-http(s) at once; addresses are checked when fetched
         if not files and not urls:
@@ -354,10 +353,8 @@ def create_app(cfg: ServeConfig) -> FastAPI:
 
     @api.get("/health", summary="Version, index size, jobs", responses=ERRORS)
     def health() -> dict[str, Any]:
-        st = engine.index_stats()
         return {"status": "ok", "api_version": API_VERSION, "unspin_version": __version__,
-                "index": {"path": str(cfg.db) if cfg.db else None,
-                          "articles": st["articles"] if st else 0, "bytes": st["bytes"] if st else 0},
+                "index": {"name": cfg.db.name if cfg.db else None, **engine.index_size()},
                 "results": store.count_results(), "jobs_running": not runner.idle(),
                 "token_required_for_writes": cfg.needs_token}
 
@@ -453,7 +450,10 @@ def create_app(cfg: ServeConfig) -> FastAPI:
     def corpus_data(q: str, site: str, month: str, offset: int, limit: int) -> dict[str, Any]:
         limit = max(1, min(limit, 200))
         offset = max(0, offset)
-        return {"db": str(cfg.db) if cfg.db else None, "index": engine.index_stats(),
+        stats = engine.index_stats()
+        if stats:  # file names only: the server's directories are nobody's business
+            stats["path"] = Path(stats["path"]).name
+        return {"db": cfg.db.name if cfg.db else None, "index": stats,
                 "query": {"q": q, "site": site, "month": month, "offset": offset},
                 "browse": engine.browse(q=q[:200], site=site[:200], month=month[:7], offset=offset, limit=limit)}
 
@@ -473,7 +473,7 @@ def create_app(cfg: ServeConfig) -> FastAPI:
     @app.get("/", include_in_schema=False)
     @app.get("/index.json", include_in_schema=False)
     def home(request: Request) -> Response:
-        data = {"version": __version__, "index": engine.index_stats(), "db": str(cfg.db) if cfg.db else None,
+        data = {"version": __version__, "index": engine.index_size(), "db": cfg.db.name if cfg.db else None,
                 "signed_in": token_ok(request) if cfg.token else None,
                 "links": {"check": "/analyze", "compare": "/compare", "corpus": "/corpus", "api": "/api/docs"}}
         if _wants_json(request):

@@ -20,9 +20,9 @@ from unspin import __version__
 from unspin.errors import InputError, UnspinError
 from unspin.index import AddCounts, Index, IndexMissingError
 from unspin.models import Article
+from unspin.netpolicy import SafeFetcher
 from unspin.options import Options
 from unspin.pipeline import Pipeline
-from unspin.web.netfetch import SafeFetcher
 
 __all__ = ["Engine", "Payload"]
 
@@ -164,6 +164,19 @@ class Engine:
                 return None
             self._local.index = ix
         return ix
+
+    def index_size(self) -> dict[str, int]:
+        """Articles and bytes on disk, cheaply (for every analysis and the health check)."""
+        ix = self.reader()
+        if ix is None or self.db is None:
+            return {"articles": 0, "bytes": 0}
+        try:
+            ix._n_cache = None  # the writer may have added since
+            n = len(ix)
+        except UnspinError:
+            return {"articles": 0, "bytes": 0}
+        size = sum(f.stat().st_size for f in (self.db, Path(f"{self.db}-wal")) if f.exists())
+        return {"articles": n, "bytes": size}
 
     def index_stats(self) -> dict[str, Any] | None:
         ix = self.reader()

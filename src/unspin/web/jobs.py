@@ -93,6 +93,11 @@ class JobRunner:
             self._run_scan(jid, job["spec"])
         else:
             self.store.update_job(jid, status="failed", message=f"unknown job kind {job['kind']!r}")
+        after = self.store.get_job(jid)
+        if after is not None and after["status"] in ("done", "failed"):
+            # a finished job needs its uploads no more (an interrupted one resumes from them)
+            for f in job["spec"].get("files", []):
+                (self.store.data / "uploads" / f["path"]).unlink(missing_ok=True)
 
     def _run_scan(self, jid: str, spec: dict[str, Any]) -> None:
         """``unspin scan`` over the uploads. A scan keeps its own resumable state in its

@@ -36,7 +36,7 @@ fieldset{border:1px solid var(--line);border-radius:6px;padding:.6em .8em;min-wi
 legend{font-weight:600;padding:0 .3em}
 label{display:block;font-weight:600;margin:.2em 0}
 textarea,input[type=text],input[type=url],input[type=password],input[type=search],input[type=date]{width:100%;font:inherit;padding:.5em;border:1px solid #9aa0a6;border-radius:4px}
-textarea{min-height:12em;resize:vertical}
+textarea{min-height:12em;resize:vertical}textarea.short{min-height:5em}
 input[type=file]{font:inherit;max-width:100%}
 button,.button{font:inherit;font-weight:600;background:#1a73e8;color:#fff;border:0;border-radius:4px;padding:.55em 1.2em;cursor:pointer;text-decoration:none;display:inline-block}
 button.secondary{background:#5f6368}
@@ -376,7 +376,7 @@ def corpus(data: dict[str, Any], csrf: str, can_write: bool) -> str:
 <label for="files">Files: JSONL, CSV, WARC, RSS/Atom feeds, HTML or text (.gz too)</label>
 <input type="file" id="files" name="files" multiple>
 <label for="urls">or article addresses, one per line</label>
-<textarea id="urls" name="urls" rows="4" placeholder="https://example.com/news/1.html"></textarea>
+<textarea id="urls" name="urls" rows="4" class="short" placeholder="https://example.com/news/1.html"></textarea>
 <div><button type="submit">Add to the index</button></div></form>
 <p class="hint">Runs as a background job; the job page shows its progress.</p></section>""")
         else:

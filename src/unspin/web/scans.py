@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ __all__ = ["load_scan", "register"]
 MAX_ARTICLES = 20000
 MAX_SITES = 2000
 TOP_CLUSTERS = 20
+_REPORT = re.compile(r"^copies/[A-Za-z0-9_-]{1,64}\.(html|json)$")
 SANDBOX_CSP = ("sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
                "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 
@@ -98,7 +100,7 @@ def load_scan(folder: Path) -> dict[str, Any]:
         if a.get("role") == "copy":
             v = str(a.get("verdict"))
             verdicts[v] = verdicts.get(v, 0) + 1
-    return {"folder": str(folder), "articles": len(articles), "clusters_total": len(clusters),
+    return {"folder": folder.name, "articles": len(articles), "clusters_total": len(clusters),
             "copies_by_verdict": verdicts, "sites": sites, "clusters": out_clusters,
             "has_report": (folder / "report.html").exists(), "problems": problems}
 
@@ -155,7 +157,9 @@ def render(key: str, data: dict[str, Any]) -> str:
             if role == "copy":
                 extra = (f' &middot; {e(m.get("verdict"))}'
                          + (f' &middot; {m["delay_hours"]:g} h later' if isinstance(m.get("delay_hours"), (int, float)) else "")
-                         + (f' &middot; {e(m.get("fact_changes"))} fact changes' if m.get("fact_changes") else ""))
+                         + (f' &middot; {e(m.get("fact_changes"))} fact changes' if m.get("fact_changes") else "")
+                         + (f' &middot; <a href="{base}/{e(m["report"])}">side by side</a>'
+                            if isinstance(m.get("report"), str) and _REPORT.match(m["report"]) else ""))
             items.append(f'<li><b>{e(role)}</b> {e((m.get("published") or "date unknown")[:16])} &middot; '
                          f'{e(m.get("site"))} &middot; {e(m.get("title") or "")} {pages.outside_link(m.get("url"))}{extra}</li>')
         parts.append(f'<section><h3>Cluster {e(c["cluster"])} ({c["size"]} articles)</h3><ol>{"".join(items)}</ol></section>')
@@ -188,7 +192,7 @@ def register(app: FastAPI, cfg: Any, data: Path, wants_json: Callable[[Request],
     @app.get("/scans", include_in_schema=False)
     @app.get("/scans.json", include_in_schema=False)
     def scans_list(request: Request) -> Response:
-        items = [{"id": k, "folder": str(f), "name": f.name if not k.startswith("job-") else k,
+        items = [{"id": k, "folder": f.name, "name": f.name if not k.startswith("job-") else k,
                   "link": f"/scans/{k}"} for k, f in scan_folders(list(cfg.scans), data).items()]
         if wants_json(request):
             return JSONResponse({"scans": items})
@@ -209,6 +213,19 @@ def register(app: FastAPI, cfg: Any, data: Path, wants_json: Callable[[Request],
         if as_json or wants_json(request):
             return JSONResponse(tables)
         return html(request, render(key, tables))
+
+    @app.get("/scans/{name}/copies/{report}", include_in_schema=False)
+    def copy_report(name: str, report: str) -> Response:
+        """A copy's side-by-side report (or its JSON twin) written by the scan."""
+        if not _REPORT.match(f"copies/{report}"):
+            raise not_found("copy report", quote(report))
+        p = folder(name) / "copies" / report
+        if not p.is_file():
+            raise not_found("copy report", quote(report))
+        if report.endswith(".json"):
+            return Response(p.read_bytes(), media_type="application/json")
+        return Response(p.read_bytes(), media_type="text/html; charset=utf-8",
+                        headers={"Content-Security-Policy": SANDBOX_CSP})
 
     @app.get("/scans/{name}/report.html", include_in_schema=False)
     def scan_report(name: str) -> Response:
