@@ -1,4 +1,4 @@
-"""Speed of the index and of ``unspin.trace`` (issue 5), on one core.
+"""Speed of the index and of ``unspin.tracer`` (issue 5), on one core.
 
     .venv/bin/python benchmarks/bench_trace.py --docs 100000
     .venv/bin/python benchmarks/bench_trace.py --docs 1000000 --jsonl-docs 0

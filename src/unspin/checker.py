@@ -28,7 +28,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -101,6 +101,9 @@ class Flag(Record):
     reason: str
     kind: str = "swap"
     score: float = 0.0
+
+    #: JSON fields added by ``to_json_dict`` (named in the shipped schema).
+    json_extra: ClassVar[dict[str, Any]] = {"probability": {"type": "number"}}
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,6 +63,8 @@ def _record_schema(cls: type[Record], defs: dict[str, Any]) -> dict[str, Any]:
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
         if f.metadata.get("serialize", True):
             props[f.name] = _type_schema(hints[f.name], defs)
+    # Fields the JSON output adds beyond the dataclass fields (e.g. a flag's "probability").
+    props.update(getattr(cls, "json_extra", {}))
     doc = (cls.__doc__ or "").strip().splitlines()
     out: dict[str, Any] = {"type": "object"}
     if doc:
