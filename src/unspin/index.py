@@ -731,7 +731,8 @@ class Index:
                              [("unmerged", "0"), ("merged_upto", str(top))])
             n = conn.execute("SELECT COUNT(*) FROM postings").fetchone()[0]
         try:
-            self.conn.execute("PRAGMA incremental_vacuum").fetchall()  # runs to the end only if read
+            # executescript steps the pragma to the end (execute would free one page per call)
+            self.conn.executescript("PRAGMA incremental_vacuum;")
         except sqlite3.DatabaseError as exc:
             raise self._db_error(exc) from exc
         self._df = None
