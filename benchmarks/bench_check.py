@@ -5,6 +5,8 @@
   (thesaurus, vectors, n-gram counts, candidate table), with the derived caches in place
   ("warm") and, with ``--first-run``, in an empty cache directory ("first ever run": the
   caches are built);
+- the same run's peers: the lexical scoring alone (``score_words(context=False)``) and one
+  pass of the contextual model over the article, CPU time;
 - per article: 800-word articles (BBC articles of 700 to 900 words when the corpus is
   there, else the invented samples joined to about 800 words), each checked once in a process that has
   loaded the resources but never seen these articles (per-word caches cold), then again
@@ -36,15 +38,18 @@ sys.path.insert(0, str(BENCH))
 
 from common import MissingData, load_bbc, load_samples  # noqa: E402
 
-STARTUP = "import time; t=time.perf_counter(); from unspin.checker import load_resources; load_resources(); print(time.perf_counter()-t)"
+STARTUP = ("import time; t=time.perf_counter(); c=time.process_time(); from unspin.checker import load_resources; "
+           "load_resources(); print(time.perf_counter()-t, time.process_time()-c)")
 
 
-def startup_seconds(env: dict[str, str] | None = None) -> float:
+def startup_seconds(env: dict[str, str] | None = None, cpu: bool = False) -> float:
+    """Wall-clock (or, with ``cpu``, CPU) seconds of a fresh interpreter's start-up."""
     cmd = [sys.executable, "-c", STARTUP]
     if sys.platform.startswith("linux"):
         cmd = ["taskset", "-c", "0", *cmd]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env)
-    return float(out.stdout.strip().splitlines()[-1])
+    wall, cpu_s = out.stdout.strip().splitlines()[-1].split()
+    return float(cpu_s if cpu else wall)
 
 
 def articles_800(n: int) -> list[str]:
@@ -78,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     res: dict[str, object] = {}
     res["startup_warm_s"] = round(min(startup_seconds() for _ in range(3)), 3)
+    res["startup_warm_cpu_s"] = round(min(startup_seconds(cpu=True) for _ in range(2)), 3)
     if args.first_run:
         with tempfile.TemporaryDirectory() as tmp:
             env = dict(os.environ, UNSPIN_CACHE=tmp)
@@ -104,6 +110,17 @@ def main(argv: list[str] | None = None) -> int:
         res[f"check_ms_mean_{label}"] = round(statistics.fmean(times), 1)
         res[f"check_ms_p95_{label}"] = round(sorted(times)[int(0.95 * (len(times) - 1))], 1)
         res[f"check_cpu_ms_mean_{label}"] = round(statistics.fmean(cpu), 1)
+    # the same run's peer: the lexical evidence alone, and the contextual model alone
+    from unspin.checker import _resources, score_words
+
+    for label, fn in (("lexical", lambda a: score_words(a, context=False)),
+                      ("model", lambda a: _resources().context.logits(a.text, [(0, 1)]))):
+        cpu = []
+        for a in arts:
+            c = time.process_time()
+            fn(a)
+            cpu.append(1000 * (time.process_time() - c))
+        res[f"{label}_cpu_ms_mean"] = round(statistics.fmean(cpu), 1)
     res["articles"] = len(arts)
     res["words_per_article"] = round(statistics.fmean(len(t.split()) for t in texts))
     print(json.dumps(res, indent=1))

@@ -1,4 +1,4 @@
-"""Speed of the index and of ``unspin.trace`` (issue 5), on one core.
+"""Speed of the index and of ``unspin.tracer`` (issue 5), on one core.
 
     .venv/bin/python benchmarks/bench_trace.py --docs 100000
     .venv/bin/python benchmarks/bench_trace.py --docs 1000000 --jsonl-docs 0
@@ -145,13 +145,12 @@ def _floor(article: Article, ix: Index) -> float:
     over the suspect, reading the 48 chosen posting lists, fetching the 12 candidates, and
     comparing pre-made token strings of the suspect's and the candidates' sentences."""
     import numpy as np
-    import unspin.trace  # noqa: F401  (the package binds unspin.trace to the function)
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
 
+    import unspin.tracer as tmod
     from unspin.analyze import KEY_RE
 
-    tmod = sys.modules["unspin.trace"]
     chosen: list[str] = []
     real = ix.postings
 

@@ -22,7 +22,8 @@ diffs every copy against its source and scores the result against the recorded e
 resources); it adds ``meaning`` edits, and its harmless edits (word swaps, rewordings, name
 forms, number/date/unit formats) are counted in ``harmless_as_fact_rate`` (per kind in
 ``harmless_as_fact_by_kind``). ``no_fact_called_distorted`` (copies without a fact edit whose
-per-document verdict is "distorted"; needs ``--fact-edits 0`` and a diff with a verdict).
+per-document verdict is "distorted"; needs ``--fact-edits 0`` and a diff with a verdict) and
+``no_fact_with_fact_change`` (such copies with any fact change reported).
 
 ``gate_metrics()`` gives the quick figures the CI gate (benchmarks/gate.py) checks, on the
 in-repo invented samples (samples/articles.jsonl) only.
@@ -121,7 +122,7 @@ def score(pairs: Iterable[tuple[Any, Article]], examples: int = 0) -> dict[str, 
     syn = syn_fact = syn_cov = 0
     harmless: dict[str, int] = defaultdict(int)
     harmless_fact: dict[str, int] = defaultdict(int)
-    no_fact = no_fact_distorted = 0
+    no_fact = no_fact_distorted = no_fact_flagged = 0
     cases: list[Ann] = []
     dets: list[Ann] = []
     misses: list[str] = []
@@ -138,6 +139,7 @@ def score(pairs: Iterable[tuple[Any, Article]], examples: int = 0) -> dict[str, 
         if not any(e.kind == "fact" for e in copy.edits):
             no_fact += 1
             no_fact_distorted += getattr(r, "verdict", None) == "distorted"
+            no_fact_flagged += bool(facts)
         for e in copy.edits:
             if e.kind in HARMLESS:
                 key = f"{e.kind}/{e.detail}" if e.kind != "synonym" else "synonym"
@@ -194,6 +196,7 @@ def score(pairs: Iterable[tuple[Any, Article]], examples: int = 0) -> dict[str, 
         "no_fact_copies": no_fact,
         "no_fact_called_distorted": (round(no_fact_distorted / no_fact, 4)
                                      if no_fact and hasattr(r, "verdict") else None),
+        "no_fact_with_fact_change": round(no_fact_flagged / no_fact, 4) if no_fact else None,
         "plagdet": round(pd.plagdet, 4),
         "precision": round(pd.precision, 4),
         "recall": round(pd.recall, 4),

@@ -34,7 +34,7 @@ def test_json_lines(capsys, tmp_path):
     for f in docs[0]["flags"]:
         assert original[f["start"]:f["end"]] == f["text"]
         assert "suggestion" in f and f["reason"]
-        assert 0.0 <= f["probability"] <= 1.0
+        assert 0.0 <= f["probability"] <= 1.0 and f["probability"] == f["score"]
     assert docs[0]["clutter"] and docs[0]["quantities"]
 
 

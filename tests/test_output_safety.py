@@ -101,12 +101,14 @@ def test_escape_helpers() -> None:
 
 
 def test_reports_neutralise_bidi_and_carry_a_csp(tmp_path: Path) -> None:
-    from unspin.cli.trace import render_no_source
     from unspin.differ import diff
     from unspin.ingest import from_text
-    from unspin.report import render_html
+    from unspin.report import render_html, render_trace_html
+    from unspin.tracer import TraceResult
 
-    page = render_no_source("evil\u202eexe.txt <script>")
+    # the report of a text with no source in the index
+    page = render_trace_html(TraceResult(input="evil\u202eexe.txt <script>", id="evil\u202e<script>"),
+                             headline="evil\u202eexe.txt <script>")
     assert "Content-Security-Policy" in page and "\u202e" not in page and "<script>" not in page
     src = from_text(EVIL.replace("Tuesday", "Monday"), id="s")
     copy = from_text(EVIL, id="c")

@@ -347,7 +347,12 @@ def check_html(check: Any) -> str:
     """The source-free check of a text as an HTML section (verdict, score, flagged phrases)."""
     if check is None:
         return ""
-    flags = "".join(f"<li>&ldquo;{_e(f.text)}&rdquo;" + (f" &rarr; {_e(f.suggestion)}" if f.suggestion else "")
+    def prob(f: Any) -> str:
+        return "artefact" if f.kind in ("number", "agreement") else f"p={f.score:.2f}"
+
+    # a suggestion is a possibility ("may have been"), not a correction
+    flags = "".join(f"<li>&ldquo;{_e(f.text)}&rdquo; <b>{prob(f)}</b>"
+                    + (f" &middot; may have been: {_e(f.suggestion)}" if f.suggestion else "")
                     + f' <span class="why">{_e(f.reason)}</span></li>' for f in check.flags[:50])
     return (f'<section aria-label="check"><h2>Does it read like spun text?</h2><p><b>Verdict: '
             f"{_e(check.verdict)}</b> &middot; spin score {check.spin_score:.2f} &middot; "

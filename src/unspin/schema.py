@@ -63,6 +63,8 @@ def _record_schema(cls: type[Record], defs: dict[str, Any]) -> dict[str, Any]:
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
         if f.metadata.get("serialize", True):
             props[f.name] = _type_schema(hints[f.name], defs)
+    # Fields the JSON output adds beyond the dataclass fields (e.g. a flag's "probability").
+    props.update(getattr(cls, "json_extra", {}))
     doc = (cls.__doc__ or "").strip().splitlines()
     out: dict[str, Any] = {"type": "object"}
     if doc:
@@ -101,9 +103,10 @@ def schemas() -> dict[str, dict[str, Any]]:
     from unspin.pipeline import AlignResult, ErrorResult
     from unspin.tracer import TraceResult
 
+    check = schema_of(CheckResult, "check.schema.json")
     out = {
         "article.schema.json": schema_of(Article, "article.schema.json"),
-        "check.schema.json": schema_of(CheckResult, "check.schema.json"),
+        "check.schema.json": check,
         "trace.schema.json": schema_of(TraceResult, "trace.schema.json"),
         "diff.schema.json": schema_of(DiffResult, "diff.schema.json"),
         "align.schema.json": schema_of(AlignResult, "align.schema.json"),

@@ -259,7 +259,7 @@ def _side_by_side(changes: Sequence[dict[str, Any]], copy_text: str, sources: di
         if c["source_end"] > c["source_start"] and c["kind"] != "clutter" and c["source_id"] in smarks:
             smarks[c["source_id"]].append((c["source_start"], c["source_end"], f"k-{c['kind']}", tip, f"s-{i}"))
     if not changes:
-        cmarks = [(f["start"], f["end"], "k-flag", f"{f.get('reason', '')}" + (f" - perhaps: {f['suggestion']}"
+        cmarks = [(f["start"], f["end"], "k-flag", f"{f.get('reason', '')}" + (f" - may have been: {f['suggestion']}"
                    if f.get("suggestion") else ""), "") for f in flags]
     out = ['<div class="cols">',
            f'<section class="col" aria-label="copy"><h2>Copy</h2><div class="text">{_spans(copy_text, cmarks)}</div></section><div>']
@@ -278,8 +278,10 @@ def _flags(check: dict[str, Any], limit: int = 40) -> str:
         return '<p class="none">No phrase looks swapped.</p>'
     items = []
     for f in flags[:limit]:
-        sug = f' &rarr; <b>{_e(f["suggestion"])}</b>' if f.get("suggestion") else ""
-        items.append(f'<li>&ldquo;{_e(f["text"])}&rdquo;{sug} <span class="why">{_e(f.get("reason"))}</span></li>')
+        # the probability, and a suggestion as a possibility (not a correction)
+        prob = "artefact" if f.get("kind") in ("number", "agreement") else f'p={float(f.get("score", 0.0)):.2f}'
+        sug = f' &middot; may have been: <b>{_e(f["suggestion"])}</b>' if f.get("suggestion") else ""
+        items.append(f'<li>&ldquo;{_e(f["text"])}&rdquo; {prob}{sug} <span class="why">{_e(f.get("reason"))}</span></li>')
     more = f'<p class="hint">and {len(flags) - limit} more (see the JSON).</p>' if len(flags) > limit else ""
     return f'<ul class="flags">{"".join(items)}</ul>{more}'
 
