@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from eval_diff import BBC, SAMPLES, load_jsonl  # noqa: E402
+from common import BBC  # noqa: E402
+from eval_diff import SAMPLES, load_jsonl  # noqa: E402
 from unspin.differ import diff  # noqa: E402
 from unspin.ingest import from_text  # noqa: E402
 from unspin.synth import spin  # noqa: E402
@@ -34,6 +35,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     ap.add_argument("--articles", type=int, default=30)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--contextual", action="store_true",
+                    help="diff(..., contextual=True): also run the MiniLM check on swaps with no lexical link")
     a = ap.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
@@ -49,7 +52,8 @@ def main() -> None:
     for k, src in enumerate(arts):
         c = spin(src, seed=k, swap_rate=0.35)
         pairs.append((c.text, src))
-    diff(from_text(pairs[0][0]), pairs[0][1])  # warm-up: thesaurus, vectors, caches
+    kw = {"contextual": True} if a.contextual else {}
+    diff(from_text(pairs[0][0]), pairs[0][1], **kw)  # warm-up: thesaurus, vectors, caches, model
     per: list[float] = []
     cpu: list[float] = []
     with_ingest: list[float] = []
@@ -60,17 +64,17 @@ def main() -> None:
         best = cpu_best = float("inf")
         for _ in range(a.repeat):
             t0, c0 = time.perf_counter(), time.process_time()
-            diff(ca, src)
+            diff(ca, src, **kw)
             best = min(best, time.perf_counter() - t0)
             cpu_best = min(cpu_best, time.process_time() - c0)
         per.append(1000 * best)
         cpu.append(1000 * cpu_best)
         t0 = time.perf_counter()
-        diff(from_text(text), from_text(src.text))
+        diff(from_text(text), from_text(src.text), **kw)
         with_ingest.append(1000 * (time.perf_counter() - t0))
     per.sort()
     out = {
-        "corpus": corpus, "copies": len(pairs), "copy_words_median": statistics.median(words),
+        "corpus": corpus, "contextual": a.contextual, "copies": len(pairs), "copy_words_median": statistics.median(words),
         "diff_ms_median": round(statistics.median(per), 2),
         "diff_ms_p90": round(per[int(0.9 * (len(per) - 1))], 2),
         "diff_cpu_ms_median": round(statistics.median(cpu), 2),

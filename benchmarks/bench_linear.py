@@ -60,6 +60,9 @@ def main() -> None:
 
     stages = a.stages.split(",")
     unspin.check("Warm up the lexical resources: 12 people.")
+    from unspin.limits import Limits, set_default
+
+    set_default(Limits(max_article_chars=10**9))  # the largest sizes are over the default cap
     rows = []
     for name, make in INPUTS.items():
         for stage in stages:

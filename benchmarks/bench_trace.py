@@ -148,10 +148,9 @@ def _floor(article: Article, ix: Index) -> float:
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
 
-    import unspin.tracer  # noqa: F401  (the package binds unspin.trace to the function)
+    import unspin.tracer as tmod
     from unspin.analyze import KEY_RE
 
-    tmod = sys.modules["unspin.tracer"]
     chosen: list[str] = []
     real = ix.postings
 

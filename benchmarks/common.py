@@ -42,6 +42,21 @@ def _find_shared() -> Path:
 SHARED = _find_shared()
 BBC = SHARED / "data" / "bbc-dev.jsonl.gz"
 SEED_CASE = SHARED / "seed" / "000_30202366f37494a7.txt"
+#: The seed's known edits, (as spun, as the original report had it): undone on the seed text at
+#: run time to rebuild a source for it (the seed text itself is never stored here).
+SEED_FIXES = [("Soviet military causes", "Russian armed forces"), ("facilitating serenity", "facilitating peace"),
+              ("12 000 army", "12,000 troops"), ("4, 000", "4,000"), ("3, 000", "3,000"),
+              ("conquer the Kursk", "liberate the Kursk"),
+              ("US Presidents Zelenskyy", "Ukrainian President Zelenskyy"),
+              ("North Korean intelligence previously", "South Korean intelligence previously")]
+
+
+def seed_reconstruction(seed_text: str) -> str:
+    """The seed's body (its "Trending" list cut off) with its known edits undone."""
+    src = seed_text.split("\nTrending\n")[0] + "\n"
+    for spun, orig in SEED_FIXES:
+        src = src.replace(spun, orig)
+    return src
 SAMPLES = ROOT / "samples" / "articles.jsonl"
 SYNTHETIC_SMALL = ROOT / "benchmarks" / "data" / "synthetic-small"
 REALWORLD = SHARED / "data" / "realworld-dev"

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from common import MissingData, load_bbc  # noqa: E402
+from common import SEED_CASE, MissingData, load_bbc, seed_reconstruction  # noqa: E402
 from eval_diff import SAMPLES, _hits, _overlap, load_jsonl  # noqa: E402
 from unspin.differ import diff  # noqa: E402
 from unspin.models import Article  # noqa: E402
@@ -109,6 +109,15 @@ def evaluate(gen: str, arts: Sequence[Article], rate: float, seed: int, examples
     return out
 
 
+def seed_case() -> dict[str, Any] | None:
+    """The real seed copy against a source rebuilt from it (known edits undone): its fact changes."""
+    if not SEED_CASE.exists():
+        return None
+    copy = SEED_CASE.read_text(encoding="utf-8")
+    r = diff(copy, seed_reconstruction(copy))
+    return {"verdict": r.verdict, "facts": [f"{c.subtype}: {c.copy_text!r} for {c.source_text!r}" for c in r.facts]}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     ap.add_argument("--limit", type=int, default=150)
@@ -126,9 +135,12 @@ def main() -> None:
         corpus = "samples"
     gens = ("synth", "alt") if a.generator == "both" else (a.generator,)
     res = {g: evaluate(g, arts, a.rate, a.seed, a.examples) for g in gens}
+    seed = seed_case()
     if a.json:
-        print(json.dumps({"corpus": corpus, **res}, indent=1))
+        print(json.dumps({"corpus": corpus, **res, "seed": seed}, indent=1))
         return
+    if seed is not None:
+        print(f"seed case: {seed['verdict']}; " + "; ".join(seed["facts"]))
     print(f"corpus {corpus}, {len(arts)} articles, {a.rate:.0%} swaps, 3 fact edits a copy")
     print(f"{'':36}" + "".join(f"{g:>10}" for g in gens))
     for s in SUBTYPES:

@@ -32,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--weeks", type=int, default=4)
     ap.add_argument("--files", type=int, default=1)
+    ap.add_argument("--generator", choices=("synth", "alt"), default="synth",
+                    help="spinners' copies from unspin.synth or from the independent unspin.altspin")
     ap.add_argument("--keep-twins", action="store_true",
                     help="keep articles that reuse text of an earlier one (the BBC set has some: "
                          "follow-ups and duplicates, which a scan rightly links although the truth "
@@ -53,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         if len(kept) < len(arts):
             print(f"left out {len(arts) - len(kept)} articles that reuse text of an earlier one")
         arts = kept
-    pages, records = make_crawl(arts, seed=args.seed, weeks=args.weeks)
+    pages, records = make_crawl(arts, seed=args.seed, weeks=args.weeks, generator=args.generator)
     files = write_crawl(pages, records, args.out, files=args.files)
     habits = Counter(p.habit for p in pages)
     verdicts = Counter(p.verdict for p in pages if p.verdict)

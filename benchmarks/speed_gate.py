@@ -5,7 +5,7 @@ The machine running the tests is shared and its speed varies several-fold from m
 minute, so absolute times cannot be gated. Each figure here is the CPU time of unspin's
 work divided by the CPU time of a fixed reference workload measured in the same process
 right before it (best of ``--repeat`` runs each), and the gate fails when a ratio grows by
-more than ``MARGIN`` over the value pinned in ``benchmarks/speed_baseline.json``:
+more than ``MARGIN`` (75%) over the value pinned in ``benchmarks/speed_baseline.json``:
 
 - ``index_per_article``: ``Index.add`` of a fixed synthetic corpus (1,500 articles built on
   the skeletons of ``samples/articles.jsonl`` with words drawn at random from their
@@ -48,7 +48,7 @@ from unspin.text import STOPWORDS, split_sentences, tokenize  # noqa: E402
 
 BASELINE = BENCH / "speed_baseline.json"
 SAMPLES = ROOT / "samples" / "articles.jsonl"
-MARGIN = 1.6  # a ratio may grow by 60% before the gate fails (noisy, shared machine)
+MARGIN = 1.75  # a ratio may grow by 75% before the gate fails (noisy, shared machine)
 _WORD = re.compile(r"\w+|[^\w\s]")
 
 

@@ -143,3 +143,12 @@ def test_jobs_build_the_same_index(tmp_path: Path) -> None:
             got.append((c, rows, post))
     assert got[0] == got[1]
     assert got[0][0].failed == 1 and got[0][0].added == len(arts) - 1
+
+
+def test_optimize_gives_the_merged_pages_back(tmp_path: Path) -> None:
+    arts = [from_text(f"{t}\nRun {i} of the harbour report, number {i * 7919}.", id=f"t{i}")
+            for i, t in enumerate(_texts() * 4)]
+    with Index.open(tmp_path / "x.unspin", create=True) as ix:
+        ix.add(arts, batch_size=2, optimize=False)
+        ix.optimize()
+        assert ix.conn.execute("PRAGMA freelist_count").fetchone()[0] == 0

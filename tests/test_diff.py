@@ -1,10 +1,14 @@
 import json
+import sys
 from pathlib import Path
 
 import pytest
 
 import unspin.differ as diff_mod
 from unspin.differ import DiffResult, diff
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from common import seed_reconstruction  # noqa: E402
 
 SRC = (
     "South Ardenian intelligence estimated on Thursday that about 4,000 soldiers had crossed the border. "
@@ -115,20 +119,10 @@ def test_offsets_index_the_original_text():
         assert ca.original[c.copy_start:c.copy_end] == c.copy_text
 
 
-SEED_FIXES = [("Soviet military causes", "Russian armed forces"), ("facilitating serenity", "facilitating peace"),
-              ("12 000 army", "12,000 troops"), ("4, 000", "4,000"), ("3, 000", "3,000"),
-              ("conquer the Kursk", "liberate the Kursk"),
-              ("US Presidents Zelenskyy", "Ukrainian President Zelenskyy"),
-              ("North Korean intelligence previously", "South Korean intelligence previously")]
-
-
 def test_seed_case(seed_path: Path):
     """The real seed copy against a source rebuilt from it by undoing the known edits."""
     copy = seed_path.read_text(encoding="utf-8")
-    src = copy.split("\nTrending\n")[0] + "\n"
-    for spun, orig in SEED_FIXES:
-        src = src.replace(spun, orig)
-    r = diff(copy, src)
+    r = diff(copy, seed_reconstruction(copy))
     facts = {(c.subtype, c.copy_text) for c in r.facts}
     assert ("entity", "North") in facts
     assert ("entity", "Soviet") in facts

@@ -177,3 +177,19 @@ def test_bomb_peak_memory_in_a_subprocess(tmp_path: Path) -> None:
     peak_mb = int(hwm.read_text()) / 1024  # kilobytes
     assert peak_mb < 500, peak_mb
     print(f"peak {peak_mb:.0f} MB")
+
+
+def test_article_body_cap(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Work and memory grow with one article's length: past the cap it is refused, named."""
+    from unspin.ingest import from_text
+    from unspin.limits import set_default
+
+    with pytest.raises(LimitError, match="over the cap of 1,000,000") as exc:
+        from_text("word " * 250_000, input="big.txt")
+    assert exc.value.limit == "max_article_chars" and "--max-article-chars" in str(exc.value)
+    p = tmp_path / "long.txt"
+    p.write_text(BODY + " More words follow here." * 100)
+    assert main(["--max-article-chars", "1000", "extract", str(p)]) == 2
+    _, err = capsys.readouterr()
+    assert "max_article_chars" in err and len(err.strip().splitlines()) == 1
+    set_default(Limits())

@@ -320,3 +320,19 @@ def test_cli_refuses_to_bind_beyond_loopback_without_a_token(monkeypatch: pytest
     monkeypatch.delenv("UNSPIN_TOKEN", raising=False)
     assert main(["serve", "--host", "0.0.0.0", "--port", "0"]) == 2
     assert "without a token" in capsys.readouterr().err
+
+
+def test_api_answers_validate_against_the_shipped_schemas(client: TestClient,
+                                                          traced: tuple[str, dict[str, Any]]) -> None:
+    jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is a dev extra")
+    schema_dir = Path(__file__).resolve().parent.parent / "docs" / "schema"
+
+    def valid(doc: Any, name: str) -> None:
+        schema = json.loads((schema_dir / name).read_text(encoding="utf-8"))
+        jsonschema.Draft202012Validator(schema).validate(doc)
+
+    valid(client.post("/api/check", json={"text": SUSPECT}).json(), "check.schema.json")
+    valid(traced[1], "trace.schema.json")
+    valid(client.post("/api/extract", json={"text": SOURCE}).json(), "article.schema.json")
+    valid(client.post("/api/diff", json={"copy": {"text": SUSPECT}, "source": {"text": SOURCE}}).json(),
+          "diff.schema.json")

@@ -188,3 +188,19 @@ def test_keyboard_reaches_the_skip_link_and_the_form(server: str, browser: Any) 
     assert active.text == "Skip to content" or active.get_attribute("class") == "skip"
     active.send_keys(Keys.ENTER)
     assert browser.current_url.endswith("#main")
+
+
+def test_hostile_text_stays_text_in_the_browser(server: str, browser: Any) -> None:
+    hostile = ('<script>document.title="pwned"</script> The council met on Tuesday. '
+               '<img src=x onerror="document.title=\'pwned\'"> </style><style>body{display:none}</style> '
+               '<a href="javascript:document.title=\'pwned\'">link</a> The mayor said the port stays open. ') * 3
+    browser.get(server + "/")
+    browser.execute_script("arguments[0].value = arguments[1];", browser.find_element(By.ID, "text"), hostile)
+    browser.find_element(By.CSS_SELECTOR, "form.box button[type=submit]").click()
+    wait_for(browser, lambda: "/r/" in browser.current_url)
+    assert browser.title != "pwned" and browser.title.startswith("pasted text: <script>")  # literal text
+    main = browser.find_element(By.TAG_NAME, "main")
+    assert not main.find_elements(By.TAG_NAME, "img") and not main.find_elements(By.TAG_NAME, "script")
+    assert not [a for a in main.find_elements(By.TAG_NAME, "a")
+                if (a.get_attribute("href") or "").startswith("javascript:")]
+    assert main.is_displayed() and "<script>" in main.text  # shown as text

@@ -173,3 +173,33 @@ def test_unspin_serve_starts_logs_and_stops_gracefully(tmp_path: Path) -> None:
     access = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     assert [a["path"] for a in access][-2:] == ["/api/health", "/"] and access[-1]["status"] == 421
     assert "shutting down" in out and "Traceback" not in out
+
+
+def test_catalog_follows_the_index_incrementally_and_after_a_rebuild(tmp_path: Path) -> None:
+    from unspin.ingest import from_text
+    from unspin.web.engine import Engine
+
+    def arts(ids: range, site: str) -> Iterator[Any]:
+        for k in ids:
+            yield from_text(f"The harbour council met for session {k} and voted on item {k}.", id=f"a{k}",
+                            title=f"Council session {k}", site=site, published=f"2025-0{1 + k % 3}-10")
+
+    db = tmp_path / "ix.unspin"
+    with Index.open(db, create=True) as ix:
+        ix.add(arts(range(10), "one.example"))
+    eng = Engine(db, catalog=tmp_path / "catalog.sqlite")
+    page = eng.browse()
+    assert page["total"] == 10 and {f["value"] for f in page["facets"]["site"]} == {"one.example"}
+    assert eng.browse(q="session 7")["total"] == 1 and eng.browse(q="%")["total"] == 0
+    assert eng.browse(month="2025-02")["total"] == 3
+    with Index.open(db) as ix:  # more articles: the catalog picks up the new ones
+        ix.add(arts(range(10, 15), "two.example"))
+    assert eng.browse()["total"] == 15 and eng.browse(site="two.example")["total"] == 5
+    assert eng.index_stats()["sites"] == 2  # type: ignore[index]
+    for suffix in ("", "-wal", "-shm"):  # the index is replaced by another one
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    with Index.open(db, create=True) as ix:
+        ix.add(arts(range(100, 103), "three.example"))
+    eng2 = Engine(db, catalog=tmp_path / "catalog.sqlite")
+    page = eng2.browse()
+    assert page["total"] == 3 and [f["value"] for f in page["facets"]["site"]] == ["three.example"]

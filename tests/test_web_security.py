@@ -273,3 +273,11 @@ def test_dns_rebinding_is_refused_on_loopback(tmp_path: Path) -> None:
         assert c.get("/api/health", headers={"Host": "[::1]:8000"}).status_code == 200
         r = c.get("/api/health", headers={"Host": "rebind.evil.example:8000"})
         assert r.status_code == 421 and r.json()["error"]["code"] == "U811"
+
+
+def test_the_start_page_refuses_a_private_url_with_a_readable_page(tmp_path: Path) -> None:
+    with TestClient(make_app(tmp_path)) as c:
+        c.get("/")
+        r = c.post("/analyze", data={"csrf": c.cookies.get("unspin_csrf"), "url": "http://169.254.169.254/latest/"})
+        assert r.status_code == 422 and "text/html" in r.headers["content-type"]
+        assert "link-local" in r.text and "U120" in r.text and "Traceback" not in r.text

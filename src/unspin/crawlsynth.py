@@ -45,7 +45,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from unspin.models import Article, Record
-from unspin.synth import SpinConfig, copy_seed, spin
+from unspin.synth import SpinConfig, SpunCopy, copy_seed, spin
 
 log = logging.getLogger(__name__)
 
@@ -204,12 +204,14 @@ def _verdict(chain_facts: int, changed_words: bool) -> str:
 
 def make_crawl(articles: Sequence[Article], *, seed: int = 0, weeks: int = 4,
                independent_share: float = 0.3, undated_copy_share: float = 0.15,
-               undated_original_share: float = 0.05,
+               undated_original_share: float = 0.05, generator: str = "synth",
                habits: Sequence[Habit] = HABITS) -> tuple[list[CrawlPage], list[CrawlRecord]]:
     """Pages (with truth) and non-article records of a synthetic crawl of ``articles``.
 
     Originals keep their own ``site`` when they have one (else an outlet is assigned) and
     get a publication time spread over ``weeks``; see the module docstring for the copies.
+    ``generator="alt"`` makes the spinners' copies with ``unspin.altspin`` (the independent
+    generator, none of the resources diff judges with) instead of ``unspin.synth``.
     """
     rng = random.Random(copy_seed(seed, "crawl"))
     span_h = weeks * 7 * 24
@@ -270,8 +272,7 @@ def make_crawl(articles: Sequence[Article], *, seed: int = 0, weeks: int = 4,
                 text = _excerpt(a.text, r) + f"\nRead the full story at {site}."
             else:
                 assert h.spin is not None
-                cp = spin(a, seed=copy_seed(seed, a.id, h.site), config=h.spin,
-                          copy_id=f"{a.id}@{h.site}")
+                cp = _spin(a, h, seed, generator)
                 text = cp.text
                 facts = len(cp.edits_of("fact"))
                 changed = bool(cp.edits_of("synonym") or cp.edits_of("reword") or facts)
@@ -294,6 +295,21 @@ def make_crawl(articles: Sequence[Article], *, seed: int = 0, weeks: int = 4,
                                  habit="relay"))
     records = _other_records(pages, rng)
     return pages, records
+
+
+def _spin(a: Article, h: Habit, seed: int, generator: str) -> SpunCopy:
+    """One spinner's copy: ``synth`` with the habit's settings, or ``altspin`` in the style
+    closest to it (thesaurus -> paraphrase, embedding -> ai, mixed -> mixed)."""
+    assert h.spin is not None
+    s = copy_seed(seed, a.id, h.site)
+    if generator == "synth":
+        return spin(a, seed=s, config=h.spin, copy_id=f"{a.id}@{h.site}")
+    from unspin.altspin import AltConfig, spin_alt
+
+    style = {"thesaurus": "paraphrase", "embedding": "ai"}.get(h.spin.spinner, "mixed")
+    cfg = AltConfig(style=style, swap_rate=h.spin.swap_rate, fact_edits=h.spin.fact_edits,
+                    reorder=h.spin.reorder, clause_reorder=1 if h.spin.reorder else 0)
+    return spin_alt(a, seed=s, config=cfg, copy_id=f"{a.id}@{h.site}")
 
 
 def _other_records(pages: Sequence[CrawlPage], rng: random.Random) -> list[CrawlRecord]:

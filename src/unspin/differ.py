@@ -332,7 +332,7 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
         return "verbatim", None, "punctuation only"
     cc = meaning.canon(C, ctx.cu[i1:i1 + 3], ctx.cu[max(0, i0 - 1):i0])
     sc = meaning.canon(S, ctx.su[j1:j1 + 3], ctx.su[max(0, j0 - 1):j0])
-    if cc == sc:
+    if meaning.same_form(cc, sc):
         if ck == sk:
             return "synonym", "case", f"capitalisation or punctuation only: {both}"
         return "synonym", _equivalent_kind(cc), f"same meaning in other words: {both}"
@@ -441,8 +441,10 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
     cnames = {_lemma_c(u.key) for k, u in enumerate(ctx.cu[i0:i1], i0) if ctx.name_like(ctx.cu, k, ctx.ctext)}
     snames = {_lemma_c(u.key) for k, u in enumerate(ctx.su[j0:j1], j0) if ctx.name_like(ctx.su, k, ctx.stext)}
     if cnames != snames and (cnames or snames) and not _same_names(ctx, i0, i1, j0, j1):
-        beside = (i0 > 0 and ctx.name_like(ctx.cu, i0 - 1, ctx.ctext)
-                  or i1 < len(ctx.cu) and ctx.name_like(ctx.cu, i1, ctx.ctext))
+        # a name dropped or added next to a name is an entity change ("Kim Jong" / "Kim Jong Un");
+        # a whole clause dropped or added is an omission or insertion, names and all
+        beside = (len(ck) + len(sk) <= 4 and (i0 > 0 and ctx.name_like(ctx.cu, i0 - 1, ctx.ctext)
+                  or i1 < len(ctx.cu) and ctx.name_like(ctx.cu, i1, ctx.ctext)))
         if (cnames and snames or cnames and sk or snames and ck or beside) and _names_moved(ctx, i0, i1, j0, j1):
             return "reword", None, f"names moved within the sentence: {both}"
         if cnames and snames or cnames and sk or snames and ck or beside:
@@ -683,8 +685,8 @@ def _meaning_flip(ck: Sequence[str], sk: Sequence[str], cc: Sequence[str], sc: S
 def _equivalent(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
     """Both sides say the same thing in other words (``meaning.canon`` agrees)."""
     C, S = ctx.cu[i0:i1], ctx.su[j0:j1]
-    return (bool(C) and bool(S) and meaning.canon(C, ctx.cu[i1:i1 + 3], ctx.cu[max(0, i0 - 1):i0])
-            == meaning.canon(S, ctx.su[j1:j1 + 3], ctx.su[max(0, j0 - 1):j0]))
+    return (bool(C) and bool(S) and meaning.same_form(meaning.canon(C, ctx.cu[i1:i1 + 3], ctx.cu[max(0, i0 - 1):i0]),
+                                                      meaning.canon(S, ctx.su[j1:j1 + 3], ctx.su[max(0, j0 - 1):j0])))
 
 
 def _join_moves(ctx: _Ctx, segs: list[list[Any]]) -> list[list[Any]]:

@@ -391,7 +391,10 @@ class Index:
         """
         p = Path(path)
         src = str(p)
-        exists = p.exists() and p.stat().st_size > 0
+        wal = Path(f"{p}-wal")
+        # a new index in WAL mode may hold everything in its -wal until a checkpoint
+        in_wal = p.exists() and p.stat().st_size == 0 and wal.exists() and wal.stat().st_size > 0
+        exists = p.exists() and (p.stat().st_size > 0 or in_wal)
         if p.exists() and p.is_dir():
             raise IndexCorruptError("is a directory, not an unspin index file", input=src,
                                     hint="pass the index file, e.g. --db news.unspin")
@@ -402,7 +405,7 @@ class Index:
             where = "does not exist" if not p.parent.exists() else "is not a directory"
             raise IndexMissingError(f"cannot create the index: {str(p.parent)!r} {where}", input=src,
                                     hint="create the directory first, or pass another --db path")
-        if exists:
+        if exists and not in_wal:
             try:
                 with open(p, "rb") as fh:
                     head = fh.read(16)
@@ -546,10 +549,18 @@ class Index:
         """Open read-only; in a read-only directory (no room for the WAL's -shm file) read
         the file as immutable, which is exact once the WAL is checkpointed (empty)."""
         try:
-            conn = sqlite3.connect(f"file:{p.resolve()}?mode=ro", uri=True, check_same_thread=False)
-            conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+            conn = sqlite3.connect(f"file:{p.resolve()}?mode=ro", uri=True, check_same_thread=False,
+                                   timeout=_BUSY_MS / 1000)
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchall()
             return conn
         except sqlite3.OperationalError as exc:
+            if "readonly database" in str(exc) and os.access(p, os.W_OK) and os.access(p.parent, os.W_OK):
+                # A writer killed mid-transaction left a WAL whose index must be rebuilt, which
+                # a read-only connection cannot do: a writable one recovers it, then only reads.
+                conn = sqlite3.connect(str(p), check_same_thread=False, timeout=_BUSY_MS / 1000)
+                conn.execute("PRAGMA query_only=1")
+                conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchall()
+                return conn
             if "unable to open" not in str(exc):
                 raise
             wal = p.with_name(p.name + "-wal")
@@ -720,7 +731,8 @@ class Index:
                              [("unmerged", "0"), ("merged_upto", str(top))])
             n = conn.execute("SELECT COUNT(*) FROM postings").fetchone()[0]
         try:
-            self.conn.execute("PRAGMA incremental_vacuum").fetchall()  # runs to the end only if read
+            # executescript steps the pragma to the end (execute would free one page per call)
+            self.conn.executescript("PRAGMA incremental_vacuum;")
         except sqlite3.DatabaseError as exc:
             raise self._db_error(exc) from exc
         self._df = None

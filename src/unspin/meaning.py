@@ -309,12 +309,25 @@ def canon(units: Sequence[Unit], after: Sequence[Unit] = (), before: Sequence[Un
                 out.append(first)
                 i += max(1, consumed)
                 continue
+        parts = k.split("-")
+        if len(parts) > 1 and all(parts) and any(p in _SMALL or p in _ORD or names.known(p) for p in parts):
+            # "three-Series" = "3-Series", "fourth-largest", "Japan-largest": a number or a name inside
+            for p in parts:
+                if p in _SMALL:
+                    out.append(f"#{_SMALL[p]}")
+                elif p in _ORD:
+                    out.append(f"#ord{_ORD[p]}")
+                else:
+                    ids = names.canonical_names([p])
+                    out.append(ids[0] if ids and names.known(p) else spelling(p))
+            i += 1
+            continue
         out.append(spelling(names.strip_possessive(k)))
         i += 1
     # "the president of Ukraine" = "Ukraine's president"
     for q in range(len(out) - 2):
-        if out[q + 1] == "of" and (out[q + 2].isupper() or out[q + 2].startswith("org:")) and out[q][:1].isalpha() \
-                and out[q].islower():
+        if out[q + 1] == "of" and (out[q + 2].isupper() or out[q + 2].startswith("org:")) \
+                and (out[q][:1].isalpha() and out[q].islower() or out[q].startswith("#ord")):
             out[q:q + 3] = [out[q + 2], out[q]]
             break
     return out
@@ -413,6 +426,12 @@ def prefix_bases(units: Sequence[Unit]) -> list[str]:
             if b:
                 out.append("~" + _HEDGE_CLASS[b] if b in _HEDGE_CLASS else spelling(b))
     return out
+
+
+def same_form(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Canonical forms equal, or equal once written without spaces ("fourth largest" /
+    "fourth-largest", "cease fire" / "ceasefire")."""
+    return list(a) == list(b) or "".join(a) == "".join(b)
 
 
 def negations(tokens: Sequence[str]) -> int:

@@ -103,9 +103,10 @@ def schemas() -> dict[str, dict[str, Any]]:
     from unspin.pipeline import AlignResult, ErrorResult
     from unspin.tracer import TraceResult
 
+    check = schema_of(CheckResult, "check.schema.json")
     out = {
         "article.schema.json": schema_of(Article, "article.schema.json"),
-        "check.schema.json": schema_of(CheckResult, "check.schema.json"),
+        "check.schema.json": check,
         "trace.schema.json": schema_of(TraceResult, "trace.schema.json"),
         "diff.schema.json": schema_of(DiffResult, "diff.schema.json"),
         "align.schema.json": schema_of(AlignResult, "align.schema.json"),

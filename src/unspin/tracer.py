@@ -118,10 +118,14 @@ class _Sents:
     weights: np.ndarray
 
 
-_LAST: list[tuple[Article, int, Analysis]] = []  # the last suspect analysed (retrieve, then verify)
+_LAST: list[tuple[Article, int, Analysis, list[tuple[int, int]]]] = []  # the last suspect analysed
 
 
 def _analysis(article: Article, min_word_len: int = 2) -> Analysis:
+    return _suspect(article, min_word_len)[0]
+
+
+def _suspect(article: Article, min_word_len: int = 2) -> tuple[Analysis, list[tuple[int, int]]]:
     """``unspin.analyze`` of a suspect: its terms, token ids and words per sentence.
 
     ``trace`` runs ``retrieve`` then ``verify`` on the same article: the second call reuses
@@ -129,11 +133,11 @@ def _analysis(article: Article, min_word_len: int = 2) -> Analysis:
     """
     last = _LAST[0] if _LAST else None
     if last is not None and last[0] is article and last[1] == min_word_len:
-        return last[2]
+        return last[2], last[3]
     spans = [(s.start, s.end) for s in article.sentences] or split_sentences(article.text)
     an = analyze(article.text, spans, min_word_len, words=True)
-    _LAST[:] = [(article, min_word_len, an)]
-    return an
+    _LAST[:] = [(article, min_word_len, an, spans)]
+    return an, spans
 
 
 def _token_ids(a: StoredArticle | Article) -> tuple[np.ndarray, np.ndarray]:
@@ -221,15 +225,19 @@ class _Filter:
     def __init__(self, article: Article, opts: TraceOptions):
         self.ids = set(opts.exclude_ids)
         self.hash = None
+        self.length = -1
         if opts.exclude_self:
             self.ids.add(article.id)
-            self.hash = content_hash(article.text) if article.text.strip() else None
+            body = article.text.strip()
+            if body:
+                self.hash, self.length = content_hash(body), len(body)
         self.before = date_key(opts.published_before) if opts.published_before else None
 
     def __call__(self, cand: StoredArticle | Article) -> bool:
         if cand.id in self.ids:
             return False
-        if self.hash is not None and content_hash(cand.text) == self.hash:
+        if self.hash is not None and len(cand.text.strip()) == self.length \
+                and content_hash(cand.text) == self.hash:  # hash only texts of the same length
             return False
         if self.before is not None:
             day = date_key(cand.published)
@@ -351,8 +359,7 @@ def verify(article: Article | str, candidates: Sequence[Candidate | StoredArticl
             cands.append((a, rscore, a.rowid if isinstance(a, StoredArticle) else pos))
     if not cands:
         return TraceResult(input=inp, id=art.id, published=art.published)
-    an = _analysis(art)
-    spans = [(s.start, s.end) for s in art.sentences] or split_sentences(art.text)
+    an, spans = _suspect(art)
     src_ids = [_token_ids(src) for src, _, _ in cands]
     strings = _symbol_strings([an.counts] + [c for c, _ in src_ids], [an.hashes] + [i for _, i in src_ids])
     assert an.words is not None

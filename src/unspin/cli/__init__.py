@@ -66,6 +66,10 @@ def _root(
         None, "--max-ratio", min=1, metavar="N",
         help="Decompression ratio taken for a compression bomb once 64 MiB are out "
              "(default 200; real text compresses 3-20x)."),
+    max_article_chars: int | None = typer.Option(
+        None, "--max-article-chars", min=1, metavar="N",
+        help="Cap on one article's body in characters (default 1,000,000; keeps every "
+             "command under ~500 MB)."),
     allow_private: bool = typer.Option(
         False, "--allow-private",
         help="Let URL inputs reach loopback, private and link-local addresses (refused by "
@@ -78,7 +82,8 @@ def _root(
     netpolicy.set_allow_private_default(allow_private)
     limits.set_default(limits.Limits().with_(max_input_bytes=max_input_bytes,
                                              max_record_bytes=max_record_bytes,
-                                             max_ratio=max_ratio))
+                                             max_ratio=max_ratio,
+                                             max_article_chars=max_article_chars))
     level = logging.ERROR if quiet_ and not verbose else logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     # Extraction libraries log their own complaints about a page ("discarding data: None");

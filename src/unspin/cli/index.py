@@ -115,7 +115,9 @@ def add(
     if failed_inputs and not (counts.added or counts.skipped):
         raise ExitStatus(f"{failed_inputs} input(s) could not be read", 2)
     if failed or failed_inputs:
-        raise ExitStatus(f"{failed_inputs} input(s) could not be read, {failed} article(s) failed", 1)
+        parts = [f"{failed_inputs} input(s) could not be read"] if failed_inputs else []
+        parts += [f"{failed} article(s) or record(s) failed"] if failed else []
+        raise ExitStatus(", ".join(parts), 1)
 
 
 @index_app.command("optimize")

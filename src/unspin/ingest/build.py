@@ -10,6 +10,8 @@ from unspin.clutter import find_clutter, keep_ranges
 from unspin.dates import iso_date, site_of
 from unspin.errors import InputError
 from unspin.ingest.html import extract_page
+from unspin.limits import LimitError
+from unspin.limits import default as default_limits
 from unspin.models import Article, Span
 from unspin.normalize import find_quantities, normalize
 from unspin.text import split_sentences
@@ -43,6 +45,10 @@ def _check_text(value: str | None, field: str, input: str) -> None:
 def _article(original: str, *, id: str | None, input: str, title: str | None, url: str | None,
              site: str | None, published: str | None, mode: Literal["text", "html"],
              strip_clutter: bool, quantities: bool = True) -> Article:
+    cap = default_limits().max_article_chars
+    if len(original) > cap:
+        raise LimitError(f"the article body is {len(original):,} characters, over the cap of "
+                         f"{cap:,}", limit="max_article_chars", input=input or None)
     for field, value in (("text", original), ("id", id), ("title", title), ("url", url),
                          ("site", site), ("published", published)):
         _check_text(value, field, input)

@@ -142,7 +142,7 @@ def decode_bytes(data: bytes, *, input: str, encoding: str | None = None) -> str
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         text = ""
-    if not text or _not_latin(text):
+    if (not text or _not_latin(text)) and not _damaged_utf8(data):
         # Cyrillic, Greek, Chinese... in a legacy encoding read as cp1252 is mojibake:
         # ask charset_normalizer, and say so when it is not sure
         detected = detect_encoding(data, input=input)
@@ -159,6 +159,15 @@ def decode_bytes(data: bytes, *, input: str, encoding: str | None = None) -> str
                          input=input, hint="repair the file or pass --encoding") from None
     log.info("%s: not UTF-8, read as Windows-1252", input)
     return text
+
+
+def _damaged_utf8(data: bytes) -> bool:
+    """UTF-8 with some bad bytes ("café" then junk): its valid multi-byte sequences are
+    not a legacy encoding's bytes, so no legacy encoding should be guessed for it."""
+    t = data[:65536].decode("utf-8", "replace")
+    bad = t.count("\ufffd")
+    good = sum(1 for c in t if ord(c) > 127) - bad
+    return good > 0 and 3 * good >= bad
 
 
 def _not_latin(text: str) -> bool:

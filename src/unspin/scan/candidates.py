@@ -17,7 +17,9 @@ context, so it shares few anchors.
 
 **Pairs.** Pages are grouped by anchor; each group of 2 to ``max_bucket`` pages emits its
 pairs (bigger groups are boilerplate and are dropped, counted), and a pair that shares at
-least ``min_shared`` anchors is a candidate. This is a join on the anchor column and a count:
+least ``min_shared`` anchors, and at least ``min_containment`` of the anchors of the page
+with fewer (so a short excerpt needs few, two long unrelated pages need more), is a
+candidate. This is a join on the anchor column and a count:
 it runs as a streaming sort in SQLite here and as a shuffle in Spark.
 
 Cost: anchors are linear in the crawl's words (about one per ``sample`` tokens). Pair
@@ -47,6 +49,7 @@ class CandidateOptions(Record):
     sample: int = 4
     max_bucket: int = 60
     min_shared: int = 2
+    min_containment: float = 0.04
 
 
 _MANGLED = re.compile(r"(?<=\d),? (?=\d{3}(?!\d))")
@@ -114,11 +117,14 @@ def candidate_pairs(opts: CandidateOptions, page_anchors: Iterable[tuple[int, li
     """In-memory reference: (a, b, shared anchors) for every candidate pair (for tests and
     small inputs; the engine does the same join on disk)."""
     buckets: dict[int, list[int]] = {}
+    sizes: dict[int, int] = {}
     for page, hs in page_anchors:
-        for h in hs:
+        sizes[page] = len(set(hs))
+        for h in set(hs):
             buckets.setdefault(h, []).append(page)
     counts: dict[tuple[int, int], int] = {}
     for h in sorted(buckets):
         for pair in pairs_from_bucket(buckets[h], opts):
             counts[pair] = counts.get(pair, 0) + 1
-    return sorted((a, b, c) for (a, b), c in counts.items() if c >= opts.min_shared)
+    return sorted((a, b, c) for (a, b), c in counts.items()
+                  if c >= opts.min_shared and c >= opts.min_containment * min(sizes[a], sizes[b]))

@@ -375,9 +375,16 @@ def _stage_candidates(st: State, opts: ScanOptions) -> None:
     if bucket:
         flush_bucket()
     conn.executemany("INSERT INTO raw_pairs VALUES (?, ?)", buf)
-    conn.execute("INSERT INTO pairs(a, b, shared) SELECT a, b, COUNT(*) FROM raw_pairs GROUP BY a, b "
-                 "HAVING COUNT(*) >= ? ORDER BY a, b", (copts.min_shared,))
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS sizes (page INTEGER PRIMARY KEY, n INTEGER)")
+    conn.execute("DELETE FROM sizes")
+    conn.execute("INSERT INTO sizes SELECT page, COUNT(*) FROM anchors GROUP BY page")
+    conn.execute("INSERT INTO pairs(a, b, shared) SELECT g.a, g.b, g.c FROM "
+                 "(SELECT a, b, COUNT(*) AS c FROM raw_pairs GROUP BY a, b HAVING COUNT(*) >= ?) g "
+                 "JOIN sizes x ON x.page = g.a JOIN sizes y ON y.page = g.b "
+                 "WHERE g.c >= ? * MIN(x.n, y.n) ORDER BY g.a, g.b",
+                 (copts.min_shared, copts.min_containment))
     conn.execute("DROP TABLE raw_pairs")
+    conn.execute("DROP TABLE sizes")
     st.set("dropped_buckets", str(big))
     conn.execute("COMMIT")
     st.mark("candidates", time.monotonic() - t0)

@@ -170,7 +170,7 @@ def changes_csv(res: dict[str, Any]) -> str:
 def create_app(cfg: ServeConfig) -> FastAPI:
     """The web app for ``cfg`` (the store and the job runner start with the app's lifespan)."""
     store = Store(cfg.data)
-    engine = Engine(cfg.db, cfg.fetcher, cfg.options)
+    engine = Engine(cfg.db, cfg.fetcher, cfg.options, catalog=store.data / "catalog.sqlite")
     runner = JobRunner(store, engine)
 
     @asynccontextmanager
@@ -182,6 +182,7 @@ def create_app(cfg: ServeConfig) -> FastAPI:
         yield
         log.info("shutting down: stopping the job runner (the running job is checkpointed)")
         runner.stop()
+        engine.catalog.close()
         store.close()
 
     app = FastAPI(title="unspin API", version=f"{API_VERSION} (unspin {__version__})",
@@ -450,10 +451,7 @@ def create_app(cfg: ServeConfig) -> FastAPI:
     def corpus_data(q: str, site: str, month: str, offset: int, limit: int) -> dict[str, Any]:
         limit = max(1, min(limit, 200))
         offset = max(0, offset)
-        stats = engine.index_stats()
-        if stats:  # file names only: the server's directories are nobody's business
-            stats["path"] = Path(stats["path"]).name
-        return {"db": cfg.db.name if cfg.db else None, "index": stats,
+        return {"db": cfg.db.name if cfg.db else None, "index": engine.index_stats(),
                 "query": {"q": q, "site": site, "month": month, "offset": offset},
                 "browse": engine.browse(q=q[:200], site=site[:200], month=month[:7], offset=offset, limit=limit)}
 

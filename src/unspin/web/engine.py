@@ -23,6 +23,7 @@ from unspin.models import Article
 from unspin.netpolicy import SafeFetcher
 from unspin.options import Options
 from unspin.pipeline import Pipeline
+from unspin.web.catalog import Catalog
 
 __all__ = ["Engine", "Payload"]
 
@@ -68,8 +69,10 @@ class Engine:
     (``reader()``); only the job runner writes (``add_articles``).
     """
 
-    def __init__(self, db: Path | None, fetcher: SafeFetcher | None = None, options: Options | None = None):
+    def __init__(self, db: Path | None, fetcher: SafeFetcher | None = None, options: Options | None = None,
+                 catalog: Path | None = None):
         self.db = db
+        self.catalog = Catalog(catalog)  # the corpus browser's narrow copy of the article list
         self.fetcher = fetcher or SafeFetcher()
         self.pipeline = Pipeline(options)  # no index: each call passes this thread's reader
         self._local = threading.local()
@@ -179,14 +182,12 @@ class Engine:
         return {"articles": n, "bytes": size}
 
     def index_stats(self) -> dict[str, Any] | None:
+        """What the corpus page says about the index (from the catalog: no full scan)."""
         ix = self.reader()
-        if ix is None:
+        if ix is None or self.db is None:
             return None
-        try:
-            ix._n_cache = None  # the writer may have added since
-            return ix.stats()
-        except UnspinError:
-            return None
+        self.catalog.sync(ix)
+        return {"path": self.db.name, **self.catalog.summary(), **self.index_size()}
 
     def browse(self, *, q: str = "", site: str = "", month: str = "", offset: int = 0,
                limit: int = 50) -> dict[str, Any]:
@@ -194,39 +195,11 @@ class Engine:
         ix = self.reader()
         if ix is None:
             return {"total": 0, "articles": [], "facets": {"site": [], "month": []}}
-        where, args = [], []
-        if q:
-            where.append("title LIKE ? ESCAPE '\\'")
-            args.append("%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-        if site:
-            where.append("site IS ?" if site != "(none)" else "site IS NULL")
-            if site != "(none)":
-                args.append(site)
-        if month:
-            where.append("substr(published, 1, 7) = ?")
-            args.append(month)
-        cond = (" WHERE " + " AND ".join(where)) if where else ""
         try:
-            conn = ix.conn
-            total = conn.execute(f"SELECT COUNT(*) FROM articles{cond}", args).fetchone()[0]
-            rows = conn.execute(f"SELECT id, title, site, url, published, length(text) FROM articles{cond} "
-                                "ORDER BY published DESC, rowid DESC LIMIT ? OFFSET ?",
-                                [*args, limit, offset]).fetchall()
-            sites = conn.execute(f"SELECT COALESCE(site, '(none)'), COUNT(*) FROM articles{cond} "
-                                 "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 30", args).fetchall()
-            months = conn.execute(f"SELECT substr(published, 1, 7), COUNT(*) FROM articles{cond} "
-                                  "WHERE published IS NOT NULL GROUP BY 1 ORDER BY 1 DESC LIMIT 36"
-                                  if not cond else
-                                  f"SELECT substr(published, 1, 7), COUNT(*) FROM articles{cond} "
-                                  "AND published IS NOT NULL GROUP BY 1 ORDER BY 1 DESC LIMIT 36",
-                                  args).fetchall()
+            self.catalog.sync(ix)
         except sqlite3.DatabaseError as exc:
             raise ix._db_error(exc) from exc
-        return {"total": int(total), "offset": offset, "limit": limit,
-                "articles": [{"id": r[0], "title": r[1], "site": r[2], "url": r[3], "published": r[4],
-                              "chars": r[5]} for r in rows],
-                "facets": {"site": [{"value": s, "count": n} for s, n in sites],
-                           "month": [{"value": m, "count": n} for m, n in months if m]}}
+        return self.catalog.browse(q=q, site=site, month=month, offset=offset, limit=limit)
 
     def add_articles(self, articles: Iterator[Article], on_batch: Callable[[AddCounts], None],
                      batch_size: int = 200) -> AddCounts:
