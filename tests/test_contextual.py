@@ -20,14 +20,12 @@ def test_cut_is_deterministic_and_pinned():
     assert contextual.derive_model() == data
 
 
-def test_cached_model_is_verified_and_recut(tmp_path, monkeypatch, request):
-    from unspin.lexicon import cache_dir
+def test_cached_model_is_verified_and_recut(tmp_path, monkeypatch):
+    import unspin.lexicon
 
-    monkeypatch.setenv("UNSPIN_CACHE", str(tmp_path))
-    cache_dir.cache_clear()  # the cache directory is computed once per process
-    request.addfinalizer(cache_dir.cache_clear)
+    monkeypatch.setattr(unspin.lexicon, "cache_dir", lambda: tmp_path)
     path = derived_model_path()
-    assert tmp_path in path.parents and path.exists()
+    assert path.parent == tmp_path and path.exists()
     path.write_bytes(b"damaged")  # a damaged cache file is cut again, never used
     again = derived_model_path()
     assert hashlib.sha256(again.read_bytes()).hexdigest() == DERIVED_SHA256
