@@ -57,7 +57,7 @@ def serve() -> int:
 
 
 def test() -> int:
-    ensure_env("dev,bench,web,browser")
+    ensure_env("dev,bench,web,browser,spark")
     rc = 0
     rc |= sh(BIN / "ruff", "check", "src", "tests", "benchmarks", "scripts", check=False)
     rc |= sh(BIN / "mypy", check=False)

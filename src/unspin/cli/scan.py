@@ -18,6 +18,11 @@ class ExtractorChoice(StrEnum):
     accurate = "accurate"
 
 
+class EngineChoice(StrEnum):
+    local = "local"
+    spark = "spark"
+
+
 def scan_command(
     inputs: list[str] = typer.Argument(..., metavar="INPUT...",
                                        help="WARC/WARC.gz files, JSONL crawls (html or text, url, seen), "
@@ -30,6 +35,10 @@ def scan_command(
     copy_reports: int = typer.Option(30, "--copy-reports", min=0,
                                      help="Side-by-side reports for the copies of the N largest clusters."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    engine: EngineChoice = typer.Option(EngineChoice.local, "--engine",
+                                        help="local: this machine, resumable; spark: Apache Spark "
+                                             "(extra [spark], Java 17), same output files."),
+    master: str = typer.Option("local[2]", "--master", help="Spark master URL (with --engine spark)."),
 ) -> None:
     """Find who copied whom in a crawl: clusters, earliest sources, verdicts, per-site rates.
 
@@ -39,7 +48,12 @@ def scan_command(
     from unspin.scan import ScanOptions, scan
 
     opts = ScanOptions(extractor=extractor.value, copy_reports=copy_reports)
-    summary = scan(inputs, out, opts, jobs=jobs, restart=restart)
+    if engine is EngineChoice.spark:
+        from unspin.scan.spark import scan_spark
+
+        summary = scan_spark(inputs, out, opts, master=master)
+    else:
+        summary = scan(inputs, out, opts, jobs=jobs, restart=restart)
     if as_json:
         typer.echo(summary.to_json(sort_keys=True))
         return

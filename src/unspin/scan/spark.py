@@ -1,0 +1,305 @@
+"""The Spark scan engine: the local engine's stages as Spark jobs, the same output files.
+
+``unspin scan --engine spark [--master URL]`` runs every stage on a Spark cluster (or on
+``local[N]``) with the stage functions of the local engine, so both engines give the same
+answer (``tests/test_scan_spark.py`` checks that the files are identical):
+
+1. **read**: one task per input file; ``iter_raw`` + ``extract_page_record`` + ``anchors`` in
+   ``mapPartitions``. Resources (extractors, lexicons, the encoder) are module-level caches of
+   the stage functions, so each Python worker builds them once and keeps them for later tasks
+   (``spark.python.worker.reuse``, Spark's default). Page ids are assigned as the local engine
+   does: in (input position, record number) order, a later page with an already seen URL
+   counted as ``duplicate_url`` (a window ``row_number`` by URL, then ``zipWithIndex``);
+2. **candidates**: anchors exploded to (anchor, page), grouped by anchor, the same
+   ``pairs_from_bucket`` cap on huge groups, pairs counted with ``reduceByKey``;
+3. **verify**: pairs joined with the two page texts, ``verify_pair`` per pair;
+4. **graph**: connected components of the copy edges by iterative min-label propagation
+   (no edge ever goes to the driver), then ``place`` per component (a cluster's id is its
+   source page, so placing one component at a time equals placing the whole graph);
+5. **judge**: ``judge_pair`` per copy against the original at the end of its chain;
+6. **write**: the rows are streamed to the driver (``toLocalIterator``, one partition at a
+   time) into a state file of the local engine's schema and the same ``write_outputs``
+   writes every file. At 100M pages this driver-side writer is the bottleneck; see
+   ``docs/spark.md``.
+
+Unlike the local engine a Spark scan is not resumed: Spark recomputes failed tasks itself,
+and the state file is rebuilt from scratch by every run.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from unspin import __version__
+from unspin.errors import OutputError, UnspinError, missing_extra
+from unspin.scan.candidates import CandidateOptions, anchors, pairs_from_bucket
+from unspin.scan.engine import STATE, STATE_FORMAT, ScanOptions, ScanSummary, State, _u32
+from unspin.scan.graph import Node, place
+from unspin.scan.judge import judge_pair
+from unspin.scan.read import Page, Skip, expand_inputs, extract_page_record, iter_raw
+from unspin.scan.verify import Edge, verify_pair
+from unspin.tracer import TraceOptions
+
+log = logging.getLogger(__name__)
+
+__all__ = ["DEFAULT_MASTER", "scan_spark", "spark_session"]
+
+DEFAULT_MASTER = "local[2]"
+#: shuffle partitions on local masters (Spark's default of 200 is far too many for one machine)
+LOCAL_SHUFFLE_PARTITIONS = 4
+
+
+def _require_spark() -> Any:
+    try:
+        import pyspark
+    except ImportError:
+        raise missing_extra("pyspark", "spark") from None
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        raise UnspinError("the Spark engine needs Java 17 (no `java` on PATH and JAVA_HOME is not set)",
+                          hint="install a Java 17 runtime, e.g. apt-get install openjdk-17-jre-headless")
+    return pyspark
+
+
+def spark_session(master: str = DEFAULT_MASTER, app: str = "unspin-scan") -> Any:
+    """A SparkSession for a scan: UI off, few shuffle partitions on local masters, quiet logs."""
+    _require_spark()
+    from pyspark.sql import SparkSession
+
+    b = (SparkSession.builder.master(master).appName(app)
+         .config("spark.ui.enabled", "false")
+         .config("spark.python.worker.reuse", "true"))
+    if master.startswith("local"):
+        # the workers run this interpreter (the one unspin is installed in), unless told otherwise
+        # (pyspark reads PYSPARK_PYTHON when it creates the context)
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        b = (b.config("spark.sql.shuffle.partitions", str(LOCAL_SHUFFLE_PARTITIONS))
+             .config("spark.default.parallelism", str(LOCAL_SHUFFLE_PARTITIONS)))
+    spark = b.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+# ------------------------------------------------------------------------- per-partition functions
+# Top-level functions (pickled by reference): their resources are module caches in the worker.
+
+def _read_files(extractor: str, copts: CandidateOptions, items: Iterable[tuple[int, str]]
+                ) -> Iterator[tuple[int, int, str, Any]]:
+    """(input position, record, "page"|"skip", payload) for every record of the inputs."""
+    for pos, path in items:
+        for raw in iter_raw(path):
+            if isinstance(raw, Skip):
+                yield pos, raw.record, "skip", (raw.input, raw.record, raw.reason, raw.detail)
+                continue
+            p = extract_page_record(raw, extractor)
+            if isinstance(p, Skip):
+                yield pos, p.record, "skip", (p.input, p.record, p.reason, p.detail)
+            else:
+                yield pos, raw.record, "page", (p, anchors(p.text, copts))
+
+
+def _bucket_pairs(copts: CandidateOptions, kv: tuple[int, Iterable[int]]) -> list[tuple[tuple[int, int], int]]:
+    return [(pair, 1) for pair in pairs_from_bucket(list(kv[1]), copts)]
+
+
+def _verify(opts: TraceOptions, rows: Iterable[Any]) -> Iterator[Edge]:
+    for (a, b), ((ta, sa), (tb, sb)) in rows:
+        yield verify_pair(a, ta, sa, b, tb, sb, opts)
+
+
+def _place_component(kv: tuple[int, Iterable[Any]]) -> list[Any]:
+    nodes: dict[int, Node] = {}
+    edges: list[Edge] = []
+    for kind, x in kv[1]:
+        if kind == "n":
+            nodes[x.id] = x
+        else:
+            edges.append(x)
+    edges.sort(key=lambda e: (e.a, e.b))
+    return place(nodes, edges)
+
+
+def _judge(rows: Iterable[Any]) -> Iterator[Any]:
+    for root, ((copy, ctext), rtext) in rows:
+        yield judge_pair(copy, ctext, root, rtext)[0]
+
+
+# ------------------------------------------------------------------------- connected components
+
+def components(edges: Any, max_rounds: int = 100) -> Any:
+    """(node, component label = smallest node id) for every node of ``edges`` (an RDD of (a, b)).
+
+    Iterative min-label propagation: each round every node takes the smallest label among
+    itself and its neighbours; it stops when no label changes (rounds = the largest
+    component's diameter, a handful for copy clusters). Nothing is collected to the driver
+    but the count of changed labels per round.
+    """
+    both = edges.flatMap(lambda e: ((e[0], e[1]), (e[1], e[0]))).distinct().cache()
+    labels = both.map(lambda e: (e[0], e[0])).distinct()
+    for _ in range(max_rounds):
+        msgs = both.join(labels).map(lambda kv: (kv[1][0], kv[1][1]))
+        new = labels.union(msgs).reduceByKey(min).cache()
+        changed = new.join(labels).filter(lambda kv: kv[1][0] != kv[1][1]).count()
+        labels.unpersist()
+        labels = new
+        if changed == 0:
+            break
+    else:  # pragma: no cover - copy clusters have small diameters
+        raise UnspinError(f"connected components did not converge in {max_rounds} rounds")
+    both.unpersist()
+    return labels
+
+
+# ------------------------------------------------------------------------- entry point
+
+def scan_spark(inputs: Iterable[str], out: str | os.PathLike[str], options: ScanOptions | None = None, *,
+               master: str = DEFAULT_MASTER, spark: Any = None) -> ScanSummary:
+    """Scan a crawl on Spark; writes the same files as :func:`unspin.scan.scan` into ``out``.
+
+    ``spark`` is an existing SparkSession (else one is started on ``master`` and stopped at the end).
+
+    Raises:
+        MissingExtraError: pyspark is not installed (extra ``spark``).
+        UnspinError: Java is missing.
+        InputError / OutputError: as the local engine.
+    """
+    from unspin.scan.outputs import write_outputs
+
+    opts = options or ScanOptions()
+    if opts.extractor not in ("fast", "accurate"):
+        raise UnspinError(f"unknown extractor {opts.extractor!r}", hint="use fast or accurate")
+    _require_spark()
+    files = expand_inputs(inputs)
+    outp = Path(out)
+    if outp.exists() and not outp.is_dir():
+        raise OutputError("exists and is not a directory", input=str(outp))
+    try:
+        outp.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder ({exc.strerror})", input=str(outp)) from None
+    for suffix in ("", "-wal", "-shm"):
+        (outp / (STATE + suffix)).unlink(missing_ok=True)
+    own = spark is None
+    t_start = time.monotonic()
+    if own:
+        spark = spark_session(master)
+    seconds: dict[str, float] = {"startup": round(time.monotonic() - t_start, 3)}
+    st = State(outp)
+    try:
+        _run(spark, files, opts, st, seconds)
+        t0 = time.monotonic()
+        summary = write_outputs(st.conn, outp, opts)
+        seconds["write"] = round(time.monotonic() - t0, 3)
+        return ScanSummary(out=str(outp), seconds=seconds, **summary)
+    finally:
+        st.close()
+        if own:
+            spark.stop()
+
+
+def _run(spark: Any, files: list[str], opts: ScanOptions, st: State, seconds: dict[str, float]) -> None:
+    sc = spark.sparkContext
+    conn = st.conn
+    copts, vopts, extractor = opts.candidates, opts.verify, opts.extractor
+    t0 = time.monotonic()
+
+    # 1. read + extract: one task per input file
+    recs = sc.parallelize(list(enumerate(files)), max(1, len(files))).mapPartitions(
+        lambda it: _read_files(extractor, copts, it)).cache()
+    skips = recs.filter(lambda r: r[2] == "skip").map(lambda r: r[3])
+    pages = recs.filter(lambda r: r[2] == "page").map(lambda r: ((r[0], r[1]), r[3]))
+    # first (input position, record) wins a URL; later ones are duplicates
+    first = pages.map(lambda kv: (kv[1][0].url, kv[0])).reduceByKey(min).map(lambda kv: (kv[1], True))
+    keyed = pages.leftOuterJoin(first)
+    dups = keyed.filter(lambda kv: kv[1][1] is None).map(
+        lambda kv: (kv[1][0][0].key.rsplit("#", 1)[0], kv[0][1], "duplicate_url", kv[1][0][0].url))
+    kept = keyed.filter(lambda kv: kv[1][1] is not None).map(lambda kv: (kv[0], kv[1][0])).sortByKey()
+    ided = kept.zipWithIndex().map(lambda kv: (kv[1] + 1, kv[0][1])).cache()  # id -> (Page, anchors)
+    n_pages = ided.count()
+    texts = ided.map(lambda kv: (kv[0], (kv[1][0].text, kv[1][0].sentences))).cache()
+    seconds["read"] = round(time.monotonic() - t0, 3)
+
+    # 2. candidates: explode anchors, group, the same bucket cap, count shared anchors
+    t0 = time.monotonic()
+    by_anchor = ided.flatMap(lambda kv: ((h, kv[0]) for h in kv[1][1])).groupByKey().cache()
+    dropped = by_anchor.filter(lambda kv: len(kv[1]) > copts.max_bucket).count()
+    pairs = (by_anchor.flatMap(lambda kv: _bucket_pairs(copts, kv)).reduceByKey(lambda x, y: x + y)
+             .filter(lambda kv: kv[1] >= copts.min_shared).sortByKey().cache())
+    n_pairs = pairs.count()
+    by_anchor.unpersist()
+    seconds["candidates"] = round(time.monotonic() - t0, 3)
+
+    # 3. verify: join both texts, verify_pair per pair
+    t0 = time.monotonic()
+    with_a = pairs.map(lambda kv: (kv[0][0], kv[0][1])).join(texts)  # a -> (b, text a)
+    with_b = with_a.map(lambda kv: (kv[1][0], (kv[0], kv[1][1]))).join(texts)  # b -> ((a, text a), text b)
+    rows = with_b.map(lambda kv: ((kv[1][0][0], kv[0]), (kv[1][0][1], kv[1][1])))
+    edges = rows.mapPartitions(lambda it: _verify(vopts, it)).cache()
+    n_edges = edges.count()
+    seconds["verify"] = round(time.monotonic() - t0, 3)
+
+    # 4. graph: components without collecting edges, then place() per component
+    t0 = time.monotonic()
+    copy_edges = edges.filter(lambda e: e.copy).cache()
+    labels = components(copy_edges.map(lambda e: (e.a, e.b)))
+    nodes = ided.join(labels).map(lambda kv: (kv[1][1], ("n", _node(kv[0], kv[1][0][0]))))
+    comp_edges = copy_edges.map(lambda e: (e.a, e)).join(labels).map(lambda kv: (kv[1][1], ("e", kv[1][0])))
+    placements = nodes.union(comp_edges).groupByKey().flatMap(_place_component).cache()
+    n_placed = placements.count()
+    seconds["graph"] = round(time.monotonic() - t0, 3)
+
+    # 5. judge each copy against the original at the end of its chain
+    t0 = time.monotonic()
+    copies = placements.filter(lambda p: p.role == "copy").map(lambda p: (p.id, p.root)).join(texts).map(
+        lambda kv: (kv[1][0], (kv[0], kv[1][1][0])))
+    judged = copies.join(texts.mapValues(lambda t: t[0])).mapPartitions(_judge).cache()
+    n_judged = judged.count()
+    seconds["judge"] = round(time.monotonic() - t0, 3)
+    log.info("spark scan: %d pages, %d pairs, %d edges, %d placed, %d judged",
+             n_pages, n_pairs, n_edges, n_placed, n_judged)
+
+    # 6. stream the rows into a state file of the local schema
+    t0 = time.monotonic()
+    conn.execute("BEGIN")
+    st.set("identity", json.dumps({"inputs": [os.path.abspath(f) for f in files], "options": opts.identity(),
+                                   "format": STATE_FORMAT, "engine": "spark"}, sort_keys=True))
+    st.set("unspin_version", __version__)
+    st.set("dropped_buckets", str(dropped))
+    for pos, inp in enumerate(files):
+        conn.execute("INSERT INTO inputs(input, pos, done, finished) VALUES (?, ?, 0, 1)", (inp, pos))
+    conn.executemany("INSERT INTO skips(input, record, reason, detail) VALUES (?,?,?,?)",
+                     skips.union(dups).toLocalIterator())
+    conn.executemany(
+        "INSERT INTO pages(id, key, url, site, title, published, seen, date_source, text, sents, words) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        ((i, p.key, p.url, p.site, p.title, p.published, p.seen, p.date_source, p.text, _u32(p.sentences),
+          p.words) for i, (p, _hs) in ided.toLocalIterator()))
+    conn.executemany("INSERT INTO pairs(a, b, shared) VALUES (?, ?, ?)",
+                     ((a, b, n) for (a, b), n in pairs.toLocalIterator()))
+    conn.executemany("INSERT OR REPLACE INTO edges VALUES (?,?,?,?,?,?,?,?)",
+                     ((e.a, e.b, e.a_by_b, e.b_by_a, e.score_a_by_b, e.score_b_by_a, int(e.a_in_b), int(e.b_in_a))
+                      for e in edges.toLocalIterator()))
+    conn.executemany("INSERT INTO placements VALUES (?,?,?,?,?,?,?,?)",
+                     ((p.id, p.cluster, p.role, p.source, p.copied_from, p.root, p.delay_hours,
+                       p.source_delay_hours) for p in placements.toLocalIterator()))
+    conn.executemany("INSERT INTO judgements VALUES (?,?,?,?,?,?)",
+                     ((j.id, j.against, j.verdict, j.spin_share, j.fact_changes,
+                       json.dumps(list(j.facts), ensure_ascii=False)) for j in judged.toLocalIterator()))
+    for stage in ("read", "candidates", "verify", "graph", "judge"):
+        st.set(f"done:{stage}", "1")
+        st.set(f"seconds:{stage}", f"{seconds[stage]:.3f}")
+    conn.execute("COMMIT")
+    seconds["collect"] = round(time.monotonic() - t0, 3)
+    for rdd in (recs, ided, texts, pairs, edges, copy_edges, placements, judged):
+        rdd.unpersist()
+
+
+def _node(i: int, p: Page) -> Node:
+    return Node(i, p.url, p.published if p.date_source == "page" else p.seen, p.date_source, p.words)
