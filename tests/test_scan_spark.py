@@ -64,6 +64,11 @@ def test_spark_engine_writes_the_same_files_as_the_local_engine(name: str, spark
             return sorted(c.execute(q).fetchall())
 
     assert table(tmp_path / "local", "SELECT * FROM articles") == table(tmp_path / "spark", "SELECT * FROM articles")
+    # and the intermediate stages agree: the same candidate pairs, edges and placements
+    for q in ("SELECT a, b, shared FROM pairs", "SELECT * FROM edges", "SELECT * FROM placements"):
+        with sqlite3.connect(tmp_path / "local" / ".scan-state.sqlite") as c1, \
+                sqlite3.connect(tmp_path / "spark" / ".scan-state.sqlite") as c2:
+            assert sorted(c1.execute(q).fetchall()) == sorted(c2.execute(q).fetchall()), q
 
 
 def test_missing_pyspark_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
