@@ -37,7 +37,7 @@ def scan_command(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
     engine: EngineChoice = typer.Option(EngineChoice.local, "--engine",
                                         help="local: this machine, resumable; spark: Apache Spark "
-                                             "(extra [spark], Java 17), same output files."),
+                                             "(pip install unspin\\[spark], Java 17), same output files."),
     master: str = typer.Option("local[2]", "--master", help="Spark master URL (with --engine spark)."),
 ) -> None:
     """Find who copied whom in a crawl: clusters, earliest sources, verdicts, per-site rates.
