@@ -11,7 +11,8 @@ answer (``tests/test_scan_spark.py`` checks that the files are identical):
    does: in (input position, record number) order, a later page with an already seen URL
    counted as ``duplicate_url`` (a window ``row_number`` by URL, then ``zipWithIndex``);
 2. **candidates**: anchors exploded to (anchor, page), grouped by anchor, the same
-   ``pairs_from_bucket`` cap on huge groups, pairs counted with ``reduceByKey``;
+   ``pairs_from_bucket`` cap on huge groups, pairs counted with ``reduceByKey``, the same
+   ``min_shared`` and ``min_containment`` rules;
 3. **verify**: pairs joined with the two page texts, ``verify_pair`` per pair;
 4. **graph**: connected components of the copy edges by iterative min-label propagation
    (no edge ever goes to the driver), then ``place`` per component (a cluster's id is its
@@ -230,8 +231,14 @@ def _run(spark: Any, files: list[str], opts: ScanOptions, st: State, seconds: di
     t0 = time.monotonic()
     by_anchor = ided.flatMap(lambda kv: ((h, kv[0]) for h in kv[1][1])).groupByKey().cache()
     dropped = by_anchor.filter(lambda kv: len(kv[1]) > copts.max_bucket).count()
-    pairs = (by_anchor.flatMap(lambda kv: _bucket_pairs(copts, kv)).reduceByKey(lambda x, y: x + y)
-             .filter(lambda kv: kv[1] >= copts.min_shared).sortByKey().cache())
+    shared = (by_anchor.flatMap(lambda kv: _bucket_pairs(copts, kv)).reduceByKey(lambda x, y: x + y)
+              .filter(lambda kv: kv[1] >= copts.min_shared))
+    # the containment rule: shared anchors >= min_containment x the smaller page's anchor count
+    sizes = ided.mapValues(lambda v: len(v[1]))
+    pairs = (shared.map(lambda kv: (kv[0][0], (kv[0][1], kv[1]))).join(sizes)  # a -> ((b, c), n_a)
+             .map(lambda kv: (kv[1][0][0], (kv[0], kv[1][0][1], kv[1][1]))).join(sizes)  # b -> ((a, c, n_a), n_b)
+             .filter(lambda kv: kv[1][0][1] >= copts.min_containment * min(kv[1][0][2], kv[1][1]))
+             .map(lambda kv: ((kv[1][0][0], kv[0]), kv[1][0][1])).sortByKey().cache())
     n_pairs = pairs.count()
     by_anchor.unpersist()
     seconds["candidates"] = round(time.monotonic() - t0, 3)
