@@ -101,8 +101,16 @@ def shoot(drv: Any, name: str, tmp_path: Path, size: tuple[int, int]) -> Path:
 
 
 def wait_for(drv: Any, cond: Any, timeout: float = 90.0) -> None:
+    from selenium.common.exceptions import WebDriverException
+
+    def holds() -> bool:
+        try:
+            return bool(cond())
+        except WebDriverException:  # the page was reloading (job pages refresh themselves)
+            return False
+
     deadline = time.monotonic() + timeout
-    while not cond():
+    while not holds():
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out on {drv.current_url}: {drv.find_element(By.TAG_NAME, 'main').text[:500]}")
         time.sleep(0.25)
