@@ -9,7 +9,6 @@ URLs are shown as text, never as links, so a hostile ``javascript:`` URL stays i
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from typing import Any
 
@@ -98,17 +97,6 @@ def _rates_chart(sites: list[dict[str, Any]], limit: int = 25) -> str:
               "<span><i style='background:#c5221f'></i>distortion rate</span>"
               "<span class='muted'>number: articles</span></div>")
     return legend + "<div class='chart'>" + "".join(parts) + "</div>"
-
-
-def _parse(t: str | None) -> dt.datetime | None:
-    if not t:
-        return None
-    try:
-        if len(t) == 10:
-            return dt.datetime.fromisoformat(t).replace(tzinfo=dt.UTC)
-        return dt.datetime.fromisoformat(t.replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 def _timeline(members: list[dict[str, Any]]) -> str:

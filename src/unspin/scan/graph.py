@@ -58,7 +58,8 @@ def order_key(n: Node) -> tuple[str, int, int, str]:
     return (n.time or "9999", 0 if n.date_source == "page" else 1, -n.words, n.url)
 
 
-def _parse(t: str | None) -> dt.datetime | None:
+def parse_time(t: str | None) -> dt.datetime | None:
+    """An ISO date or date-time (UTC when no zone is given), or None."""
     if not t:
         return None
     try:
@@ -70,7 +71,7 @@ def _parse(t: str | None) -> dt.datetime | None:
 
 
 def hours_between(later: str | None, earlier: str | None) -> float | None:
-    a, b = _parse(later), _parse(earlier)
+    a, b = parse_time(later), parse_time(earlier)
     if a is None or b is None:
         return None
     return round((a - b).total_seconds() / 3600.0, 2)
