@@ -176,12 +176,18 @@ def create_app(cfg: ServeConfig) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
         runner.start()
+        warm: threading.Thread | None = None
         if cfg.warm_up:
-            threading.Thread(target=engine.warm_up, name="unspin-warm-up", daemon=True).start()
+            warm = threading.Thread(target=engine.warm_up, name="unspin-warm-up", daemon=True)
+            warm.start()
         log.info("unspin serve: data in %s, index %s", cfg.data, cfg.db)
         yield
         log.info("shutting down: stopping the job runner (the running job is checkpointed)")
         runner.stop()
+        if warm is not None:
+            # Let a warm-up still loading the models finish: exiting while onnxruntime builds
+            # its session aborts the process ("terminate called without an active exception").
+            warm.join(timeout=120)
         engine.catalog.close()
         store.close()
 
