@@ -489,6 +489,26 @@ def _stage_judge(st: State, opts: ScanOptions, jobs: int) -> None:
 
 # ------------------------------------------------------------------------- entry point
 
+def checked_options(options: ScanOptions | None) -> ScanOptions:
+    """The scan's options (defaults when None), refused when the extractor is unknown."""
+    opts = options or ScanOptions()
+    if opts.extractor not in ("fast", "accurate"):
+        raise UnspinError(f"unknown extractor {opts.extractor!r}", hint="use fast or accurate")
+    return opts
+
+
+def output_dir(out: str | os.PathLike[str]) -> Path:
+    """The scan's output folder, created when missing (both engines write the same files)."""
+    outp = Path(out)
+    if outp.exists() and not outp.is_dir():
+        raise OutputError("exists and is not a directory", input=str(outp))
+    try:
+        outp.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder ({exc.strerror})", input=str(outp)) from None
+    return outp
+
+
 def scan(inputs: Iterable[str], out: str | os.PathLike[str], options: ScanOptions | None = None, *,
          jobs: int = 1, restart: bool = False, progress: bool | None = None) -> ScanSummary:
     """Scan a crawl: read, find copies, cluster, judge, write the outputs into ``out``.
@@ -502,17 +522,9 @@ def scan(inputs: Iterable[str], out: str | os.PathLike[str], options: ScanOption
     """
     from unspin.scan.outputs import write_outputs
 
-    opts = options or ScanOptions()
-    if opts.extractor not in ("fast", "accurate"):
-        raise UnspinError(f"unknown extractor {opts.extractor!r}", hint="use fast or accurate")
+    opts = checked_options(options)
     files = expand_inputs(inputs)
-    outp = Path(out)
-    if outp.exists() and not outp.is_dir():
-        raise OutputError("exists and is not a directory", input=str(outp))
-    try:
-        outp.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create the output folder ({exc.strerror})", input=str(outp)) from None
+    outp = output_dir(out)
     if restart:
         for suffix in ("", "-wal", "-shm"):
             (outp / (STATE + suffix)).unlink(missing_ok=True)

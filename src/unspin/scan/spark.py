@@ -36,13 +36,21 @@ import shutil
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 from unspin import __version__
-from unspin.errors import OutputError, UnspinError, missing_extra
+from unspin.errors import UnspinError, missing_extra
 from unspin.scan.candidates import CandidateOptions, anchors, pairs_from_bucket
-from unspin.scan.engine import STATE, STATE_FORMAT, ScanOptions, ScanSummary, State, _u32
+from unspin.scan.engine import (
+    STATE,
+    STATE_FORMAT,
+    ScanOptions,
+    ScanSummary,
+    State,
+    _u32,
+    checked_options,
+    output_dir,
+)
 from unspin.scan.graph import Node, place
 from unspin.scan.judge import judge_pair
 from unspin.scan.read import Page, Skip, expand_inputs, extract_page_record, iter_raw
@@ -173,18 +181,10 @@ def scan_spark(inputs: Iterable[str], out: str | os.PathLike[str], options: Scan
     """
     from unspin.scan.outputs import write_outputs
 
-    opts = options or ScanOptions()
-    if opts.extractor not in ("fast", "accurate"):
-        raise UnspinError(f"unknown extractor {opts.extractor!r}", hint="use fast or accurate")
+    opts = checked_options(options)
     _require_spark()
     files = expand_inputs(inputs)
-    outp = Path(out)
-    if outp.exists() and not outp.is_dir():
-        raise OutputError("exists and is not a directory", input=str(outp))
-    try:
-        outp.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create the output folder ({exc.strerror})", input=str(outp)) from None
+    outp = output_dir(out)
     for suffix in ("", "-wal", "-shm"):
         (outp / (STATE + suffix)).unlink(missing_ok=True)
     own = spark is None
