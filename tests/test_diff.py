@@ -61,6 +61,25 @@ def test_reporting_verb_certainty_is_modality():
     assert [(c.subtype, c.copy_text) for c in r.changes if c.kind == "fact"] == [("modality", "confirmed")]
 
 
+def test_unnamed_speaker_changed_is_attribution():
+    """A common noun of the speaker swapped: who said it changed. One kind of unnamed
+    speaker for another, or a modifier that is not an office's portfolio, is not."""
+    src = ("The dam must be drained before winter, according to the interior ministry. "
+           "Firefighters said the blaze was out by noon. Analysts said the plan was costly. "
+           "Financial analysts said prices would rise.")
+    cases = [("the interior ministry", "the health ministry", True),
+             ("Firefighters said", "Neighbours said", True),
+             ("Analysts said", "Experts said", False),
+             ("Financial analysts", "Monetary analysts", False)]
+    for old, new, flagged in cases:
+        r = diff(src.replace(old, new), src)
+        got = [(c.subtype, c.copy_text) for c in r.changes if c.kind == "fact"]
+        if flagged:
+            assert got and all(sub == "attribution" for sub, _ in got), (old, got)
+        else:
+            assert not got, (old, got)
+
+
 def test_synonyms_inflection_case_and_number_format_are_not_facts():
     copy = (SRC.replace("soldiers", "troopers").replace("patience", "tolerance")
             .replace("4,000", "4, 000").replace("risen sharply", "risen steeply")

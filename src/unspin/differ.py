@@ -367,6 +367,8 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
     if (len(C) == len(S) == 1 and C[0].kind == S[0].kind == "word" and C[0].text.islower()
             and S[0].text.islower() and ck[0] not in _SPECIAL and sk[0] not in _SPECIAL
             and not _is_neg(ck[0]) and not _is_neg(sk[0]) and not _title_next(ctx, i0, i1, j0, j1)):
+        if _speaker_changed(ctx, i0, i1, j0, j1):
+            return "fact", "attribution", f"source of the statement changed: {both}"
         return _word_swap(ck[0], sk[0], both)
     # a known multi-word expression for one of its equivalents ("more than" -> "over",
     # "chief executive" -> "boss"), possibly with unchanged words of it around the edit
@@ -480,6 +482,8 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
         return "verbatim", None, "copied unchanged"
     if (" ".join(sk), " ".join(ck)) in _PHRASES:
         return "synonym", "phrase", f"phrase swapped for an equivalent: {both}"
+    if _speaker_changed(ctx, i0, i1, j0, j1):
+        return "fact", "attribution", f"source of the statement changed: {both}"
     if len(ck) == len(sk) == 1 and C[0].kind == S[0].kind == "word":
         return _word_swap(ck[0], sk[0], both)
     if len(ck) == len(sk):
@@ -546,6 +550,64 @@ def _attributed(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
         if b > a and us[b - 1].key in _ATTR_AFTER:
             return True
     return False
+
+
+def _speaker_phrase(us: Sequence[Unit], a: int, b: int) -> bool:
+    """us[a:b] lies inside the speaker of a report: the noun phrase after "according to"
+    (with "the" and up to three words between) or the subject right before a reporting verb
+    ("the defence ministry said", "Police said")."""
+    k = a
+    steps = 0
+    while k > 0 and steps < 4 and us[k - 1].kind == "word" and us[k - 1].key not in ("to",):
+        k -= 1
+        steps += 1
+    if k >= 2 and us[k - 1].key == "to" and us[k - 2].key == "according":
+        return True
+    k = b
+    steps = 0
+    while k < len(us) and steps < 3 and us[k].kind == "word" and us[k].key not in _ATTR_AFTER \
+            and us[k].key not in STOPWORDS:
+        k += 1
+        steps += 1
+    return k < len(us) and us[k].key in _ATTR_AFTER and (b > a)
+
+
+#: The portfolio words of offices ("defence" in "defence minister", "foreign" in "foreign secretary").
+_PORTFOLIOS = {t.split()[0] for t in _TITLES if " " in t and t.split()[-1] in ("minister", "secretary", "director")} \
+    - {"deputy", "vice", "general", "managing", "executive", "press", "chief"}
+
+#: People who speak for no one in particular: swapping one for another does not change the speaker.
+_GENERIC_SPEAKERS = {"officials", "official", "authorities", "ministers", "analysts", "analyst", "experts", "expert",
+                     "observers", "economists", "economist", "commentators", "sources", "source", "spokesman",
+                     "spokeswoman", "spokesperson", "representatives", "aides", "insiders", "executives", "bosses",
+                     "leaders", "managers", "staff", "people", "critics", "detractors", "diplomats", "officers"}
+
+
+def _speaker_changed(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
+    """A common noun of a report's speaker replaced by one the thesaurus does not link
+    ("according to the defence ministry" -> "the foreign ministry", "Police said" -> "The
+    family said"): who said it changed. Names are left to the name rules (a surname for a
+    title after first mention is the same person), and one kind of unnamed speaker for
+    another ("analysts" / "experts") is not a change of speaker."""
+    C, S = ctx.cu[i0:i1], ctx.su[j0:j1]
+    if any(ctx.name_like(ctx.cu, k, ctx.ctext) for k in range(i0, i1)) or any(
+            ctx.name_like(ctx.su, k, ctx.stext) for k in range(j0, j1)):
+        return False
+    cw = [u.key for u in C if u.kind == "word" and u.key not in STOPWORDS]
+    sw = [u.key for u in S if u.kind == "word" and u.key not in STOPWORDS]
+    if not cw or not sw or len(cw) > 3 or len(sw) > 3 or set(cw) & set(sw):
+        return False
+    if any(w.endswith("ly") for w in cw + sw) or set(cw + sw) <= _GENERIC_SPEAKERS:
+        return False
+    if any(_relation(a, b) is not None for a in cw for b in sw):
+        return False
+    # a word before the head noun ("defence" in "the defence ministry said") counts only as the
+    # portfolio of an office ("defence", "foreign", "finance"), not as any modifier ("financial
+    # analysts" / "monetary analysts")
+    head_c = i1 < len(ctx.cu) and ctx.cu[i1].kind == "word" and ctx.cu[i1].key not in _ATTR_AFTER
+    if head_c and not all(w in _PORTFOLIOS for w in cw + sw):
+        return False
+    return _speaker_phrase(ctx.su, j0, j1) and _speaker_phrase(ctx.cu, i0, i1)
 
 
 def _title_key(k: str) -> str:
