@@ -80,6 +80,20 @@ def test_unnamed_speaker_changed_is_attribution():
             assert not got, (old, got)
 
 
+def test_timestamp_line_and_dropped_passive_agent_are_not_facts():
+    """A dateline the aligner pairs with a headline is page furniture; a passive that leaves
+    out its agent omits a detail, it does not name another actor."""
+    src = ("Harbour strike ends after 12 days of talks\n\nThe dockers accepted the offer on Friday. "
+           "The union said the deal was fair, a view rejected by Marlow.\n")
+    copy = ("Mar 12, 2024 at 09:15 GMT\n\nThe dockers accepted the offer on Friday. "
+            "The union said the deal was fair, a view that was rejected.\n")
+    r = diff(copy, src)
+    assert not r.facts, [(c.subtype, c.copy_text, c.source_text) for c in r.facts]
+    # a real change of date or of the agent is still one
+    r2 = diff(src.replace("rejected by Marlow", "rejected by Kessler"), src)
+    assert [c.subtype for c in r2.facts] in (["entity"], ["attribution"])
+
+
 def test_synonyms_inflection_case_and_number_format_are_not_facts():
     copy = (SRC.replace("soldiers", "troopers").replace("patience", "tolerance")
             .replace("4,000", "4, 000").replace("risen sharply", "risen steeply")

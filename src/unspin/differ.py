@@ -330,6 +330,9 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
 
     if not ck and not sk:
         return "verbatim", None, "punctuation only"
+    if C and _timestamp_line(ctx.ctext, C[0].start, C[-1].end) and not any(
+            u.key in _MONTHS or u.key in _WEEKDAYS for u in S):
+        return "clutter", None, f"page furniture (a dateline or timestamp): {_quote(ct)}"
     cc = meaning.canon(C, ctx.cu[i1:i1 + 3], ctx.cu[max(0, i0 - 1):i0])
     sc = meaning.canon(S, ctx.su[j1:j1 + 3], ctx.su[max(0, j0 - 1):j0])
     if meaning.same_form(cc, sc):
@@ -449,6 +452,8 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
                   or i1 < len(ctx.cu) and ctx.name_like(ctx.cu, i1, ctx.ctext)))
         if (cnames and snames or cnames and sk or snames and ck or beside) and _names_moved(ctx, i0, i1, j0, j1):
             return "reword", None, f"names moved within the sentence: {both}"
+        if not cnames and _agent_dropped(ctx, i0, i1, j0, j1):
+            return "reword", None, f"the agent of a passive left out (a detail omitted, nothing new asserted): {both}"
         if cnames and snames or cnames and sk or snames and ck or beside:
             both = _name_phrases(ctx, i0, i1, j0, j1)
             places = cnames | snames <= _PLACE_WORDS
@@ -550,6 +555,35 @@ def _attributed(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
         if b > a and us[b - 1].key in _ATTR_AFTER:
             return True
     return False
+
+
+_TIMESTAMP = re.compile(
+    r"^[^\w\n]*(?:(?:last )?(?:updated|published|posted)(?: on)?:?\s+)?"
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    r"(?:[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3,9}\.?,?\s+\d{4})"
+    r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s?[ap]\.?m\.?)?(?:\s+[a-z]{2,4})?)?[^\w\n]*$", re.I)
+
+
+def _timestamp_line(text: str, start: int, end: int) -> bool:
+    """The text from ``start`` to ``end`` lies on a line that is only a dateline or timestamp
+    ("Jun 24, 2023 at 08:50 BST", "Updated: 3 March 2024"): page furniture, whatever the
+    aligner paired it with."""
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", end)
+    line = text[a:b if b >= 0 else len(text)]
+    return len(line) <= 60 and bool(_TIMESTAMP.match(line.strip()))
+
+
+def _agent_dropped(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
+    """The source's names in [j0:j1] are only the agent of a passive ("a claim denied by
+    Kyiv" -> "the claim was rejected"): the copy leaves out who did it, it does not name
+    someone else."""
+    ks = [k for k in range(j0, j1) if ctx.name_like(ctx.su, k, ctx.stext)]
+    if not ks or any(u.key == "by" for u in ctx.cu[max(0, i0 - 1):i1 + 1]):  # "by soldiers": another agent
+        return False
+    first = ks[0]
+    return (first > 0 and ctx.su[first - 1].key == "by" and ks == list(range(first, first + len(ks)))
+            and ks[-1] == j1 - 1)
 
 
 def _speaker_phrase(us: Sequence[Unit], a: int, b: int) -> bool:
