@@ -94,6 +94,19 @@ def test_timestamp_line_and_dropped_passive_agent_are_not_facts():
     assert [c.subtype for c in r2.facts] in (["entity"], ["attribution"])
 
 
+def test_title_and_speaker_swapped_together_are_two_changes():
+    """A title and the name after it swapped at once: a role change and an attribution change,
+    even when the two sides have a different number of words; a place named by a possessive
+    after "said" stays an entity change."""
+    src = "Sales fell. The bank's new chief executive Marta Okafor said the branches would close."
+    r = diff(src.replace("new chief executive Marta Okafor", "novel chairman Lukas Dreyer Haas"), src)
+    got = sorted((c.subtype, c.copy_text) for c in r.facts)
+    assert got == [("attribution", "Lukas Dreyer Haas"), ("role", "chairman")], got
+    src2 = "Vantor said Chile's Andes Mining was likely to sell its stake."
+    r2 = diff(src2.replace("Chile's", "Peru's"), src2)
+    assert [c.subtype for c in r2.facts] == ["entity"]
+
+
 def test_synonyms_inflection_case_and_number_format_are_not_facts():
     copy = (SRC.replace("soldiers", "troopers").replace("patience", "tolerance")
             .replace("4,000", "4, 000").replace("risen sharply", "risen steeply")

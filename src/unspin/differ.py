@@ -137,6 +137,7 @@ _NAMES = ({w.lower() for w in vocab.COUNTRIES | vocab.DEMONYMS | vocab.CITIES}
 _NAME_WORDS = {p for w in _NAMES for p in w.split()} - {"the", "of", "de", "new", "south", "north", "city"}
 _TITLES = set(vocab.TITLES) | {t for ts in vocab.TITLE_CONFUSIONS.values() for t in ts}
 _TITLE_WORDS = {t for t in _TITLES if " " not in t}
+_TITLE_PARTS = {w for t in _TITLES if " " in t for w in t.split()} - {"of", "the"}
 _TITLE_PAIRS = {(a, b) for a, bs in vocab.TITLE_CONFUSIONS.items() for b in bs}
 _REPORTING = set(vocab.REPORTING_VERBS)
 _REPORTING_SWAPS = {(a, b) for a, bs in vocab.REPORTING_VERB_SWAPS.items() for b in bs}
@@ -456,7 +457,7 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
             return "reword", None, f"the agent of a passive left out (a detail omitted, nothing new asserted): {both}"
         if cnames and snames or cnames and sk or snames and ck or beside:
             both = _name_phrases(ctx, i0, i1, j0, j1)
-            places = cnames | snames <= _PLACE_WORDS
+            places = {names.strip_possessive(n) for n in cnames | snames} <= _PLACE_WORDS
             if not places and _attributed(ctx, i0, i1, j0, j1):
                 return "fact", "attribution", f"source of the statement changed: {both}"
             if ((cnames | snames) <= _DEMONYM_WORDS and j1 < len(ctx.su)
@@ -1013,6 +1014,30 @@ def _split_replace(ctx: _Ctx, seg: list[Any]) -> list[list[Any]]:
             return [*_split_replace(ctx, ["change", i0, i1 - 1, j0, j1 - 1]), ["change", i1 - 1, i1, j1 - 1, j1]]
         if plain_pair(ctx.cu[i0], ctx.su[j0]) and not plain_pair(ctx.cu[i0 + 1], ctx.su[j0 + 1]):
             return [["change", i0, i0 + 1, j0, j0 + 1], *_split_replace(ctx, ["change", i0 + 1, i1, j0 + 1, j1])]
+    if i1 - i0 != j1 - j0 and min(i1 - i0, j1 - j0) >= 2:
+        # "President Yoshifumi Nishikawa" -> "Chancellor Nihon Keizai Shimbun": the title and
+        # the name are two changes (role, and entity or attribution)
+        def title_run(us: Sequence[Unit], a: int, b: int) -> int:
+            k = a
+            while k < b and us[k].kind == "word" and _title_key(us[k].key) in _TITLE_WORDS | _TITLE_PARTS:
+                k += 1
+            return k - a
+        def plain_run(us: Sequence[Unit], a: int, b: int) -> int:  # "new" in "new chief executive"
+            k = a
+            while k < b and k - a < 2 and us[k].kind == "word" and us[k].text.islower() \
+                    and _title_key(us[k].key) not in _TITLE_WORDS | _TITLE_PARTS:
+                k += 1
+            return k - a
+        pc = plain_run(ctx.cu, i0, i1)
+        ps = pc if plain_run(ctx.su, j0, j1) == pc else 0
+        pc = ps
+        tc, ts = title_run(ctx.cu, i0 + pc, i1), title_run(ctx.su, j0 + ps, j1)
+        c1, s1 = i0 + pc + tc, j0 + ps + ts
+        if 0 < tc and c1 < i1 and 0 < ts and s1 < j1 and all(
+                ctx.name_like(ctx.cu, k, ctx.ctext) for k in range(c1, i1)) and all(
+                ctx.name_like(ctx.su, k, ctx.stext) for k in range(s1, j1)):
+            head = [["change", i0, i0 + pc, j0, j0 + ps]] if pc else []
+            return [*head, ["change", i0 + pc, c1, j0 + ps, s1], ["change", c1, i1, s1, j1]]
     if i1 - i0 != j1 - j0 or i1 - i0 <= 1:
         return _peel(ctx.cu, ctx.su, seg)
     # keep name, title and number runs together; split between plain word swaps and
