@@ -195,7 +195,8 @@ _INVENTED_NAMES = ("Marta Keller", "Jonas Brandt", "Elena Ruiz", "Tomas Varga", 
                    "Irene Walsh", "Omar Sorel", "Anna Lind", "Victor Osei", "Clara Mertens", "Hugo Novak")
 _INSTITUTIONS = ("the ministry", "the police", "the army", "the government", "the Kremlin", "the White House",
                  "officials", "the company", "the agency", "the UN", "Reuters", "the BBC")
-_SPEAKER_AFTER = re.compile(r"^,?\s+(?:said|says|told|added|claimed|stated|confirmed|announced|wrote)\b")
+# right before the reporting verb; "The firm, led by X, said" is the firm speaking, not X
+_SPEAKER_AFTER = re.compile(r"^\s+(?:said|says|told|added|claimed|stated|confirmed|announced|wrote)\b")
 _TITLE_BEFORE = (r"(?:Minister|President|Mr|Ms|Mrs|Dr|General|Secretary|Chancellor|Governor|Senator|Mayor|"
                  r"chief|coach|spokesman|spokeswoman|leader|director|executive|Judge|captain|analyst|"
                  r"economist|professor|Professor|manager|chairman|chairwoman|founder|boss|head|Sir|Lord|Lady)")
