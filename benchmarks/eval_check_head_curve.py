@@ -39,6 +39,19 @@ sys.path.insert(0, str(BENCH.parent / "scripts"))
 from eval_check import roc_auc  # noqa: E402
 
 
+def load(paths: str) -> dict[str, Any]:
+    """Word data from one npz, or several joined (``a.npz,b.npz``: articles of ``a`` first)."""
+    parts = [dict(np.load(p)) for p in paths.split(",")]
+    out = {k: parts[0][k] for k in ("states", "labels", "docs", "article")}
+    for d in parts[1:]:
+        n_docs, n_arts = len(out["article"]), int(out["article"].max()) + 1
+        out = {"states": np.concatenate([out["states"], d["states"]]),
+               "labels": np.concatenate([out["labels"], d["labels"]]),
+               "docs": np.concatenate([out["docs"], d["docs"] + n_docs]),
+               "article": np.concatenate([out["article"], d["article"] + n_arts])}
+    return out
+
+
 def subset(data: dict[str, Any], articles: int) -> dict[str, Any]:
     """The words of the documents of the first ``articles`` articles."""
     keep_docs = data["article"] < articles
@@ -63,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     import train_check_head as T
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--train", action="append", required=True, help="NAME=word data npz (train_check_head.py)")
+    ap.add_argument("--train", action="append", required=True, help="NAME=word data npz (train_check_head.py); a,b joins several")
     ap.add_argument("--test", action="append", required=True, help="NAME=word data npz (eval_check_signals.py)")
     ap.add_argument("--sizes", type=int, nargs="+", default=[4, 8, 16])
     ap.add_argument("--l2", type=float, default=T.L2)
@@ -71,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     tests = {n: dict(np.load(p)) for n, p in (t.split("=", 1) for t in a.test)}
     out: list[dict[str, Any]] = []
     for name, path in (t.split("=", 1) for t in a.train):
-        data = dict(np.load(path))
+        data = load(path)
         have = int(data["article"].max()) + 1
         for k in sorted({min(s, have) for s in a.sizes}):
             sub = subset(data, k)
