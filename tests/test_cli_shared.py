@@ -192,3 +192,23 @@ def test_diff_names_articles_by_input(capsys: pytest.CaptureFixture[str], pages:
     code, out, _ = run(capsys, "diff", "--json", str(pages / "copy0.txt"), str(src))
     d = json.loads(out)
     assert code == 0 and d["copy_id"] == str(pages / "copy0.txt") and d["source_id"] == str(src)
+    assert d["input"] == str(pages / "copy0.txt")
+    # the terminal view lists at most --max-facts fact changes; exit 2 for a missing input
+    assert run(capsys, "diff", "--max-facts", "1", str(pages / "copy0.txt"), str(src))[0] == 0
+    assert run(capsys, "diff", str(tmp_path / "gone.txt"), str(src))[0] == 2
+
+
+def test_index_options_reach_the_index(capsys: pytest.CaptureFixture[str], pages: Path, tmp_path: Path) -> None:
+    """``[index] min_word_len`` of an options file is stored with a new index; an existing
+    index keeps its own, and asking for another one is refused (exit 2, named)."""
+    good = str(pages / "copy0.txt")
+    cfg = tmp_path / "u.toml"
+    cfg.write_text("[index]\nmin_word_len = 3\nbatch_size = 5\n", encoding="utf-8")
+    ix = str(tmp_path / "i.unspin")
+    assert run(capsys, "index", "add", "--no-progress", "--config", str(cfg), "--db", ix, good)[0] == 0
+    code, out, _ = run(capsys, "index", "stats", "--json", "--db", ix)
+    assert code == 0 and json.loads(out)["params"]["min_word_len"] == 3
+    assert run(capsys, "index", "add", "--no-progress", "--db", ix, str(pages / "copy1.txt"))[0] == 0
+    cfg.write_text("[index]\nmin_word_len = 4\n", encoding="utf-8")
+    code, _, err = run(capsys, "index", "add", "--no-progress", "--config", str(cfg), "--db", ix, good)
+    assert code == 2 and "min_word_len=3 stored, 4 requested" in err

@@ -150,6 +150,25 @@ class Pipeline:
             self._index = self._opened
         return self._index
 
+    def open_index(self, path: str | os.PathLike[str], *, create: bool = True) -> Index:
+        """The index at ``path`` opened for adding (the caller closes it).
+
+        A new index is created with ``options.index.min_word_len`` (stored with it, as
+        ``IndexParams``); an existing one keeps its stored parameters, and is refused
+        (``IndexParamsError``) when the options ask for another ``min_word_len`` than the
+        default and the stored one.
+        """
+        import dataclasses as dc
+
+        from unspin.index import Index, IndexParams
+
+        want = self.options.index.min_word_len
+        params = dc.replace(IndexParams.default(), min_word_len=want)
+        p = Path(path)
+        exists = p.exists() and p.stat().st_size > 0
+        explicit = want != type(self.options.index)().min_word_len
+        return Index.open(p, create=create, params=params if (explicit or not exists) else None)
+
     def close(self) -> None:
         """Close the index this pipeline opened (not one it was given)."""
         if self._opened is not None:

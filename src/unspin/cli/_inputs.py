@@ -3,7 +3,9 @@
 Shared options (the same names, meanings and defaults on ``extract``, ``check``, ``trace``
 and ``index add``): ``-i/--input-file`` (one path or URL a line), ``--kind``,
 ``--encoding``, ``--on-error skip|stop``, ``--timeout``, ``--jobs N``, ``-o/--out DIR``,
-``--config FILE`` (an options TOML file, see ``unspin.Options``).
+``--config FILE`` (an options TOML file, see ``unspin.Options``). Where a command has
+``--limit N`` it means "use only the first N inputs or articles" (``synth``); how much a
+view shows is a ``--max-...`` option (``diff --max-facts``).
 
 Exit status, for every command (documented in ``unspin --help``):
 

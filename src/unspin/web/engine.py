@@ -206,7 +206,7 @@ class Engine:
         """Add to the index (the job runner's thread only: the one writer)."""
         if self.db is None:
             raise InputError("the server has no index", input="--db", hint="restart with --db INDEX")
-        with Index.open(self.db, create=True) as ix:
+        with self.pipeline.open_index(self.db) as ix:
             return ix.add(articles, batch_size=batch_size, on_batch=on_batch)
 
     @staticmethod
