@@ -58,7 +58,8 @@ def add(
                                    "index.batch_size, 10,000) (a commit also happens at "
                                    "least every 3 seconds once 1,000 are waiting)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1,
-                             help="Worker processes analysing articles (this process reads and writes)."),
+                             help="Worker processes reading (one-article inputs) and analysing articles; this "
+                                  "process writes the index (the one writer)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
     as_json: bool = typer.Option(False, "--json", help="Print the counts as one JSON object."),
 ) -> None:
@@ -77,7 +78,7 @@ def add(
     run = Run(on_error=on_error.value)
 
     def articles() -> Iterator[Article]:
-        for art in read_all(nlp, sources, run):
+        for art in read_all(nlp, sources, run, jobs=jobs):
             run.done += 1
             yield art
 
