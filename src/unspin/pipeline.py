@@ -40,9 +40,9 @@ from unspin.options import Options, OptionsError, TraceOptions
 if TYPE_CHECKING:
     from unspin.checker import CheckResult
     from unspin.differ import DiffResult
-    from unspin.index import Index
+    from unspin.index import Index, StoredArticle
     from unspin.reader import IndexReader
-    from unspin.tracer import Candidate, TraceResult
+    from unspin.tracer import Candidate, PairCoverage, TraceResult
 
 log = logging.getLogger(__name__)
 
@@ -270,6 +270,14 @@ class Pipeline:
         from unspin.tracer import verify
 
         return verify(self._article(article), candidates, self._trace_options(overrides))
+
+    def compare(self, a: Article | StoredArticle | str, b: Article | StoredArticle | str,
+                **overrides: Any) -> PairCoverage:
+        """How much of each text the other explains, by ``verify``'s test, both ways at once
+        (no index; what the crawl scan asks of each candidate pair)."""
+        from unspin.tracer import compare
+
+        return compare(a, b, self._trace_options(overrides))
 
     def trace(self, article: Article | str, index: IndexReader | None = None, *,
               exclude_ids: Sequence[str] | None = None, published_before: str | None = None,
