@@ -118,6 +118,8 @@ def test_a_crawl_scanned_as_a_job_opens_as_a_dashboard(tmp_path: Path) -> None:
         job = wait_job(c, r.json()["id"], timeout=300)
         assert job["status"] == "done", job
         assert job["progress"]["clusters"] >= 1 and job["progress"]["copies"] >= 1
+        assert job["progress"]["done"] == job["progress"]["total"] == 6  # six stages, a determinate bar
+        assert 'max="6" value="6"' in c.get(f"/jobs/{job['id']}").text
         key = f"job-{job['id']}"
         assert job["links"]["result"] == f"/scans/{key}"
         assert key in {s["id"] for s in c.get("/scans.json").json()["scans"]}
@@ -203,3 +205,33 @@ def test_catalog_follows_the_index_incrementally_and_after_a_rebuild(tmp_path: P
     eng2 = Engine(db, catalog=tmp_path / "catalog.sqlite")
     page = eng2.browse()
     assert page["total"] == 3 and [f["value"] for f in page["facets"]["site"]] == ["three.example"]
+
+
+def test_verdict_facet_filled_by_a_check_job(tmp_path: Path) -> None:
+    """The corpus browser's verdict facet: "unchecked" until a verdicts job spin-checks the
+    articles (token-guarded write), then spun/unsure/clean, each a filter; a determinate bar."""
+    from fastapi.testclient import TestClient
+
+    from webutil import index_samples, make_app, wait_job
+
+    auth = {"Authorization": "Bearer s3cret"}
+    with TestClient(make_app(tmp_path, token="s3cret")) as c:
+        index_samples(c, headers=auth)
+        b = c.get("/api/v1/index").json()["browse"]
+        n = b["total"]
+        assert b["facets"]["verdict"] == [{"value": "unchecked", "count": n}]
+        assert c.post("/api/v1/jobs/verdicts", json={}).status_code == 401
+        r = c.post("/api/v1/jobs/verdicts", json={"limit": 5}, headers=auth)
+        assert r.status_code == 202, r.text
+        job = wait_job(c, r.json()["id"], timeout=240)
+        assert job["status"] == "done" and job["progress"]["done"] == job["progress"]["total"] == 5, job
+        page = c.get(f"/jobs/{job['id']}").text
+        assert 'max="5" value="5"' in page and "5 of 5 articles" in page
+        facet = {f["value"]: f["count"] for f in c.get("/api/v1/index").json()["browse"]["facets"]["verdict"]}
+        assert facet["unchecked"] == n - 5 and sum(facet.values()) == n
+        assert set(facet) - {"unchecked"} <= {"spun", "unsure", "clean"} and len(facet) >= 2
+        for v, k in facet.items():
+            arts = c.get("/api/v1/index", params={"verdict": v, "limit": 200}).json()["browse"]
+            assert arts["total"] == k and all(a["verdict"] == v for a in arts["articles"])
+        html = c.get("/corpus", headers=auth).text
+        assert "Verdict (spin check)" in html and "verdict=unchecked" in html and "/corpus/check" in html
