@@ -235,3 +235,31 @@ def test_verdict_facet_filled_by_a_check_job(tmp_path: Path) -> None:
             assert arts["total"] == k and all(a["verdict"] == v for a in arts["articles"])
         html = c.get("/corpus", headers=auth).text
         assert "Verdict (spin check)" in html and "verdict=unchecked" in html and "/corpus/check" in html
+
+
+def test_retention_prunes_old_and_surplus_results_and_old_jobs(tmp_path: Path) -> None:
+    """Stored results and finished jobs are bounded: older than keep_days, or beyond
+    max_results (oldest first), they are deleted, with a scan job's output folder."""
+    store = Store(tmp_path / "data", keep_days=30, max_results=3)
+    day = 86400.0
+    now = time.time()
+    ids = [store.put_result("check", {"k": k}) for k in range(5)]
+    with store.conn:
+        store.conn.execute("UPDATE results SET created = ? WHERE id = ?", (now - 40 * day, ids[0]))
+        for k, rid in enumerate(ids[1:], 1):
+            store.conn.execute("UPDATE results SET created = ? WHERE id = ?", (now - k, rid))
+    old_job, new_job, running = (store.new_job("scan", {}) for _ in range(3))
+    for jid, status, age in ((old_job, "done", 40), (new_job, "done", 1), (running, "running", 40)):
+        store.update_job(jid, status=status)
+        with store.conn:
+            store.conn.execute("UPDATE jobs SET updated = ? WHERE id = ?", (now - age * day, jid))
+        (tmp_path / "data" / "scans" / jid).mkdir(parents=True)
+    gone = store.prune(now)
+    assert gone == {"results": 2, "jobs": 1}
+    # the one past 30 days, then the oldest beyond 3
+    assert store.get_result(ids[0]) is None and store.get_result(ids[4]) is None
+    assert [store.get_result(r) for r in ids[1:4]] == [{"k": 1}, {"k": 2}, {"k": 3}]
+    assert store.get_job(old_job) is None and not (tmp_path / "data" / "scans" / old_job).exists()
+    assert store.get_job(new_job) is not None and store.get_job(running) is not None  # never a running job
+    assert (tmp_path / "data" / "scans" / new_job).is_dir()
+    assert Store(tmp_path / "data2").prune() == {"results": 0, "jobs": 0}  # 0: no limits

@@ -74,6 +74,8 @@ class ServeConfig:
     options: Options | None = None  # the engine's settings (unspin.Options)
     allowed_hosts: frozenset[str] | None = None  # Host header names answered (None: any)
     warm_up: bool = False  # load the lexical resources at start, in the background
+    keep_days: float = 30.0  # stored results (and finished jobs) older than this are deleted; 0: kept
+    max_results: int = 20_000  # at most this many stored results, the oldest deleted first; 0: no cap
 
     @property
     def needs_token(self) -> bool:
@@ -176,12 +178,13 @@ def changes_csv(res: dict[str, Any]) -> str:
 
 def create_app(cfg: ServeConfig) -> FastAPI:
     """The web app for ``cfg`` (the store and the job runner start with the app's lifespan)."""
-    store = Store(cfg.data)
+    store = Store(cfg.data, keep_days=cfg.keep_days, max_results=cfg.max_results)
     engine = Engine(cfg.db, cfg.fetcher, cfg.options, catalog=store.data / "catalog.sqlite")
     runner = JobRunner(store, engine)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        store.prune()
         runner.start()
         warm: threading.Thread | None = None
         if cfg.warm_up:
