@@ -263,3 +263,35 @@ def test_retention_prunes_old_and_surplus_results_and_old_jobs(tmp_path: Path) -
     assert store.get_job(new_job) is not None and store.get_job(running) is not None  # never a running job
     assert (tmp_path / "data" / "scans" / new_job).is_dir()
     assert Store(tmp_path / "data2").prune() == {"results": 0, "jobs": 0}  # 0: no limits
+
+
+def test_request_handlers_read_the_index_read_only(tmp_path: Path) -> None:
+    """Request threads get a read-only connection: a write through it fails; only the job
+    runner writes (through ``Engine.add_articles``)."""
+    import sqlite3
+    import threading
+
+    from unspin.ingest import from_text
+
+    db = tmp_path / "ix.unspin"
+    eng = Engine(db, catalog=None)
+    assert eng.reader() is None  # no index yet: nothing to read, nothing created
+    eng.add_articles(iter([from_text("The harbour council met and voted on the budget of the old port.",
+                                     id="a1")]), lambda c: None)
+    seen: list[BaseException | None] = []
+
+    def handler() -> None:
+        ix = eng.reader()
+        assert ix is not None and len(ix) == 1
+        try:
+            ix.conn.execute("DELETE FROM articles")
+            seen.append(None)
+        except sqlite3.OperationalError as exc:
+            seen.append(exc)
+
+    t = threading.Thread(target=handler)
+    t.start()
+    t.join()
+    assert seen and isinstance(seen[0], sqlite3.OperationalError) and "readonly" in str(seen[0]).replace("-", "")
+    with Index.open(db, readonly=True) as ix:
+        assert len(ix) == 1
