@@ -31,9 +31,8 @@ from unspin.text import STOPWORDS, TOKEN_RE
 
 # The shared tokenizer's pattern without named groups, for C-speed ``findall`` (same tokens).
 KEY_RE = re.compile(re.sub(r"\(\?P<\w+>", "(?:", TOKEN_RE.pattern), re.UNICODE)
-# "4, 000" and "12 000" (spinners' damage) read as "4,000" and "12,000"
-# (written to start with a digit, so the regex engine skips to digits fast)
-MANGLED = re.compile(r"(\d(?<![\d.,]\d)\d{0,2}(?:,\d{3})*),? (?=\d{3}(?![\d%]|[.,:]\d))")  # -> r"\1,"
+# Damaged digit groups ("4, 000", "12 000") are repaired once, in ingestion (Article.text;
+# unspin.normalize.repair_numbers): the texts analysed here are ingested ones.
 _DECIMAL = re.compile(r"\d+\.\d+")
 _SEP = "\x01"  # between sentences: a punctuation token of its own, never inside a sentence
 _MULT = np.uint64(0x9E3779B97F4A7C15)
@@ -122,7 +121,7 @@ def analyze(text: str, spans: Sequence[tuple[int, int]], min_word_len: int = 2,
     if _SEP in text:
         text = text.replace(_SEP, " ")
     joined = _SEP.join([text[s:e] for s, e in spans]).lower().replace("\u2019", "'")
-    keys, other = _tokens(MANGLED.sub(r"\1,", joined))
+    keys, other = _tokens(joined)
     terms = set(keys)
     terms -= STOPWORDS
     terms -= other
