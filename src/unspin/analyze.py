@@ -12,6 +12,14 @@ The index stores ``counts`` and ``hashes`` with every article (the "compact form
 sentence comparison reads without re-tokenising the stored text) and posts ``terms``; trace
 analyses the suspect with the same function, so both sides agree by construction.
 
+``analyze_many`` does the same for many texts at once (the index's build path): their
+sentences are joined into one string, lower-cased and repaired once, and ``_scan`` finds the
+shared pattern's tokens with array operations over the code points (character classes from
+the regular expression engine itself, so the tokens are exactly ``KEY_RE.findall``'s), hashes
+them from the UTF-8 bytes and picks the terms; only numbers with separators and words with
+non-ASCII letters go through Python string code. Stopwords are recognised by their 64-bit
+hash (a collision would need two strings to share all 64 bits).
+
 Token ids are a 64-bit polynomial hash of the token's UTF-8 bytes, folded to 32 bits:
 stable across processes and machines (unlike ``hash()``), computed for a whole article in a
 few numpy calls. Two different tokens share an id with probability 2**-32 per pair; trace
@@ -22,9 +30,7 @@ sentences look one token more alike) is rare and harmless.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Sequence
-from itertools import chain
 from typing import NamedTuple
 
 import numpy as np
@@ -92,100 +98,6 @@ def _number_term(key: str) -> str:
     return key
 
 
-_NOT_TERM = -1
-_NUMBER_NEED = 1 << 30  # a number is a term whatever the shortest word length
-
-
-class _Vocab:
-    """What the analysis needs of every token it has seen, memoised for the process.
-
-    ``chunks`` maps each whitespace-separated chunk of (lower-cased, repaired) text to the
-    uids of its tokens (``KEY_RE``), so a chunk seen before costs one dict lookup instead of
-    a regular-expression match; per uid the arrays hold the token's 32-bit id (``hash_keys``),
-    its one-byte code in the stored form (``pack``), whether it is a word or number, and the
-    uid of the retrieval term it gives (``-1``: none; numbers map to their canonical form)
-    with the shortest ``min_word_len`` it needs. Bounded: past ``limit`` chunks a fresh
-    vocabulary replaces it (callers holding the old one finish with it).
-
-    Thread-safe: learning new chunks takes a lock and fills the arrays before the dicts point
-    at them; readers only look up entries that were complete when they were added.
-    """
-
-    def __init__(self, limit: int = 400_000):
-        self.limit = limit
-        self.chunks: dict[str, tuple[int, ...]] = {}
-        self.uid: dict[str, int] = {}
-        self.keys: list[str] = []
-        self.ids = np.zeros(0, np.uint32)
-        self.codes = np.zeros(0, np.uint8)
-        self.alnum = np.zeros(0, bool)
-        self.term = np.zeros(0, np.int64)
-        self.need = np.zeros(0, np.int64)
-        self.lock = threading.Lock()
-
-    def full(self) -> bool:
-        return len(self.chunks) >= self.limit
-
-    def learn(self, chunks: set[str]) -> None:
-        with self.lock:
-            missing = chunks.difference(self.chunks)
-            if not missing:
-                return
-            alpha = [c for c in missing if c.isalpha()]  # one word token: most chunks
-            other = {c: KEY_RE.findall(c) for c in missing if not c.isalpha()}
-            uid = self.uid
-            new = set(alpha).union(*other.values()).difference(uid)
-            canon = {_number_term(k) for k in new if k[0].isdigit() and not k.isdigit()}
-            while canon := canon.difference(uid, new):  # canonical numbers are keys too
-                new.update(canon)
-                canon = {_number_term(k) for k in canon if not k.isdigit()}
-            if new:
-                keys = sorted(new)  # deterministic uids for the same input
-                # (``uid`` is read under the lock only; ``chunks``, which readers use, is
-                # updated last, once the arrays cover the new uids)
-                uid.update(zip(keys, range(len(self.keys), len(self.keys) + len(keys)), strict=True))
-                get = uid.__getitem__
-                term = [get(k) if k.isdigit() or (k[0].isalpha() and k not in STOPWORDS)
-                        else get(_number_term(k)) if k[0].isdigit() else _NOT_TERM for k in keys]
-                need = [_NUMBER_NEED if k[0].isdigit() else len(k) for k in keys]
-                # NUL joins keys in ``hash_keys`` (analyze replaces it; defensive here)
-                h = (hash_keys([k.replace("\x00", "\ufffd") for k in keys]) >> np.uint64(32)).astype(np.uint32)
-                pos = np.minimum(np.searchsorted(_COMMON_SORTED, h), len(_COMMON_SORTED) - 1)
-                code = np.where(_COMMON_SORTED[pos] == h, _COMMON_ORDER[pos] + 1, 0).astype(np.uint8)
-                alnum = np.fromiter((k[0].isalnum() for k in keys), dtype=bool, count=len(keys))
-                self.ids = np.concatenate((self.ids, h))
-                self.codes = np.concatenate((self.codes, code))
-                self.alnum = np.concatenate((self.alnum, alnum))
-                self.term = np.concatenate((self.term, np.asarray(term, dtype=np.int64)))
-                self.need = np.concatenate((self.need, np.asarray(need, dtype=np.int64)))
-                self.keys.extend(keys)
-            get = self.uid.__getitem__
-            learned: dict[str, tuple[int, ...]] = {c: (get(c),) for c in alpha}
-            learned.update({c: tuple(map(get, toks)) for c, toks in other.items()})
-            self.chunks.update(learned)
-
-    def uids(self, text: str) -> np.ndarray:
-        """The uids of ``text``'s tokens (``KEY_RE.findall(text)``), in order (int64)."""
-        chunks = text.split()
-        get = self.chunks.__getitem__
-        try:
-            return np.fromiter(chain.from_iterable(map(get, chunks)), dtype=np.int64)
-        except KeyError:
-            self.learn(set(chunks))
-            return np.fromiter(chain.from_iterable(map(get, chunks)), dtype=np.int64)
-
-
-_VOCAB = _Vocab()
-
-
-def _vocab() -> _Vocab:
-    global _VOCAB
-    v = _VOCAB
-    if v.full():
-        v = _VOCAB = _Vocab(v.limit)
-    return v
-
-
 class Batch(NamedTuple):
     """``analyze_many`` of several texts: everything flat, with offsets per text.
 
@@ -225,7 +137,7 @@ class Batch(NamedTuple):
 def analyze_many(items: Sequence[tuple[str, Sequence[tuple[int, int]]]], min_word_len: int = 2,
                  words: bool = False) -> Batch:
     """``analyze`` of several texts at once: one pass of the string work over all of them and
-    vectorised bookkeeping (the index's build path). ``items``: (text, sentence spans) pairs."""
+    array operations for the rest (the index's build path). ``items``: (text, sentence spans)."""
     parts: list[str] = []
     n_sent = np.zeros(len(items) + 1, dtype=np.int64)
     for i, (text, spans) in enumerate(items):
@@ -234,35 +146,212 @@ def analyze_many(items: Sequence[tuple[str, Sequence[tuple[int, int]]]], min_wor
         parts.extend([text[s:e] for s, e in spans])
         n_sent[i + 1] = len(spans)
     sent_off = np.cumsum(n_sent)
-    # every sentence ends with a separator token; text i's sentences are sent_off[i]:sent_off[i+1].
-    # Spaces around it keep the chunks of sentence ends and starts apart (same tokens: a token
-    # never spans a space, the separator is one of its own, and MANGLED needs digits on both
-    # sides of its space)
+    # every sentence ends with a separator token; text i's sentences are sent_off[i]:sent_off[i+1]
     joined = _JOIN.join(parts).lower().replace("\u2019", "'") + _JOIN if parts else ""
-    v = _vocab()
-    uids = v.uids(MANGLED.sub(r"\1,", joined))
-    sep = np.flatnonzero(uids == v.uid[_SEP]) if len(uids) else np.zeros(0, np.int64)
+    t = _scan(MANGLED.sub(r"\1,", joined), min_word_len)
+    sep = np.flatnonzero(t.sep)
     counts = (np.diff(sep, prepend=-1) - 1).astype(np.uint32)
-    keep = np.ones(len(uids), dtype=bool)
-    keep[sep] = False
-    tokens = uids[keep]
+    keep = ~t.sep
     csum = np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
     tok_off = csum[sent_off]
     nw = None
     if words:
-        wsum = np.concatenate(([0], np.cumsum(v.alnum[tokens], dtype=np.int64)))
+        wsum = np.concatenate(([0], np.cumsum(t.alnum[keep], dtype=np.int64)))
         nw = wsum[csum[1:]] - wsum[csum[:-1]]
-    # distinct (text, term) pairs, sorted by text then term uid
-    tu = v.term[tokens]
-    is_term = (tu >= 0) & (v.need[tokens] >= min_word_len)
+    # distinct (text, term) pairs, sorted by text then term
     owner = np.repeat(np.arange(len(items), dtype=np.int64), np.diff(tok_off))
-    pairs = _sorted_unique((owner[is_term] << 32) | tu[is_term])
+    is_term = t.term[keep]
+    pairs = _sorted_unique((owner[is_term] << 32) | t.term_idx[keep][is_term])
     low = pairs & 0xFFFFFFFF
-    uniq = _sorted_unique(low)
-    keys = v.keys
-    return Batch(counts, v.ids[tokens], v.codes[tokens], nw, [keys[u] for u in uniq.tolist()],
-                 np.searchsorted(uniq, low), sent_off, tok_off,
+    ids = t.ids[keep]
+    codes = _CODE_TABLE.value(ids)
+    return Batch(counts, ids, codes, nw, t.terms, low, sent_off, tok_off,
                  np.searchsorted(pairs >> 32, np.arange(len(items) + 1)))
+
+
+class _Tokens(NamedTuple):
+    ids: np.ndarray  # uint32 token ids, separators included
+    sep: np.ndarray  # bool: the sentence separator
+    alnum: np.ndarray  # bool: a word or number
+    term: np.ndarray  # bool: a retrieval term (given min_word_len)
+    term_idx: np.ndarray  # int64: index into ``terms`` (where ``term``)
+    terms: list[str]
+
+
+# Character classes of the shared token pattern, as the regular expression engine sees them.
+_SPACE, _LETTER, _DIGIT, _UNDERSCORE, _PUNCT = 0, 1, 2, 3, 4
+_CLASS_RES = ((_SPACE, re.compile(r"\s")), (_DIGIT, re.compile(r"\d")),
+              (_LETTER, re.compile(r"[^\W\d_]")), (_UNDERSCORE, re.compile(r"\w")))
+# ``_scan`` implements this pattern with array operations: a change to it must change ``_scan``
+_SCANNED = r"(?P<number>\d+(?:[.,:]\d+)*%?)|(?P<word>[^\W\d_]+(?:['’\-][^\W\d_]+)*)|(?P<punct>[^\w\s])"
+if TOKEN_RE.pattern != _SCANNED:  # pragma: no cover - a guard for whoever edits TOKEN_RE
+    raise RuntimeError("unspin.text.TOKEN_RE changed: update unspin.analyze._scan to match it")
+
+
+def _char_class(c: str) -> int:
+    for cls, rx in _CLASS_RES:
+        if rx.match(c):
+            return cls
+    return _PUNCT
+
+
+_ASCII_CLASS = np.array([_char_class(chr(i)) for i in range(128)], dtype=np.uint8)
+_OTHER_CLASS: dict[int, int] = {}
+
+
+class _Table:
+    """Membership of a few hundred hash values in one array gather: a direct-mapped table
+    on 16 bits of the hash, chosen at import so that the members do not collide."""
+
+    def __init__(self, keys: np.ndarray, values: np.ndarray):
+        for shift in range(0, 8 * keys.dtype.itemsize - 15):
+            slot = (keys >> keys.dtype.type(shift)) & keys.dtype.type(0xFFFF)
+            if len(np.unique(slot)) == len(keys):
+                break
+        else:  # pragma: no cover - 16 bits always separate a few hundred hashes
+            raise RuntimeError("no collision-free table")
+        self.shift = keys.dtype.type(shift)
+        self.mask = keys.dtype.type(0xFFFF)
+        self.keys = np.zeros(1 << 16, dtype=keys.dtype)
+        self.keys[slot] = keys
+        self.keys[0 if slot[0] else 1] = ~keys[0]  # no empty slot matches a hash of 0
+        self.values = np.zeros(1 << 16, dtype=values.dtype)
+        self.values[slot] = values
+
+    def has(self, h: np.ndarray) -> np.ndarray:
+        return self.keys[(h >> self.shift) & self.mask] == h
+
+    def value(self, h: np.ndarray) -> np.ndarray:
+        slot = (h >> self.shift) & self.mask
+        return np.where(self.keys[slot] == h, self.values[slot], 0).astype(self.values.dtype)
+
+
+_STOP_H = hash_keys(sorted(STOPWORDS))
+_STOP_TABLE = _Table(_STOP_H, np.ones(len(_STOP_H), dtype=np.uint8))
+
+
+def _classes(cp: np.ndarray) -> np.ndarray:
+    cls = _ASCII_CLASS[np.minimum(cp, 127)]
+    wide = cp >= 128
+    if wide.any():
+        other = _sorted_unique(cp[wide].astype(np.int64)).tolist()
+        table = _OTHER_CLASS
+        for c in other:
+            if c not in table:
+                if len(table) > 100_000:
+                    table.clear()
+                table[c] = _char_class(chr(c))
+        cls[wide] = np.array([table[c] for c in other], dtype=np.uint8)[
+            np.searchsorted(other, cp[wide])]
+    return cls
+
+
+def _shift_right(x: np.ndarray) -> np.ndarray:
+    """``x[i - 1]`` at ``i`` (False at 0)."""
+    out = np.zeros_like(x)
+    out[1:] = x[:-1]
+    return out
+
+
+def _shift_left(x: np.ndarray) -> np.ndarray:
+    out = np.zeros_like(x)
+    out[:-1] = x[1:]
+    return out
+
+
+def _term_of(key: str, min_word_len: int) -> str | None:
+    """The retrieval term a token gives (the reference rule): numbers in canonical form,
+    content words of ``min_word_len`` characters or more."""
+    if key.isdigit():
+        return key
+    if key[0].isdigit():
+        return _number_term(key)
+    if len(key) >= min_word_len and key[0].isalpha() and key not in STOPWORDS:
+        return key
+    return None
+
+
+def _scan(text: str, min_word_len: int) -> _Tokens:
+    """``KEY_RE.findall(text)`` as arrays: token ids, kinds and terms, with no Python work
+    per token except for numbers with separators and words with non-ASCII letters (where
+    ``_term_of`` decides)."""
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    n = len(cp)
+    cls = _classes(cp)
+    letter, digit = cls == _LETTER, cls == _DIGIT
+    prev_l, prev_d = _shift_right(letter), _shift_right(digit)
+    jw = ((cp == 39) | (cp == 0x2019) | (cp == 45)) & prev_l & _shift_left(letter)  # ' ’ -
+    jn = ((cp == 46) | (cp == 44) | (cp == 58)) & prev_d & _shift_left(digit)  # . , :
+    joined = (letter & (prev_l | _shift_right(jw))) | jw | (digit & (prev_d | _shift_right(jn))) | jn \
+        | ((cp == 37) & prev_d)  # "%"
+    member = (cls != _SPACE) & (cls != _UNDERSCORE)
+    first = member & ~joined
+    bounds = np.append(np.flatnonzero(first | ~member), n)  # a token ends at the next bound
+    at = np.flatnonzero(first[bounds[:-1]])
+    starts, ends = bounds[at], bounds[at + 1]
+    kind = cls[starts]
+    # ids: the 64-bit hash of each token's UTF-8 bytes (as ``hash_keys``), folded to 32 bits
+    if text.isascii():
+        data = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+        bs, be = starts, ends
+    else:
+        data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+        blen = 1 + (cp >= 0x80).astype(np.int64) + (cp >= 0x800) + (cp >= 0x10000)
+        boff = np.concatenate(([0], np.cumsum(blen)))
+        bs, be = boff[starts], boff[ends]
+    h = _hash_spans(data, bs, be)
+    # terms: ASCII words by their hash, the rest by the reference rule on the string
+    length = ends - starts
+    ext = np.concatenate(([0], np.cumsum((cp >= 128) | (cp == 44) | (cp == 46), dtype=np.int64)))
+    slow = ((kind == _LETTER) | (kind == _DIGIT)) & (ext[ends] > ext[starts])
+    fast_word = (kind == _LETTER) & ~slow & (length >= min_word_len)
+    stop = _STOP_TABLE.has(h)
+    term = (fast_word & ~stop) | ((kind == _DIGIT) & ~slow)
+    th = h.copy()
+    slow_terms: dict[int, str] = {}  # token index: its term (the reference rule's string)
+    where = np.flatnonzero(slow)
+    if len(where):
+        got = [_term_of(text[s:e], min_word_len) for s, e in zip(starts[where].tolist(), ends[where].tolist(),
+                                                                   strict=True)]
+        yes = [i for i, g in enumerate(got) if g is not None]
+        if yes:
+            keys = [g for g in got if g is not None]
+            hk = hash_keys(keys)
+            th[where[yes]] = hk
+            term[where[yes]] = True
+            slow_terms.update(zip(where[yes].tolist(), keys, strict=True))
+    # batch-local term indexes (by hash) and each term's string (its first token's text)
+    ti = np.flatnonzero(term)
+    tsort = ti[np.argsort(th[ti], kind="stable")]
+    hs = th[tsort]
+    new = np.concatenate(([True], hs[1:] != hs[:-1])) if len(hs) else np.zeros(0, bool)
+    term_idx = np.zeros(len(starts), dtype=np.int64)
+    term_idx[tsort] = np.cumsum(new) - 1
+    firsts = tsort[new]
+    terms = [text[s:e] for s, e in zip(starts[firsts].tolist(), ends[firsts].tolist(), strict=True)]
+    for j in np.flatnonzero(slow[firsts]).tolist():
+        terms[j] = slow_terms[int(firsts[j])]
+    ids = (h >> np.uint64(32)).astype(np.uint32)
+    return _Tokens(ids, cp[starts] == 1, (kind == _LETTER) | (kind == _DIGIT), term, term_idx, terms)
+
+
+def _hash_spans(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """``hash_keys`` of the byte spans ``data[starts[i]:ends[i]]`` (each non-empty)."""
+    if not len(starts):
+        return np.zeros(0, dtype=np.uint64)
+    tl = ends - starts
+    total = int(tl.sum())
+    cstart = np.concatenate(([0], np.cumsum(tl)[:-1]))
+    k = np.arange(total)
+    pos = k - np.repeat(cstart, tl)
+    powers = _powers(int(tl.max()) + 1)
+    with np.errstate(over="ignore"):
+        w = (data[np.repeat(starts, tl) + pos].astype(np.uint64) + np.uint64(1)) * powers[pos]
+        h = np.add.reduceat(w, cstart) + powers[tl]  # the key's terminating NUL: (0 + 1) * P**len
+        h ^= h >> np.uint64(31)
+        h *= _MIX
+        h ^= h >> np.uint64(29)
+    return h
 
 
 def _sorted_unique(x: np.ndarray) -> np.ndarray:
@@ -292,6 +381,7 @@ _COMMON_IDS = (hash_keys(list(COMMON)) >> np.uint64(32)).astype(np.uint32)
 _COMMON_ORDER = np.argsort(_COMMON_IDS)
 _COMMON_SORTED = _COMMON_IDS[_COMMON_ORDER]
 _CODE_TO_ID = np.concatenate(([0], _COMMON_IDS)).astype(np.uint32)
+_CODE_TABLE = _Table(_COMMON_IDS, np.arange(1, len(COMMON) + 1, dtype=np.uint8))
 
 
 def pack(counts: np.ndarray, ids: np.ndarray) -> bytes:

@@ -282,7 +282,7 @@ _MIN_TIMED_BATCH = 1000
 # What ``add`` stores for one article: id, hash, url, site, title, published, input, text,
 # sentence spans (uint32 pairs), token ids (``unspin.analyze``: tokens per sentence, then the ids).
 _Row = tuple[str, str, str | None, str | None, str | None, str | None, str | None, str, bytes, bytes]
-_CHUNK = 256  # articles analysed together (``analyze_many``); ``--jobs`` hands out chunks of this size
+_CHUNK = 1024  # articles analysed together (``analyze_many``); ``--jobs`` hands out chunks this size
 
 
 class Prepared(NamedTuple):
