@@ -56,6 +56,12 @@ def test_hedge_removed_is_modality():
     assert mods[0].copy_start == mods[0].copy_end  # nothing in the copy stands for it
 
 
+def test_obligation_strengthened_is_modality():
+    src = "The panel said the plant should close by June."
+    r = diff(src.replace("should", "must"), src)
+    assert [(c.subtype, c.copy_text) for c in r.facts] == [("modality", "must")]
+
+
 def test_reporting_verb_certainty_is_modality():
     r = diff(SRC.replace("estimated", "confirmed"), SRC)
     assert [(c.subtype, c.copy_text) for c in r.changes if c.kind == "fact"] == [("modality", "confirmed")]

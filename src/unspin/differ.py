@@ -141,7 +141,11 @@ _TITLE_PARTS = {w for t in _TITLES if " " in t for w in t.split()} - {"of", "the
 _TITLE_PAIRS = {(a, b) for a, bs in vocab.TITLE_CONFUSIONS.items() for b in bs}
 _REPORTING = set(vocab.REPORTING_VERBS)
 _REPORTING_SWAPS = {(a, b) for a, bs in vocab.REPORTING_VERB_SWAPS.items() for b in bs}
-_MODALITY_PAIRS = set(vocab.MODALITY_SWAPS.items())
+#: Certainty and obligation swapped: vocab's list (which synth also draws on) plus modals of
+#: obligation ("should" -> "must", "may" -> "must"), kept here so synth's edits do not change.
+_OBLIGATION = {("should", "must"), ("must", "should"), ("may", "must"), ("might", "must"), ("could", "must"),
+               ("should", "will"), ("ought", "must")}
+_MODALITY_PAIRS = set(vocab.MODALITY_SWAPS.items()) | _OBLIGATION
 _NUMBER_HEDGES = set(vocab.NUMBER_HEDGES)
 # "expected to" and the like stay out: a swap of "expected" is a synonym, not a hedge removed
 _HEDGES = (set(vocab.HEDGES) - _NUMBER_HEDGES - {"estimated", "believed to", "thought to", "expected to"}
@@ -653,7 +657,8 @@ def _title_key(k: str) -> str:
 
 _SPECIAL = (_DATE_WORDS | _ORDINALS | set(_NUMBER_WORDS) | _NEG | set(_POLARITY) | _TITLE_WORDS
             | {w for t in _TITLES for w in t.split()} | _REPORTING | set(vocab.MODALITY_SWAPS)
-            | set(vocab.MODALITY_SWAPS.values()) | {w for h in vocab.HEDGES for w in h.split()}
+            | set(vocab.MODALITY_SWAPS.values()) | {w for p in _OBLIGATION for w in p}
+            | {w for h in vocab.HEDGES for w in h.split()}
             | {w for a, b in _REPORTING_SWAPS for w in (a, b)})
 
 
