@@ -86,8 +86,13 @@ class Summary(Record):
 
 @dataclass(frozen=True, slots=True)
 class DiffResult(Record):
-    """The changes between a copy and its source; iterates over ``changes`` like a list."""
+    """The changes between a copy and its source; iterates over ``changes`` like a list.
 
+    ``input`` names the copy as it was given (its path or URL; its id for text), like the
+    ``input`` of every other result; ``copy_id``/``source_id`` are the articles' ids.
+    """
+
+    input: str
     copy_id: str
     source_id: str
     changes: tuple[Change, ...]
@@ -1231,7 +1236,7 @@ def diff(copy: str | Article, source: str | Article | Sequence[str | Article], *
     changes.sort(key=lambda c: (c.copy_start, c.copy_end, c.source_start))
     summary = summarize(changes, ca, srcs[0], len(all_passages))
     v, why = verdict(changes)
-    return DiffResult(ca.id, sids[0], tuple(changes), summary, tuple(all_passages), "original", v, why,
+    return DiffResult(ca.input or ca.id, ca.id, sids[0], tuple(changes), summary, tuple(all_passages), "original", v, why,
                       ca, srcs[0], tuple(srcs))
 
 
