@@ -113,6 +113,14 @@ def test_title_and_speaker_swapped_together_are_two_changes():
     assert [c.subtype for c in r2.facts] == ["entity"]
 
 
+def test_name_moved_into_according_to_is_attribution():
+    """"According to reports, X sent" -> "According to X reports, she sent": X became the source."""
+    src = "Troops fought there. According to reports, Ardenia sent an estimated 14,000 soldiers to the front."
+    copy = "Troops fought there. According to Ardenia reports, she sent an estimated 14,000 soldiers to the front."
+    r = diff(copy, src)
+    assert ("attribution", "Ardenia") in [(c.subtype, c.copy_text) for c in r.facts]
+
+
 def test_synonyms_inflection_case_and_number_format_are_not_facts():
     copy = (SRC.replace("soldiers", "troopers").replace("patience", "tolerance")
             .replace("4,000", "4, 000").replace("risen sharply", "risen steeply")

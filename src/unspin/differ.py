@@ -481,6 +481,8 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
                   if u.kind != "punct" and not ctx.name_like(ctx.su, k, ctx.stext) and u.key not in ("the", "a", "an")]
         if rest_c == rest_s:
             return "synonym", "name", f"the same name written another way: {both}"
+    if _according_names(ctx, ctx.cu, i0, ctx.ctext) != _according_names(ctx, ctx.su, j0, ctx.stext):
+        return "fact", "attribution", f"source of the statement changed: {both}"
     # insertions and omissions
     if not S:
         if len(ck) <= 2 and all(k in STOPWORDS for k in ck):
@@ -625,6 +627,21 @@ _GENERIC_SPEAKERS = {"officials", "official", "authorities", "ministers", "analy
                      "observers", "economists", "economist", "commentators", "sources", "source", "spokesman",
                      "spokeswoman", "spokesperson", "representatives", "aides", "insiders", "executives", "bosses",
                      "leaders", "managers", "staff", "people", "critics", "detractors", "diplomats", "officers"}
+
+
+def _according_names(ctx: _Ctx, us: Sequence[Unit], k: int, text: str) -> set[str] | None:
+    """The names in the phrase after "according to" when unit k starts that phrase (up to the
+    next punctuation), else None: "According to reports, North Korea sent" has none, "According
+    to North Korea reports, she sent" names North Korea as the source."""
+    if k < 2 or us[k - 1].key != "to" or us[k - 2].key != "according":
+        return None
+    out = set()
+    for q in range(k, min(len(us), k + 6)):
+        if us[q].kind == "punct":
+            break
+        if ctx.name_like(us, q, text):
+            out.add(names.strip_possessive(us[q].key))
+    return out
 
 
 def _speaker_changed(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
