@@ -206,7 +206,7 @@ class _Table:
     def __init__(self, keys: np.ndarray, values: np.ndarray):
         for shift in range(0, 8 * keys.dtype.itemsize - 15):
             slot = (keys >> keys.dtype.type(shift)) & keys.dtype.type(0xFFFF)
-            if len(np.unique(slot)) == len(keys):
+            if len(set(slot.tolist())) == len(keys):
                 break
         else:  # pragma: no cover - 16 bits always separate a few hundred hashes
             raise RuntimeError("no collision-free table")
