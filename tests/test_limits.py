@@ -184,8 +184,8 @@ def test_article_body_cap(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     from unspin.ingest import from_text
     from unspin.limits import set_default
 
-    with pytest.raises(LimitError, match="over the cap of 1,000,000") as exc:
-        from_text("word " * 250_000, input="big.txt")
+    with pytest.raises(LimitError, match="over the cap of 500,000") as exc:
+        from_text("word " * 125_000, input="big.txt")
     assert exc.value.limit == "max_article_chars" and "--max-article-chars" in str(exc.value)
     p = tmp_path / "long.txt"
     p.write_text(BODY + " More words follow here." * 100)

@@ -39,9 +39,8 @@ from unspin.text import STOPWORDS, TOKEN_RE
 
 # The shared tokenizer's pattern without named groups, for C-speed ``findall`` (same tokens).
 KEY_RE = re.compile(re.sub(r"\(\?P<\w+>", "(?:", TOKEN_RE.pattern), re.UNICODE)
-# "4, 000" and "12 000" (spinners' damage) read as "4,000" and "12,000"
-# (written to start with a digit, so the regex engine skips to digits fast)
-MANGLED = re.compile(r"(\d(?<![\d.,]\d)\d{0,2}(?:,\d{3})*),? (?=\d{3}(?![\d%]|[.,:]\d))")  # -> r"\1,"
+# Damaged digit groups ("4, 000", "12 000") are repaired once, in ingestion (Article.text;
+# unspin.normalize.repair_numbers): the texts analysed here are ingested ones.
 _DECIMAL = re.compile(r"\d+\.\d+")
 _SEP = "\x01"  # between sentences: a punctuation token of its own, never inside a sentence
 _JOIN = f" {_SEP} "
@@ -148,7 +147,7 @@ def analyze_many(items: Sequence[tuple[str, Sequence[tuple[int, int]]]], min_wor
     sent_off = np.cumsum(n_sent)
     # every sentence ends with a separator token; text i's sentences are sent_off[i]:sent_off[i+1]
     joined = _JOIN.join(parts).lower().replace("\u2019", "'") + _JOIN if parts else ""
-    t = _scan(MANGLED.sub(r"\1,", joined), min_word_len)
+    t = _scan(joined, min_word_len)
     sep = np.flatnonzero(t.sep)
     counts = (np.diff(sep, prepend=-1) - 1).astype(np.uint32)
     keep = ~t.sep

@@ -206,48 +206,23 @@ _COLS = "rowid, id, text, url, site, title, published, sents, toks"
 # ---------------------------------------------------------------------------------------
 # Tokens shared by indexing and trace: lower-cased words, canonical numbers.
 
-_NUM_GROUP = re.compile(r"\d{3}")
-
-
 def keyed_tokens(text: str) -> list[tuple[Token, str]]:
     """Tokens of ``text`` with a comparison key: lower-cased words, canonical numbers.
 
-    Numbers lose thousands separators, and the forms spinners break them into ("4, 000",
-    "12 000") are joined back, so "4,000", "4, 000" and "4000" share the key ``4000``.
+    Numbers lose thousands separators ("4,000" and "4000" share the key ``4000``). The forms
+    spinners break them into ("4, 000", "12 000") are repaired once, in ingestion
+    (``Article.text``), so indexed and traced texts have them whole. The slow reference of
+    ``unspin.analyze`` (tests compare the two).
     """
-    toks = tokenize(text)
     out: list[tuple[Token, str]] = []
-    i, n = 0, len(toks)
-    while i < n:
-        t = toks[i]
+    for t in tokenize(text):
         if t.kind == "number":
-            start, end, digits = t.start, t.end, t.text
-            j = i + 1
-            while True:
-                # "4, 000" -> number "," number ; "12 000" -> number number
-                if (j + 1 < n and toks[j].text == "," and toks[j + 1].kind == "number"
-                        and _NUM_GROUP.fullmatch(toks[j + 1].text)
-                        and re.fullmatch(r"\d{1,3}(,\d{3})*", digits)
-                        and text[toks[j].end:toks[j + 1].start] == " "):
-                    digits += toks[j + 1].text
-                    end = toks[j + 1].end
-                    j += 2
-                    continue
-                if (j < n and toks[j].kind == "number" and _NUM_GROUP.fullmatch(toks[j].text)
-                        and re.fullmatch(r"\d{1,3}", digits) and text[end:toks[j].start] == " "):
-                    digits += toks[j].text
-                    end = toks[j].end
-                    j += 1
-                    continue
-                break
-            key = digits.replace(",", "")
+            key = t.text.replace(",", "")
             if "." in key and not key.endswith("%"):
                 key = key.rstrip("0").rstrip(".") if re.fullmatch(r"\d+\.\d+", key) else key
-            out.append((Token(start, end, text[start:end], "number"), key))
-            i = j
+            out.append((t, key))
             continue
         out.append((t, t.lower.replace("’", "'") if t.kind == "word" else t.text))
-        i += 1
     return out
 
 

@@ -56,16 +56,17 @@ class Limits:
             once ``ratio_after`` bytes have come out (real text compresses 3-20x).
         ratio_after: decompressed bytes before the ratio is checked.
         max_article_chars: the body of one article (text as read, or extracted from HTML):
-            the work and memory of every stage grow with it (~180 MB per million characters
-            in ``check``, see docs/benchmarks.md), so longer bodies are refused, keeping the
-            peak under 500 MB. News articles are under 100,000 characters.
+            the work and memory of every stage grow with it (~210 MB per million characters
+            in ``check``, on top of ~380 MB of resources and model, see docs/benchmarks.md),
+            so longer bodies are refused, keeping the peak under 500 MB. News articles are
+            under 100,000 characters.
     """
 
     max_input_bytes: int = 8 * GiB
     max_record_bytes: int = 8 * MiB
     max_ratio: int = 200
     ratio_after: int = 64 * MiB
-    max_article_chars: int = 1_000_000
+    max_article_chars: int = 500_000
 
     def with_(self, **changes: Any) -> Limits:
         """A copy with some caps changed (``None`` values are ignored)."""
