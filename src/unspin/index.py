@@ -521,6 +521,11 @@ class Index:
                 raise IndexReadOnlyError(f"cannot open the index: its directory {str(p.parent)!r} is "
                                          "read-only", input=src,
                                          hint="copy the index to a writable directory") from exc
+            if "malformed" in str(exc):  # an SQLite file (header checked above) with broken pages
+                what = "damaged index" if readonly else "damaged index, refused for writing"
+                raise IndexCorruptError(f"{what} ({exc})", input=src,
+                                        hint=f"see 'unspin index check --db {src}'; restore a copy "
+                                             "or rebuild it with 'unspin index add'") from exc
             raise IndexCorruptError(f"cannot read index ({exc})", input=src,
                                     hint="the file is damaged or not an index; rebuild it") from exc
         want = params or IndexParams.default()
