@@ -193,7 +193,7 @@ class StoredArticle(Record):
 def _stored(row: tuple[Any, ...]) -> StoredArticle:
     spans = np.frombuffer(row[7], dtype="<u4").reshape(-1, 2).tolist() if row[7] else []
     return StoredArticle(rowid=row[0], id=row[1], text=row[2], url=row[3], site=row[4], title=row[5],
-                         published=row[6], sentences=tuple(map(tuple, spans)),  # type: ignore[arg-type]
+                         published=row[6], sentences=tuple(map(tuple, spans)),
                          tokens=row[8])
 
 
@@ -653,7 +653,7 @@ class Index:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'merged_upto'").fetchone()
         merged = int(row[0]) if row else 0
         top = self.conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM articles").fetchone()[0]
-        return 4 * (top - merged) >= merged
+        return bool(4 * (top - merged) >= merged)
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
