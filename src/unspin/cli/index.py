@@ -139,7 +139,8 @@ def optimize(
         before = ix.stats()["posting_blocks"]
         after = ix.optimize()
     if as_json:
-        sys.stdout.write(json.dumps({"posting_blocks_before": before, "posting_blocks": after}) + "\n")
+        sys.stdout.write(json.dumps({"schema_version": SCHEMA_VERSION, "posting_blocks_before": before,
+                                     "posting_blocks": after}) + "\n")
     else:
         typer.echo(f"{before:,} posting blocks merged into {after:,} in {db}")
 
@@ -191,7 +192,7 @@ def check(
     except IndexCorruptError as err:
         report = CheckReport(path=db, ok=False, problems=(err.message,), full=not quick)
     if as_json:
-        sys.stdout.write(json.dumps(report.to_dict()) + "\n")
+        sys.stdout.write(report.to_json() + "\n")
     elif report.ok:
         what = "SQLite integrity" if quick else \
             f"SQLite integrity, {report.articles:,} article hashes, {report.terms:,} terms' postings"
