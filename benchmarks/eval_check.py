@@ -334,22 +334,33 @@ def _doc_rows(per: Sequence[Any], ck: Any) -> tuple[Any, Any, Any, list[str]]:
     return np.array(dx), np.array(off), np.array(dy), keys
 
 
-def calibrate(articles: Sequence[Article], copies_of: int = 150, jobs: int = 2) -> dict[str, Any]:
+def calibrate(articles: Sequence[Article], copies_of: int = 150, jobs: int = 2,
+              cache: Path | None = None) -> dict[str, Any]:
     """Fit the document model (three weights and a bias, on the word evidence; artefacts add
     their fixed weight on top) on the first ``copies_of`` development articles and their
     synthetic copies (seed ``100 k``, as ``scripts/train_check_head.py`` makes them), then
     set the verdict thresholds from the scores of every clean development article and of
     the 7 real clean articles in ``../shared`` (``clean.jsonl``): "spun" just above the
-    highest, "unsure" above the 95th percentile of the development articles."""
+    highest, "unsure" above the 95th percentile of the development articles.
+
+    ``cache``: a pickle of the word evidence, written after scoring and read instead of
+    scoring when it exists (to try document settings without scoring again; delete it after
+    changing the word models)."""
     import importlib
+    import pickle
 
     import numpy as np
 
     ck = importlib.import_module("unspin.checker")
-    with Pool(jobs) as pool:
-        per = pool.map(_fwork, [(a, 100 * k) for k, a in enumerate(articles[:copies_of])], chunksize=4)
-        rest = pool.map(_fwork_orig, articles[copies_of:], chunksize=8)
-        real = pool.map(_fwork_orig, load_realworld_clean(), chunksize=1)
+    if cache is not None and cache.exists():
+        per, rest, real = pickle.loads(cache.read_bytes())
+    else:
+        with Pool(jobs) as pool:
+            per = pool.map(_fwork, [(a, 100 * k) for k, a in enumerate(articles[:copies_of])], chunksize=4)
+            rest = pool.map(_fwork_orig, articles[copies_of:], chunksize=8)
+            real = pool.map(_fwork_orig, load_realworld_clean(), chunksize=1)
+        if cache is not None:
+            cache.write_bytes(pickle.dumps((per, rest, real)))
     dx, _off, dy, _ = _doc_rows(per, ck)
     wt = np.where(dy == 0, 6.0, 1.0)
     # The mean contextual probability gets a negative weight when fitted with the other two
@@ -403,6 +414,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--calibrate", action="store_true",
                     help="clean-score quantiles on the development split (for the verdict thresholds)")
     ap.add_argument("--json", type=Path, help="write all figures here")
+    ap.add_argument("--cache", type=Path, help="--calibrate: word evidence pickle (written, or read when present)")
     add_generator_options(ap)
     args = ap.parse_args(argv)
     if args.fit:
@@ -419,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
         arts = arts[: args.limit]
     t0 = time.time()
     if args.calibrate:
-        print(json.dumps(calibrate(arts, jobs=args.jobs), indent=1))
+        print(json.dumps(calibrate(arts, jobs=args.jobs, cache=args.cache), indent=1))
         return 0
     styles = (args.style,) if args.style else (SPINNERS if args.generator == "synth"
                                                 else GENERATOR_STYLES["alt"])

@@ -16,6 +16,12 @@ Usage::
     python benchmarks/eval_check_signals.py --limit 80                    # synth spinners
     python benchmarks/eval_check_signals.py --limit 40 --generator alt --rate 0.2
     python benchmarks/eval_check_signals.py --head /tmp/head-bbc.json     # a BBC-trained head
+    python benchmarks/eval_check_signals.py --real     # real pages: rewritten vs clean (no word truth)
+
+``--real`` uses the real-world development set in ``../shared`` (evaluation only): the
+rewritten pages (pair copies and AI paraphrases, key "rewritten") against the clean ones (the
+7 articles and the pairs' originals, key "orig"), as ``eval_realworld.py`` does; there is no
+word-level truth there, so only document AUCs are given.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from common import MissingData, load_bbc, rewrite  # noqa: E402
+from common import REALWORLD, MissingData, article, load_bbc, rewrite  # noqa: E402
 from eval_check import roc_auc  # noqa: E402
 
 
@@ -58,6 +64,28 @@ def collect(arts: list[Any], generator: str, rates: tuple[float, ...]) -> dict[s
     T.variants = alt_variants
     try:
         return T.collect(arts, 1)
+    finally:
+        T.variants = saved
+
+
+def collect_real() -> dict[str, Any]:
+    """Word data of the real pages: clean ones as "orig", rewritten ones as "rewritten"."""
+    import train_check_head as T
+
+    def load(name: str) -> list[dict[str, Any]]:
+        lines = (REALWORLD / name).read_text(encoding="utf-8").splitlines()
+        return [json.loads(line) for line in lines if line.strip()]
+
+    pairs = load("pairs.jsonl")
+    pages = ([(p["copy"]["text"], "rewritten") for p in pairs]
+             + [(r["text"], "rewritten") for r in load("rewritten.jsonl")]
+             + [(c["text"], "orig") for c in load("clean.jsonl")]
+             + [(p["source"]["text"], "orig") for p in pairs])
+    saved = T.variants
+    by_id = {f"real{k}": page for k, page in enumerate(pages)}
+    T.variants = lambda art, seed: [(by_id[art.id][1], by_id[art.id][0], [])]  # type: ignore[assignment]
+    try:
+        return T.collect([article({"id": i, "text": t}) for i, (t, _) in by_id.items()], 1)
     finally:
         T.variants = saved
 
@@ -96,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--limit", type=int, default=80)
     ap.add_argument("--generator", choices=("synth", "alt"), default="synth")
+    ap.add_argument("--real", action="store_true", help="the real pages of ../shared instead of BBC copies")
     ap.add_argument("--rate", type=float, action="append", help="alt swap rates (default 0.2)")
     ap.add_argument("--head", type=Path, default=HEAD_PATH)
     ap.add_argument("--data", type=Path, help="word data saved earlier (npz) instead of collecting")
@@ -103,6 +132,11 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     if a.data:
         data = dict(np.load(a.data))
+    elif a.real:
+        if not (REALWORLD / "pairs.jsonl").exists():
+            print(f"skipped: {REALWORLD} not found")
+            return 0
+        data = collect_real()
     else:
         try:
             arts = [x for i, x in enumerate(load_bbc()) if i % 2 == 1][: a.limit]

@@ -14,8 +14,13 @@ articles in ``samples/articles.jsonl`` (MIT) and their ``unspin.synth`` copies, 
 is reproducible from the repository alone and owes nothing to third-party text.
 ``--corpus bbc`` trains on the even lines (development split) of the BBC corpus in
 ``../shared`` instead; that corpus is licensed for research use only, so a head trained on
-it is used for comparison in docs/benchmarks.md and is not shipped. The held-out BBC split
-(odd lines) and the real-world pages are never trained on.
+it is used for comparison in docs/benchmarks.md and is not shipped. ``--corpus docs`` uses
+the prose of the project's own documentation (README.md and docs/*.md, MIT, written by the
+project; docs/benchmarks.md, mostly figures, left out: paragraphs of running text, code
+blocks, tables and headings left out, grouped into
+pseudo-articles of about 400 words); ``--corpus samples+docs`` both. The held-out BBC split
+(odd lines) and the real-world pages are never trained on, nor are copies by
+``unspin.altspin`` (the independent generator, kept for evaluation).
 
 Usage::
 
@@ -157,11 +162,47 @@ def combine(data: dict[str, Any], l2: float, folds: int = 2) -> tuple[list[float
     return [round(float(v), 4) for v in cw], round(cb, 4), round(prior, 4)
 
 
+def load_docs(words_per_article: int = 400) -> list[Article]:
+    """Running text of the project's own documentation as pseudo-articles (see the docstring)."""
+    import re
+
+    from common import article
+
+    paras: list[str] = []
+    for path in [ROOT / "README.md", *sorted(p for p in (ROOT / "docs").glob("*.md") if p.name != "benchmarks.md")]:
+        fenced = False
+        for block in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
+            lines = block.strip().splitlines()
+            if not lines:
+                continue
+            if sum(line.lstrip().startswith("```") for line in lines) % 2:
+                fenced = not fenced
+                continue
+            if fenced or lines[0].lstrip().startswith(("```", "|", "#", "    ", "<", "![")):
+                continue
+            text = " ".join(re.sub(r"^\s*(?:[-*]|\d+\.)\s+", "", line).strip() for line in lines)
+            text = re.sub(r"`([^`]*)`|\*\*|\[([^\]]*)\]\([^)]*\)", lambda m: m.group(1) or m.group(2) or "", text)
+            text = re.sub(r"\s+", " ", text).strip()
+            words = text.split()
+            if len(words) >= 25 and sum(w.isalpha() for w in words) >= 0.6 * len(words):
+                paras.append(text)
+    out: list[Article] = []
+    cur: list[str] = []
+    for para in paras:
+        cur.append(para)
+        if sum(len(p.split()) for p in cur) >= words_per_article:
+            out.append(article({"id": f"docs{len(out)}", "text": "\n\n".join(cur)}))
+            cur = []
+    if cur:
+        out.append(article({"id": f"docs{len(out)}", "text": "\n\n".join(cur)}))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     from unspin.contextual import DERIVED_SHA256, HEAD_PATH, LAYERS, Head
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", choices=("samples", "bbc"), default="samples")
+    ap.add_argument("--corpus", choices=("samples", "bbc", "docs", "samples+docs"), default="samples")
     ap.add_argument("--limit", type=int, default=200, help="BBC development articles (--corpus bbc)")
     ap.add_argument("--seeds", type=int, default=0, help="copies per article and spinner (default: 6 for samples, 1 for bbc)")
     ap.add_argument("--l2", type=float, default=L2)
@@ -170,8 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, help="train on word data saved by --save-data instead of collecting")
     args = ap.parse_args(argv)
     t0 = time.time()
-    if args.corpus == "samples":
-        arts = load_samples()
+    if args.corpus in ("samples", "docs", "samples+docs"):
+        arts = (load_samples() if "samples" in args.corpus else []) + (load_docs() if "docs" in args.corpus else [])
         seeds = args.seeds or 6
     else:
         arts = [a for i, a in enumerate(load_bbc()) if i % 2 == 0][: args.limit]

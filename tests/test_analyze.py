@@ -156,3 +156,27 @@ def test_optimize_gives_the_merged_pages_back(tmp_path: Path) -> None:
         ix.add(arts, batch_size=2, optimize=False)
         ix.optimize()
         assert ix.conn.execute("PRAGMA freelist_count").fetchone()[0] == 0
+
+
+def test_many_texts_at_once_give_each_text_its_own_analysis() -> None:
+    from unspin.analyze import analyze_many, pack
+
+    texts = [*_texts(), "", "   ", "Σ ends. 4, 000 and 12 000\x01 at the end 123", "a_b 1_2 ½ ² x-1 co-op 5%% 1.2.3"]
+    items = [(t, split_sentences(t)) for t in texts]
+    b = analyze_many(items, words=True)
+    assert len(b) == len(texts)
+    for i, (t, spans) in enumerate(items):
+        one = analyze(t, spans, words=True)
+        assert set(b.article_terms(i)) == one.terms
+        assert b.packed(i) == pack(one.counts, one.hashes)
+        s0, s1 = b.sent_off[i], b.sent_off[i + 1]
+        assert b.words is not None and one.words is not None
+        assert b.words[s0:s1].tolist() == one.words.tolist()
+
+
+def test_a_nul_character_reads_as_a_space(tmp_path: Path) -> None:
+    text = "Troops \x00 moved north. A second sentence here."
+    an = analyze(text, split_sentences(text))
+    assert an.terms == analyze(text.replace("\x00", " "), split_sentences(text)).terms
+    with Index.open(tmp_path / "x.unspin", create=True) as ix:
+        assert ix.add([from_text(text, id="nul")]).added == 1

@@ -70,3 +70,22 @@ def test_words_carry_both_signals():
         assert w.context != 0.0
     lexical_only = ck.score_words(text, context=False)
     assert [w.lexical for w in lexical_only] == [w.lexical for w in words]
+
+
+def test_derived_model_runs_integer_products_close_to_the_plain_cut(tmp_path):
+    import onnx
+
+    from unspin.encoder import Encoder
+
+    derived = onnx.load(str(derived_model_path()))
+    ops = {n.op_type for n in derived.graph.node}
+    assert "IsNaN" not in ops  # the softmax NaN guards are dropped
+    assert ops & {"DynamicQuantizeMatMul", "MatMulInteger"}  # integer products
+    plain = tmp_path / "plain.onnx"
+    onnx.save(contextual.cut_model(), str(plain))
+    ref = Encoder(model=plain, verify=False)
+    text = "The minister said the talks on the new trade deal would resume in Geneva next week."
+    a = get_encoder().encode([text])[0].states
+    b = ref.encode([text])[0].states
+    cos = (a * b).sum(1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1)
+    assert cos.mean() > 0.98

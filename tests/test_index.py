@@ -243,3 +243,21 @@ def test_fast_terms_agree_with_shared_tokenizer() -> None:
                            "7% 12:30.").text)
     for t in texts:
         assert article_terms(t) == {k for tok, k in keyed_tokens(t) if is_term(tok, k)}
+
+
+def test_prepared_chunks_split_and_join_without_changing_the_index(tmp_path: Path) -> None:
+    from unspin.index import Prepared, prepare_many
+
+    arts = [from_text(f"Article {i} about harbours and {i * 7} tides. Another line {i}.", id=f"a{i}")
+            for i in range(9)]
+    arts.insert(4, from_text("  ", id="blank"))
+    whole = prepare_many(arts)
+    head, tail = whole.split(4)
+    again = Prepared.concat([head, *tail.split(3)])
+    for p in (again,):
+        assert p.rows == whole.rows
+        for i in range(len(arts)):
+            got = [p.terms[j] for j in p.term_idx[p.pair_off[i]:p.pair_off[i + 1]]]
+            want = [whole.terms[j] for j in whole.term_idx[whole.pair_off[i]:whole.pair_off[i + 1]]]
+            assert sorted(got) == sorted(want)
+    assert isinstance(whole.rows[4], str) and "empty" in whole.rows[4]
