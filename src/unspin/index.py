@@ -334,7 +334,7 @@ def prepare_many(articles: Sequence[Article], min_word_len: int = 2) -> Prepared
                         [], np.zeros(0, np.int64), np.zeros(2, np.int64))
     npairs = np.zeros(len(rows), dtype=np.int64)
     for k, i in enumerate(where):
-        rows[i] = (*rows[i][:9], an.packed(k))  # type: ignore[assignment]
+        rows[i] = (*rows[i][:9], an.packed(k))
     npairs[where] = np.diff(an.pair_off)
     return Prepared(rows, an.terms, an.term_idx, np.concatenate(([0], np.cumsum(npairs))))
 
