@@ -231,3 +231,12 @@ def test_jobs_read_inputs_in_workers_in_order(capsys: pytest.CaptureFixture[str]
     ix = str(tmp_path / "j.unspin")
     code, out, _ = run(capsys, "index", "add", "--no-progress", "--json", "--jobs", "2", "--db", ix, *files)
     assert code == 0 and json.loads(out)["added"] == 4
+
+
+def test_progress_only_on_a_terminal(capsys: pytest.CaptureFixture[str], pages: Path, tmp_path: Path) -> None:
+    """Piped stderr gets no progress bar, from any command (here index add and extract)."""
+    files = [str(pages / f"copy{k}.txt") for k in range(3)] + [str(SAMPLES / "articles.jsonl")]
+    code, _, err = run(capsys, "index", "add", "--db", str(tmp_path / "p.unspin"), *files)
+    assert code == 0 and err == ""
+    code, _, err = run(capsys, "extract", "--json", *files, *files)
+    assert code == 0 and err == ""
