@@ -240,3 +240,19 @@ def test_progress_only_on_a_terminal(capsys: pytest.CaptureFixture[str], pages: 
     assert code == 0 and err == ""
     code, _, err = run(capsys, "extract", "--json", *files, *files)
     assert code == 0 and err == ""
+
+
+@pytest.mark.parametrize("argv", [
+    ["scan", "{gone}", "--out", "{tmp}/scan"],
+    ["synth", "{gone}", "--out", "{tmp}/synth"],
+    ["diff", "{gone}", "{gone}"],
+    ["index", "stats", "--db", "{gone}"],
+    ["trace", "--db", "{gone}", "{gone}"],
+])
+def test_a_missing_input_exits_2_on_every_command(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                   argv: list[str]) -> None:
+    """The same situation gives the same exit status everywhere: nothing readable -> 2, one
+    line naming the input."""
+    gone = str(tmp_path / "gone.jsonl")
+    code, _, err = run(capsys, *[a.format(gone=gone, tmp=tmp_path) for a in argv])
+    assert code == 2 and "gone.jsonl" in err and "Traceback" not in err
