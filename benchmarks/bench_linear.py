@@ -1,7 +1,9 @@
 """Time is linear in input size: each stage on pathological texts of n, 2n, 4n units.
 
 Times (CPU seconds, best of ``--repeat``) of ``from_text`` (extract: clutter, normalise,
-quantities), ``check`` and ``diff`` (the text against itself with every fifth word changed)
+quantities), ``check``, ``diff`` (the text against itself with every fifth word changed) and
+``trace`` (that changed text against an in-memory index holding the text: retrieval and
+verification)
 on texts made of ``n`` repeated units: bare numbers (the issue-15 probe: 40,000 numbers took
 53 s), prose with damaged numbers and ranges, one very long line, and hedged numbers. The
 figure that matters is the growth per doubling of the input: ~2.0 is linear, ~4.0 quadratic.
@@ -53,7 +55,7 @@ def main() -> None:
     ap.add_argument("--units", type=int, default=5000, help="units in the smallest text")
     ap.add_argument("--steps", type=int, default=3, help="sizes: units * 1, 2, 4, ...")
     ap.add_argument("--repeat", type=int, default=1)
-    ap.add_argument("--stages", default="extract,check,diff")
+    ap.add_argument("--stages", default="extract,check,diff,trace")
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     import unspin
@@ -75,6 +77,12 @@ def main() -> None:
                     times.append(cpu(lambda t=text: from_text(t), a.repeat))
                 elif stage == "check":
                     times.append(cpu(lambda t=text: unspin.check(t), a.repeat))
+                elif stage == "trace":
+                    from unspin.reader import MemoryIndex
+
+                    ix = MemoryIndex([from_text(text, id="source")])
+                    copy = from_text(_changed(text))
+                    times.append(cpu(lambda c=copy, i=ix: unspin.trace(c, i), a.repeat))
                 else:
                     src, copy = from_text(text), from_text(_changed(text))
                     times.append(cpu(lambda c=copy, s=src: unspin.diff(c, s), a.repeat))
