@@ -358,7 +358,7 @@ def _prepare(articles: Sequence[_Plain], min_word_len: int = 2, texts: bool = Tr
 
 def _with_texts(p: Prepared, articles: Sequence[_Plain]) -> Prepared:
     """A worker's ``Prepared`` with the texts put back."""
-    rows: list[_Row | str] = [r if isinstance(r, str) else (*r[:7], a[1], *r[8:])  # type: ignore[misc]
+    rows: list[_Row | str] = [r if isinstance(r, str) else (*r[:7], a[1], *r[8:])
                               for r, a in zip(p.rows, articles, strict=True)]
     return p._replace(rows=rows)
 
