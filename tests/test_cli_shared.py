@@ -231,3 +231,28 @@ def test_jobs_read_inputs_in_workers_in_order(capsys: pytest.CaptureFixture[str]
     ix = str(tmp_path / "j.unspin")
     code, out, _ = run(capsys, "index", "add", "--no-progress", "--json", "--jobs", "2", "--db", ix, *files)
     assert code == 0 and json.loads(out)["added"] == 4
+
+
+def test_progress_only_on_a_terminal(capsys: pytest.CaptureFixture[str], pages: Path, tmp_path: Path) -> None:
+    """Piped stderr gets no progress bar, from any command (here index add and extract)."""
+    files = [str(pages / f"copy{k}.txt") for k in range(3)] + [str(SAMPLES / "articles.jsonl")]
+    code, _, err = run(capsys, "index", "add", "--db", str(tmp_path / "p.unspin"), *files)
+    assert code == 0 and err == ""
+    code, _, err = run(capsys, "extract", "--json", *files, *files)
+    assert code == 0 and err == ""
+
+
+@pytest.mark.parametrize("argv", [
+    ["scan", "{gone}", "--out", "{tmp}/scan"],
+    ["synth", "{gone}", "--out", "{tmp}/synth"],
+    ["diff", "{gone}", "{gone}"],
+    ["index", "stats", "--db", "{gone}"],
+    ["trace", "--db", "{gone}", "{gone}"],
+])
+def test_a_missing_input_exits_2_on_every_command(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                   argv: list[str]) -> None:
+    """The same situation gives the same exit status everywhere: nothing readable -> 2, one
+    line naming the input."""
+    gone = str(tmp_path / "gone.jsonl")
+    code, _, err = run(capsys, *[a.format(gone=gone, tmp=tmp_path) for a in argv])
+    assert code == 2 and "gone.jsonl" in err and "Traceback" not in err

@@ -39,3 +39,15 @@ def test_stage_functions_take_an_article_or_a_string() -> None:
     assert unspin.trace(text, ix).sources == ()  # the text itself is not its own source
     assert unspin.diff(text, art).changes is not None
     assert unspin.align(text, art)
+
+
+def test_public_modules_are_checked_strictly() -> None:
+    """Every module ``unspin.__all__`` draws from is in pyproject's strict mypy list."""
+    import tomllib
+    from pathlib import Path
+
+    cfg = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    strict = {m for o in cfg["tool"]["mypy"]["overrides"] if o.get("disallow_untyped_defs")
+              for m in ([o["module"]] if isinstance(o["module"], str) else o["module"])}
+    homes = {getattr(getattr(unspin, name), "__module__", None) for name in unspin.__all__} - {None}
+    assert homes and homes <= strict, homes - strict

@@ -74,6 +74,10 @@ def test_every_command_json_validates(files: dict[str, Path], capsys: pytest.Cap
     _valid(added, "index-add.schema.json")
     (stats,) = run("index", "stats", "--json", "--db", db)
     _valid(stats, "index-stats.schema.json")
+    (opt,) = run("index", "optimize", "--json", "--db", db)
+    _valid(opt, "index-optimize.schema.json")
+    (chk,) = run("index", "check", "--json", "--db", db)
+    _valid(chk, "index-check.schema.json")
     arts = run("extract", "--json", str(files["copy"]), str(files["corpus"]))
     assert len(arts) == 17
     for a in arts:
@@ -86,6 +90,8 @@ def test_every_command_json_validates(files: dict[str, Path], capsys: pytest.Cap
     _valid(d, "diff.schema.json")
     for doc in run("check", "--json", str(files["copy"])):
         _valid(doc, "check.schema.json")
+    (scanned,) = run("scan", "--json", "--out", str(files["db"].parent / "scan"), str(files["corpus"]))
+    _valid(scanned, "scan.schema.json")
 
 
 def test_library_records_validate(files: dict[str, Path]) -> None:

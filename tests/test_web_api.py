@@ -199,6 +199,9 @@ def test_trace_without_index_is_409(tmp_path: Path) -> None:
         e = err(c.post("/api/trace", json={"text": SUSPECT}), 409, "U230")
         assert "no index" in e["message"]
         err(c.post("/api/v1/jobs/index", json={"articles": RECORDS}), 409, "U810")
+        err(c.post("/api/v1/jobs/verdicts", json={}), 409, "U810")
+        err(c.post("/api/v1/jobs/verdicts", json={"limit": 0}), 422, "U808")  # out of range
+        assert c.get("/api/v1/index").json()["browse"]["facets"] == {"site": [], "month": [], "verdict": []}
 
 
 def test_body_over_the_cap_is_413(tmp_path: Path) -> None:

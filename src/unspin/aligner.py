@@ -22,7 +22,8 @@ precision and recall over character sets that span both the suspicious (copy) an
 source side, granularity over detected cases, and ``plagdet = F1 / log2(1 + granularity)``.
 
 ``units(text)`` is the token view used by align and diff: ``unspin.text.tokenize`` with
-damaged thousands ("4, 000", "12 000") merged into one number token whose key is the value.
+keys (a number's key drops its separators). Damaged thousands ("4, 000", "12 000") are
+repaired in ingestion, so ``Article.text`` holds them as one number token.
 """
 
 from __future__ import annotations

@@ -856,8 +856,8 @@ def _moved(ctx: _Ctx, pieces: list[list[Any]]) -> set[tuple[int, int, int, int]]
             continue
         for b in dels:
             if tuple(b[1:]) not in out and meaning.canon(ctx.su[b[3]:b[4]]) == ca:
-                out.add(tuple(a[1:]))  # type: ignore[arg-type]
-                out.add(tuple(b[1:]))  # type: ignore[arg-type]
+                out.add(tuple(a[1:]))
+                out.add(tuple(b[1:]))
                 break
     return out
 

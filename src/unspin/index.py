@@ -196,7 +196,7 @@ class StoredArticle(Record):
 def _stored(row: tuple[Any, ...]) -> StoredArticle:
     spans = np.frombuffer(row[7], dtype="<u4").reshape(-1, 2).tolist() if row[7] else []
     return StoredArticle(rowid=row[0], id=row[1], text=row[2], url=row[3], site=row[4], title=row[5],
-                         published=row[6], sentences=tuple(map(tuple, spans)),  # type: ignore[arg-type]
+                         published=row[6], sentences=tuple(map(tuple, spans)),
                          tokens=row[8])
 
 
@@ -351,14 +351,14 @@ def _prepare(articles: Sequence[_Plain], min_word_len: int = 2, texts: bool = Tr
                         [], np.zeros(0, np.int64), np.zeros(2, np.int64))
     npairs = np.zeros(len(rows), dtype=np.int64)
     for k, i in enumerate(where):
-        rows[i] = (*rows[i][:9], an.packed(k))  # type: ignore[assignment]
+        rows[i] = (*rows[i][:9], an.packed(k))
     npairs[where] = np.diff(an.pair_off)
     return Prepared(rows, an.terms, an.term_idx, np.concatenate(([0], np.cumsum(npairs))))
 
 
 def _with_texts(p: Prepared, articles: Sequence[_Plain]) -> Prepared:
     """A worker's ``Prepared`` with the texts put back."""
-    rows: list[_Row | str] = [r if isinstance(r, str) else (*r[:7], a[1], *r[8:])  # type: ignore[misc]
+    rows: list[_Row | str] = [r if isinstance(r, str) else (*r[:7], a[1], *r[8:])
                               for r, a in zip(p.rows, articles, strict=True)]
     return p._replace(rows=rows)
 
@@ -793,7 +793,7 @@ class Index:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'merged_upto'").fetchone()
         merged = int(row[0]) if row else 0
         top = self.conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM articles").fetchone()[0]
-        return 4 * (top - merged) >= merged
+        return bool(4 * (top - merged) >= merged)
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:

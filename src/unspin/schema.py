@@ -98,6 +98,7 @@ def schemas() -> dict[str, dict[str, Any]]:
     """Every shipped schema by file name."""
     from unspin.checker import CheckResult
     from unspin.differ import DiffResult
+    from unspin.index import CheckReport
     from unspin.models import Article
     from unspin.options import Options
     from unspin.pipeline import AlignResult, ErrorResult
@@ -112,10 +113,19 @@ def schemas() -> dict[str, dict[str, Any]]:
         "align.schema.json": schema_of(AlignResult, "align.schema.json"),
         "error.schema.json": schema_of(ErrorResult, "error.schema.json"),
         "options.schema.json": schema_of(Options, "options.schema.json"),
+        "index-check.schema.json": schema_of(CheckReport, "index-check.schema.json"),
     }
+    try:
+        from unspin.scan.engine import ScanSummary
+    except ImportError:  # pragma: no cover - the scan is part of the core install
+        pass
+    else:
+        out["scan.schema.json"] = schema_of(ScanSummary, "scan.schema.json")
     count = {"type": "integer", "minimum": 0}
     out["index-add.schema.json"] = _plain("index-add.schema.json", "IndexAdd", {
         "added": count, "skipped": count, "failed": count, "failed_inputs": count, "articles": count})
+    out["index-optimize.schema.json"] = _plain("index-optimize.schema.json", "IndexOptimize", {
+        "posting_blocks_before": count, "posting_blocks": count})
     opt_str = {"type": ["string", "null"]}
     out["index-stats.schema.json"] = _plain("index-stats.schema.json", "IndexStats", {
         "path": {"type": "string"}, "articles": count, "terms": count, "posting_blocks": count,

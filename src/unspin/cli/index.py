@@ -60,7 +60,8 @@ def add(
     jobs: int = typer.Option(1, "--jobs", "-j", min=1,
                              help="Worker processes reading (one-article inputs) and analysing articles; this "
                                   "process writes the index (the one writer)."),
-    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+    progress: bool = typer.Option(True, "--progress/--no-progress",
+                                  help="Show a progress bar (on a terminal only, not with -q)."),
     as_json: bool = typer.Option(False, "--json", help="Print the counts as one JSON object."),
 ) -> None:
     """Add articles to the index at --db; already indexed articles are skipped.
@@ -70,6 +71,7 @@ def add(
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from unspin.cli import quiet
     from unspin.index import AddCounts
 
     sources = sources_of(inputs, input_file)
@@ -86,7 +88,8 @@ def add(
     with nlp.open_index(db) as ix:
         with Progress(SpinnerColumn(), TextColumn("[bold]indexing"), BarColumn(),
                       TextColumn("{task.fields[counts]}"), TimeElapsedColumn(),
-                      transient=False, disable=not progress, console=Console(stderr=True)) as bar:
+                      transient=False, console=Console(stderr=True),
+                      disable=not progress or quiet() or not sys.stderr.isatty()) as bar:
             task = bar.add_task("add", total=None, counts="")
 
             committed = AddCounts()
@@ -139,7 +142,8 @@ def optimize(
         before = ix.stats()["posting_blocks"]
         after = ix.optimize()
     if as_json:
-        sys.stdout.write(json.dumps({"posting_blocks_before": before, "posting_blocks": after}) + "\n")
+        sys.stdout.write(json.dumps({"schema_version": SCHEMA_VERSION, "posting_blocks_before": before,
+                                     "posting_blocks": after}) + "\n")
     else:
         typer.echo(f"{before:,} posting blocks merged into {after:,} in {db}")
 
@@ -191,7 +195,7 @@ def check(
     except IndexCorruptError as err:
         report = CheckReport(path=db, ok=False, problems=(err.message,), full=not quick)
     if as_json:
-        sys.stdout.write(json.dumps(report.to_dict()) + "\n")
+        sys.stdout.write(report.to_json() + "\n")
     elif report.ok:
         what = "SQLite integrity" if quick else \
             f"SQLite integrity, {report.articles:,} article hashes, {report.terms:,} terms' postings"
