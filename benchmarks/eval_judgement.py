@@ -60,6 +60,7 @@ def evaluate(gen: str, arts: Sequence[Article], rate: float, seed: int, examples
     misses: list[str] = []
     false: list[str] = []
     distorted = clean_copies = 0
+    rates: list[float] = []
     for art in arts:
         try:
             copy = _spin(gen, art, seed, rate, 3)
@@ -67,6 +68,7 @@ def evaluate(gen: str, arts: Sequence[Article], rate: float, seed: int, examples
         except Exception as exc:  # noqa: BLE001 - an article a generator cannot spin is skipped
             print(f"skip {art.id}: {exc}", file=sys.stderr)
             continue
+        rates.append(copy.swap_rate)
         r = diff(copy.text, art, source_id=art.id)
         facts = [c for c in r.changes if c.kind == "fact"]
         for e in copy.edits:
@@ -94,6 +96,7 @@ def evaluate(gen: str, arts: Sequence[Article], rate: float, seed: int, examples
                 distorted += 1
     out: dict[str, Any] = {
         "generator": gen, "articles": len(arts), "rate": rate,
+        "achieved_swap_rate": round(sum(rates) / len(rates), 4) if rates else None,
         "fact_recall": {s: round(found[s] / total[s], 4) if total[s] else None for s in SUBTYPES},
         "fact_any_recall": {s: round(found_any[s] / total[s], 4) if total[s] else None for s in SUBTYPES},
         "fact_edits": dict(total),
@@ -146,7 +149,7 @@ def main() -> None:
     for s in SUBTYPES:
         print(f"{'fact recall ' + s:36}" + "".join(
             f"{'-' if res[g]['fact_recall'][s] is None else res[g]['fact_recall'][s]:>10}" for g in gens))
-    for key in ("harmless_as_fact_rate", "distorted_rate_without_fact_edit"):
+    for key in ("achieved_swap_rate", "harmless_as_fact_rate", "distorted_rate_without_fact_edit"):
         print(f"{key:36}" + "".join(f"{res[g][key]:>10}" for g in gens))
     for g in gens:
         print(f"{g}: fact edits {res[g]['fact_edits']}; harmless edits {res[g]['harmless_edits']} "

@@ -156,3 +156,40 @@ def test_cli_writes_an_alt_dataset(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["synth", str(ROOT / "samples" / "articles.jsonl"), "--out", str(tmp_path / "b"),
                                    "--generator", "alt", "--style", "paraphrase", "--limit", "2", "--seed", "3"])
     assert hashlib.sha256((tmp_path / "b" / "truth.json").read_bytes()).hexdigest() == digest
+
+
+_NAMED = Article(id="named", original="", text=(
+    "New York Mutual said on Monday it would buy Ask Jeeves for $2bn. Ask Jeeves runs a search site. "
+    "The P-3 Orion patrol planes were grounded, officials said. UK Coal said its output fell. "
+    "Japan's fourth-largest bank raised its forecast. Goldman Sachs said the deal was fair. "
+    "Finance Minister Clara Vidal said Mittal Steel would cut 300 jobs. Mr Mittal declined to comment. "
+    "Lakshmi Mittal owns the firm. Japan's economy grew by 2% in the year, officials said. "
+    "The new plan was approved. Last year Pernod tried to buy Glenmorangie, one of Scotland's premier whisky "
+    "firms, but lost out. Vidal said the important talks would continue.").replace("  ", " "))
+
+
+def test_never_rewrites_inside_a_multi_word_name() -> None:
+    """Names stay whole: no word swap, name form or number word inside "New York Mutual", "Ask
+    Jeeves", "P-3 Orion", "UK Coal", "Mittal Steel"; no "the fourth of Japan-largest"; no person
+    swap of a company; no clause moved at a comma that does not close a fronted adverbial."""
+    a = Article(id=_NAMED.id, text=_NAMED.text, original=_NAMED.text)
+    t = a.text
+    names = [(m, t.index(m), t.index(m) + len(m)) for m in
+             ("New York Mutual", "Ask Jeeves", "P-3 Orion", "UK Coal", "Mittal Steel", "Goldman Sachs")]
+    for seed in range(40):
+        for style in altspin.STYLES:
+            c = spin_alt(a, seed=seed, style=style, fact_edits=3, swap_rate=0.6, variant_rate=1.0)
+            assert not verify(c, [a])
+            for e in c.edits:
+                if e.kind == "fact":
+                    if e.detail in ("person", "speaker"):
+                        assert e.source_text in ("Clara Vidal", "Lakshmi Mittal"), e
+                    continue
+                for name, s, en in names:
+                    assert not (e.source_start < en and s < e.source_end), (name, e)
+                assert "Japan-largest" not in e.copy_text and "the fourth of" not in e.copy_text
+                if e.detail == "clause_order":
+                    assert "Pernod tried" not in e.source_text, e
+    econ = [e for seed in range(40) for e in spin_alt(a, seed=seed, style="mt", variant_rate=1.0).edits
+            if e.detail == "mt_possessive"]
+    assert econ and all(e.copy_text.lower() == "the economy of japan" for e in econ)

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from unspin.analyze import KEY_RE, MANGLED, analyze, hash_keys
+from unspin.analyze import KEY_RE, analyze, hash_keys
 from unspin.index import Index, IndexParamsError, keyed_tokens
 from unspin.ingest import from_text
 from unspin.text import STOPWORDS, split_sentences
@@ -32,7 +32,7 @@ def _texts() -> list[str]:
 def _reference(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
     """Keys sentence by sentence with the shared token pattern alone (no fast paths)."""
     text = text.replace("\x01", " ")
-    return [KEY_RE.findall(MANGLED.sub(r"\1,", text[s:e].lower().replace("’", "'"))) for s, e in spans]
+    return [KEY_RE.findall(text[s:e].lower().replace("’", "'")) for s, e in spans]
 
 
 @pytest.mark.parametrize("k", range(4))
@@ -57,13 +57,17 @@ def test_tokens_and_counts_match_the_shared_tokenizer(k: int) -> None:
 
 
 def test_terms_are_content_words_and_canonical_numbers() -> None:
-    an = analyze(TEXT, split_sentences(TEXT))
+    from unspin.ingest import from_text
+
+    text = from_text(TEXT, strip_clutter=False).text  # ingestion repairs "4, 000" and "12 000"
+    assert "4,000" in text and "12,000" in text
+    an = analyze(text, split_sentences(text))
     assert {"4000", "12000", "2004", "100", "12:30", "3.5", "7%", "varn's", "co-operative's",
             "dead", "fled"} <= an.terms
     assert not an.terms & STOPWORDS
     assert "2004100" not in an.terms and "a" not in an.terms
     # the terms agree with keyed_tokens, the slow reference of the index's number keys
-    for text in _texts():
+    for text in (from_text(t, strip_clutter=False).text for t in _texts()):
         expect = {key for tok, key in keyed_tokens(text)
                   if tok.kind == "number" or (tok.kind == "word" and len(key) >= 2 and key not in STOPWORDS)}
         assert analyze(text, split_sentences(text)).terms == expect
@@ -152,3 +156,27 @@ def test_optimize_gives_the_merged_pages_back(tmp_path: Path) -> None:
         ix.add(arts, batch_size=2, optimize=False)
         ix.optimize()
         assert ix.conn.execute("PRAGMA freelist_count").fetchone()[0] == 0
+
+
+def test_many_texts_at_once_give_each_text_its_own_analysis() -> None:
+    from unspin.analyze import analyze_many, pack
+
+    texts = [*_texts(), "", "   ", "Σ ends. 4, 000 and 12 000\x01 at the end 123", "a_b 1_2 ½ ² x-1 co-op 5%% 1.2.3"]
+    items = [(t, split_sentences(t)) for t in texts]
+    b = analyze_many(items, words=True)
+    assert len(b) == len(texts)
+    for i, (t, spans) in enumerate(items):
+        one = analyze(t, spans, words=True)
+        assert set(b.article_terms(i)) == one.terms
+        assert b.packed(i) == pack(one.counts, one.hashes)
+        s0, s1 = b.sent_off[i], b.sent_off[i + 1]
+        assert b.words is not None and one.words is not None
+        assert b.words[s0:s1].tolist() == one.words.tolist()
+
+
+def test_a_nul_character_reads_as_a_space(tmp_path: Path) -> None:
+    text = "Troops \x00 moved north. A second sentence here."
+    an = analyze(text, split_sentences(text))
+    assert an.terms == analyze(text.replace("\x00", " "), split_sentences(text)).terms
+    with Index.open(tmp_path / "x.unspin", create=True) as ix:
+        assert ix.add([from_text(text, id="nul")]).added == 1

@@ -192,3 +192,42 @@ def test_diff_names_articles_by_input(capsys: pytest.CaptureFixture[str], pages:
     code, out, _ = run(capsys, "diff", "--json", str(pages / "copy0.txt"), str(src))
     d = json.loads(out)
     assert code == 0 and d["copy_id"] == str(pages / "copy0.txt") and d["source_id"] == str(src)
+    assert d["input"] == str(pages / "copy0.txt")
+    # the terminal view lists at most --max-facts fact changes; exit 2 for a missing input
+    assert run(capsys, "diff", "--max-facts", "1", str(pages / "copy0.txt"), str(src))[0] == 0
+    assert run(capsys, "diff", str(tmp_path / "gone.txt"), str(src))[0] == 2
+
+
+def test_index_options_reach_the_index(capsys: pytest.CaptureFixture[str], pages: Path, tmp_path: Path) -> None:
+    """``[index] min_word_len`` of an options file is stored with a new index; an existing
+    index keeps its own, and asking for another one is refused (exit 2, named)."""
+    good = str(pages / "copy0.txt")
+    cfg = tmp_path / "u.toml"
+    cfg.write_text("[index]\nmin_word_len = 3\nbatch_size = 5\n", encoding="utf-8")
+    ix = str(tmp_path / "i.unspin")
+    assert run(capsys, "index", "add", "--no-progress", "--config", str(cfg), "--db", ix, good)[0] == 0
+    code, out, _ = run(capsys, "index", "stats", "--json", "--db", ix)
+    assert code == 0 and json.loads(out)["params"]["min_word_len"] == 3
+    assert run(capsys, "index", "add", "--no-progress", "--db", ix, str(pages / "copy1.txt"))[0] == 0
+    cfg.write_text("[index]\nmin_word_len = 4\n", encoding="utf-8")
+    code, _, err = run(capsys, "index", "add", "--no-progress", "--config", str(cfg), "--db", ix, good)
+    assert code == 2 and "min_word_len=3 stored, 4 requested" in err
+
+
+def test_jobs_read_inputs_in_workers_in_order(capsys: pytest.CaptureFixture[str], pages: Path,
+                                              tmp_path: Path, server: str) -> None:
+    """``--jobs 2`` reads one-article inputs (files, URLs) in worker processes: the same
+    articles in the same order, the same reports and exit codes as one process."""
+    files = [str(pages / f"copy{k}.txt") for k in range(3)] + [str(pages / "page.html")]
+    gone = str(tmp_path / "gone.txt")
+    args = [*files[:2], gone, f"{server}/copy2.txt", files[3], str(SAMPLES / "articles.jsonl")]
+    code1, out1, err1 = run(capsys, "extract", "--json", "--allow-private", *args)
+    code2, out2, err2 = run(capsys, "extract", "--json", "--allow-private", "--jobs", "2", *args)
+    assert code1 == code2 == 1 and out1 == out2 and err1 == err2 and "gone.txt" in err2
+    inputs = [json.loads(x)["input"] for x in out2.splitlines()]
+    assert inputs[:4] == [*files[:2], f"{server}/copy2.txt", files[3]]
+    assert len(inputs) > 4 and all(x.startswith(str(SAMPLES / "articles.jsonl")) for x in inputs[4:])
+    assert run(capsys, "extract", "--json", "--jobs", "2", "--on-error", "stop", files[0], gone, files[1])[0] == 2
+    ix = str(tmp_path / "j.unspin")
+    code, out, _ = run(capsys, "index", "add", "--no-progress", "--json", "--jobs", "2", "--db", ix, *files)
+    assert code == 0 and json.loads(out)["added"] == 4

@@ -61,6 +61,52 @@ def test_reporting_verb_certainty_is_modality():
     assert [(c.subtype, c.copy_text) for c in r.changes if c.kind == "fact"] == [("modality", "confirmed")]
 
 
+def test_unnamed_speaker_changed_is_attribution():
+    """A common noun of the speaker swapped: who said it changed. One kind of unnamed
+    speaker for another, or a modifier that is not an office's portfolio, is not."""
+    src = ("The dam must be drained before winter, according to the interior ministry. "
+           "Firefighters said the blaze was out by noon. Analysts said the plan was costly. "
+           "Financial analysts said prices would rise.")
+    cases = [("the interior ministry", "the health ministry", True),
+             ("Firefighters said", "Neighbours said", True),
+             ("Analysts said", "Experts said", False),
+             ("Financial analysts", "Monetary analysts", False)]
+    for old, new, flagged in cases:
+        r = diff(src.replace(old, new), src)
+        got = [(c.subtype, c.copy_text) for c in r.changes if c.kind == "fact"]
+        if flagged:
+            assert got and all(sub == "attribution" for sub, _ in got), (old, got)
+        else:
+            assert not got, (old, got)
+
+
+def test_timestamp_line_and_dropped_passive_agent_are_not_facts():
+    """A dateline the aligner pairs with a headline is page furniture; a passive that leaves
+    out its agent omits a detail, it does not name another actor."""
+    src = ("Harbour strike ends after 12 days of talks\n\nThe dockers accepted the offer on Friday. "
+           "The union said the deal was fair, a view rejected by Marlow.\n")
+    copy = ("Mar 12, 2024 at 09:15 GMT\n\nThe dockers accepted the offer on Friday. "
+            "The union said the deal was fair, a view that was rejected.\n")
+    r = diff(copy, src)
+    assert not r.facts, [(c.subtype, c.copy_text, c.source_text) for c in r.facts]
+    # a real change of date or of the agent is still one
+    r2 = diff(src.replace("rejected by Marlow", "rejected by Kessler"), src)
+    assert [c.subtype for c in r2.facts] in (["entity"], ["attribution"])
+
+
+def test_title_and_speaker_swapped_together_are_two_changes():
+    """A title and the name after it swapped at once: a role change and an attribution change,
+    even when the two sides have a different number of words; a place named by a possessive
+    after "said" stays an entity change."""
+    src = "Sales fell. The bank's new chief executive Marta Okafor said the branches would close."
+    r = diff(src.replace("new chief executive Marta Okafor", "novel chairman Lukas Dreyer Haas"), src)
+    got = sorted((c.subtype, c.copy_text) for c in r.facts)
+    assert got == [("attribution", "Lukas Dreyer Haas"), ("role", "chairman")], got
+    src2 = "Vantor said Chile's Andes Mining was likely to sell its stake."
+    r2 = diff(src2.replace("Chile's", "Peru's"), src2)
+    assert [c.subtype for c in r2.facts] == ["entity"]
+
+
 def test_synonyms_inflection_case_and_number_format_are_not_facts():
     copy = (SRC.replace("soldiers", "troopers").replace("patience", "tolerance")
             .replace("4,000", "4, 000").replace("risen sharply", "risen steeply")

@@ -172,3 +172,16 @@ def test_trace_report_is_evidence(arts: list[Article], db: Path) -> None:
         page = render_trace_html(none, check=chk)
         assert "No source in the index" in page and "Does it read like spun text?" in page
         assert chk.verdict in chk._repr_html_()
+
+
+def test_compare_is_verify_both_ways(arts: list[Article]) -> None:
+    """``Pipeline.compare`` (the scan's verification) agrees with ``verify`` in each direction."""
+    nlp = Pipeline()
+    src, other = arts[0], arts[5]
+    copy = from_text(spin(src.text, seed=3, swap_rate=0.3).text)
+    c = nlp.compare(copy, src)
+    one = nlp.verify(copy, [src], exclude_self=False)
+    back = nlp.verify(src, [copy], exclude_self=False)
+    assert c.a_in_b and c.copy and one.sources and c.a_by_b == one.sources[0].coverage
+    assert c.b_in_a and back.sources and c.b_by_a == back.sources[0].coverage
+    assert not nlp.compare(copy, other).copy

@@ -132,6 +132,20 @@ def test_upload_jsonl_to_the_index_and_watch_the_job(server: str, browser: Any, 
     assert "Morvath" in browser.find_element(By.TAG_NAME, "table").text
     shoot(browser, "corpus", tmp_path, DESKTOP)
     shoot(browser, "corpus", tmp_path, PHONE)
+    # the verdict facet: spin-check the unchecked articles as a job, then filter by a verdict
+    browser.find_element(By.CSS_SELECTOR, "form[action='/corpus/check'] button").click()
+    wait_for(browser, lambda: "/jobs/" in browser.current_url)
+    wait_for(browser, lambda: browser.find_element(By.ID, "status").text == "done", timeout=240)
+    assert f"{len(RECORDS)} of {len(RECORDS)} articles" in browser.find_element(By.ID, "progress").text
+    browser.get(server + "/corpus")
+    facet = browser.find_element(By.XPATH, "//section[h3='Verdict (spin check)']")
+    link = facet.find_element(By.TAG_NAME, "a")
+    verdict = link.text.strip()
+    assert verdict in ("spun", "unsure", "clean"), verdict
+    link.click()
+    wait_for(browser, lambda: f"verdict={verdict}" in browser.current_url)
+    rows = browser.find_elements(By.CSS_SELECTOR, "table tbody tr")
+    assert rows and all(r.find_elements(By.TAG_NAME, "td")[3].text == verdict for r in rows)
 
 
 def test_paste_the_suspect_and_see_fact_changes_first(server: str, browser: Any, tmp_path: Path) -> None:

@@ -118,6 +118,8 @@ def test_a_crawl_scanned_as_a_job_opens_as_a_dashboard(tmp_path: Path) -> None:
         job = wait_job(c, r.json()["id"], timeout=300)
         assert job["status"] == "done", job
         assert job["progress"]["clusters"] >= 1 and job["progress"]["copies"] >= 1
+        assert job["progress"]["done"] == job["progress"]["total"] == 6  # six stages, a determinate bar
+        assert 'max="6" value="6"' in c.get(f"/jobs/{job['id']}").text
         key = f"job-{job['id']}"
         assert job["links"]["result"] == f"/scans/{key}"
         assert key in {s["id"] for s in c.get("/scans.json").json()["scans"]}
@@ -203,3 +205,93 @@ def test_catalog_follows_the_index_incrementally_and_after_a_rebuild(tmp_path: P
     eng2 = Engine(db, catalog=tmp_path / "catalog.sqlite")
     page = eng2.browse()
     assert page["total"] == 3 and [f["value"] for f in page["facets"]["site"]] == ["three.example"]
+
+
+def test_verdict_facet_filled_by_a_check_job(tmp_path: Path) -> None:
+    """The corpus browser's verdict facet: "unchecked" until a verdicts job spin-checks the
+    articles (token-guarded write), then spun/unsure/clean, each a filter; a determinate bar."""
+    from fastapi.testclient import TestClient
+
+    from webutil import index_samples, make_app, wait_job
+
+    auth = {"Authorization": "Bearer s3cret"}
+    with TestClient(make_app(tmp_path, token="s3cret")) as c:
+        index_samples(c, headers=auth)
+        b = c.get("/api/v1/index").json()["browse"]
+        n = b["total"]
+        assert b["facets"]["verdict"] == [{"value": "unchecked", "count": n}]
+        assert c.post("/api/v1/jobs/verdicts", json={}).status_code == 401
+        r = c.post("/api/v1/jobs/verdicts", json={"limit": 5}, headers=auth)
+        assert r.status_code == 202, r.text
+        job = wait_job(c, r.json()["id"], timeout=240)
+        assert job["status"] == "done" and job["progress"]["done"] == job["progress"]["total"] == 5, job
+        page = c.get(f"/jobs/{job['id']}").text
+        assert 'max="5" value="5"' in page and "5 of 5 articles" in page
+        facet = {f["value"]: f["count"] for f in c.get("/api/v1/index").json()["browse"]["facets"]["verdict"]}
+        assert facet["unchecked"] == n - 5 and sum(facet.values()) == n
+        assert set(facet) - {"unchecked"} <= {"spun", "unsure", "clean"} and len(facet) >= 2
+        for v, k in facet.items():
+            arts = c.get("/api/v1/index", params={"verdict": v, "limit": 200}).json()["browse"]
+            assert arts["total"] == k and all(a["verdict"] == v for a in arts["articles"])
+        html = c.get("/corpus", headers=auth).text
+        assert "Verdict (spin check)" in html and "verdict=unchecked" in html and "/corpus/check" in html
+
+
+def test_retention_prunes_old_and_surplus_results_and_old_jobs(tmp_path: Path) -> None:
+    """Stored results and finished jobs are bounded: older than keep_days, or beyond
+    max_results (oldest first), they are deleted, with a scan job's output folder."""
+    store = Store(tmp_path / "data", keep_days=30, max_results=3)
+    day = 86400.0
+    now = time.time()
+    ids = [store.put_result("check", {"k": k}) for k in range(5)]
+    with store.conn:
+        store.conn.execute("UPDATE results SET created = ? WHERE id = ?", (now - 40 * day, ids[0]))
+        for k, rid in enumerate(ids[1:], 1):
+            store.conn.execute("UPDATE results SET created = ? WHERE id = ?", (now - k, rid))
+    old_job, new_job, running = (store.new_job("scan", {}) for _ in range(3))
+    for jid, status, age in ((old_job, "done", 40), (new_job, "done", 1), (running, "running", 40)):
+        store.update_job(jid, status=status)
+        with store.conn:
+            store.conn.execute("UPDATE jobs SET updated = ? WHERE id = ?", (now - age * day, jid))
+        (tmp_path / "data" / "scans" / jid).mkdir(parents=True)
+    gone = store.prune(now)
+    assert gone == {"results": 2, "jobs": 1}
+    # the one past 30 days, then the oldest beyond 3
+    assert store.get_result(ids[0]) is None and store.get_result(ids[4]) is None
+    assert [store.get_result(r) for r in ids[1:4]] == [{"k": 1}, {"k": 2}, {"k": 3}]
+    assert store.get_job(old_job) is None and not (tmp_path / "data" / "scans" / old_job).exists()
+    assert store.get_job(new_job) is not None and store.get_job(running) is not None  # never a running job
+    assert (tmp_path / "data" / "scans" / new_job).is_dir()
+    assert Store(tmp_path / "data2").prune() == {"results": 0, "jobs": 0}  # 0: no limits
+
+
+def test_request_handlers_read_the_index_read_only(tmp_path: Path) -> None:
+    """Request threads get a read-only connection: a write through it fails; only the job
+    runner writes (through ``Engine.add_articles``)."""
+    import sqlite3
+    import threading
+
+    from unspin.ingest import from_text
+
+    db = tmp_path / "ix.unspin"
+    eng = Engine(db, catalog=None)
+    assert eng.reader() is None  # no index yet: nothing to read, nothing created
+    eng.add_articles(iter([from_text("The harbour council met and voted on the budget of the old port.",
+                                     id="a1")]), lambda c: None)
+    seen: list[BaseException | None] = []
+
+    def handler() -> None:
+        ix = eng.reader()
+        assert ix is not None and len(ix) == 1
+        try:
+            ix.conn.execute("DELETE FROM articles")
+            seen.append(None)
+        except sqlite3.OperationalError as exc:
+            seen.append(exc)
+
+    t = threading.Thread(target=handler)
+    t.start()
+    t.join()
+    assert seen and isinstance(seen[0], sqlite3.OperationalError) and "readonly" in str(seen[0]).replace("-", "")
+    with Index.open(db, readonly=True) as ix:
+        assert len(ix) == 1

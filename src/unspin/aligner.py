@@ -54,10 +54,6 @@ class Unit(NamedTuple):
     key: str
 
 
-_THREE = re.compile(r"\d{3}")
-_HEAD = re.compile(r"\d{1,3}(?:,\d{3})*")
-
-
 def number_key(text: str) -> str:
     """Canonical form of a written number: separators and spaces dropped ("4, 000" -> "4000")."""
     t = re.sub(r"[\s,]", "", text)
@@ -77,48 +73,13 @@ def _tokens(text: str) -> list[Unit]:
 
 
 def units(text: str) -> list[Unit]:
-    """Tokens of ``text`` with keys; damaged thousands ("4, 000", "12 000") become one unit."""
-    toks = _tokens(text)
-    if not any(t.kind == "number" for t in toks):
-        return toks
-    out: list[Unit] = []
-    i, n = 0, len(toks)
-    while i < n:
-        t = toks[i]
-        if t.kind == "number":
-            end_i = i
-            if _HEAD.fullmatch(t.text):
-                j = i
-                while True:
-                    # "4, 000": number, comma, single space, three digits
-                    if (j + 2 < n and toks[j + 1].text == "," and toks[j + 1].start == toks[j].end
-                            and text[toks[j + 1].end:toks[j + 2].start] == " "
-                            and toks[j + 2].kind == "number" and _THREE.fullmatch(toks[j + 2].text)):
-                        j += 2
-                    # "9 ,480": number, single space, comma glued to three digits
-                    elif (j + 2 < n and toks[j + 1].text == "," and text[toks[j].end:toks[j + 1].start] == " "
-                          and toks[j + 2].start == toks[j + 1].end and toks[j + 2].kind == "number"
-                          and _THREE.fullmatch(toks[j + 2].text)):
-                        j += 2
-                    # "12 000": number, single space, three digits
-                    elif (j + 1 < n and toks[j + 1].kind == "number"
-                          and text[toks[j].end:toks[j + 1].start] == " "
-                          and _THREE.fullmatch(toks[j + 1].text) and len(toks[j].text) <= 3
-                          and j == i):
-                        j += 1
-                    else:
-                        break
-                end_i = j
-            if end_i > i:
-                s, e = t.start, toks[end_i].end
-                out.append(Unit(s, e, text[s:e], "number", number_key(text[s:e])))
-                i = end_i + 1
-                continue
-            out.append(Unit(t.start, t.end, t.text, "number", number_key(t.text)))
-        else:
-            out.append(t)
-        i += 1
-    return out
+    """Tokens of ``text`` with keys; a number's key drops its separators ("4,000" -> "4000").
+
+    Damaged digit groups ("4, 000", "12 000", "9 ,480") are repaired once, in ingestion
+    (``Article.text``, see ``unspin.normalize.repair_numbers``), not here: align and diff
+    ingested articles (plain strings given to ``diff`` are ingested by it).
+    """
+    return [u._replace(key=number_key(u.text)) if u.kind == "number" else u for u in _tokens(text)]
 
 
 # ---------------------------------------------------------------------------- passages
@@ -263,7 +224,9 @@ def align(copy: str | Article, source: str | Article, *, source_id: str | None =
             insertion, omission or reordering, as PAN cases do.
         min_containment, min_dice: thresholds on the sentence-pair score.
 
-    Offsets index ``copy``/``source`` text (``Article.text`` for articles).
+    Offsets index ``copy``/``source`` text (``Article.text`` for articles). Numbers a
+    spinner damaged ("4, 000") match their source only in ingested articles, whose ``text``
+    has them repaired.
     """
     sid = source_id if source_id is not None else (source.id if isinstance(source, Article) else "")
     cdoc, sdoc = _Doc(_as_text(copy)), _Doc(_as_text(source))

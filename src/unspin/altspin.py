@@ -136,6 +136,25 @@ def _sentence_start(text: str, pos: int, lo: int) -> bool:
     return not before
 
 
+_CAP_NEXT = re.compile(r"[\s\-]+(?:of |de |du |da |di |del |der |den |van |von |la |le |the )?[A-Z0-9]")
+_CAP_PREV = re.compile(r"[A-Z][\w.&’'\-]*[\s\-]+$")
+
+
+def _in_name(text: str, start: int, end: int, lo: int) -> bool:
+    """True when the word(s) at ``text[start:end]`` belong to a multi-word proper name or a
+    code ("New York", "Ask Jeeves", "UK Coal", "P-3 Orion", "Mittal Steel"): a capitalised
+    word or a digit right after, or a capitalised word right before (not at a sentence
+    start). Swapping inside such a name changes which entity is meant, so harmless
+    variants and word swaps never touch one."""
+    if _CAP_NEXT.match(text, end):
+        return True
+    if text[max(lo, start - 1):start] == "-" or text[end:end + 1] == "-" and text[end + 1:end + 2].isupper():
+        return True
+    before = text[max(lo, start - 40):start]
+    m = _CAP_PREV.search(before)
+    return m is not None and not _sentence_start(text, start - len(m.group()), lo)
+
+
 def _find(text: str, table: Mapping[str, tuple[str, ...]], lo: int, hi: int,
           case: bool = False) -> list[tuple[int, int, str, tuple[str, ...]]]:
     """Whole-word matches of ``table``'s keys in ``text[lo:hi]``: (start, end, matched, options).
@@ -176,7 +195,11 @@ _INVENTED_NAMES = ("Marta Keller", "Jonas Brandt", "Elena Ruiz", "Tomas Varga", 
                    "Irene Walsh", "Omar Sorel", "Anna Lind", "Victor Osei", "Clara Mertens", "Hugo Novak")
 _INSTITUTIONS = ("the ministry", "the police", "the army", "the government", "the Kremlin", "the White House",
                  "officials", "the company", "the agency", "the UN", "Reuters", "the BBC")
-_SPEAKER_AFTER = re.compile(r"^,?\s+(?:said|says|told|added|claimed|stated|confirmed|announced|wrote)\b")
+# right before the reporting verb; "The firm, led by X, said" is the firm speaking, not X
+_SPEAKER_AFTER = re.compile(r"^\s+(?:said|says|told|added|claimed|stated|confirmed|announced|wrote)\b")
+_TITLE_BEFORE = (r"(?:Minister|President|Mr|Ms|Mrs|Dr|General|Secretary|Chancellor|Governor|Senator|Mayor|"
+                 r"chief|coach|spokesman|spokeswoman|leader|director|executive|Judge|captain|analyst|"
+                 r"economist|professor|Professor|manager|chairman|chairwoman|founder|boss|head|Sir|Lord|Lady)")
 _NAME = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?) ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
 _NOT_NAME = frozenset(
     {w for grp in L.PLACES for p in grp for w in p.split()} | {w for d in L.DEMONYM_SWAPS for w in d.split()}
@@ -222,8 +245,14 @@ class _Rewriter:
             i = self.rng.randrange(1, len(self.units) - 1)
             self.units[i], self.units[i + 1] = self.units[i + 1], self.units[i]
 
-    _FRONT = re.compile(r"^(On|In|After|Before|During|Despite|Since|Earlier|Later|Last|Next) ([^,\"“”]{2,40}), "
+    # a short fronted adverbial followed by its comma: "On Friday, ...", "Last year, ..." (never
+    # "Last year Pernod tried to buy X, one of ...", where the first comma ends something else)
+    _FRONT = re.compile(r"^(On|In|After|Before|During|Despite|Since|Earlier|Later) ((?:[^\s,\"“”]+ ){0,4}[^\s,\"“”]+), "
+                        r"([^\"“”]{12,}?)([.!?])$|"
+                        r"^(Last|Next|Earlier|Later) (year|month|week|weekend|summer|autumn|winter|spring|night), "
                         r"([^\"“”]{12,}?)([.!?])$")
+    _TIME = re.compile(r"\b(?:\d{4}|" + "|".join(L.MONTHS + L.WEEKDAYS) + r"|year|years|month|months|week|weeks|"
+                       r"weekend|quarter|morning|afternoon|evening|night|spring|summer|autumn|winter|time|days?)\b")
     _BACK = re.compile(r"^([^\"“”]{12,}?), (according to [^,\"“”]{3,40}?)([.!?])$")
     _LOWER_OK = frozenset({"The", "A", "An", "It", "This", "These", "Those", "There", "Its", "Their", "His",
                            "Her", "He", "She", "They", "We", "Some", "Many", "Most", "Both", "All"})
@@ -235,15 +264,19 @@ class _Rewriter:
             sent = self.text[s:e]
             m = self._FRONT.match(sent)
             if m:
-                head, rest = m.group(1), m.group(3)
-                new = rest[:1].upper() + rest[1:] + " " + head[:1].lower() + head[1:] + " " + m.group(2) + m.group(4)
+                g = m.groups()
+                head, what, rest, stop = g[0:4] if g[0] else g[4:8]
+                if head in ("On", "In", "Since") and not self._TIME.search(what):
+                    continue  # "In fact,", "On top of that,", "In the end,": discourse markers stay in front
+                new = rest[:1].upper() + rest[1:] + " " + head[:1].lower() + head[1:] + " " + what + stop
                 opts.append((s, e, new))
                 continue
             m = self._BACK.match(sent)
             if m:
                 rest, acc = m.group(1), m.group(2)
                 first = rest.split(" ", 1)[0]
-                if first in self._LOWER_OK:
+                if first in self._LOWER_OK or first.isalpha() and not re.search(
+                        r"[a-z,] " + re.escape(first) + r"\b", self.text):  # not a name used mid-sentence
                     rest = rest[:1].lower() + rest[1:]
                 opts.append((s, e, acc[:1].upper() + acc[1:] + ", " + rest + m.group(3)))
         self.rng.shuffle(opts)
@@ -253,21 +286,29 @@ class _Rewriter:
     # ------------------------------------------------------------------ fact edits
 
     def _names(self) -> list[tuple[int, int, str]]:
-        """Person names: two capitalised words that the text treats as a person (a title or
-        honorific before, a reporting verb after, or the surname used alone elsewhere)."""
+        """Person names: two capitalised words, not part of a longer name, that the text
+        shows to be a person: a title or honorific right before ("Finance Minister Clara
+        Vidal", "Mr John Varley"), or the surname used with an honorific elsewhere ("Mr
+        Varley"). A company, a committee or a product ("Goldman Sachs", "Affairs Committee",
+        "Range Rovers") has neither, so it is never "swapped for another person"."""
         out = []
         t = self.text
+        honoured = set(re.findall(r"\b(?:Mr|Ms|Mrs|Miss|Dr|Sir|Dame|Lord|Lady)\.? ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b", t))
         for lo, hi in self.spans():
             for m in _NAME.finditer(t, lo, hi):
-                if m.group(1) in _NOT_NAME or m.group(2) in _NOT_NAME:
+                first, last = m.group(1), m.group(2)
+                if first in _NOT_NAME or last in _NOT_NAME or first.lower() in L.FUNCTION_WORDS:
                     continue
-                before = t[max(0, m.start() - 25):m.start()]
-                titled = bool(re.search(r"(?:Minister|President|Mr|Ms|Mrs|Dr|General|Secretary|chief|coach|"
-                                        r"spokesman|spokeswoman|leader|director|executive|Judge|Senator|Governor|"
-                                        r"Mayor|captain|analyst|economist|professor|manager)\.? $", before))
-                alone = len(re.findall(r"\b" + re.escape(m.group(2)) + r"\b", t)) > \
-                    len(re.findall(r"\b" + re.escape(m.group()) + r"\b", t))
-                if titled or alone or self._speaker(m.start(), m.end()):
+                if _CAP_NEXT.match(t, m.end()) or t[m.end():m.end() + 2] in ("'s", "’s") and \
+                        _CAP_NEXT.match(t, m.end() + 2):
+                    continue  # part of a longer name ("Nick Van Dyke", "Time Warner Cable")
+                before = t[max(lo, m.start() - 25):m.start()]
+                prev = re.search(r"[A-Z][\w.&\-]*\s+$", before)
+                if prev and not _sentence_start(t, m.start() - len(prev.group()), lo) and not \
+                        re.search(_TITLE_BEFORE + r"\s+$", before):
+                    continue  # "Food and Agriculture Organisation", "UK Coal Board"
+                titled = bool(re.search(_TITLE_BEFORE + r"\.? $", before))
+                if titled or last in honoured:
                     out.append((m.start(), m.end(), m.group()))
         return out
 
@@ -303,6 +344,12 @@ class _Rewriter:
                 i = digits[0]
                 d = int(num[i])
                 nd = rng.choice([x for x in range(1, 10) if x != d])
+                months = "|".join(L.MONTHS)
+                if re.match(r"\s+(?:" + months + r")\b", t[e:e + 12]) or re.search(r"\b(?:" + months + r")\s+$",
+                                                                                   t[max(0, s - 12):s]):
+                    # the day of a date ("9 February", "March 10"): a date change
+                    c["date"].append((0, s, e, num[:i] + str(nd) + num[i + 1:], "fact", "date", "day"))
+                    continue
                 c["number"].append((0, s, e, num[:i] + str(nd) + num[i + 1:], "fact", "number", "digit"))
             words = {w: (w2,) for w, w2 in zip(L.NUMBER_WORDS[2:13], L.NUMBER_WORDS[3:14], strict=True)}
             for s, e, _got, opts in _find(t, words, lo, hi):
@@ -404,17 +451,21 @@ class _Rewriter:
         seen: set[str] = set()
         for s, e, name in names:  # a person named by surname after the first mention
             if name in seen:
-                out.append((0, s, e, name.split(" ", 1)[1], "reword", None, "surname"))
+                if not _CAP_NEXT.match(t, e):
+                    out.append((0, s, e, name.split(" ", 1)[1], "reword", None, "surname"))
             elif name not in seen:  # ... or by full name where the source used the surname alone
                 surname = name.split(" ", 1)[1]
                 for m in re.finditer(r"(?<![A-Z][a-z]\s)(?<![A-Za-z])" + re.escape(surname) + r"\b", t[e:]):
                     a0 = e + m.start()
-                    if not re.search(r"[A-Z][a-z]+\s$", t[max(0, a0 - 20):a0]):
+                    if not re.search(r"[A-Z][a-z]+\s$", t[max(0, a0 - 20):a0]) \
+                            and not _CAP_NEXT.match(t, a0 + len(surname)):
                         out.append((0, a0, a0 + len(surname), name, "reword", None, "surname"))
             seen.add(name)
         for lo, hi in self.spans():
             style = self.style()
             for s, e, got, opts in _find(t, L.NAME_FORMS, lo, hi, case=True):
+                if _in_name(t, s, e, lo):
+                    continue
                 new = rng.choice(opts)
                 if got == "Britain" and re.search(r"(Great|the)\s+$", t[max(0, s - 6):s]):
                     continue
@@ -435,17 +486,23 @@ class _Rewriter:
             out += self._number_variants(lo, hi)
             for table, detail in ((L.HEDGES, "hedge"), (L.NEGATION_PARAPHRASES, "negation")):
                 for s, e, got, opts in _find(t, table, lo, hi):
+                    if got[:1].isupper() and (not _sentence_start(t, s, lo) or _in_name(t, s, e, lo)):
+                        continue
                     if detail == "hedge" and got.lower() in ("about", "around", "some", "roughly",
                                                              "approximately") and not _number_ahead(t, e):
                         continue
                     out.append((0, s, e, rng.choice(opts), "reword", None, detail))
             if style in ("paraphrase", "ai"):
                 for s, e, got, opts in _find(t, L.PHRASES, lo, hi):
+                    if got[:1].isupper() and (not _sentence_start(t, s, lo) or _in_name(t, s, e, lo)):
+                        continue
                     if got.lower() in ("more than", "at least") and not _number_ahead(t, e):
                         continue
                     out.append((0, s, e, rng.choice(opts), "reword", None, "phrase"))
             if style == "paraphrase":
-                for s, e, _got, opts in _find(t, L.FUNCTION, lo, hi):
+                for s, e, got, opts in _find(t, L.FUNCTION, lo, hi):
+                    if got[:1].isupper() and (not _sentence_start(t, s, lo) or _in_name(t, s, e, lo)):
+                        continue
                     out.append((0, s, e, rng.choice(opts), "reword", None, "function"))
             if style == "mt":
                 out += self._mt_variants(lo, hi)
@@ -464,6 +521,8 @@ class _Rewriter:
             out.append((0, s, e, self.rng.choice(forms), "number_format", None, "number"))
         for m in re.finditer(r"(?<![\d,.$£€])\b([2-9]|1[0-2])\b(?![\d,.%:])", t[lo:hi]):
             s, e = lo + m.start(), lo + m.end()
+            if _in_name(t, s, e, lo):
+                continue
             if re.match(r"\s*(?:" + "|".join(L.MONTHS) + r"|am|pm|a\.m|p\.m)\b", t[e:e + 12]) or \
                     re.search(r"(?:" + "|".join(L.MONTHS) + r")\s+$", t[max(0, s - 12):s]):
                 continue
@@ -498,14 +557,31 @@ class _Rewriter:
         out: list[_Cand] = []
         places = {p for grp in L.PLACES for p in grp}
         for s, e, got, _ in _find(t, {p: () for p in places}, lo, hi, case=True):
-            if self.rng.random() < 0.5:
+            if self.rng.random() < 0.5 and not _in_name(t, s, e, lo):
                 out.append((0, s, e, got.lower(), "reword", None, "mt_case"))
-        for m in re.finditer(r"\b(" + "|".join(L.COUNTRY_DEMONYM) + r")'s ([a-z]+)\b", t[lo:hi]):
-            s, e = lo + m.start(), lo + m.end()
+        for m in re.finditer(r"\b(" + "|".join(L.COUNTRY_DEMONYM) + r")'s ([a-z]+)\b(?![\-’'])(?: ([a-z]+)\b(?![\-’']))?",
+                             t[lo:hi]):
+            s = lo + m.start()
             the = "The" if _sentence_start(t, s, lo) else "the"
             if re.search(r"\b(the|The)\s+$", t[max(0, s - 4):s]):
                 continue
-            out.append((0, s, e, f"{the} {m.group(2)} of {m.group(1)}", "reword", None, "mt_possessive"))
+            # only "<country>'s [adjective] <noun>" ending its noun phrase: "Japan's economy grew"
+            # -> "the economy of Japan grew", "Morvath's foreign ministry said" -> "the foreign
+            # ministry of Morvath said"; never "Japan's fourth-largest bank" or "Russia's
+            # government bonds" (an adjective alone, or a noun that modifies the next word)
+            if m.group(3) and m.group(3) in L.MT_POSSESSIVE_NOUNS:
+                phrase, e = f"{m.group(2)} {m.group(3)}", lo + m.end(3)
+            elif m.group(2) in L.MT_POSSESSIVE_NOUNS:
+                phrase, e = m.group(2), lo + m.end(2)
+            else:
+                continue
+            nxt = re.match(r"\s*([A-Za-z]+|[^\sA-Za-z])", t[e:e + 30])
+            if nxt is None or nxt.group(1) == "of":
+                continue
+            w2 = nxt.group(1).lower()
+            if w2.isalpha() and w2 not in L.FUNCTION_WORDS and w2 not in L.COMMON_VERBS and not w2.endswith("ed"):
+                continue
+            out.append((0, s, e, f"{the} {phrase} of {m.group(1)}", "reword", None, "mt_possessive"))
         dem = "|".join(sorted(set(L.COUNTRY_DEMONYM.values())))
         for m in re.finditer(r"(?<!\bthe )(?<!\bThe )(?<!\ba )(?<!\ban )(?<!\bhis )(?<!\bits )\b(" + dem +
                              r") (forces|troops|government|officials|army|soldiers|authorities|military)\b",
@@ -530,8 +606,9 @@ class _Rewriter:
                 low = w.lower()
                 if len(w) < 3 or low in L.FUNCTION_WORDS:
                     continue
-                if w[0].isupper() and not _sentence_start(self.text, m.start(), lo):
-                    continue  # a name
+                if w[0].isupper() and (not _sentence_start(self.text, m.start(), lo)
+                                       or _in_name(self.text, m.start(), m.end(), lo)):
+                    continue  # a name, or the first word of one
                 out.append((m.start(), m.end(), w))
         return out
 
@@ -548,16 +625,19 @@ class _Rewriter:
             if styles:
                 eligible.append((s, e, w, low, styles))
         target = min(len(eligible), round(self.cfg.swap_rate * len(words)))
-        chosen = sorted(self.rng.sample(range(len(eligible)), target)) if target else []
-        for idx in chosen:
+        order = list(range(len(eligible)))
+        self.rng.shuffle(order)
+        done = 0
+        for idx in order:  # a word that cannot take its swap ("a" before a vowel) gives way to the next
+            if done >= target:
+                break
             s, e, w, low, styles = eligible[idx]
             style = self.rng.choice(styles)
             new = self.rng.choice(tables[style][low])
             if w[:1].isupper():
                 new = new[:1].upper() + new[1:]
-            if not _an_ok(self.text, s, w, new):
-                continue
-            self.add((0, s, e, new, "synonym", None, style))
+            if _an_ok(self.text, s, w, new) and self.add((0, s, e, new, "synonym", None, style)):
+                done += 1
         return len(words)
 
 

@@ -12,6 +12,14 @@ The index stores ``counts`` and ``hashes`` with every article (the "compact form
 sentence comparison reads without re-tokenising the stored text) and posts ``terms``; trace
 analyses the suspect with the same function, so both sides agree by construction.
 
+``analyze_many`` does the same for many texts at once (the index's build path): their
+sentences are joined into one string, lower-cased and repaired once, and ``_scan`` finds the
+shared pattern's tokens with array operations over the code points (character classes from
+the regular expression engine itself, so the tokens are exactly ``KEY_RE.findall``'s), hashes
+them from the UTF-8 bytes and picks the terms; only numbers with separators and words with
+non-ASCII letters go through Python string code. Stopwords are recognised by their 64-bit
+hash (a collision would need two strings to share all 64 bits).
+
 Token ids are a 64-bit polynomial hash of the token's UTF-8 bytes, folded to 32 bits:
 stable across processes and machines (unlike ``hash()``), computed for a whole article in a
 few numpy calls. Two different tokens share an id with probability 2**-32 per pair; trace
@@ -31,11 +39,11 @@ from unspin.text import STOPWORDS, TOKEN_RE
 
 # The shared tokenizer's pattern without named groups, for C-speed ``findall`` (same tokens).
 KEY_RE = re.compile(re.sub(r"\(\?P<\w+>", "(?:", TOKEN_RE.pattern), re.UNICODE)
-# "4, 000" and "12 000" (spinners' damage) read as "4,000" and "12,000"
-# (written to start with a digit, so the regex engine skips to digits fast)
-MANGLED = re.compile(r"(\d(?<![\d.,]\d)\d{0,2}(?:,\d{3})*),? (?=\d{3}(?![\d%]|[.,:]\d))")  # -> r"\1,"
+# Damaged digit groups ("4, 000", "12 000") are repaired once, in ingestion (Article.text;
+# unspin.normalize.repair_numbers): the texts analysed here are ingested ones.
 _DECIMAL = re.compile(r"\d+\.\d+")
 _SEP = "\x01"  # between sentences: a punctuation token of its own, never inside a sentence
+_JOIN = f" {_SEP} "
 _MULT = np.uint64(0x9E3779B97F4A7C15)
 _MIX = np.uint64(0xBF58476D1CE4E5B9)
 _POW = np.ones(1, dtype=np.uint64)
@@ -82,32 +90,275 @@ def hash_keys(keys: Sequence[str]) -> np.ndarray:
     return h
 
 
-def _tokens(text: str) -> tuple[list[str], set[str]]:
-    """``KEY_RE.findall(text)``, and apart the tokens that are not in an all-letter chunk.
-
-    Tokens never span whitespace, so a whitespace-separated chunk made only of letters is one
-    word token; only the other chunks (punctuation, digits) go through the regular expression,
-    which costs about twice as much per token.
-    """
-    keys: list[str] = []
-    other: list[str] = []
-    add, extend, more = keys.append, keys.extend, other.extend
-    findall = KEY_RE.findall
-    for c in text.split():
-        if c.isalpha():
-            add(c)
-        else:
-            found = findall(c)
-            extend(found)
-            more(found)
-    return keys, set(other)
-
-
 def _number_term(key: str) -> str:
     key = key.replace(",", "")
     if _DECIMAL.fullmatch(key):
         key = key.rstrip("0").rstrip(".")
     return key
+
+
+class Batch(NamedTuple):
+    """``analyze_many`` of several texts: everything flat, with offsets per text.
+
+    ``sent_off[i]:sent_off[i+1]`` are text ``i``'s entries of ``counts`` (and ``words``);
+    ``tok_off[i]:tok_off[i+1]`` its entries of ``ids`` and ``codes``; ``pair_off`` likewise
+    its entries of ``term_idx``, indexes into ``terms`` (each text's distinct terms, sorted
+    by index).
+    """
+
+    counts: np.ndarray  # uint32, tokens per sentence
+    ids: np.ndarray  # uint32, token ids
+    codes: np.ndarray  # uint8, ``pack``'s code of each token (0: not common)
+    words: np.ndarray | None  # int64, word and number tokens per sentence (if asked for)
+    terms: list[str]
+    term_idx: np.ndarray  # int64
+    sent_off: np.ndarray
+    tok_off: np.ndarray
+    pair_off: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.sent_off) - 1
+
+    def packed(self, i: int) -> bytes:
+        """Text ``i``'s tokens in ``pack``'s stored form."""
+        s0, s1 = int(self.sent_off[i]), int(self.sent_off[i + 1])
+        t0, t1 = int(self.tok_off[i]), int(self.tok_off[i + 1])
+        codes = self.codes[t0:t1]
+        ids = self.ids[t0:t1]
+        return (self.counts[s0:s1].astype("<u4").tobytes() + codes.tobytes()
+                + b"\0" * (-(t1 - t0) % 4) + ids[codes == 0].astype("<u4").tobytes())
+
+    def article_terms(self, i: int) -> list[str]:
+        terms = self.terms
+        return [terms[j] for j in self.term_idx[self.pair_off[i]:self.pair_off[i + 1]].tolist()]
+
+
+def analyze_many(items: Sequence[tuple[str, Sequence[tuple[int, int]]]], min_word_len: int = 2,
+                 words: bool = False) -> Batch:
+    """``analyze`` of several texts at once: one pass of the string work over all of them and
+    array operations for the rest (the index's build path). ``items``: (text, sentence spans)."""
+    parts: list[str] = []
+    n_sent = np.zeros(len(items) + 1, dtype=np.int64)
+    for i, (text, spans) in enumerate(items):
+        if _SEP in text or "\x00" in text:
+            text = text.replace(_SEP, " ").replace("\x00", " ")
+        parts.extend([text[s:e] for s, e in spans])
+        n_sent[i + 1] = len(spans)
+    sent_off = np.cumsum(n_sent)
+    # every sentence ends with a separator token; text i's sentences are sent_off[i]:sent_off[i+1]
+    joined = _JOIN.join(parts).lower().replace("\u2019", "'") + _JOIN if parts else ""
+    t = _scan(joined, min_word_len)
+    sep = np.flatnonzero(t.sep)
+    counts = (np.diff(sep, prepend=-1) - 1).astype(np.uint32)
+    keep = ~t.sep
+    csum = np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
+    tok_off = csum[sent_off]
+    nw = None
+    if words:
+        wsum = np.concatenate(([0], np.cumsum(t.alnum[keep], dtype=np.int64)))
+        nw = wsum[csum[1:]] - wsum[csum[:-1]]
+    # distinct (text, term) pairs, sorted by text then term
+    owner = np.repeat(np.arange(len(items), dtype=np.int64), np.diff(tok_off))
+    is_term = t.term[keep]
+    pairs = _sorted_unique((owner[is_term] << 32) | t.term_idx[keep][is_term])
+    low = pairs & 0xFFFFFFFF
+    ids = t.ids[keep]
+    codes = _CODE_TABLE.value(ids)
+    return Batch(counts, ids, codes, nw, t.terms, low, sent_off, tok_off,
+                 np.searchsorted(pairs >> 32, np.arange(len(items) + 1)))
+
+
+class _Tokens(NamedTuple):
+    ids: np.ndarray  # uint32 token ids, separators included
+    sep: np.ndarray  # bool: the sentence separator
+    alnum: np.ndarray  # bool: a word or number
+    term: np.ndarray  # bool: a retrieval term (given min_word_len)
+    term_idx: np.ndarray  # int64: index into ``terms`` (where ``term``)
+    terms: list[str]
+
+
+# Character classes of the shared token pattern, as the regular expression engine sees them.
+_SPACE, _LETTER, _DIGIT, _UNDERSCORE, _PUNCT = 0, 1, 2, 3, 4
+_CLASS_RES = ((_SPACE, re.compile(r"\s")), (_DIGIT, re.compile(r"\d")),
+              (_LETTER, re.compile(r"[^\W\d_]")), (_UNDERSCORE, re.compile(r"\w")))
+# ``_scan`` implements this pattern with array operations: a change to it must change ``_scan``
+_SCANNED = r"(?P<number>\d+(?:[.,:]\d+)*%?)|(?P<word>[^\W\d_]+(?:['’\-][^\W\d_]+)*)|(?P<punct>[^\w\s])"
+if TOKEN_RE.pattern != _SCANNED:  # pragma: no cover - a guard for whoever edits TOKEN_RE
+    raise RuntimeError("unspin.text.TOKEN_RE changed: update unspin.analyze._scan to match it")
+
+
+def _char_class(c: str) -> int:
+    for cls, rx in _CLASS_RES:
+        if rx.match(c):
+            return cls
+    return _PUNCT
+
+
+_ASCII_CLASS = np.array([_char_class(chr(i)) for i in range(128)], dtype=np.uint8)
+_OTHER_CLASS: dict[int, int] = {}
+
+
+class _Table:
+    """Membership of a few hundred hash values in one array gather: a direct-mapped table
+    on 16 bits of the hash, chosen at import so that the members do not collide."""
+
+    def __init__(self, keys: np.ndarray, values: np.ndarray):
+        for shift in range(0, 8 * keys.dtype.itemsize - 15):
+            slot = (keys >> keys.dtype.type(shift)) & keys.dtype.type(0xFFFF)
+            if len(np.unique(slot)) == len(keys):
+                break
+        else:  # pragma: no cover - 16 bits always separate a few hundred hashes
+            raise RuntimeError("no collision-free table")
+        self.shift = keys.dtype.type(shift)
+        self.mask = keys.dtype.type(0xFFFF)
+        self.keys = np.zeros(1 << 16, dtype=keys.dtype)
+        self.keys[slot] = keys
+        self.keys[0 if slot[0] else 1] = ~keys[0]  # no empty slot matches a hash of 0
+        self.values = np.zeros(1 << 16, dtype=values.dtype)
+        self.values[slot] = values
+
+    def has(self, h: np.ndarray) -> np.ndarray:
+        return self.keys[(h >> self.shift) & self.mask] == h
+
+    def value(self, h: np.ndarray) -> np.ndarray:
+        slot = (h >> self.shift) & self.mask
+        return np.where(self.keys[slot] == h, self.values[slot], 0).astype(self.values.dtype)
+
+
+_STOP_H = hash_keys(sorted(STOPWORDS))
+_STOP_TABLE = _Table(_STOP_H, np.ones(len(_STOP_H), dtype=np.uint8))
+
+
+def _classes(cp: np.ndarray) -> np.ndarray:
+    cls = _ASCII_CLASS[np.minimum(cp, 127)]
+    wide = cp >= 128
+    if wide.any():
+        other = _sorted_unique(cp[wide].astype(np.int64)).tolist()
+        table = _OTHER_CLASS
+        for c in other:
+            if c not in table:
+                if len(table) > 100_000:
+                    table.clear()
+                table[c] = _char_class(chr(c))
+        cls[wide] = np.array([table[c] for c in other], dtype=np.uint8)[
+            np.searchsorted(other, cp[wide])]
+    return cls
+
+
+def _shift_right(x: np.ndarray) -> np.ndarray:
+    """``x[i - 1]`` at ``i`` (False at 0)."""
+    out = np.zeros_like(x)
+    out[1:] = x[:-1]
+    return out
+
+
+def _shift_left(x: np.ndarray) -> np.ndarray:
+    out = np.zeros_like(x)
+    out[:-1] = x[1:]
+    return out
+
+
+def _term_of(key: str, min_word_len: int) -> str | None:
+    """The retrieval term a token gives (the reference rule): numbers in canonical form,
+    content words of ``min_word_len`` characters or more."""
+    if key.isdigit():
+        return key
+    if key[0].isdigit():
+        return _number_term(key)
+    if len(key) >= min_word_len and key[0].isalpha() and key not in STOPWORDS:
+        return key
+    return None
+
+
+def _scan(text: str, min_word_len: int) -> _Tokens:
+    """``KEY_RE.findall(text)`` as arrays: token ids, kinds and terms, with no Python work
+    per token except for numbers with separators and words with non-ASCII letters (where
+    ``_term_of`` decides)."""
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    n = len(cp)
+    cls = _classes(cp)
+    letter, digit = cls == _LETTER, cls == _DIGIT
+    prev_l, prev_d = _shift_right(letter), _shift_right(digit)
+    jw = ((cp == 39) | (cp == 0x2019) | (cp == 45)) & prev_l & _shift_left(letter)  # ' ’ -
+    jn = ((cp == 46) | (cp == 44) | (cp == 58)) & prev_d & _shift_left(digit)  # . , :
+    joined = (letter & (prev_l | _shift_right(jw))) | jw | (digit & (prev_d | _shift_right(jn))) | jn \
+        | ((cp == 37) & prev_d)  # "%"
+    member = (cls != _SPACE) & (cls != _UNDERSCORE)
+    first = member & ~joined
+    bounds = np.append(np.flatnonzero(first | ~member), n)  # a token ends at the next bound
+    at = np.flatnonzero(first[bounds[:-1]])
+    starts, ends = bounds[at], bounds[at + 1]
+    kind = cls[starts]
+    # ids: the 64-bit hash of each token's UTF-8 bytes (as ``hash_keys``), folded to 32 bits
+    if text.isascii():
+        data = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+        bs, be = starts, ends
+    else:
+        data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+        blen = 1 + (cp >= 0x80).astype(np.int64) + (cp >= 0x800) + (cp >= 0x10000)
+        boff = np.concatenate(([0], np.cumsum(blen)))
+        bs, be = boff[starts], boff[ends]
+    h = _hash_spans(data, bs, be)
+    # terms: ASCII words by their hash, the rest by the reference rule on the string
+    length = ends - starts
+    ext = np.concatenate(([0], np.cumsum((cp >= 128) | (cp == 44) | (cp == 46), dtype=np.int64)))
+    slow = ((kind == _LETTER) | (kind == _DIGIT)) & (ext[ends] > ext[starts])
+    fast_word = (kind == _LETTER) & ~slow & (length >= min_word_len)
+    stop = _STOP_TABLE.has(h)
+    term = (fast_word & ~stop) | ((kind == _DIGIT) & ~slow)
+    th = h.copy()
+    slow_terms: dict[int, str] = {}  # token index: its term (the reference rule's string)
+    where = np.flatnonzero(slow)
+    if len(where):
+        got = [_term_of(text[s:e], min_word_len) for s, e in zip(starts[where].tolist(), ends[where].tolist(),
+                                                                   strict=True)]
+        yes = [i for i, g in enumerate(got) if g is not None]
+        if yes:
+            keys = [g for g in got if g is not None]
+            hk = hash_keys(keys)
+            th[where[yes]] = hk
+            term[where[yes]] = True
+            slow_terms.update(zip(where[yes].tolist(), keys, strict=True))
+    # batch-local term indexes (by hash) and each term's string (its first token's text)
+    ti = np.flatnonzero(term)
+    tsort = ti[np.argsort(th[ti], kind="stable")]
+    hs = th[tsort]
+    new = np.concatenate(([True], hs[1:] != hs[:-1])) if len(hs) else np.zeros(0, bool)
+    term_idx = np.zeros(len(starts), dtype=np.int64)
+    term_idx[tsort] = np.cumsum(new) - 1
+    firsts = tsort[new]
+    terms = [text[s:e] for s, e in zip(starts[firsts].tolist(), ends[firsts].tolist(), strict=True)]
+    for j in np.flatnonzero(slow[firsts]).tolist():
+        terms[j] = slow_terms[int(firsts[j])]
+    ids = (h >> np.uint64(32)).astype(np.uint32)
+    return _Tokens(ids, cp[starts] == 1, (kind == _LETTER) | (kind == _DIGIT), term, term_idx, terms)
+
+
+def _hash_spans(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """``hash_keys`` of the byte spans ``data[starts[i]:ends[i]]`` (each non-empty)."""
+    if not len(starts):
+        return np.zeros(0, dtype=np.uint64)
+    tl = ends - starts
+    total = int(tl.sum())
+    cstart = np.concatenate(([0], np.cumsum(tl)[:-1]))
+    k = np.arange(total)
+    pos = k - np.repeat(cstart, tl)
+    powers = _powers(int(tl.max()) + 1)
+    with np.errstate(over="ignore"):
+        w = (data[np.repeat(starts, tl) + pos].astype(np.uint64) + np.uint64(1)) * powers[pos]
+        h = np.add.reduceat(w, cstart) + powers[tl]  # the key's terminating NUL: (0 + 1) * P**len
+        h ^= h >> np.uint64(31)
+        h *= _MIX
+        h ^= h >> np.uint64(29)
+    return h
+
+
+def _sorted_unique(x: np.ndarray) -> np.ndarray:
+    """``np.unique(x)`` for int64 arrays (numpy 2's hash-based unique is 10x slower here)."""
+    x = np.sort(x)
+    if len(x) > 1:
+        x = x[np.concatenate(([True], x[1:] != x[:-1]))]
+    return x
 
 
 def analyze(text: str, spans: Sequence[tuple[int, int]], min_word_len: int = 2,
@@ -116,42 +367,10 @@ def analyze(text: str, spans: Sequence[tuple[int, int]], min_word_len: int = 2,
 
     ``words``: also count the word and number tokens of each sentence (trace's weights).
     """
-    if not spans:
-        return Analysis(set(), np.zeros(0, np.uint32), np.zeros(0, np.uint32),
-                        np.zeros(0, np.int64) if words else None)
-    if _SEP in text:
-        text = text.replace(_SEP, " ")
-    joined = _SEP.join([text[s:e] for s, e in spans]).lower().replace("\u2019", "'")
-    keys, other = _tokens(MANGLED.sub(r"\1,", joined))
-    terms = set(keys)
-    terms -= STOPWORDS
-    terms -= other
-    if min_word_len > 1:
-        terms.difference_update([w for w in terms if len(w) < min_word_len])
-    for k in other:
-        if k.isdigit():
-            terms.add(k)
-        elif k[0].isdigit():
-            terms.add(_number_term(k))
-        elif len(k) >= min_word_len and k[0].isalpha() and k not in STOPWORDS:
-            terms.add(k)
-    h64 = hash_keys(keys)
-    sep = np.flatnonzero(h64 == _SEP_HASH)
-    n = len(keys)
-    bounds = np.concatenate(([-1], sep, [n])).astype(np.int64)
-    counts = (np.diff(bounds) - 1).astype(np.uint32)
-    keep = np.ones(n, dtype=bool)
-    keep[sep] = False
-    h = (h64[keep] >> np.uint64(32)).astype(np.uint32)
-    nw = None
-    if words:
-        alnum = np.fromiter((k[0].isalnum() for k in keys), dtype=np.int64, count=n)
-        csum = np.concatenate(([0], np.cumsum(alnum)))
-        nw = csum[bounds[1:]] - csum[bounds[:-1] + 1]
-    return Analysis(terms, h, counts, nw)
+    b = analyze_many([(text, spans)], min_word_len, words)
+    return Analysis(set(b.terms), b.ids, b.counts, b.words)
 
 
-_SEP_HASH = hash_keys([_SEP])[0]
 
 # Stored form: the most frequent tokens (function words, punctuation) take one byte, a code
 # into this fixed table; the others are code 0 and their 32-bit id follows in a second array.
@@ -161,6 +380,7 @@ _COMMON_IDS = (hash_keys(list(COMMON)) >> np.uint64(32)).astype(np.uint32)
 _COMMON_ORDER = np.argsort(_COMMON_IDS)
 _COMMON_SORTED = _COMMON_IDS[_COMMON_ORDER]
 _CODE_TO_ID = np.concatenate(([0], _COMMON_IDS)).astype(np.uint32)
+_CODE_TABLE = _Table(_COMMON_IDS, np.arange(1, len(COMMON) + 1, dtype=np.uint8))
 
 
 def pack(counts: np.ndarray, ids: np.ndarray) -> bytes:

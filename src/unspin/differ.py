@@ -86,8 +86,13 @@ class Summary(Record):
 
 @dataclass(frozen=True, slots=True)
 class DiffResult(Record):
-    """The changes between a copy and its source; iterates over ``changes`` like a list."""
+    """The changes between a copy and its source; iterates over ``changes`` like a list.
 
+    ``input`` names the copy as it was given (its path or URL; its id for text), like the
+    ``input`` of every other result; ``copy_id``/``source_id`` are the articles' ids.
+    """
+
+    input: str
     copy_id: str
     source_id: str
     changes: tuple[Change, ...]
@@ -137,6 +142,7 @@ _NAMES = ({w.lower() for w in vocab.COUNTRIES | vocab.DEMONYMS | vocab.CITIES}
 _NAME_WORDS = {p for w in _NAMES for p in w.split()} - {"the", "of", "de", "new", "south", "north", "city"}
 _TITLES = set(vocab.TITLES) | {t for ts in vocab.TITLE_CONFUSIONS.values() for t in ts}
 _TITLE_WORDS = {t for t in _TITLES if " " not in t}
+_TITLE_PARTS = {w for t in _TITLES if " " in t for w in t.split()} - {"of", "the"}
 _TITLE_PAIRS = {(a, b) for a, bs in vocab.TITLE_CONFUSIONS.items() for b in bs}
 _REPORTING = set(vocab.REPORTING_VERBS)
 _REPORTING_SWAPS = {(a, b) for a, bs in vocab.REPORTING_VERB_SWAPS.items() for b in bs}
@@ -330,6 +336,9 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
 
     if not ck and not sk:
         return "verbatim", None, "punctuation only"
+    if C and _timestamp_line(ctx.ctext, C[0].start, C[-1].end) and not any(
+            u.key in _MONTHS or u.key in _WEEKDAYS for u in S):
+        return "clutter", None, f"page furniture (a dateline or timestamp): {_quote(ct)}"
     cc = meaning.canon(C, ctx.cu[i1:i1 + 3], ctx.cu[max(0, i0 - 1):i0])
     sc = meaning.canon(S, ctx.su[j1:j1 + 3], ctx.su[max(0, j0 - 1):j0])
     if meaning.same_form(cc, sc):
@@ -367,6 +376,8 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
     if (len(C) == len(S) == 1 and C[0].kind == S[0].kind == "word" and C[0].text.islower()
             and S[0].text.islower() and ck[0] not in _SPECIAL and sk[0] not in _SPECIAL
             and not _is_neg(ck[0]) and not _is_neg(sk[0]) and not _title_next(ctx, i0, i1, j0, j1)):
+        if _speaker_changed(ctx, i0, i1, j0, j1):
+            return "fact", "attribution", f"source of the statement changed: {both}"
         return _word_swap(ck[0], sk[0], both)
     # a known multi-word expression for one of its equivalents ("more than" -> "over",
     # "chief executive" -> "boss"), possibly with unchanged words of it around the edit
@@ -447,9 +458,11 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
                   or i1 < len(ctx.cu) and ctx.name_like(ctx.cu, i1, ctx.ctext)))
         if (cnames and snames or cnames and sk or snames and ck or beside) and _names_moved(ctx, i0, i1, j0, j1):
             return "reword", None, f"names moved within the sentence: {both}"
+        if not cnames and _agent_dropped(ctx, i0, i1, j0, j1):
+            return "reword", None, f"the agent of a passive left out (a detail omitted, nothing new asserted): {both}"
         if cnames and snames or cnames and sk or snames and ck or beside:
             both = _name_phrases(ctx, i0, i1, j0, j1)
-            places = cnames | snames <= _PLACE_WORDS
+            places = {names.strip_possessive(n) for n in cnames | snames} <= _PLACE_WORDS
             if not places and _attributed(ctx, i0, i1, j0, j1):
                 return "fact", "attribution", f"source of the statement changed: {both}"
             if ((cnames | snames) <= _DEMONYM_WORDS and j1 < len(ctx.su)
@@ -480,6 +493,8 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
         return "verbatim", None, "copied unchanged"
     if (" ".join(sk), " ".join(ck)) in _PHRASES:
         return "synonym", "phrase", f"phrase swapped for an equivalent: {both}"
+    if _speaker_changed(ctx, i0, i1, j0, j1):
+        return "fact", "attribution", f"source of the statement changed: {both}"
     if len(ck) == len(sk) == 1 and C[0].kind == S[0].kind == "word":
         return _word_swap(ck[0], sk[0], both)
     if len(ck) == len(sk):
@@ -546,6 +561,93 @@ def _attributed(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
         if b > a and us[b - 1].key in _ATTR_AFTER:
             return True
     return False
+
+
+_TIMESTAMP = re.compile(
+    r"^[^\w\n]*(?:(?:last )?(?:updated|published|posted)(?: on)?:?\s+)?"
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    r"(?:[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3,9}\.?,?\s+\d{4})"
+    r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s?[ap]\.?m\.?)?(?:\s+[a-z]{2,4})?)?[^\w\n]*$", re.I)
+
+
+def _timestamp_line(text: str, start: int, end: int) -> bool:
+    """The text from ``start`` to ``end`` lies on a line that is only a dateline or timestamp
+    ("Jun 24, 2023 at 08:50 BST", "Updated: 3 March 2024"): page furniture, whatever the
+    aligner paired it with."""
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", end)
+    line = text[a:b if b >= 0 else len(text)]
+    return len(line) <= 60 and bool(_TIMESTAMP.match(line.strip()))
+
+
+def _agent_dropped(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
+    """The source's names in [j0:j1] are only the agent of a passive ("a claim denied by
+    Kyiv" -> "the claim was rejected"): the copy leaves out who did it, it does not name
+    someone else."""
+    ks = [k for k in range(j0, j1) if ctx.name_like(ctx.su, k, ctx.stext)]
+    if not ks or any(u.key == "by" for u in ctx.cu[max(0, i0 - 1):i1 + 1]):  # "by soldiers": another agent
+        return False
+    first = ks[0]
+    return (first > 0 and ctx.su[first - 1].key == "by" and ks == list(range(first, first + len(ks)))
+            and ks[-1] == j1 - 1)
+
+
+def _speaker_phrase(us: Sequence[Unit], a: int, b: int) -> bool:
+    """us[a:b] lies inside the speaker of a report: the noun phrase after "according to"
+    (with "the" and up to three words between) or the subject right before a reporting verb
+    ("the defence ministry said", "Police said")."""
+    k = a
+    steps = 0
+    while k > 0 and steps < 4 and us[k - 1].kind == "word" and us[k - 1].key not in ("to",):
+        k -= 1
+        steps += 1
+    if k >= 2 and us[k - 1].key == "to" and us[k - 2].key == "according":
+        return True
+    k = b
+    steps = 0
+    while k < len(us) and steps < 3 and us[k].kind == "word" and us[k].key not in _ATTR_AFTER \
+            and us[k].key not in STOPWORDS:
+        k += 1
+        steps += 1
+    return k < len(us) and us[k].key in _ATTR_AFTER and (b > a)
+
+
+#: The portfolio words of offices ("defence" in "defence minister", "foreign" in "foreign secretary").
+_PORTFOLIOS = {t.split()[0] for t in _TITLES if " " in t and t.split()[-1] in ("minister", "secretary", "director")} \
+    - {"deputy", "vice", "general", "managing", "executive", "press", "chief"}
+
+#: People who speak for no one in particular: swapping one for another does not change the speaker.
+_GENERIC_SPEAKERS = {"officials", "official", "authorities", "ministers", "analysts", "analyst", "experts", "expert",
+                     "observers", "economists", "economist", "commentators", "sources", "source", "spokesman",
+                     "spokeswoman", "spokesperson", "representatives", "aides", "insiders", "executives", "bosses",
+                     "leaders", "managers", "staff", "people", "critics", "detractors", "diplomats", "officers"}
+
+
+def _speaker_changed(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
+    """A common noun of a report's speaker replaced by one the thesaurus does not link
+    ("according to the defence ministry" -> "the foreign ministry", "Police said" -> "The
+    family said"): who said it changed. Names are left to the name rules (a surname for a
+    title after first mention is the same person), and one kind of unnamed speaker for
+    another ("analysts" / "experts") is not a change of speaker."""
+    C, S = ctx.cu[i0:i1], ctx.su[j0:j1]
+    if any(ctx.name_like(ctx.cu, k, ctx.ctext) for k in range(i0, i1)) or any(
+            ctx.name_like(ctx.su, k, ctx.stext) for k in range(j0, j1)):
+        return False
+    cw = [u.key for u in C if u.kind == "word" and u.key not in STOPWORDS]
+    sw = [u.key for u in S if u.kind == "word" and u.key not in STOPWORDS]
+    if not cw or not sw or len(cw) > 3 or len(sw) > 3 or set(cw) & set(sw):
+        return False
+    if any(w.endswith("ly") for w in cw + sw) or set(cw + sw) <= _GENERIC_SPEAKERS:
+        return False
+    if any(_relation(a, b) is not None for a in cw for b in sw):
+        return False
+    # a word before the head noun ("defence" in "the defence ministry said") counts only as the
+    # portfolio of an office ("defence", "foreign", "finance"), not as any modifier ("financial
+    # analysts" / "monetary analysts")
+    head_c = i1 < len(ctx.cu) and ctx.cu[i1].kind == "word" and ctx.cu[i1].key not in _ATTR_AFTER
+    if head_c and not all(w in _PORTFOLIOS for w in cw + sw):
+        return False
+    return _speaker_phrase(ctx.su, j0, j1) and _speaker_phrase(ctx.cu, i0, i1)
 
 
 def _title_key(k: str) -> str:
@@ -917,6 +1019,30 @@ def _split_replace(ctx: _Ctx, seg: list[Any]) -> list[list[Any]]:
             return [*_split_replace(ctx, ["change", i0, i1 - 1, j0, j1 - 1]), ["change", i1 - 1, i1, j1 - 1, j1]]
         if plain_pair(ctx.cu[i0], ctx.su[j0]) and not plain_pair(ctx.cu[i0 + 1], ctx.su[j0 + 1]):
             return [["change", i0, i0 + 1, j0, j0 + 1], *_split_replace(ctx, ["change", i0 + 1, i1, j0 + 1, j1])]
+    if i1 - i0 != j1 - j0 and min(i1 - i0, j1 - j0) >= 2:
+        # "President Yoshifumi Nishikawa" -> "Chancellor Nihon Keizai Shimbun": the title and
+        # the name are two changes (role, and entity or attribution)
+        def title_run(us: Sequence[Unit], a: int, b: int) -> int:
+            k = a
+            while k < b and us[k].kind == "word" and _title_key(us[k].key) in _TITLE_WORDS | _TITLE_PARTS:
+                k += 1
+            return k - a
+        def plain_run(us: Sequence[Unit], a: int, b: int) -> int:  # "new" in "new chief executive"
+            k = a
+            while k < b and k - a < 2 and us[k].kind == "word" and us[k].text.islower() \
+                    and _title_key(us[k].key) not in _TITLE_WORDS | _TITLE_PARTS:
+                k += 1
+            return k - a
+        pc = plain_run(ctx.cu, i0, i1)
+        ps = pc if plain_run(ctx.su, j0, j1) == pc else 0
+        pc = ps
+        tc, ts = title_run(ctx.cu, i0 + pc, i1), title_run(ctx.su, j0 + ps, j1)
+        c1, s1 = i0 + pc + tc, j0 + ps + ts
+        if 0 < tc and c1 < i1 and 0 < ts and s1 < j1 and all(
+                ctx.name_like(ctx.cu, k, ctx.ctext) for k in range(c1, i1)) and all(
+                ctx.name_like(ctx.su, k, ctx.stext) for k in range(s1, j1)):
+            head = [["change", i0, i0 + pc, j0, j0 + ps]] if pc else []
+            return [*head, ["change", i0 + pc, c1, j0 + ps, s1], ["change", c1, i1, s1, j1]]
     if i1 - i0 != j1 - j0 or i1 - i0 <= 1:
         return _peel(ctx.cu, ctx.su, seg)
     # keep name, title and number runs together; split between plain word swaps and
@@ -1105,7 +1231,7 @@ def diff(copy: str | Article, source: str | Article | Sequence[str | Article], *
     changes.sort(key=lambda c: (c.copy_start, c.copy_end, c.source_start))
     summary = summarize(changes, ca, srcs[0], len(all_passages))
     v, why = verdict(changes)
-    return DiffResult(ca.id, sids[0], tuple(changes), summary, tuple(all_passages), "original", v, why,
+    return DiffResult(ca.input or ca.id, ca.id, sids[0], tuple(changes), summary, tuple(all_passages), "original", v, why,
                       ca, srcs[0], tuple(srcs))
 
 

@@ -35,13 +35,14 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from itertools import chain, islice
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from unspin import __version__
-from unspin.analyze import SCHEME, analyze, hash_keys, pack, unpack
+from unspin.analyze import SCHEME, analyze, analyze_many, hash_keys, unpack
 from unspin.errors import IndexError_
 from unspin.models import Article, Record
 from unspin.text import STOPWORDS, TOKEN_RE, Token, split_sentences, tokenize
@@ -203,48 +204,23 @@ _COLS = "rowid, id, text, url, site, title, published, sents, toks"
 # ---------------------------------------------------------------------------------------
 # Tokens shared by indexing and trace: lower-cased words, canonical numbers.
 
-_NUM_GROUP = re.compile(r"\d{3}")
-
-
 def keyed_tokens(text: str) -> list[tuple[Token, str]]:
     """Tokens of ``text`` with a comparison key: lower-cased words, canonical numbers.
 
-    Numbers lose thousands separators, and the forms spinners break them into ("4, 000",
-    "12 000") are joined back, so "4,000", "4, 000" and "4000" share the key ``4000``.
+    Numbers lose thousands separators ("4,000" and "4000" share the key ``4000``). The forms
+    spinners break them into ("4, 000", "12 000") are repaired once, in ingestion
+    (``Article.text``), so indexed and traced texts have them whole. The slow reference of
+    ``unspin.analyze`` (tests compare the two).
     """
-    toks = tokenize(text)
     out: list[tuple[Token, str]] = []
-    i, n = 0, len(toks)
-    while i < n:
-        t = toks[i]
+    for t in tokenize(text):
         if t.kind == "number":
-            start, end, digits = t.start, t.end, t.text
-            j = i + 1
-            while True:
-                # "4, 000" -> number "," number ; "12 000" -> number number
-                if (j + 1 < n and toks[j].text == "," and toks[j + 1].kind == "number"
-                        and _NUM_GROUP.fullmatch(toks[j + 1].text)
-                        and re.fullmatch(r"\d{1,3}(,\d{3})*", digits)
-                        and text[toks[j].end:toks[j + 1].start] == " "):
-                    digits += toks[j + 1].text
-                    end = toks[j + 1].end
-                    j += 2
-                    continue
-                if (j < n and toks[j].kind == "number" and _NUM_GROUP.fullmatch(toks[j].text)
-                        and re.fullmatch(r"\d{1,3}", digits) and text[end:toks[j].start] == " "):
-                    digits += toks[j].text
-                    end = toks[j].end
-                    j += 1
-                    continue
-                break
-            key = digits.replace(",", "")
+            key = t.text.replace(",", "")
             if "." in key and not key.endswith("%"):
                 key = key.rstrip("0").rstrip(".") if re.fullmatch(r"\d+\.\d+", key) else key
-            out.append((Token(start, end, text[start:end], "number"), key))
-            i = j
+            out.append((t, key))
             continue
         out.append((t, t.lower.replace("’", "'") if t.kind == "word" else t.text))
-        i += 1
     return out
 
 
@@ -279,34 +255,114 @@ _PAGE_SIZE = 65536
 _MIN_TIMED_BATCH = 1000
 
 # What ``add`` stores for one article: id, hash, url, site, title, published, input, text,
-# sentence spans (uint32 pairs), token ids (``unspin.analyze``: tokens per sentence, then the
-# ids), and the distinct terms.
-_Row = tuple[str, str, str | None, str | None, str | None, str | None, str | None, str, bytes, bytes,
-             set[str]]
+# sentence spans (uint32 pairs), token ids (``unspin.analyze``: tokens per sentence, then the ids).
+_Row = tuple[str, str, str | None, str | None, str | None, str | None, str | None, str, bytes, bytes]
+_CHUNK = 1024  # articles analysed together (``analyze_many``); ``--jobs`` hands out chunks this size
 
 
-def prepare(a: Article, min_word_len: int = 2) -> _Row | str:
-    """What ``add`` stores for ``a``, or why it cannot be indexed (a warning to log).
+class Prepared(NamedTuple):
+    """What ``add`` stores for a run of articles (one chunk, analysed together).
 
-    A pure function of the article: ``add --jobs N`` runs it in worker processes. One article
-    that cannot be indexed fails alone, not its batch.
+    ``rows[i]``: the columns of article ``i``, or why it cannot be indexed (a warning to
+    log). Its distinct terms are ``terms[j]`` for ``j`` in
+    ``term_idx[pair_off[i]:pair_off[i + 1]]``.
     """
-    text = a.text
-    name = a.input or a.id
-    if not text or not text.strip():
-        return f"{name}: empty article body, not indexed"
+
+    rows: list[_Row | str]
+    terms: list[str]
+    term_idx: np.ndarray
+    pair_off: np.ndarray
+
+    def split(self, k: int) -> tuple[Prepared, Prepared]:
+        """The first ``k`` articles and the rest."""
+        cut = int(self.pair_off[k])
+        return (Prepared(self.rows[:k], self.terms, self.term_idx[:cut], self.pair_off[:k + 1]),
+                Prepared(self.rows[k:], self.terms, self.term_idx[cut:], self.pair_off[k:] - cut))
+
+    @staticmethod
+    def concat(parts: Sequence[Prepared]) -> Prepared:
+        """One ``Prepared`` of several (their term lists merged)."""
+        if len(parts) == 1:
+            return parts[0]
+        index = dict.fromkeys(chain.from_iterable(p.terms for p in parts))
+        terms = list(index)
+        for i, t in enumerate(terms):
+            index[t] = i
+        idx = [np.fromiter(map(index.__getitem__, p.terms), dtype=np.int64, count=len(p.terms))[p.term_idx]
+               for p in parts]
+        offs = [np.zeros(1, np.int64)]
+        base = 0
+        for p in parts:
+            offs.append(p.pair_off[1:] - p.pair_off[0] + base)
+            base += int(p.pair_off[-1] - p.pair_off[0])
+        return Prepared([r for p in parts for r in p.rows], terms,
+                        np.concatenate(idx) if idx else np.zeros(0, np.int64), np.concatenate(offs))
+
+
+def prepare_many(articles: Sequence[Article], min_word_len: int = 2) -> Prepared:
+    """What ``add`` stores for ``articles``: a pure function (``add --jobs N`` runs it in
+    worker processes). One article that cannot be indexed fails alone, not its chunk."""
+    rows: list[_Row | str] = []
+    items: list[tuple[str, list[tuple[int, int]]]] = []
+    where: list[int] = []
+    for a in articles:
+        text = a.text
+        name = a.input or a.id
+        if not text or not text.strip():
+            rows.append(f"{name}: empty article body, not indexed")
+            continue
+        try:
+            h = content_hash(text)
+        except UnicodeEncodeError:
+            rows.append(f"{name}: the text is not valid Unicode (lone surrogate), not indexed")
+            continue
+        try:
+            spans = [(x.start, x.end) for x in a.sentences] or split_sentences(text)
+        except (ValueError, OverflowError, RecursionError, UnicodeError) as exc:
+            rows.append(f"{name}: not indexed ({type(exc).__name__}: {exc})")
+            continue
+        sents = _u32(list(chain.from_iterable(spans)))
+        rows.append((a.id, h, a.url, a.site, a.title, a.published, a.input, text, sents, b""))
+        items.append((text, spans))
+        where.append(len(rows) - 1)
     try:
-        h = content_hash(text)
-    except UnicodeEncodeError:
-        return f"{name}: the text is not valid Unicode (lone surrogate), not indexed"
-    try:
-        spans = [(x.start, x.end) for x in a.sentences] or split_sentences(text)
-        an = analyze(text, spans, min_word_len)
-        toks = pack(an.counts, an.hashes)
-        sents = np.asarray(spans, dtype="<u4").reshape(-1, 2).tobytes()
+        an = analyze_many(items, min_word_len)
     except (ValueError, OverflowError, RecursionError, UnicodeError) as exc:
-        return f"{name}: not indexed ({type(exc).__name__}: {exc})"
-    return (a.id, h, a.url, a.site, a.title, a.published, a.input, text, sents, toks, an.terms)
+        if len(articles) > 1:  # find the article at fault: the others are indexed
+            return Prepared.concat([prepare_many([a], min_word_len) for a in articles])
+        return Prepared([f"{articles[0].input or articles[0].id}: not indexed ({type(exc).__name__}: {exc})"],
+                        [], np.zeros(0, np.int64), np.zeros(2, np.int64))
+    npairs = np.zeros(len(rows), dtype=np.int64)
+    for k, i in enumerate(where):
+        rows[i] = (*rows[i][:9], an.packed(k))  # type: ignore[assignment]
+    npairs[where] = np.diff(an.pair_off)
+    return Prepared(rows, an.terms, an.term_idx, np.concatenate(([0], np.cumsum(npairs))))
+
+
+def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    it = iter(articles)
+    while part := list(islice(it, size)):
+        yield part
+
+
+def _posting_rows(batch: Prepared, rid: np.ndarray, chunk: int) -> list[tuple[str, int, bytes]]:
+    """One posting row per term of the batch: (term, chunk, its added articles' rowids as
+    little-endian uint32, ascending), in term order (local B-tree inserts)."""
+    owner = np.repeat(rid, np.diff(batch.pair_off))
+    use = owner > 0
+    terms = batch.terms
+    if not use.any():
+        return []
+    order = sorted(range(len(terms)), key=terms.__getitem__)
+    rank = np.empty(len(terms), dtype=np.int64)
+    rank[order] = np.arange(len(terms))
+    key = np.sort((rank[batch.term_idx[use]] << 32) | owner[use])
+    grp = key >> 32
+    starts = np.flatnonzero(np.concatenate(([True], grp[1:] != grp[:-1])))
+    ends = np.append(starts[1:], len(key))
+    buf = (key & 0xFFFFFFFF).astype("<u4").tobytes()
+    return [(terms[order[g]], chunk, buf[4 * s:4 * e])
+            for g, s, e in zip(grp[starts].tolist(), starts.tolist(), ends.tolist(), strict=True)]
 
 
 def content_hash(text: str) -> str:
@@ -633,31 +689,38 @@ class Index:
         unmerged batches, see ``optimize``).
         """
         total = AddCounts()
-        rows: list[_Row | str] = []
+        pending: list[Prepared] = []
+        n_pending = 0
         commits = 0
         deadline = time.monotonic() + commit_seconds
         pool = None
+        chunks = _chunks(articles, max(1, min(_CHUNK, batch_size)))
+        prep = functools.partial(prepare_many, min_word_len=self.params.min_word_len)
         if jobs > 1:
             import multiprocessing as mp
 
             pool = mp.get_context("spawn" if sys.platform == "darwin" else "fork").Pool(jobs)
-            prepared: Iterable[_Row | str] = pool.imap(
-                functools.partial(prepare, min_word_len=self.params.min_word_len), articles, chunksize=64)
+            prepared: Iterable[Prepared] = pool.imap(prep, chunks)
         else:
-            prepared = (prepare(a, self.params.min_word_len) for a in articles)
+            prepared = map(prep, chunks)
         try:
-            for row in prepared:
-                rows.append(row)
-                if len(rows) >= batch_size or (len(rows) >= _MIN_TIMED_BATCH and len(rows) % 64 == 0
-                                               and time.monotonic() >= deadline):
-                    total = total + self._add_batch(rows)
-                    commits += 1
-                    rows = []
-                    deadline = time.monotonic() + commit_seconds
-                    if on_batch:
-                        on_batch(total)
-            if rows:
-                total = total + self._add_batch(rows)
+            for done in prepared:
+                part: Prepared | None = done
+                while part is not None:
+                    room = batch_size - n_pending
+                    head, part = part.split(room) if len(part.rows) > room else (part, None)
+                    pending.append(head)
+                    n_pending += len(head.rows)
+                    if n_pending >= batch_size or (n_pending >= _MIN_TIMED_BATCH
+                                                   and time.monotonic() >= deadline):
+                        total = total + self._add_batch(Prepared.concat(pending))
+                        commits += 1
+                        pending, n_pending = [], 0
+                        deadline = time.monotonic() + commit_seconds
+                        if on_batch:
+                            on_batch(total)
+            if pending:
+                total = total + self._add_batch(Prepared.concat(pending))
                 commits += 1
                 if on_batch:
                     on_batch(total)
@@ -738,15 +801,16 @@ class Index:
         self._df = None
         return int(n)
 
-    def _add_batch(self, batch: Sequence[_Row | str]) -> AddCounts:
+    def _add_batch(self, batch: Prepared) -> AddCounts:
         failed = 0
-        rows: list[_Row] = []
-        for r in batch:
+        kept: list[int] = []
+        for i, r in enumerate(batch.rows):
             if isinstance(r, str):
                 log.warning("%s", r)
                 failed += 1
             else:
-                rows.append(r)
+                kept.append(i)
+        rows: list[_Row] = [batch.rows[i] for i in kept]  # type: ignore[misc]
         with self._transaction() as conn:
             seen_h: set[str] = set()
             seen_i: set[str] = set()
@@ -759,10 +823,10 @@ class Index:
                                                          [r[0] for r in part]))
             nxt = conn.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM articles").fetchone()[0]
             chunk = nxt
-            postings: dict[str, list[int]] = defaultdict(list)
+            rid = np.zeros(len(batch.rows), dtype=np.int64)  # 0: not added
             inserts = []
             skipped = 0
-            for r in rows:
+            for i, r in zip(kept, rows, strict=True):
                 aid, h = r[0], r[1]
                 if h in seen_h:
                     skipped += 1
@@ -774,16 +838,13 @@ class Index:
                     continue
                 seen_h.add(h)
                 seen_i.add(aid)
-                rid = nxt
+                rid[i] = nxt
+                inserts.append((nxt, *r))
                 nxt += 1
-                inserts.append((rid, *r[:10]))
-                for term in r[10]:
-                    postings[term].append(rid)
             conn.executemany("INSERT INTO articles(rowid, id, hash, url, site, title, published, input, text,"
                              " sents, toks) VALUES (?,?,?,?,?,?,?,?,?,?,?)", inserts)
-            items = sorted(postings.items())  # key order: local B-tree inserts
             conn.executemany("INSERT INTO postings(term, chunk, rowids) VALUES (?,?,?)",
-                             [(t, chunk, _u32(r)) for t, r in items])
+                             _posting_rows(batch, rid, chunk))
             if inserts:
                 conn.execute("INSERT INTO meta(key, value) VALUES ('unspin_version', ?) "
                              "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (__version__,))

@@ -250,11 +250,11 @@ _MONTHS = ("january february march april may june july august september october 
 _DAMAGED_RE = re.compile(
     r"(?<![\d.,])(?<!\d[ ,])(?<!\d, )"  # not part of a longer number or a digit sequence
     r"(?P<head>\d{1,3})"
-    r"(?P<groups>(?:(?:, ?| )\d{3}(?!\d))+)"
+    r"(?P<groups>(?:(?:, ?| ,| )\d{3}(?!\d))+)"
     r"(?![\d]|,\d|\.\d{3})",
 )
-_GROUP_RE = re.compile(r"(, ?| )(\d{3})")
-_DAMAGED_HINT = re.compile(r"\d,? \d\d\d")  # necessary for a damaged number (one sep not ",")
+_GROUP_RE = re.compile(r"(, ?| ,| )(\d{3})")
+_DAMAGED_HINT = re.compile(r"\d(?:,? | ,)\d\d\d")  # necessary for a damaged number (one sep not ",")
 _LIST_AFTER = re.compile(r"\s*(?:,\s*\d|(?:and|or|to|&)\s+\d)")
 _LIST_BEFORE = re.compile(r"\d\s*(?:,|and|or|&)\s*$")
 
@@ -267,6 +267,8 @@ def _is_damaged(text: str, m: re.Match[str]) -> bool:
     if len(head) > 1 and head.startswith("0"):
         return False
     comma = any("," in s for s in seps)
+    if comma and all(g.group(2) == "000" for g in _GROUP_RE.finditer(groups)):
+        return True  # "10, 000 and 12, 000", "296, 000 to 28.5 million": no list has items "000"
     if sum(s == ", " for s in seps) > 1 and any(
             g.group(2) != "000" for g in _GROUP_RE.finditer(groups)):
         return False  # "101, 102, 103" is a list; "1, 000, 000" is a damaged million

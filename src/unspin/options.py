@@ -206,7 +206,7 @@ class IndexOptions(_Section):
     """
 
     min_word_len: int = 2
-    batch_size: int = 1000
+    batch_size: int = 10_000
 
     _bounds: ClassVar[dict[str, tuple[float | None, float | None]]] = {
         "min_word_len": (1, None), "batch_size": (1, None)}

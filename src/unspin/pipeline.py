@@ -40,9 +40,9 @@ from unspin.options import Options, OptionsError, TraceOptions
 if TYPE_CHECKING:
     from unspin.checker import CheckResult
     from unspin.differ import DiffResult
-    from unspin.index import Index
+    from unspin.index import Index, StoredArticle
     from unspin.reader import IndexReader
-    from unspin.tracer import Candidate, TraceResult
+    from unspin.tracer import Candidate, PairCoverage, TraceResult
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +150,25 @@ class Pipeline:
             self._index = self._opened
         return self._index
 
+    def open_index(self, path: str | os.PathLike[str], *, create: bool = True) -> Index:
+        """The index at ``path`` opened for adding (the caller closes it).
+
+        A new index is created with ``options.index.min_word_len`` (stored with it, as
+        ``IndexParams``); an existing one keeps its stored parameters, and is refused
+        (``IndexParamsError``) when the options ask for another ``min_word_len`` than the
+        default and the stored one.
+        """
+        import dataclasses as dc
+
+        from unspin.index import Index, IndexParams
+
+        want = self.options.index.min_word_len
+        params = dc.replace(IndexParams.default(), min_word_len=want)
+        p = Path(path)
+        exists = p.exists() and p.stat().st_size > 0
+        explicit = want != type(self.options.index)().min_word_len
+        return Index.open(p, create=create, params=params if (explicit or not exists) else None)
+
     def close(self) -> None:
         """Close the index this pipeline opened (not one it was given)."""
         if self._opened is not None:
@@ -251,6 +270,14 @@ class Pipeline:
         from unspin.tracer import verify
 
         return verify(self._article(article), candidates, self._trace_options(overrides))
+
+    def compare(self, a: Article | StoredArticle | str, b: Article | StoredArticle | str,
+                **overrides: Any) -> PairCoverage:
+        """How much of each text the other explains, by ``verify``'s test, both ways at once
+        (no index; what the crawl scan asks of each candidate pair)."""
+        from unspin.tracer import compare
+
+        return compare(a, b, self._trace_options(overrides))
 
     def trace(self, article: Article | str, index: IndexReader | None = None, *,
               exclude_ids: Sequence[str] | None = None, published_before: str | None = None,

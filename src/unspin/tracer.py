@@ -44,8 +44,8 @@ from unspin.options import TraceOptions
 from unspin.reader import IndexReader
 from unspin.text import split_sentences
 
-__all__ = ["Candidate", "SourceMatch", "TraceOptions", "TraceResult", "explain", "retrieve",
-           "sentence_alignment", "stored_article", "trace", "verify"]
+__all__ = ["Candidate", "PairCoverage", "SourceMatch", "TraceOptions", "TraceResult", "compare", "explain",
+           "retrieve", "sentence_alignment", "stored_article", "trace", "verify"]
 
 log = logging.getLogger(__name__)
 
@@ -409,6 +409,65 @@ def verify(article: Article | str, candidates: Sequence[Candidate | StoredArticl
     return TraceResult(input=inp, id=art.id, published=art.published, sources=tuple(sources),
                        candidates=diag, source_articles=tuple(e[2] for e in evaluated
                                                               if e[2].id in {s.id for s in sources}))
+
+
+@dataclass(frozen=True, slots=True)
+class PairCoverage(Record):
+    """``verify``'s judgement of two texts, both ways (``compare``).
+
+    ``a_by_b``: share of A's body (word tokens) explained by B; ``score_a_by_b``: the same
+    weighted by sentence similarity (0..1); ``a_in_b``: B would be reported as a source of A
+    (``min_coverage`` in ``min_sentences`` sentences); and the same the other way.
+    """
+
+    a_by_b: float
+    b_by_a: float
+    score_a_by_b: float
+    score_b_by_a: float
+    a_in_b: bool
+    b_in_a: bool
+
+    @property
+    def copy(self) -> bool:
+        """Either text is explained by the other."""
+        return self.a_in_b or self.b_in_a
+
+
+def _explained(best: np.ndarray, s: _Sents, o: TraceOptions) -> tuple[float, float, bool]:
+    """(coverage, score, is a source) of a text whose sentences' best similarities are ``best``."""
+    w = s.weights
+    total = float(w.sum())
+    if total <= 0:  # only very short sentences: weigh them all
+        w = np.array([max(1.0, len(x)) for x in s.strings])
+        total = float(w.sum())
+    if total <= 0:
+        return 0.0, 0.0, False
+    expl = (best >= o.sim_threshold) & (w > 0)
+    cov = float(w[expl].sum() / total)
+    score = float((w * best)[expl].sum() / total)
+    need = min(o.min_sentences, int((w > 0).sum()) or 1)
+    return cov, score, cov >= o.min_coverage and int(expl.sum()) >= need
+
+
+def _text_spans(x: Article | StoredArticle | str) -> tuple[str, list[tuple[int, int]] | None]:
+    if isinstance(x, str):
+        return x, None
+    return x.text, _spans_of(x)
+
+
+def compare(a: Article | StoredArticle | str, b: Article | StoredArticle | str,
+            opts: TraceOptions | None = None) -> PairCoverage:
+    """How much of each text the other explains, by ``verify``'s test, from one similarity
+    matrix (the crawl scan's verification of a candidate pair; no index, no exclusions)."""
+    o = opts or TraceOptions()
+    x, y = token_sentences([_text_spans(a), _text_spans(b)], o.min_sentence_tokens)
+    if not x.strings or not y.strings:
+        return PairCoverage(0.0, 0.0, 0.0, 0.0, False, False)
+    m = process.cdist(x.strings, y.strings, scorer=Levenshtein.normalized_similarity,
+                      dtype=np.float32, workers=1)
+    ca, sca, ia = _explained(m.max(axis=1).astype(np.float64), x, o)
+    cb, scb, ib = _explained(m.max(axis=0).astype(np.float64), y, o)
+    return PairCoverage(round(ca, 4), round(cb, 4), round(sca, 4), round(scb, 4), ia, ib)
 
 
 def _original_span(art: Article, start: int, end: int) -> Span:

@@ -225,6 +225,12 @@ TITLES: frozenset[str] = frozenset({
     "attorney general", "police chief", "head", "coach", "manager", "captain", "striker",
     "goalkeeper", "analyst", "economist", "professor", "editor", "producer", "singer", "actor",
     "actress", "chief", "boss", "president-elect", "premier", "emir", "sheikh",
+    # portfolios of cabinet offices (multi-word: synth's single-word fact lists are unchanged)
+    *(f"{p} {o}" for p in ("treasury", "defence", "defense", "energy", "commerce", "transport", "health",
+                           "education", "trade", "culture", "environment", "justice", "labour", "labor",
+                           "agriculture", "industry", "economy", "oil", "foreign", "interior", "finance",
+                           "home", "business", "work and pensions", "communications")
+      for o in ("minister", "secretary")),
 })
 #: Title -> titles a rewrite may confuse it with.
 TITLE_CONFUSIONS: dict[str, tuple[str, ...]] = {

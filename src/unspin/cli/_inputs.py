@@ -3,7 +3,9 @@
 Shared options (the same names, meanings and defaults on ``extract``, ``check``, ``trace``
 and ``index add``): ``-i/--input-file`` (one path or URL a line), ``--kind``,
 ``--encoding``, ``--on-error skip|stop``, ``--timeout``, ``--jobs N``, ``-o/--out DIR``,
-``--config FILE`` (an options TOML file, see ``unspin.Options``).
+``--config FILE`` (an options TOML file, see ``unspin.Options``). Where a command has
+``--limit N`` it means "use only the first N inputs or articles" (``synth``); how much a
+view shows is a ``--max-...`` option (``diff --max-facts``).
 
 Exit status, for every command (documented in ``unspin --help``):
 
@@ -168,25 +170,111 @@ def pipeline(config: Path | None, *, kind: KindChoice | None = None, encoding: s
     return Pipeline(opts, index=index)
 
 
-def read_all(nlp: Any, sources: Iterable[str], run: Run, *, progress: Any = None) -> Iterator[Article]:
-    """Every article of every source, with bad inputs and records handled per ``run``."""
-    from unspin.ingest import read
+def read_all(nlp: Any, sources: Iterable[str], run: Run, *, progress: Any = None,
+             jobs: int = 1) -> Iterator[Article]:
+    """Every article of every source, in input order, with bad inputs and records handled
+    per ``run``.
 
-    o = nlp.options.ingest
+    With ``jobs > 1`` the sources that hold one article (a URL, or a file no larger than
+    ``ingest.max_bytes`` without a corpus extension) are read ahead in ``jobs`` worker
+    processes (HTML extraction is the costly part of reading); corpora (JSONL, CSV, WARC,
+    feeds, stdin) stream in this process, so memory stays bounded.
+    """
     sources = list(sources)
     single = len(sources) == 1
     run.inputs = len(sources)
-    for source in sources:
-        try:
-            yield from read(source, kind=o.kind or None, on_error=run.record_error,
-                            encoding=o.encoding or None, timeout=o.timeout, max_bytes=o.max_bytes,
-                            strip_clutter=o.strip_clutter, quantities=o.quantities)
-        except UnspinError as err:
-            if single:
-                raise  # one input: its own one-line error is the whole story (exit 2)
-            run.input_error(err)
-        if progress is not None:
-            progress()
+    o = nlp.options.ingest
+    if jobs <= 1 or single:
+        for source in sources:
+            yield from _read_here(o, source, run, single)
+            if progress is not None:
+                progress()
+        return
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    ahead = [_one_article(src, o.max_bytes) for src in sources]
+    window = 4 * jobs
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        futures: dict[int, Future[tuple[list[Article], list[InputError], UnspinError | None]]] = {}
+        nxt = 0
+        for k, source in enumerate(sources):
+            while nxt < len(sources) and nxt < k + window:
+                if ahead[nxt]:
+                    futures[nxt] = pool.submit(_read_there, o, sources[nxt])
+                nxt += 1
+            fut = futures.pop(k, None)
+            if fut is None:
+                yield from _read_here(o, source, run, single)
+            else:
+                articles, bad, err = fut.result()
+                for e in bad:
+                    run.record_error(e)
+                if err is not None:
+                    run.input_error(err)
+                yield from articles
+            if progress is not None:
+                progress()
+
+
+_CORPUS_EXT = re.compile(r"\.(?:jsonl|ndjson|json|csv|tsv|warc|arc|xml|rss|atom)(?:\.gz)?$", re.IGNORECASE)
+
+
+def _one_article(source: str, max_bytes: int) -> bool:
+    """Is ``source`` worth reading in a worker: most likely one article, of bounded size?"""
+    from unspin.ingest import is_url
+
+    if source == "-":
+        return False
+    if is_url(source):
+        return True
+    if _CORPUS_EXT.search(source):
+        return False
+    try:
+        st = os.stat(source)
+    except OSError:
+        return True  # the worker reports the problem
+    import stat
+
+    return stat.S_ISREG(st.st_mode) and st.st_size <= max_bytes
+
+
+def _read_here(o: Any, source: str, run: Run, single: bool) -> Iterator[Article]:
+    from unspin.ingest import read
+
+    try:
+        yield from read(source, kind=o.kind or None, on_error=run.record_error,
+                        encoding=o.encoding or None, timeout=o.timeout, max_bytes=o.max_bytes,
+                        strip_clutter=o.strip_clutter, quantities=o.quantities)
+    except UnspinError as err:
+        if single:
+            raise  # one input: its own one-line error is the whole story (exit 2)
+        run.input_error(err)
+
+
+def _read_there(o: Any, source: str) -> tuple[list[Article], list[InputError], UnspinError | None]:
+    """A worker's read of one source: its articles, its bad records, or the error that made
+    the whole input unreadable (reported by the main process, which applies ``--on-error``)."""
+    from unspin.ingest import read
+
+    bad: list[InputError] = []
+
+    def note(err: InputError) -> None:
+        bad.append(err)
+        if o.on_error == "stop":
+            raise err
+
+    articles: list[Article] = []
+    try:
+        articles.extend(read(source, kind=o.kind or None, on_error=note, encoding=o.encoding or None,
+                             timeout=o.timeout, max_bytes=o.max_bytes, strip_clutter=o.strip_clutter,
+                             quantities=o.quantities))
+    except UnspinError as err:
+        if bad and err is bad[-1]:
+            return articles, bad, None
+        return articles, bad, err
+    return articles, bad, None
 
 
 def paired(nlp: Any, articles: Iterable[Article], task: str, jobs: int) -> Iterator[tuple[Article, Any]]:
@@ -209,7 +297,7 @@ def drive(nlp: Any, sources: list[str], run: Run, task: str, jobs: int, label: s
     from unspin.pipeline import ErrorResult
 
     with Progress(len(sources), label) as prog:
-        for art, res in paired(nlp, read_all(nlp, sources, run, progress=prog), task, jobs):
+        for art, res in paired(nlp, read_all(nlp, sources, run, progress=prog, jobs=jobs), task, jobs):
             if isinstance(res, ErrorResult):
                 run.item_error(res)
                 continue

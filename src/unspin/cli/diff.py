@@ -40,7 +40,9 @@ def register(app: typer.Typer) -> None:
         html_out: Path | None = typer.Option(None, "--html", metavar="OUT",
                                              help="Write a self-contained HTML report to OUT and its "
                                                   "JSON twin next to it (OUT with .json)."),
-        limit: int = typer.Option(50, "--limit", help="Fact changes shown in the terminal view."),
+        max_facts: int = typer.Option(50, "--max-facts", min=0,
+                                      help="Fact changes listed in the terminal view (--json and "
+                                           "--html hold all)."),
         kind: KindChoice | None = KIND,
         encoding: str | None = ENCODING,
         timeout: float = TIMEOUT,
@@ -62,6 +64,6 @@ def register(app: typer.Typer) -> None:
         if json_out:
             typer.echo(result.to_json())
         else:
-            typer.echo(render_terminal(result, color=color_enabled(), limit=limit))
+            typer.echo(render_terminal(result, color=color_enabled(), limit=max_facts))
             if html_out is not None:
                 typer.echo(f"report written to {html_out} (JSON: {html_out.with_suffix('.json')})")

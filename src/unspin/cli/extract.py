@@ -17,6 +17,7 @@ from unspin.cli._inputs import (
     ENCODING,
     INPUT_FILE,
     INPUTS,
+    JOBS,
     KIND,
     ON_ERROR,
     OUT,
@@ -109,6 +110,7 @@ def register(app: typer.Typer) -> None:
         on_error: OnErrorChoice = ON_ERROR,
         timeout: float = TIMEOUT,
         out: Path | None = OUT,
+        jobs: int = JOBS,
         config: Path | None = CONFIG,
     ) -> None:
         """Read articles and show body, metadata, page clutter and the numbers found.
@@ -122,7 +124,7 @@ def register(app: typer.Typer) -> None:
         run = Run(on_error=on_error.value)
         con = console()
         with Progress(len(sources), "reading") as prog:
-            for article in read_all(nlp, sources, run, progress=prog):
+            for article in read_all(nlp, sources, run, progress=prog, jobs=jobs):
                 run.done += 1
                 if outdir is not None:
                     outdir.write(outdir.name(article), ".json", article_json(article) + "\n")

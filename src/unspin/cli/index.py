@@ -53,11 +53,13 @@ def add(
     on_error: OnErrorChoice = ON_ERROR,
     timeout: float = TIMEOUT,
     config: Path | None = CONFIG,
-    batch: int = typer.Option(10_000, "--batch", min=1,
-                              help="Most articles per committed batch (a commit also happens at "
+    batch: int | None = typer.Option(None, "--batch", min=1, show_default=False,
+                              help="Most articles per committed batch (default: the options' "
+                                   "index.batch_size, 10,000) (a commit also happens at "
                                    "least every 3 seconds once 1,000 are waiting)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1,
-                             help="Worker processes analysing articles (this process reads and writes)."),
+                             help="Worker processes reading (one-article inputs) and analysing articles; this "
+                                  "process writes the index (the one writer)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
     as_json: bool = typer.Option(False, "--json", help="Print the counts as one JSON object."),
 ) -> None:
@@ -68,7 +70,7 @@ def add(
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from unspin.index import AddCounts, Index
+    from unspin.index import AddCounts
 
     sources = sources_of(inputs, input_file)
     nlp = pipeline(config, kind=kind, encoding=encoding, on_error=on_error, timeout=timeout,
@@ -76,12 +78,12 @@ def add(
     run = Run(on_error=on_error.value)
 
     def articles() -> Iterator[Article]:
-        for art in read_all(nlp, sources, run):
+        for art in read_all(nlp, sources, run, jobs=jobs):
             run.done += 1
             yield art
 
     counts = AddCounts()
-    with Index.open(db, create=True) as ix:
+    with nlp.open_index(db) as ix:
         with Progress(SpinnerColumn(), TextColumn("[bold]indexing"), BarColumn(),
                       TextColumn("{task.fields[counts]}"), TimeElapsedColumn(),
                       transient=False, disable=not progress, console=Console(stderr=True)) as bar:
@@ -96,7 +98,8 @@ def add(
                            counts=f"{c.added} added, {c.skipped} skipped, {c.failed} failed")
 
             try:
-                counts = ix.add(articles(), batch_size=batch, on_batch=on_batch, jobs=jobs)
+                counts = ix.add(articles(), batch_size=batch or nlp.options.index.batch_size,
+                                 on_batch=on_batch, jobs=jobs)
             except KeyboardInterrupt:
                 bar.stop()
                 warn(f"interrupted: {committed.added} added in committed batches are kept; "

@@ -48,6 +48,12 @@ def register(app: typer.Typer) -> None:
         timeout: float = typer.Option(60.0, "--timeout", min=1.0, help="Seconds before a request is abandoned."),
         access_log: bool = typer.Option(True, "--access-log/--no-access-log",
                                         help="One JSON line per request on stderr."),
+        keep_days: float = typer.Option(30.0, "--keep-days", min=0.0,
+                                        help="Delete stored results and finished jobs older than this "
+                                             "(0: keep them)."),
+        max_results: int = typer.Option(20_000, "--max-results", min=0,
+                                        help="Keep at most this many stored results, deleting the oldest "
+                                             "(0: no cap)."),
     ) -> None:
         """Start the web app: paste a text, get where it came from and what changed.
 
@@ -78,7 +84,7 @@ def register(app: typer.Typer) -> None:
         logging.getLogger("unspin.web").setLevel(logging.INFO)
         cfg = ServeConfig(db=db, data=data, host=host, token=token or None, max_body_mb=max_body_mb,
                           max_upload_mb=max_upload_mb, rate_per_minute=rate_limit, timeout=timeout,
-                          scans=list(scans), warm_up=True,
+                          scans=list(scans), warm_up=True, keep_days=keep_days, max_results=max_results,
                           # on loopback, answer only to loopback names: a web page cannot reach
                           # the server through a name it controls (DNS rebinding)
                           allowed_hosts=LOOPBACK_NAMES if is_loopback(host) else None)

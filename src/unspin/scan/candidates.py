@@ -30,7 +30,6 @@ emission is the sum over groups of size^2; with the group cap that is at most
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -52,7 +51,6 @@ class CandidateOptions(Record):
     min_containment: float = 0.04
 
 
-_MANGLED = re.compile(r"(?<=\d),? (?=\d{3}(?!\d))")
 _SENT_END = frozenset(".!?")
 _OPEN = frozenset("\"'“‘([")
 _PUNCT_KEEP = frozenset(".,;:!?")
@@ -62,7 +60,7 @@ def skeleton(text: str) -> list[str]:
     """The spin-invariant skeleton of ``text`` (see the module docstring)."""
     out: list[str] = []
     start = True  # at the start of a sentence
-    for tok in KEY_RE.findall(_MANGLED.sub(",", text)):
+    for tok in KEY_RE.findall(text):  # page texts are ingested: damaged numbers already repaired
         c = tok[0]
         if c.isdigit():
             out.append(tok.replace(",", ""))

@@ -510,11 +510,14 @@ def output_dir(out: str | os.PathLike[str]) -> Path:
 
 
 def scan(inputs: Iterable[str], out: str | os.PathLike[str], options: ScanOptions | None = None, *,
-         jobs: int = 1, restart: bool = False, progress: bool | None = None) -> ScanSummary:
+         jobs: int = 1, restart: bool = False, progress: bool | None = None,
+         on_stage: Callable[[str], None] | None = None) -> ScanSummary:
     """Scan a crawl: read, find copies, cluster, judge, write the outputs into ``out``.
 
     Rerunning with the same inputs and options continues an interrupted scan (the state is
-    ``out/.scan-state.sqlite``); ``restart`` starts over.
+    ``out/.scan-state.sqlite``); ``restart`` starts over. ``on_stage`` is called with each
+    stage's name as it starts (``read``, ``candidates``, ``verify``, ``graph``, ``judge``,
+    ``write``; finished stages of a resumed scan are skipped), e.g. for a progress bar.
 
     Raises:
         InputError: an input is missing or unreadable as a whole.
@@ -542,16 +545,23 @@ def scan(inputs: Iterable[str], out: str | os.PathLike[str], options: ScanOption
             raise OutputError("holds an unfinished or finished scan of other inputs or options",
                               input=str(outp), hint="use another --out folder, or --restart")
         PROGRESS["on"] = progress
+        stage = on_stage or (lambda name: None)
         if not st.done("read"):
+            stage("read")
             _stage_read(st, files, opts, jobs)
         if not st.done("candidates"):
+            stage("candidates")
             _stage_candidates(st, opts)
         if not st.done("verify"):
+            stage("verify")
             _stage_verify(st, opts, jobs)
         if not st.done("graph"):
+            stage("graph")
             _stage_graph(st)
         if not st.done("judge"):
+            stage("judge")
             _stage_judge(st, opts, jobs)
+        stage("write")
         t0 = time.monotonic()
         summary = write_outputs(st.conn, outp, opts)
         seconds = {s: float(st.get(f"seconds:{s}") or 0.0)

@@ -59,12 +59,13 @@ def verdict_of(result: DiffResult, min_spin_share: float = MIN_SPIN_SHARE) -> tu
 
 
 def diff_texts(copy_text: str, source_text: str, copy_id: str = "copy", source_id: str = "source") -> DiffResult:
-    from unspin.differ import diff
+    """``Pipeline.diff`` of two page texts (already extracted: no clutter pass, no quantities)."""
     from unspin.ingest import from_text
+    from unspin.pipeline import Pipeline
 
     c = from_text(copy_text, id=copy_id, strip_clutter=False, quantities=False)
     s = from_text(source_text, id=source_id, strip_clutter=False, quantities=False)
-    return diff(c, s)
+    return Pipeline().diff(c, s)
 
 
 def _contained(copy_text: str, source_text: str) -> bool:

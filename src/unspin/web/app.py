@@ -74,6 +74,8 @@ class ServeConfig:
     options: Options | None = None  # the engine's settings (unspin.Options)
     allowed_hosts: frozenset[str] | None = None  # Host header names answered (None: any)
     warm_up: bool = False  # load the lexical resources at start, in the background
+    keep_days: float = 30.0  # stored results (and finished jobs) older than this are deleted; 0: kept
+    max_results: int = 20_000  # at most this many stored results, the oldest deleted first; 0: no cap
 
     @property
     def needs_token(self) -> bool:
@@ -107,6 +109,13 @@ class IndexJobIn(BaseModel):
     articles: list[dict[str, Any]] = Field(default_factory=list, description="Records with id, title, text "
                                            "or html, optional url, published, site.")
     urls: list[str] = Field(default_factory=list, description="Article addresses to fetch.")
+
+
+class VerdictsJobIn(BaseModel):
+    """Spin-check indexed articles that have no verdict yet (the corpus browser's facet)."""
+
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(5000, ge=1, le=5000, description="Check at most this many articles (oldest first).")
 
 
 class ErrorOut(BaseModel):
@@ -169,12 +178,13 @@ def changes_csv(res: dict[str, Any]) -> str:
 
 def create_app(cfg: ServeConfig) -> FastAPI:
     """The web app for ``cfg`` (the store and the job runner start with the app's lifespan)."""
-    store = Store(cfg.data)
+    store = Store(cfg.data, keep_days=cfg.keep_days, max_results=cfg.max_results)
     engine = Engine(cfg.db, cfg.fetcher, cfg.options, catalog=store.data / "catalog.sqlite")
     runner = JobRunner(store, engine)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        store.prune()
         runner.start()
         warm: threading.Thread | None = None
         if cfg.warm_up:
@@ -352,7 +362,9 @@ def create_app(cfg: ServeConfig) -> FastAPI:
             host_port(u)  # refuse non-http(s) at once; addresses are checked when fetched
         if not files and not urls:
             raise InputError("nothing to add: upload a file or give addresses", input="request")
-        est = sum(f["estimate"] or 0 for f in files) + len(urls)
+        # records to read, when every upload's count is known (else the bar counts inputs)
+        known = all(f["estimate"] is not None for f in files)
+        est = sum(f["estimate"] or 0 for f in files) + len(urls) if known else 0
         return runner.submit("index", {"files": files, "urls": urls, "estimate": est or None})
 
     # ------------------------------------------------------------------ JSON API
@@ -442,6 +454,19 @@ def create_app(cfg: ServeConfig) -> FastAPI:
         jid = index_job([save_upload(file, int(cfg.max_upload_mb * 2**20))], [])
         return JSONResponse(job_view(jid), status_code=202, headers={"Location": f"/api/v1/jobs/{jid}"})
 
+    def verdicts_job(limit: int) -> str:
+        if cfg.db is None:
+            raise WebError("the server was started without --db: there is no index to check", status=409,
+                           code="U810", hint="restart with --db INDEX")
+        return runner.submit("verdicts", {"limit": limit})
+
+    @api.post("/jobs/verdicts", summary="Spin-check the indexed articles without a verdict, as a job (token)",
+              status_code=202, dependencies=[Depends(require_json)], responses=WRITE_ERRORS)
+    def api_verdicts_job(body: VerdictsJobIn, request: Request) -> JSONResponse:
+        require_token(request)
+        jid = verdicts_job(body.limit)
+        return JSONResponse(job_view(jid), status_code=202, headers={"Location": f"/api/v1/jobs/{jid}"})
+
     @api.get("/jobs/{jid}", summary="A job's status and progress", responses=ERRORS)
     def api_job(jid: str) -> dict[str, Any]:
         return job_view(jid)
@@ -450,16 +475,19 @@ def create_app(cfg: ServeConfig) -> FastAPI:
     def api_jobs() -> dict[str, Any]:
         return {"jobs": [job_view(j["id"]) for j in store.list_jobs()]}
 
-    @api.get("/index", summary="Browse the index: facets by site and month, search by title", responses=ERRORS)
-    def api_index(q: str = "", site: str = "", month: str = "", offset: int = 0, limit: int = 50) -> dict[str, Any]:
-        return corpus_data(q, site, month, offset, limit)
+    @api.get("/index", summary="Browse the index: facets by site, month and verdict, search by title",
+             responses=ERRORS)
+    def api_index(q: str = "", site: str = "", month: str = "", verdict: str = "", offset: int = 0,
+                  limit: int = 50) -> dict[str, Any]:
+        return corpus_data(q, site, month, verdict, offset, limit)
 
-    def corpus_data(q: str, site: str, month: str, offset: int, limit: int) -> dict[str, Any]:
+    def corpus_data(q: str, site: str, month: str, verdict: str, offset: int, limit: int) -> dict[str, Any]:
         limit = max(1, min(limit, 200))
         offset = max(0, offset)
         return {"db": cfg.db.name if cfg.db else None, "index": engine.index_stats(),
-                "query": {"q": q, "site": site, "month": month, "offset": offset},
-                "browse": engine.browse(q=q[:200], site=site[:200], month=month[:7], offset=offset, limit=limit)}
+                "query": {"q": q, "site": site, "month": month, "verdict": verdict, "offset": offset},
+                "browse": engine.browse(q=q[:200], site=site[:200], month=month[:7], verdict=verdict[:20],
+                                        offset=offset, limit=limit)}
 
     # ------------------------------------------------------------------ HTML pages
     def html(request: Request, body: str, tok: str | None = None, status: int = 200) -> Response:
@@ -550,8 +578,9 @@ def create_app(cfg: ServeConfig) -> FastAPI:
 
     @app.get("/corpus", include_in_schema=False)
     @app.get("/corpus.json", include_in_schema=False)
-    def corpus_page(request: Request, q: str = "", site: str = "", month: str = "", offset: int = 0) -> Response:
-        data = corpus_data(q, site, month, offset, 50)
+    def corpus_page(request: Request, q: str = "", site: str = "", month: str = "", verdict: str = "",
+                    offset: int = 0) -> Response:
+        data = corpus_data(q, site, month, verdict, offset, 50)
         if _wants_json(request):
             return JSONResponse(data)
         tok = csrf_token(request)
@@ -566,6 +595,12 @@ def create_app(cfg: ServeConfig) -> FastAPI:
         url_list = [u.strip() for u in urls.splitlines() if u.strip()]
         jid = index_job(saved, url_list)
         return RedirectResponse(f"/jobs/{jid}", status_code=303)
+
+    @app.post("/corpus/check", include_in_schema=False)
+    def corpus_check(request: Request, csrf: str = Form("")) -> Response:
+        check_csrf(request, csrf)
+        require_token(request)
+        return RedirectResponse(f"/jobs/{verdicts_job(5000)}", status_code=303)
 
     @app.get("/jobs", include_in_schema=False)
     @app.get("/jobs.json", include_in_schema=False)
@@ -632,6 +667,7 @@ def create_app(cfg: ServeConfig) -> FastAPI:
         return RedirectResponse(f"/jobs/{jid}", status_code=303)
 
     app.include_router(api, prefix="/api/v1", tags=["v1"])
+    app.state.api = api  # the JSON API's routes (a test checks the OpenAPI document lists each)
     app.include_router(api, prefix="/api", include_in_schema=False)
     scan_pages.register(app, cfg, store.data, _wants_json, html, scan_form, csrf_token)
 

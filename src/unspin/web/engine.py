@@ -189,24 +189,53 @@ class Engine:
         self.catalog.sync(ix)
         return {"path": self.db.name, **self.catalog.summary(), **self.index_size()}
 
-    def browse(self, *, q: str = "", site: str = "", month: str = "", offset: int = 0,
+    def browse(self, *, q: str = "", site: str = "", month: str = "", verdict: str = "", offset: int = 0,
                limit: int = 50) -> dict[str, Any]:
-        """A page of indexed articles (newest first) with site and month facets."""
+        """A page of indexed articles (newest first) with site, month and verdict facets."""
         ix = self.reader()
         if ix is None:
-            return {"total": 0, "articles": [], "facets": {"site": [], "month": []}}
+            return {"total": 0, "articles": [], "facets": {"site": [], "month": [], "verdict": []}}
         try:
             self.catalog.sync(ix)
         except sqlite3.DatabaseError as exc:
             raise ix._db_error(exc) from exc
-        return self.catalog.browse(q=q, site=site, month=month, offset=offset, limit=limit)
+        return self.catalog.browse(q=q, site=site, month=month, verdict=verdict, offset=offset, limit=limit)
+
+    def check_unchecked(self, limit: int, batch: int, on_batch: Callable[[dict[str, int]], None],
+                        stop: Callable[[], bool]) -> dict[str, int]:
+        """Spin-check up to ``limit`` indexed articles that have no verdict yet, storing the
+        verdicts in the catalog every ``batch`` articles (the "verdicts" job)."""
+        ix = self.reader()
+        counts: dict[str, int] = {"total": 0, "checked": 0, "failed": 0}
+        if ix is None:
+            return counts
+        self.catalog.sync(ix)
+        todo = self.catalog.unchecked(limit)
+        counts["total"] = len(todo)
+        on_batch(counts)
+        for k in range(0, len(todo), batch):
+            if stop():
+                break
+            found: list[tuple[str, int]] = []
+            for stored in ix.get(todo[k:k + batch]):
+                try:
+                    verdict = self.pipeline.check(stored.text).verdict
+                except UnspinError:
+                    verdict = "failed"
+                    counts["failed"] += 1
+                found.append((verdict, stored.rowid))
+                counts[verdict] = counts.get(verdict, 0) + 1
+            self.catalog.set_verdicts(found)
+            counts["checked"] += len(found)
+            on_batch(counts)
+        return counts
 
     def add_articles(self, articles: Iterator[Article], on_batch: Callable[[AddCounts], None],
                      batch_size: int = 200) -> AddCounts:
         """Add to the index (the job runner's thread only: the one writer)."""
         if self.db is None:
             raise InputError("the server has no index", input="--db", hint="restart with --db INDEX")
-        with Index.open(self.db, create=True) as ix:
+        with self.pipeline.open_index(self.db) as ix:
             return ix.add(articles, batch_size=batch_size, on_batch=on_batch)
 
     @staticmethod

@@ -26,6 +26,9 @@ log = logging.getLogger(__name__)
 __all__ = ["JobRunner"]
 
 PROGRESS_EVERY = 25  # articles between progress updates while reading
+SCAN_STAGES = ("read", "candidates", "verify", "graph", "judge", "write")  # a scan job's progress steps
+VERDICTS_MAX = 5000  # articles one "verdicts" job checks at most (another job does the rest)
+VERDICTS_BATCH = 25  # articles between stored verdicts and progress updates
 
 
 class _Stopped(Exception):
@@ -91,6 +94,8 @@ class JobRunner:
             self._run_index(jid, job["spec"], job["progress"])
         elif job["kind"] == "scan":
             self._run_scan(jid, job["spec"])
+        elif job["kind"] == "verdicts":
+            self._run_verdicts(jid, job["spec"])
         else:
             self.store.update_job(jid, status="failed", message=f"unknown job kind {job['kind']!r}")
         after = self.store.get_job(jid)
@@ -109,18 +114,48 @@ class JobRunner:
             return
         inputs = [str(self.store.data / "uploads" / f["path"]) for f in spec.get("files", [])]
         out = scan_folder(self.store.data, jid)
-        self.store.update_job(jid, progress={"inputs": len(inputs), "stage": "scanning"})
+        self.store.update_job(jid, progress={"inputs": len(inputs), "stage": "starting", "done": 0,
+                                             "total": len(SCAN_STAGES)})
+
+        def on_stage(stage: str) -> None:
+            done = SCAN_STAGES.index(stage) if stage in SCAN_STAGES else 0
+            self.store.update_job(jid, progress={"inputs": len(inputs), "stage": stage, "done": done,
+                                                 "total": len(SCAN_STAGES)})
+
         try:
-            summary = scan(inputs, out, progress=False)
+            summary = scan(inputs, out, progress=False, on_stage=on_stage)
         except UnspinError as err:
             self.store.update_job(jid, status="failed", message=str(err))
             return
         verdicts = ", ".join(f"{v} {k}" for k, v in sorted(summary.verdicts.items()))
         self.store.update_job(jid, status="done", progress={"inputs": len(inputs), "inputs_done": len(inputs),
+                                                            "stage": "done", "done": len(SCAN_STAGES),
+                                                            "total": len(SCAN_STAGES),
                                                             "read": summary.pages, "pages": summary.pages,
                                                             "clusters": summary.clusters, "copies": summary.copies},
                               message=f"{summary.pages} pages, {summary.clusters} clusters, {summary.copies} "
                                       f"copies ({verdicts or 'none'})")
+
+    def _run_verdicts(self, jid: str, spec: dict[str, Any]) -> None:
+        """Spin-check the indexed articles without a verdict (at most ``spec["limit"]``), for
+        the corpus browser's verdict facet. A job stopped at shutdown keeps the verdicts of
+        its finished batches and is resumed (it picks up the articles still unchecked)."""
+        def on_batch(c: dict[str, int]) -> None:
+            self.store.update_job(jid, progress={**c, "done": c["checked"]})
+
+        try:
+            c = self.engine.check_unchecked(int(spec.get("limit") or VERDICTS_MAX), VERDICTS_BATCH, on_batch,
+                                            self._stop.is_set)
+        except UnspinError as err:
+            self.store.update_job(jid, status="failed", message=str(err))
+            return
+        if self._stop.is_set() and c["checked"] < c["total"]:
+            self.store.update_job(jid, status="interrupted", message=f"stopped at shutdown after {c['checked']} "
+                                  "articles; the job resumes at the next start")
+            return
+        got = ", ".join(f"{c[v]} {v}" for v in ("spun", "unsure", "clean", "failed") if c.get(v))
+        self.store.update_job(jid, status="done", progress={**c, "done": c["checked"]},
+                              message=f"{c['checked']} articles checked ({got or 'none'})")
 
     def _run_index(self, jid: str, spec: dict[str, Any], before: dict[str, Any]) -> None:
         errors: list[str] = []

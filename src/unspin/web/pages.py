@@ -381,17 +381,23 @@ def corpus(data: dict[str, Any], csrf: str, can_write: bool) -> str:
 <textarea id="urls" name="urls" rows="4" class="short" placeholder="https://example.com/news/1.html"></textarea>
 <div><button type="submit">Add to the index</button></div></form>
 <p class="hint">Runs as a background job; the job page shows its progress.</p></section>""")
+            if st and st.get("unchecked"):
+                parts.append(f"""<form method="post" action="/corpus/check" class="filter">
+<input type="hidden" name="csrf" value="{_e(csrf)}">
+<button type="submit">Spin-check {min(int(st["unchecked"]), 5000):,} unchecked articles</button>
+<span class="hint">fills the verdict facet; a background job</span></form>""")
         else:
             parts.append('<p class="hint">Adding to the index needs the server\'s token: <a href="/login">sign in</a>.</p>')
     parts.append(f"""<section aria-labelledby="br"><h2 id="br">Browse</h2>
 <form method="get" action="/corpus" class="filter" role="search"><label for="q">Title contains</label>
 <input type="search" id="q" name="q" value="{_e(q.get("q", ""))}">
 <input type="hidden" name="site" value="{_e(q.get("site", ""))}"><input type="hidden" name="month" value="{_e(q.get("month", ""))}">
+<input type="hidden" name="verdict" value="{_e(q.get("verdict", ""))}">
 <button type="submit">Search</button></form>""")
     facets = ['<div class="facets">']
-    for name, label in (("site", "Site"), ("month", "Published")):
+    for name, label in (("site", "Site"), ("month", "Published"), ("verdict", "Verdict (spin check)")):
         items = []
-        for f in b["facets"][name]:
+        for f in b["facets"].get(name, []):
             args = {k: v for k, v in q.items() if v and k != "offset"}
             cur = args.get(name) == f["value"]
             if cur:
@@ -404,10 +410,12 @@ def corpus(data: dict[str, Any], csrf: str, can_write: bool) -> str:
     facets.append("</div>")
     parts.append("".join(facets))
     rows = "".join(f'<tr><td>{_e(a["title"] or "(no title)")}</td><td>{_e(a["site"] or "")}</td>'
-                   f'<td>{_e((a["published"] or "")[:10])}</td><td>{outside_link(a["url"]) if a["url"] else ""}</td>'
+                   f'<td>{_e((a["published"] or "")[:10])}</td><td>{_e(a.get("verdict") or "")}</td>'
+                   f'<td>{outside_link(a["url"]) if a["url"] else ""}</td>'
                    f'<td><code>{_e(a["id"])}</code></td></tr>' for a in b["articles"])
     parts.append(f'<p>{b["total"]:,} matching articles.</p><div class="table"><table><thead><tr><th>title</th><th>site</th>'
-                 f'<th>published</th><th>address</th><th>id</th></tr></thead><tbody>{rows}</tbody></table></div>')
+                 f'<th>published</th><th>verdict</th><th>address</th><th>id</th></tr></thead><tbody>{rows}</tbody>'
+                 '</table></div>')
     off, lim = b.get("offset", 0), b.get("limit", 50)
     nav = []
     if off > 0:
@@ -435,10 +443,11 @@ runs as a background job.</p></section>"""
 def job(j: dict[str, Any]) -> str:
     p = j.get("progress") or {}
     running = j["status"] in ("queued", "running")
-    total = p.get("total")
-    done = p.get("read", 0)
+    done, total, unit = job_progress(j["kind"], p)
     if total:
-        bar = f'<progress max="{int(total)}" value="{min(int(done), int(total))}" aria-label="progress">{done} of {total}</progress>'
+        bar = (f'<progress max="{int(total)}" value="{min(int(done), int(total))}" aria-label="progress">'
+               f'{done} of {total}</progress><p id="progress">{min(int(done), int(total)):,} of {int(total):,} {unit}'
+               + (f' (now: {_e(p["stage"])})' if j["kind"] == "scan" and p.get("stage") and running else "") + "</p>")
     elif running:
         bar = '<progress aria-label="progress">working</progress>'
     elif j["status"] != "done":
@@ -458,6 +467,21 @@ def job(j: dict[str, Any]) -> str:
             + ('<p><a href="/corpus">Browse the corpus</a></p>' if j["kind"] == "index" and not running else "")
             + _twin_links(f"/jobs/{quote(j['id'])}"))
     return page(f"job {j['id']}", body, refresh=2 if running else None, twin=f"/jobs/{quote(j['id'])}.json")
+
+
+def job_progress(kind: str, p: dict[str, Any]) -> tuple[int, int, str]:
+    """(done, total, unit) of a job's progress bar; total 0 when not known yet.
+
+    An index job counts records read against the records its uploads hold (lines of JSONL
+    and CSV) and fetched addresses, else inputs done; a scan counts its six stages; a
+    verdicts job counts articles checked."""
+    if kind == "index":
+        if p.get("total"):
+            return int(p.get("read", 0)), int(p["total"]), "articles"
+        return int(p.get("inputs_done", 0)), int(p.get("inputs") or 0), "inputs"
+    if kind == "scan":
+        return int(p.get("done", 0)), int(p.get("total") or 0), "stages"
+    return int(p.get("done", 0)), int(p.get("total") or 0), "articles"
 
 
 def jobs(items: list[dict[str, Any]]) -> str:

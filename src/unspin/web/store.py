@@ -3,11 +3,17 @@
 A result (a check, a trace, a diff, an extraction) gets a random id and stays reachable at
 ``/r/{id}`` (permanent links). A job (adding to the index, a scan) has a row with its status
 and progress; the uploaded input it works on sits in ``DATA/uploads/``.
+
+Retention (``prune``): results older than ``keep_days`` are deleted, and beyond
+``max_results`` the oldest go first; finished jobs older than ``keep_days`` are deleted with
+their scan output. The server prunes at start and then after every ``PRUNE_EVERY`` results
+stored, so the file stays bounded whatever the traffic.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import sqlite3
 import threading
@@ -19,13 +25,17 @@ from unspin.errors import OutputError
 
 __all__ = ["Store"]
 
+log = logging.getLogger(__name__)
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (
   id TEXT PRIMARY KEY, kind TEXT NOT NULL, created REAL NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS jobs (
   id TEXT PRIMARY KEY, kind TEXT NOT NULL, status TEXT NOT NULL, created REAL NOT NULL,
   updated REAL NOT NULL, spec TEXT NOT NULL, progress TEXT NOT NULL, message TEXT);
+CREATE INDEX IF NOT EXISTS results_created ON results(created);
 """
+PRUNE_EVERY = 500  # results stored between two prunes
 
 JOB_STATES = ("queued", "running", "done", "failed", "interrupted")
 
@@ -38,8 +48,11 @@ def new_id(nbytes: int = 9) -> str:
 class Store:
     """Thread-safe access to ``results.sqlite`` (one connection, a lock around it)."""
 
-    def __init__(self, data: Path):
+    def __init__(self, data: Path, keep_days: float = 0.0, max_results: int = 0):
+        """``keep_days``/``max_results``: the retention policy (0: no limit)."""
         self.data = data
+        self.keep_days, self.max_results = keep_days, max_results
+        self._since_prune = 0
         try:
             data.mkdir(parents=True, exist_ok=True)
             (data / "uploads").mkdir(exist_ok=True)
@@ -62,7 +75,39 @@ class Store:
         with self.lock, self.conn:
             self.conn.execute("INSERT INTO results(id, kind, created, body) VALUES (?, ?, ?, ?)",
                               (rid, kind, time.time(), json.dumps(body, ensure_ascii=False)))
+            self._since_prune += 1
+            due = self._since_prune >= PRUNE_EVERY
+        if due:
+            self.prune()
         return rid
+
+    def prune(self, now: float | None = None) -> dict[str, int]:
+        """Apply the retention policy; returns how many results and jobs were deleted."""
+        now = time.time() if now is None else now
+        gone = {"results": 0, "jobs": 0}
+        old_jobs: list[str] = []
+        with self.lock, self.conn:
+            self._since_prune = 0
+            if self.keep_days > 0:
+                cutoff = now - self.keep_days * 86400
+                gone["results"] += self.conn.execute("DELETE FROM results WHERE created < ?", (cutoff,)).rowcount
+                old_jobs = [r[0] for r in self.conn.execute(
+                    "SELECT id FROM jobs WHERE updated < ? AND status IN ('done', 'failed')", (cutoff,))]
+                self.conn.executemany("DELETE FROM jobs WHERE id = ?", [(j,) for j in old_jobs])
+                gone["jobs"] = len(old_jobs)
+            if self.max_results > 0:
+                gone["results"] += self.conn.execute(
+                    "DELETE FROM results WHERE id IN (SELECT id FROM results ORDER BY created DESC, id "
+                    "LIMIT -1 OFFSET ?)", (self.max_results,)).rowcount
+        for jid in old_jobs:  # a scan job's output folder goes with it
+            folder = self.data / "scans" / jid
+            if folder.is_dir():
+                import shutil
+
+                shutil.rmtree(folder, ignore_errors=True)
+        if gone["results"] or gone["jobs"]:
+            log.info("retention: deleted %d results and %d jobs", gone["results"], gone["jobs"])
+        return gone
 
     def get_result(self, rid: str) -> dict[str, Any] | None:
         with self.lock:
