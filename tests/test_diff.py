@@ -56,6 +56,12 @@ def test_hedge_removed_is_modality():
     assert mods[0].copy_start == mods[0].copy_end  # nothing in the copy stands for it
 
 
+def test_obligation_strengthened_is_modality():
+    src = "The panel said the plant should close by June."
+    r = diff(src.replace("should", "must"), src)
+    assert [(c.subtype, c.copy_text) for c in r.facts] == [("modality", "must")]
+
+
 def test_reporting_verb_certainty_is_modality():
     r = diff(SRC.replace("estimated", "confirmed"), SRC)
     assert [(c.subtype, c.copy_text) for c in r.changes if c.kind == "fact"] == [("modality", "confirmed")]
@@ -105,6 +111,14 @@ def test_title_and_speaker_swapped_together_are_two_changes():
     src2 = "Vantor said Chile's Andes Mining was likely to sell its stake."
     r2 = diff(src2.replace("Chile's", "Peru's"), src2)
     assert [c.subtype for c in r2.facts] == ["entity"]
+
+
+def test_name_moved_into_according_to_is_attribution():
+    """"According to reports, X sent" -> "According to X reports, she sent": X became the source."""
+    src = "Troops fought there. According to reports, Ardenia sent an estimated 14,000 soldiers to the front."
+    copy = "Troops fought there. According to Ardenia reports, she sent an estimated 14,000 soldiers to the front."
+    r = diff(copy, src)
+    assert ("attribution", "Ardenia") in [(c.subtype, c.copy_text) for c in r.facts]
 
 
 def test_synonyms_inflection_case_and_number_format_are_not_facts():

@@ -27,6 +27,7 @@ damaged thousands ("4, 000", "12 000") merged into one number token whose key is
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -112,7 +113,6 @@ class _Doc:
         self.units = units(text)
         starts = [u.start for u in self.units]
         self.sentences: list[_Sentence] = []
-        import bisect
 
         for s, e in split_sentences(text):
             u0 = bisect.bisect_left(starts, s)
@@ -172,6 +172,8 @@ def _pair_scores(cdoc: _Doc, sdoc: _Doc) -> list[tuple[int, int, float, float, f
     for j, d in enumerate(sw):
         for f in d:
             inv.setdefault(f, []).append(j)
+    if max(df.values(), default=0) > _DF_CAP:
+        return _pair_scores_capped(cw, sw, stot, inv, df)
     out = []
     for i, d in enumerate(cw):
         ctot = sum(d.values())
@@ -188,6 +190,48 @@ def _pair_scores(cdoc: _Doc, sdoc: _Doc) -> list[tuple[int, int, float, float, f
             if lo <= 0:
                 continue
             out.append((i, j, sh / lo, 2 * sh / (ctot + stot[j]), shared_content.get(j, 0.0)))
+    return out
+
+
+# A feature in more sentences than this (only in very long or repetitive texts: an 800-word
+# article has ~40) no longer proposes pairs, or every sentence would meet every other one
+# (quadratic time); pairs found through rarer features still count it in their score.
+_DF_CAP = 256
+
+
+def _pair_scores_capped(cw: list[dict[str, float]], sw: list[dict[str, float]], stot: list[float],
+                        inv: dict[str, list[int]],
+                        df: dict[str, int]) -> list[tuple[int, int, float, float, float]]:
+    """``_pair_scores`` for long texts: candidate pairs come from features in at most _DF_CAP
+    sentences (a sentence made only of common features looks at its rarest feature's
+    _DF_CAP sentences nearest its position); scores are then exact over all shared features."""
+    out = []
+    ratio = len(sw) / max(1, len(cw))
+    for i, d in enumerate(cw):
+        ctot = sum(d.values())
+        cands: set[int] = set()
+        for f in d:
+            if df[f] <= _DF_CAP:
+                cands.update(inv.get(f, ()))
+        if not cands:
+            post = inv.get(min(d, key=lambda f: df[f]), []) if d else []
+            if post:
+                k = bisect.bisect_left(post, int(i * ratio))
+                cands.update(post[max(0, k - _DF_CAP // 2):k + _DF_CAP // 2])
+        for j in sorted(cands):
+            sj = sw[j]
+            sh = sc = 0.0
+            for f, w in (d.items() if len(d) <= len(sj) else sj.items()):
+                other = sj.get(f) if len(d) <= len(sj) else d.get(f)
+                if other is None:
+                    continue
+                sh += min(w, other)
+                if f[0] != "s":
+                    sc += 1.0
+            lo = min(ctot, stot[j])
+            if sh <= 0 or lo <= 0:
+                continue
+            out.append((i, j, sh / lo, 2 * sh / (ctot + stot[j]), sc))
     return out
 
 
@@ -348,20 +392,33 @@ def _alignment(cdoc: _Doc, sdoc: _Doc, sid: str, max_gap: int = 0, min_containme
         return all(k not in matched for k in range(lo + 1, hi))
 
     chains: list[list[tuple[int, int, float]]] = []
+    top_j: list[int] = []  # the largest source index in each chain
+    # pairs come sorted by copy index, so a chain whose last copy sentence is more than
+    # 1 + max_gap behind can take no more pairs: only the others are looked at (the same
+    # choice as scanning every chain, newest first; linear time on repetitive texts)
+    active: list[int] = []
+    last_i = -1
     for p in pairs:
         i, j, _ = p
+        if i != last_i:
+            active = [k for k in active if i - chains[k][-1][0] <= 1 + max_gap]
+            last_i = i
         target = None
-        for ch in reversed(chains):
+        for k in reversed(active):
+            ch = chains[k]
             li = ch[-1][0]
-            lj = max(q[1] for q in ch)
+            lj = top_j[k]
             if (0 <= i - li <= 1 + max_gap and 0 <= j - lj <= 1 + max_gap
                     and free(li, i, matched_c) and free(lj, j, matched_s)):
-                target = ch
+                target = k
                 break
         if target is None:
             chains.append([p])
+            top_j.append(j)
+            active.append(len(chains) - 1)
         else:
-            target.append(p)
+            chains[target].append(p)
+            top_j[target] = max(top_j[target], j)
     # resolve overlaps: keep the chains with the larger total score
     chains.sort(key=lambda ch: -sum(q[2] for q in ch))
     taken_c: set[int] = set()

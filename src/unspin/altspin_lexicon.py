@@ -191,6 +191,9 @@ PARAPHRASE = _forms([
     ("telecoms", "telecommunications"), ("mortgage, mortgages", "home loan, home loans"), ("revenue", "income"),
     ("producer producers", "maker makers"), ("conditions", "circumstances"), ("owner owners", "proprietor proprietors"),
     ("goods", "products"), ("division", "unit"), ("gains", "increases"), ("subsidiary", "unit"),
+    ("taxes", "levies"), ("owns", "holds"), ("management", "leadership"), ("forecasts", "projections"),
+    ("full", "complete"), ("effect", "impact"), ("driven", "propelled"), ("poverty", "deprivation"),
+    ("every", "each"), ("sale", "disposal"),
     ("strategy", "plan"), ("regulator", "watchdog"), ("obtain", "get"),
 ])
 
@@ -277,7 +280,8 @@ AI = _forms([
     ("economic", "financial"), ("chief", "top"), ("trade", "commerce"), ("stock", "equity"), ("tax", "levy"),
     ("higher", "greater"), ("world's", "globe's"), ("country's", "nation's"), ("group", "firm"),
     ("further", "additional"), ("domestic", "home"), ("fraud", "scam"),
-    ("operations", "business"), ("across", "throughout"), ("government's", "administration's"),
+    ("operations", "business"), ("poor", "weak"), ("positive", "encouraging"), ("slow", "sluggish"),
+    ("confidence", "trust"), ("trading", "dealing"), ("across", "throughout"), ("government's", "administration's"),
     ("mobile", "cellular"),
     ("investments", "holdings"), ("centre", "hub"), ("lending", "loans"), ("inflation", "price growth"), ("policy", "approach"),
 ])

@@ -13,7 +13,7 @@ sentence comparison reads without re-tokenising the stored text) and posts ``ter
 analyses the suspect with the same function, so both sides agree by construction.
 
 ``analyze_many`` does the same for many texts at once (the index's build path): their
-sentences are joined into one string, lower-cased and repaired once, and ``_scan`` finds the
+sentences are joined into one string and lower-cased once, and ``_scan`` finds the
 shared pattern's tokens with array operations over the code points (character classes from
 the regular expression engine itself, so the tokens are exactly ``KEY_RE.findall``'s), hashes
 them from the UTF-8 bytes and picks the terms; only numbers with separators and words with
@@ -205,7 +205,7 @@ class _Table:
     def __init__(self, keys: np.ndarray, values: np.ndarray):
         for shift in range(0, 8 * keys.dtype.itemsize - 15):
             slot = (keys >> keys.dtype.type(shift)) & keys.dtype.type(0xFFFF)
-            if len(np.unique(slot)) == len(keys):
+            if len(set(slot.tolist())) == len(keys):
                 break
         else:  # pragma: no cover - 16 bits always separate a few hundred hashes
             raise RuntimeError("no collision-free table")

@@ -146,7 +146,11 @@ _TITLE_PARTS = {w for t in _TITLES if " " in t for w in t.split()} - {"of", "the
 _TITLE_PAIRS = {(a, b) for a, bs in vocab.TITLE_CONFUSIONS.items() for b in bs}
 _REPORTING = set(vocab.REPORTING_VERBS)
 _REPORTING_SWAPS = {(a, b) for a, bs in vocab.REPORTING_VERB_SWAPS.items() for b in bs}
-_MODALITY_PAIRS = set(vocab.MODALITY_SWAPS.items())
+#: Certainty and obligation swapped: vocab's list (which synth also draws on) plus modals of
+#: obligation ("should" -> "must", "may" -> "must"), kept here so synth's edits do not change.
+_OBLIGATION = {("should", "must"), ("must", "should"), ("may", "must"), ("might", "must"), ("could", "must"),
+               ("should", "will"), ("ought", "must")}
+_MODALITY_PAIRS = set(vocab.MODALITY_SWAPS.items()) | _OBLIGATION
 _NUMBER_HEDGES = set(vocab.NUMBER_HEDGES)
 # "expected to" and the like stay out: a swap of "expected" is a synonym, not a hedge removed
 _HEDGES = (set(vocab.HEDGES) - _NUMBER_HEDGES - {"estimated", "believed to", "thought to", "expected to"}
@@ -477,6 +481,8 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
                   if u.kind != "punct" and not ctx.name_like(ctx.su, k, ctx.stext) and u.key not in ("the", "a", "an")]
         if rest_c == rest_s:
             return "synonym", "name", f"the same name written another way: {both}"
+    if _according_names(ctx, ctx.cu, i0, ctx.ctext) != _according_names(ctx, ctx.su, j0, ctx.stext):
+        return "fact", "attribution", f"source of the statement changed: {both}"
     # insertions and omissions
     if not S:
         if len(ck) <= 2 and all(k in STOPWORDS for k in ck):
@@ -623,6 +629,21 @@ _GENERIC_SPEAKERS = {"officials", "official", "authorities", "ministers", "analy
                      "leaders", "managers", "staff", "people", "critics", "detractors", "diplomats", "officers"}
 
 
+def _according_names(ctx: _Ctx, us: Sequence[Unit], k: int, text: str) -> set[str] | None:
+    """The names in the phrase after "according to" when unit k starts that phrase (up to the
+    next punctuation), else None: "According to reports, North Korea sent" has none, "According
+    to North Korea reports, she sent" names North Korea as the source."""
+    if k < 2 or us[k - 1].key != "to" or us[k - 2].key != "according":
+        return None
+    out = set()
+    for q in range(k, min(len(us), k + 6)):
+        if us[q].kind == "punct":
+            break
+        if ctx.name_like(us, q, text):
+            out.add(names.strip_possessive(us[q].key))
+    return out
+
+
 def _speaker_changed(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
     """A common noun of a report's speaker replaced by one the thesaurus does not link
     ("according to the defence ministry" -> "the foreign ministry", "Police said" -> "The
@@ -658,7 +679,8 @@ def _title_key(k: str) -> str:
 
 _SPECIAL = (_DATE_WORDS | _ORDINALS | set(_NUMBER_WORDS) | _NEG | set(_POLARITY) | _TITLE_WORDS
             | {w for t in _TITLES for w in t.split()} | _REPORTING | set(vocab.MODALITY_SWAPS)
-            | set(vocab.MODALITY_SWAPS.values()) | {w for h in vocab.HEDGES for w in h.split()}
+            | set(vocab.MODALITY_SWAPS.values()) | {w for p in _OBLIGATION for w in p}
+            | {w for h in vocab.HEDGES for w in h.split()}
             | {w for a, b in _REPORTING_SWAPS for w in (a, b)})
 
 

@@ -21,6 +21,7 @@ again at query time. An index of format 1 is refused with a request to rebuild i
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import hashlib
@@ -30,6 +31,7 @@ import os
 import re
 import sqlite3
 import sys
+import threading
 import time
 from array import array
 from collections import defaultdict
@@ -299,15 +301,30 @@ class Prepared(NamedTuple):
                         np.concatenate(idx) if idx else np.zeros(0, np.int64), np.concatenate(offs))
 
 
+# An article as ``prepare`` needs it, in plain values (cheap to send to a worker process):
+# id, text, url, site, title, published, input, sentence spans (flat start, end, ...).
+_Plain = tuple[str, str, str | None, str | None, str | None, str | None, str | None, tuple[int, ...]]
+
+
+def _plain(a: Article) -> _Plain:
+    return (a.id, a.text, a.url, a.site, a.title, a.published, a.input,
+            tuple(chain.from_iterable((x.start, x.end) for x in a.sentences)))
+
+
 def prepare_many(articles: Sequence[Article], min_word_len: int = 2) -> Prepared:
     """What ``add`` stores for ``articles``: a pure function (``add --jobs N`` runs it in
     worker processes). One article that cannot be indexed fails alone, not its chunk."""
+    return _prepare([_plain(a) for a in articles], min_word_len)
+
+
+def _prepare(articles: Sequence[_Plain], min_word_len: int = 2, texts: bool = True) -> Prepared:
+    """``prepare_many`` of plain articles; ``texts=False`` leaves the texts out of the rows
+    (a worker's answer: the writer has them)."""
     rows: list[_Row | str] = []
     items: list[tuple[str, list[tuple[int, int]]]] = []
     where: list[int] = []
-    for a in articles:
-        text = a.text
-        name = a.input or a.id
+    for aid, text, url, site, title, published, inp, flat in articles:
+        name = inp or aid
         if not text or not text.strip():
             rows.append(f"{name}: empty article body, not indexed")
             continue
@@ -317,26 +334,33 @@ def prepare_many(articles: Sequence[Article], min_word_len: int = 2) -> Prepared
             rows.append(f"{name}: the text is not valid Unicode (lone surrogate), not indexed")
             continue
         try:
-            spans = [(x.start, x.end) for x in a.sentences] or split_sentences(text)
+            spans = list(zip(flat[::2], flat[1::2], strict=True)) or split_sentences(text)
         except (ValueError, OverflowError, RecursionError, UnicodeError) as exc:
             rows.append(f"{name}: not indexed ({type(exc).__name__}: {exc})")
             continue
         sents = _u32(list(chain.from_iterable(spans)))
-        rows.append((a.id, h, a.url, a.site, a.title, a.published, a.input, text, sents, b""))
+        rows.append((aid, h, url, site, title, published, inp, text if texts else "", sents, b""))
         items.append((text, spans))
         where.append(len(rows) - 1)
     try:
         an = analyze_many(items, min_word_len)
     except (ValueError, OverflowError, RecursionError, UnicodeError) as exc:
         if len(articles) > 1:  # find the article at fault: the others are indexed
-            return Prepared.concat([prepare_many([a], min_word_len) for a in articles])
-        return Prepared([f"{articles[0].input or articles[0].id}: not indexed ({type(exc).__name__}: {exc})"],
+            return Prepared.concat([_prepare([a], min_word_len, texts) for a in articles])
+        return Prepared([f"{articles[0][6] or articles[0][0]}: not indexed ({type(exc).__name__}: {exc})"],
                         [], np.zeros(0, np.int64), np.zeros(2, np.int64))
     npairs = np.zeros(len(rows), dtype=np.int64)
     for k, i in enumerate(where):
         rows[i] = (*rows[i][:9], an.packed(k))  # type: ignore[assignment]
     npairs[where] = np.diff(an.pair_off)
     return Prepared(rows, an.terms, an.term_idx, np.concatenate(([0], np.cumsum(npairs))))
+
+
+def _with_texts(p: Prepared, articles: Sequence[_Plain]) -> Prepared:
+    """A worker's ``Prepared`` with the texts put back."""
+    rows: list[_Row | str] = [r if isinstance(r, str) else (*r[:7], a[1], *r[8:])  # type: ignore[misc]
+                              for r, a in zip(p.rows, articles, strict=True)]
+    return p._replace(rows=rows)
 
 
 def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -353,9 +377,10 @@ def _posting_rows(batch: Prepared, rid: np.ndarray, chunk: int) -> list[tuple[st
     terms = batch.terms
     if not use.any():
         return []
-    order = sorted(range(len(terms)), key=terms.__getitem__)
+    order = np.argsort(np.array(terms), kind="stable")  # code point order, as sorted(terms)
     rank = np.empty(len(terms), dtype=np.int64)
     rank[order] = np.arange(len(terms))
+    order = order.tolist()
     key = np.sort((rank[batch.term_idx[use]] << 32) | owner[use])
     grp = key >> 32
     starts = np.flatnonzero(np.concatenate(([True], grp[1:] != grp[:-1])))
@@ -496,6 +521,11 @@ class Index:
                 raise IndexReadOnlyError(f"cannot open the index: its directory {str(p.parent)!r} is "
                                          "read-only", input=src,
                                          hint="copy the index to a writable directory") from exc
+            if "malformed" in str(exc):  # an SQLite file (header checked above) with broken pages
+                what = "damaged index" if readonly else "damaged index, refused for writing"
+                raise IndexCorruptError(f"{what} ({exc})", input=src,
+                                        hint=f"see 'unspin index check --db {src}'; restore a copy "
+                                             "or rebuild it with 'unspin index add'") from exc
             raise IndexCorruptError(f"cannot read index ({exc})", input=src,
                                     hint="the file is damaged or not an index; rebuild it") from exc
         want = params or IndexParams.default()
@@ -694,15 +724,34 @@ class Index:
         commits = 0
         deadline = time.monotonic() + commit_seconds
         pool = None
-        chunks = _chunks(articles, max(1, min(_CHUNK, batch_size)))
-        prep = functools.partial(prepare_many, min_word_len=self.params.min_word_len)
+        size = max(1, min(_CHUNK, batch_size))
+        mwl = self.params.min_word_len
         if jobs > 1:
             import multiprocessing as mp
 
+            size = max(1, min(_CHUNK // 4, batch_size))  # four chunks per worker in flight
             pool = mp.get_context("spawn" if sys.platform == "darwin" else "fork").Pool(jobs)
-            prepared: Iterable[Prepared] = pool.imap(prep, chunks)
+            held: collections.deque[list[_Plain]] = collections.deque()
+            slots = threading.Semaphore(4 * jobs)  # bounded memory: chunks sent, not yet written
+            stop = threading.Event()
+
+            def feed() -> Iterator[list[_Plain]]:  # runs in the pool's task thread
+                for part in _chunks(articles, size):
+                    slots.acquire()
+                    if stop.is_set():
+                        return
+                    plain = [_plain(a) for a in part]
+                    held.append(plain)
+                    yield plain
+
+            def answers() -> Iterator[Prepared]:
+                for p in pool.imap(functools.partial(_prepare, min_word_len=mwl, texts=False), feed()):
+                    slots.release()
+                    yield _with_texts(p, held.popleft())
+
+            prepared: Iterable[Prepared] = answers()
         else:
-            prepared = map(prep, chunks)
+            prepared = (prepare_many(part, mwl) for part in _chunks(articles, size))
         try:
             for done in prepared:
                 part: Prepared | None = done
@@ -726,6 +775,9 @@ class Index:
                     on_batch(total)
         finally:
             if pool is not None:
+                stop.set()
+                for _ in range(8 * jobs):
+                    slots.release()  # a feed waiting for a slot returns
                 pool.terminate()
                 pool.join()
         if optimize or (optimize is None and commits and self._wants_merge()):
