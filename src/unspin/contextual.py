@@ -99,8 +99,8 @@ def derive_model(source: Path | None = None, layers: int = LAYERS) -> bytes:
        so the matrix products run as integer products (VNNI/AMX where the CPU has them).
 
     Steps 2-4 halve the time of a pass (about 115 -> 57 ms per 800-word article on one core,
-    ``benchmarks/bench_check.py``); the hidden states keep a mean cosine of 0.995 to those of
-    the plain cut. Needs ``onnx`` and ``onnxruntime`` (both pinned core dependencies).
+    best of 4 runs; ``benchmarks/bench_check.py``'s model figure: 141 -> 63 ms, see
+    docs/benchmarks.md); the hidden states keep a mean cosine of 0.995 to the plain cut's. Needs ``onnx`` and ``onnxruntime`` (both pinned core dependencies).
     """
     try:
         import onnx
