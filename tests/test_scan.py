@@ -260,10 +260,10 @@ def test_graph_picks_the_earliest_original_and_copies_of_copies() -> None:
              2: Node(2, "https://b/2", "2025-03-01T12:00:00Z", "page", 300),
              3: Node(3, "https://c/3", None, None, 300),
              4: Node(4, "https://d/4", "2025-03-02T10:00:00Z", "seen", 120)}
-    edges = [Edge(1, 2, .7, .7, .6, .6, True, True),   # 2 spun from 1
-             Edge(2, 3, 1., 1., 1., 1., True, True),   # 3 mirrors 2 (no date: last)
-             Edge(1, 3, .7, .7, .6, .6, True, True),
-             Edge(1, 4, .4, 1., .4, .95, True, True)]  # 4 excerpts 1
+    edges = [Edge(.7, .7, .6, .6, True, True, a=1, b=2),   # 2 spun from 1
+             Edge(1., 1., 1., 1., True, True, a=2, b=3),   # 3 mirrors 2 (no date: last)
+             Edge(.7, .7, .6, .6, True, True, a=1, b=3),
+             Edge(.4, 1., .4, .95, True, True, a=1, b=4)]  # 4 excerpts 1
     placed = {p.id: p for p in place(nodes, edges)}
     assert placed[1].role == "original" and placed[1].source == 1
     assert placed[2].copied_from == 1 and placed[2].delay_hours == 2.0

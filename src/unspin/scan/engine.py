@@ -438,7 +438,7 @@ def _verify_job(args: tuple[TraceOptions, list[Any], int]) -> tuple[list[Edge], 
 
 
 def _load_edges(conn: sqlite3.Connection) -> list[Edge]:
-    return [Edge(a, b, x, y, s, t, bool(i), bool(j)) for a, b, x, y, s, t, i, j in
+    return [Edge(x, y, s, t, bool(i), bool(j), a=a, b=b) for a, b, x, y, s, t, i, j in
             conn.execute("SELECT * FROM edges WHERE a_in_b = 1 OR b_in_a = 1 ORDER BY a, b")]
 
 

@@ -16,34 +16,21 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from unspin.index import StoredArticle
-from unspin.models import Record
 from unspin.options import Options
 from unspin.pipeline import Pipeline
-from unspin.tracer import TraceOptions
+from unspin.tracer import PairCoverage, TraceOptions
 
 __all__ = ["Edge", "verify_pair", "verify_pairs"]
 
 
-@dataclass(frozen=True, slots=True)
-class Edge(Record):
-    """A verified candidate pair: how much of each page the other explains.
-
-    ``a_by_b``: share of A's words explained by B; ``score_a_by_b``: the same weighted by
-    similarity (0..1); ``a_in_b``: A is explained by B by trace's rule.
-    """
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Edge(PairCoverage):
+    """A verified candidate pair: pages ``a`` and ``b`` (crawl row ids) and ``verify``'s
+    judgement of them both ways (the fields of :class:`unspin.tracer.PairCoverage`:
+    ``a_by_b``, ``score_a_by_b``, ``a_in_b``, and the same the other way)."""
 
     a: int
     b: int
-    a_by_b: float
-    b_by_a: float
-    score_a_by_b: float
-    score_b_by_a: float
-    a_in_b: bool
-    b_in_a: bool
-
-    @property
-    def copy(self) -> bool:
-        return self.a_in_b or self.b_in_a
 
 
 @functools.lru_cache(maxsize=4)
@@ -58,7 +45,7 @@ def verify_pair(a: int, ta: str, sa: tuple[tuple[int, int], ...] | None, b: int,
     pa = StoredArticle(rowid=a, id=str(a), text=ta, sentences=tuple(sa or ()))
     pb = StoredArticle(rowid=b, id=str(b), text=tb, sentences=tuple(sb or ()))
     c = _pipeline(opts or TraceOptions()).compare(pa, pb)
-    return Edge(a, b, c.a_by_b, c.b_by_a, c.score_a_by_b, c.score_b_by_a, c.a_in_b, c.b_in_a)
+    return Edge(c.a_by_b, c.b_by_a, c.score_a_by_b, c.score_b_by_a, c.a_in_b, c.b_in_a, a=a, b=b)
 
 
 PairText = tuple[int, str, tuple[tuple[int, int], ...], int, str, tuple[tuple[int, int], ...]]
