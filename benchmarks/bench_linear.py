@@ -16,15 +16,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from common import best_cpu  # noqa: E402
 from unspin.ingest import from_text  # noqa: E402
+from unspin.reader import MemoryIndex  # noqa: E402
 
 INPUTS: dict[str, Callable[[int], str]] = {
     "numbers": lambda n: " ".join(str(i) for i in range(n)),
@@ -39,15 +39,6 @@ INPUTS: dict[str, Callable[[int], str]] = {
 def _changed(text: str) -> str:
     words = text.split(" ")
     return " ".join("altered" if i % 5 == 4 else w for i, w in enumerate(words))
-
-
-def cpu(fn: Callable[[], Any], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.process_time()
-        fn()
-        best = min(best, time.process_time() - t0)
-    return best
 
 
 def main() -> None:
@@ -74,18 +65,16 @@ def main() -> None:
                 text = make(a.units * 2 ** k)
                 sizes.append(len(text))
                 if stage == "extract":
-                    times.append(cpu(lambda t=text: from_text(t), a.repeat))
+                    times.append(best_cpu(lambda t=text: from_text(t), a.repeat))
                 elif stage == "check":
-                    times.append(cpu(lambda t=text: unspin.check(t), a.repeat))
+                    times.append(best_cpu(lambda t=text: unspin.check(t), a.repeat))
                 elif stage == "trace":
-                    from unspin.reader import MemoryIndex
-
                     ix = MemoryIndex([from_text(text, id="source")])
                     copy = from_text(_changed(text))
-                    times.append(cpu(lambda c=copy, i=ix: unspin.trace(c, i), a.repeat))
+                    times.append(best_cpu(lambda c=copy, i=ix: unspin.trace(c, i), a.repeat))
                 else:
                     src, copy = from_text(text), from_text(_changed(text))
-                    times.append(cpu(lambda c=copy, s=src: unspin.diff(c, s), a.repeat))
+                    times.append(best_cpu(lambda c=copy, s=src: unspin.diff(c, s), a.repeat))
             growth = [round(b / a_, 2) if a_ > 0 else None for a_, b in zip(times, times[1:], strict=False)]
             rows.append({"input": name, "stage": stage, "chars": sizes,
                          "cpu_s": [round(t, 3) for t in times], "growth_per_doubling": growth})

@@ -35,14 +35,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from common import best_cpu  # noqa: E402
 from unspin.models import Article, Span  # noqa: E402
 from unspin.text import STOPWORDS, split_sentences, tokenize  # noqa: E402
 
@@ -112,15 +111,6 @@ def calibration(texts: list[str]) -> None:
     np.sort(arr * 7919 % 104729)
 
 
-def _best(fn: Callable[[], Any], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        c = time.process_time()
-        fn()
-        best = min(best, time.process_time() - c)
-    return best
-
-
 def _child_cpu(code: str) -> float:
     import resource
 
@@ -145,8 +135,8 @@ def measure(repeat: int = 3) -> dict[str, float]:
             with Index.open(Path(d) / f"g{k[0]}.unspin", create=True) as ix:
                 ix.add(arts)
 
-        calib = _best(lambda: calibration(texts), repeat)
-        out["index_per_article"] = _best(build, repeat) / len(arts) / calib
+        calib = best_cpu(lambda: calibration(texts), repeat)
+        out["index_per_article"] = best_cpu(build, repeat) / len(arts) / calib
         try:
             import tantivy  # noqa: F401
 
@@ -169,7 +159,7 @@ def measure(repeat: int = 3) -> dict[str, float]:
                     trace(s, ix)
                     cpu.append(time.process_time() - c)
                 best.append(statistics.median(cpu))
-            calib = _best(lambda: calibration(texts), repeat)
+            calib = best_cpu(lambda: calibration(texts), repeat)
             out["trace_p50"] = min(best) / calib
     py = min(_child_cpu("pass") for _ in range(repeat))
     out["startup"] = min(_child_cpu("import unspin.cli") for _ in range(repeat)) / py

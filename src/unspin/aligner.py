@@ -220,10 +220,10 @@ def _pair_scores_capped(cw: list[dict[str, float]], sw: list[dict[str, float]], 
                 k = bisect.bisect_left(post, int(i * ratio))
                 cands.update(post[max(0, k - _DF_CAP // 2):k + _DF_CAP // 2])
         for j in sorted(cands):
-            sj = sw[j]
+            small, big = (d, sw[j]) if len(d) <= len(sw[j]) else (sw[j], d)
             sh = sc = 0.0
-            for f, w in (d.items() if len(d) <= len(sj) else sj.items()):
-                other = sj.get(f) if len(d) <= len(sj) else d.get(f)
+            for f, w in small.items():
+                other = big.get(f)
                 if other is None:
                     continue
                 sh += min(w, other)

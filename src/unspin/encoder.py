@@ -117,8 +117,8 @@ class Encoder:
         """Run the model over ``texts`` (each truncated to 256 tokens), in padded batches.
 
         Small batches: 4 texts of up to 200 pieces ran faster per piece than 16 here and keep
-        onnxruntime's working memory near 30 MB instead of ~350 MB (measured on a long article
-        with ``/tmp``-free script notes in docs/benchmarks.md, issue 15)."""
+        onnxruntime's working memory near 30 MB instead of ~350 MB on a long article
+        (docs/benchmarks.md, "Hardening, session 3")."""
         out: list[Encoded] = []
         encs = self.tokenize(texts)
         # Batch texts of similar length together to waste little on padding.

@@ -56,10 +56,10 @@ class Limits:
             once ``ratio_after`` bytes have come out (real text compresses 3-20x).
         ratio_after: decompressed bytes before the ratio is checked.
         max_article_chars: the body of one article (text as read, or extracted from HTML):
-            the work and memory of every stage grow with it (~210 MB per million characters
-            in ``check``, on top of ~380 MB of resources and model, see docs/benchmarks.md),
-            so longer bodies are refused, keeping the peak under 500 MB. News articles are
-            under 100,000 characters.
+            the work and memory of every stage grow with it (``check``, resources and model
+            included, peaks at ~435 MB on a 500,000-character article: docs/benchmarks.md,
+            "Hardening, session 3"), so longer bodies are refused, keeping the peak under
+            500 MB. News articles are under 100,000 characters.
     """
 
     max_input_bytes: int = 8 * GiB
