@@ -164,8 +164,8 @@ _NAMED = Article(id="named", original="", text=(
     "Japan's fourth-largest bank raised its forecast. Goldman Sachs said the deal was fair. "
     "Finance Minister Clara Vidal said Mittal Steel would cut 300 jobs. Mr Mittal declined to comment. "
     "Lakshmi Mittal owns the firm. Japan's economy grew by 2% in the year, officials said. "
-    "The new plan was approved. Last year Pernod tried to buy Glenmorangie, one of Scotland's premier whisky "
-    "firms, but lost out. Vidal said the important talks would continue.").replace("  ", " "))
+    "The new plan was approved. Last year Brannock tried to buy Hollowmere, one of the region's oldest cider "
+    "makers, but lost out. Vidal said the important talks would continue.").replace("  ", " "))
 
 
 def test_never_rewrites_inside_a_multi_word_name() -> None:
@@ -189,7 +189,7 @@ def test_never_rewrites_inside_a_multi_word_name() -> None:
                     assert not (e.source_start < en and s < e.source_end), (name, e)
                 assert "Japan-largest" not in e.copy_text and "the fourth of" not in e.copy_text
                 if e.detail == "clause_order":
-                    assert "Pernod tried" not in e.source_text, e
+                    assert "Brannock tried" not in e.source_text, e
     econ = [e for seed in range(40) for e in spin_alt(a, seed=seed, style="mt", variant_rate=1.0).edits
             if e.detail == "mt_possessive"]
     assert econ and all(e.copy_text.lower() == "the economy of japan" for e in econ)

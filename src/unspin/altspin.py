@@ -246,7 +246,7 @@ class _Rewriter:
             self.units[i], self.units[i + 1] = self.units[i + 1], self.units[i]
 
     # a short fronted adverbial followed by its comma: "On Friday, ...", "Last year, ..." (never
-    # "Last year Pernod tried to buy X, one of ...", where the first comma ends something else)
+    # "Last year Brannock tried to buy X, one of ...", where the first comma ends something else)
     _FRONT = re.compile(r"^(On|In|After|Before|During|Despite|Since|Earlier|Later) ((?:[^\s,\"“”]+ ){0,4}[^\s,\"“”]+), "
                         r"([^\"“”]{12,}?)([.!?])$|"
                         r"^(Last|Next|Earlier|Later) (year|month|week|weekend|summer|autumn|winter|spring|night), "
