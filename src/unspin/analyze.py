@@ -90,6 +90,16 @@ def hash_keys(keys: Sequence[str]) -> np.ndarray:
     return h
 
 
+def mix_pair(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each pair of 64-bit hashes ``(a[i], b[i])`` (order matters)."""
+    with np.errstate(over="ignore"):
+        h = a.astype(np.uint64) * _MULT + b.astype(np.uint64)
+        h ^= h >> np.uint64(31)
+        h *= _MIX
+        h ^= h >> np.uint64(29)
+    return h
+
+
 def _number_term(key: str) -> str:
     key = key.replace(",", "")
     if _DECIMAL.fullmatch(key):

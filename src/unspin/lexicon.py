@@ -27,6 +27,9 @@ from typing import Any
 
 import numpy as np
 
+from unspin.analyze import hash_keys
+from unspin.analyze import mix_pair as pair_hash  # the key of a bigram from its words' hashes
+
 log = logging.getLogger(__name__)
 
 _CACHE_VERSION = "1"
@@ -396,19 +399,40 @@ def _unit_rows(raw: np.ndarray) -> np.ndarray:
 def _cached_array(name: str, source: Path, build: Any) -> np.ndarray:
     """``build(source)`` (an array) from the cache directory, memory-mapped read-only; built
     and written atomically on a miss."""
+    return _cached_arrays(name, source, lambda src: {"": build(src)})[""]
+
+
+def _cached_arrays(name: str, source: Path, build: Any) -> dict[str, np.ndarray]:
+    """``build(source)`` (a dict of named arrays) from the cache directory, each part one
+    ``.npy`` file memory-mapped read-only; built and written atomically on a miss (a rebuilt
+    cache replaces the older files of the same name)."""
     st = source.stat()
     key = hashlib.sha1(f"{_CACHE_VERSION}:{source}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:12]
-    path = cache_dir() / f"{name}-{key}.npy"
-    if path.exists():
+    d = cache_dir()
+    index = d / f"{name}-{key}.parts"
+    if index.exists():
         try:
-            return np.load(path, mmap_mode="r")
+            parts = index.read_text(encoding="utf-8").split("\n") if index.stat().st_size else [""]
+            return {part: np.load(d / f"{name}{'-' + part if part else ''}-{key}.npy", mmap_mode="r")
+                    for part in parts}
         except (OSError, ValueError):
-            log.warning("rebuilding damaged cache %s", path)
-    value = np.ascontiguousarray(build(source))
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "wb") as fh:
-        np.save(fh, value)
-    os.replace(tmp, path)
+            log.warning("rebuilding damaged cache %s", index)
+    log.warning("building the %s cache once for this version of unspin in %s", name, d)
+    value = {part: np.ascontiguousarray(a) for part, a in build(source).items()}
+    for part, a in value.items():
+        fd, tmp = tempfile.mkstemp(dir=d, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            np.save(fh, a)
+        os.replace(tmp, d / f"{name}{'-' + part if part else ''}-{key}.npy")
+    fd, tmp = tempfile.mkstemp(dir=d, suffix=".tmp")  # written last: the parts are complete
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(value))
+    os.replace(tmp, index)
+    ours = re.compile(re.escape(name) + r"(?:-[\w.]+)?-([0-9a-f]{12})\.(?:npy|parts)")
+    for old in d.glob(f"{name}-*"):
+        m = ours.fullmatch(old.name)
+        if m and m.group(1) != key:
+            old.unlink(missing_ok=True)
     return value
 
 
@@ -463,3 +487,98 @@ def _read_counts(path: Path) -> dict[str, int]:
 def ngrams() -> NgramCounts:
     """The shared n-gram counts (loaded on first use)."""
     return NgramCounts.load()
+
+
+class CountTable:
+    """Counts keyed by 64-bit string hashes (``unspin.analyze.hash_keys``; a bigram "a b" by
+    ``pair_hash`` (``analyze.mix_pair``) of its two words' hashes): sorted keys with each key's count and
+    ``math.log`` of it, memory-mapped from the cache, for looking up many strings in one
+    array operation. Built from the same dicts as ``NgramCounts`` (so the counts are theirs);
+    the build refuses two keys with the same hash, so a string in the table is never
+    mistaken for another one in it (a string absent from the table matches a key with
+    probability ~ len(table) / 2**64)."""
+
+    def __init__(self, keys: np.ndarray, counts: np.ndarray | None, logs: np.ndarray, buckets: np.ndarray):
+        self.keys = np.asarray(keys)
+        self.counts = None if counts is None else np.asarray(counts)
+        self.logs = np.asarray(logs)
+        # buckets[b]: the first key whose top ``bits`` bits are >= b (about one key a bucket)
+        self.buckets = np.asarray(buckets)
+        self._shift = np.uint64(64 - _bucket_bits(len(self.keys)))
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def find(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(found, position) of each hash; ``position`` is 0 where not ``found``.
+
+        A probe of the hash's bucket (sorted keys, so the probe stops at the first larger
+        key): two or three memory reads a hash, where a binary search makes eighteen."""
+        keys = self.keys
+        b = (hashes >> self._shift).astype(np.int64)
+        probe = self.buckets[b]
+        end = self.buckets[b + 1]
+        found = np.zeros(len(hashes), dtype=bool)
+        pos = np.zeros(len(hashes), dtype=np.int64)
+        act = np.flatnonzero(probe < end)
+        while len(act):
+            p = probe[act]
+            k = keys[p]
+            q = hashes[act]
+            hit = k == q
+            found[act[hit]] = True
+            pos[act[hit]] = p[hit]
+            more = (k < q) & (p + 1 < end[act])
+            act = act[more]
+            probe[act] = p[more] + 1
+        return found, pos
+
+
+def _bucket_bits(n: int) -> int:
+    return max(1, int(n).bit_length())
+
+
+def _buckets(keys: np.ndarray) -> np.ndarray:
+    bits = _bucket_bits(len(keys))
+    starts = np.arange(2 ** bits + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        bounds = starts[:-1] << np.uint64(64 - bits)
+    out = np.empty(2 ** bits + 1, dtype=np.int64)
+    out[:-1] = np.searchsorted(keys, bounds)
+    out[-1] = len(keys)
+    return out
+
+
+def _build_count_table(path: Path, bigrams: bool) -> dict[str, np.ndarray]:
+    import math
+
+    counts = _cached("bigrams" if bigrams else "unigrams", path, _read_counts)
+    items = list(counts.items())
+    if bigrams:
+        items = [(k, c) for k, c in items if " " in k]
+        pairs = [k.split(" ", 1) for k, _ in items]
+        keys = pair_hash(hash_keys([a for a, _ in pairs]), hash_keys([b for _, b in pairs]))
+    else:
+        keys = hash_keys([k for k, _ in items])
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    if len(keys) > 1 and bool((keys[1:] == keys[:-1]).any()):
+        from unspin.errors import UnspinError
+
+        raise UnspinError(f"two entries of {path} share a 64-bit hash", hint="report this as a bug")
+    cnt = np.array([c for _, c in items], dtype=np.int64)[order]
+    logs = np.array([math.log(c) for _, c in items], dtype=np.float64)[order]
+    out = {"keys": keys, "logs": logs, "buckets": _buckets(keys)}
+    if not bigrams:
+        out["counts"] = cnt
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def count_tables() -> tuple[CountTable, CountTable]:
+    """The n-gram counts of ``ngrams()`` as (unigram, bigram) ``CountTable``s, memory-mapped."""
+    root = _package_file("wordsegment")
+    uni = _cached_arrays("unigram-table-v2", root / "unigrams.txt", lambda p: _build_count_table(p, False))
+    bi = _cached_arrays("bigram-table-v2", root / "bigrams.txt", lambda p: _build_count_table(p, True))
+    return (CountTable(uni["keys"], uni["counts"], uni["logs"], uni["buckets"]),
+            CountTable(bi["keys"], None, bi["logs"], bi["buckets"]))
