@@ -34,6 +34,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from unspin import lexicon
+from unspin.analyze import sorted_unique
 from unspin.models import Article, Clutter, Quantity, Record
 from unspin.text import STOPWORDS, Token, tokenize
 
@@ -261,7 +262,7 @@ def _pool(r: _Resources, i: int) -> np.ndarray:
     if i < len(th.indptr) - 1:
         parts.append(th.ids[th.indptr[i]:th.indptr[i + 1]])
     parts.append(th._rev_heads[th._rev_ptr[i]:th._rev_ptr[i + 1]])
-    return np.unique(np.concatenate(parts).astype(np.int64))
+    return sorted_unique(np.concatenate(parts).astype(np.int64))
 
 
 def _compute_candidates(r: _Resources, word: str) -> tuple[str, ...]:

@@ -35,7 +35,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from unspin.analyze import Analysis, analyze
+from unspin.analyze import Analysis, analyze, sorted_unique
 from unspin.dates import date_key, iso_date
 from unspin.differ import Change, DiffResult, Summary, summarize
 from unspin.index import StoredArticle, content_hash
@@ -173,7 +173,7 @@ def _symbol_strings(counts: list[np.ndarray], ids: list[np.ndarray], first_only:
     """
     allids = np.concatenate(ids) if ids else np.zeros(0, np.uint32)
     if first_only and len(ids[0]):
-        inv = _codes_of(np.unique(ids[0]), allids.astype(np.uint32, copy=False))
+        inv = _codes_of(sorted_unique(ids[0]), allids.astype(np.uint32, copy=False))
     else:
         _, inv = np.unique(allids, return_inverse=True)
     cp = inv.astype(np.uint32) + 0x100
