@@ -27,6 +27,7 @@ import dataclasses
 import logging
 import math
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -189,28 +190,37 @@ def _symbol_strings(counts: list[np.ndarray], ids: list[np.ndarray], first_only:
 
 
 _SLOTS = 1 << 16
+_TABLES = threading.local()  # per thread: (keys, codes) of _codes_of, empty between calls
 
 
 def _codes_of(own: np.ndarray, ids: np.ndarray) -> np.ndarray:
     """For each of ``ids`` (uint32), its position in the sorted distinct ``own``, or
     ``len(own)`` when it is not there: a direct-mapped table on the low 16 bits (one gather
     a token, where a binary search makes nine), and a binary search only for ids whose slot
-    two of ``own`` share."""
+    two of ``own`` share. The table is kept per thread and emptied after each call."""
     n = len(own)
+    tables = getattr(_TABLES, "t", None)
+    if tables is None:
+        tables = _TABLES.t = (np.zeros(_SLOTS, np.uint32), np.full(_SLOTS, -1, np.int64))
+    keys, codes = tables
     mask = np.uint32(_SLOTS - 1)
     slot_own = own & mask
     ordered = np.sort(slot_own)
     shared = ordered[1:][ordered[1:] == ordered[:-1]]
-    keys = np.zeros(_SLOTS, np.uint32)
-    codes = np.full(_SLOTS, n, np.int64)
     keys[slot_own] = own
     codes[slot_own] = np.arange(n)
-    slot = ids & mask
-    out = np.where(keys[slot] == ids, codes[slot], n)
+    try:
+        slot = ids & mask
+        code = codes[slot]
+        out = np.where((keys[slot] == ids) & (code >= 0), code, n)
+    finally:
+        keys[slot_own] = 0
+        codes[slot_own] = -1
     if len(shared):
-        marked = np.zeros(_SLOTS, dtype=bool)
-        marked[shared] = True
-        amb = np.flatnonzero(marked[slot])
+        hit = slot == shared[0]
+        for v in shared[1:]:
+            hit |= slot == v
+        amb = np.flatnonzero(hit)
         if len(amb):
             q = ids[amb]
             pos = np.minimum(np.searchsorted(own, q), n - 1)
