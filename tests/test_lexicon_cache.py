@@ -120,7 +120,7 @@ def test_word_lists_answer_like_their_dicts() -> None:
     for wl in (lexicon.thesaurus(), lexicon.vectors()):
         rnd = random.Random(11)
         rows = rnd.sample(range(len(wl.vocab)), 2000) + [0, len(wl.vocab) - 1]
-        words = [wl.vocab[i] for i in rows] + ["qqzxv-not-a-word", ""]
+        words = [wl.vocab[i] for i in rows] + ["qqzxv-not-a-word", "", "the\x00of", "caf\udce9"]
         assert wl.rows(words).tolist() == [wl.index.get(w, -1) for w in words]
         assert [wl.word(i) for i in rows] == [wl.vocab[i] for i in rows]
         assert wl.hashes.shape == (len(wl.vocab),)

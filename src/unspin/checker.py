@@ -209,13 +209,16 @@ class _Resources:
         return np.where(found, self.unit.logs[pos], _LOG_UNSEEN)
 
     def count(self, w: str) -> float:
-        c = int(self.unigram_counts(lexicon.hash_keys([w]))[0])
+        try:
+            c = 0 if "\0" in w else int(self.unigram_counts(lexicon.hash_keys([w]))[0])
+        except ValueError:  # not text (a lone surrogate): not in the list
+            c = 0
         return float(c) if c else _UNSEEN_COUNT  # below the unigram list's floor (about 12,700)
 
     def logcount(self, w: str) -> float:
         v = self._logc.get(w)
         if v is None:
-            v = self._logc[w] = float(self.logcounts(lexicon.hash_keys([w]))[0])
+            v = self._logc[w] = math.log(self.count(w))
         return v
 
     @functools.cached_property

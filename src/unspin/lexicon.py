@@ -278,9 +278,13 @@ class WordList:
 
     def rows(self, words: Sequence[str]) -> np.ndarray:
         """The row of each of ``words`` (int64; -1 when not in the vocabulary)."""
-        if self._table is None or any("\0" in w for w in words):
+        try:
+            if self._table is None or any("\0" in w for w in words):
+                raise ValueError("no table, or a key hash_keys cannot take")
+            hashes = hash_keys(words)  # UnicodeEncodeError (a ValueError) on a lone surrogate
+        except ValueError:
             return np.array([self.index.get(w, -1) for w in words], dtype=np.int64)
-        found, pos = self._table.find(hash_keys(words))
+        found, pos = self._table.find(hashes)
         assert self._table.counts is not None
         return np.where(found, self._table.counts[pos], -1)
 
