@@ -71,6 +71,14 @@ MT_SWAPS: dict[str, tuple[str, ...]] = {
 _DETS = {"the", "a", "an"}
 
 
+def _records(path: Path) -> list[list[str]]:
+    """The fields of a WNDB file's lines (licence header lines, which start with a space, and
+    glosses after "|" left out)."""
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        rows = [line.partition("|")[0].split() for line in fh if not line.startswith(" ")]
+    return [r for r in rows if len(r) >= 2]
+
+
 class WordNet:
     """Just enough of a WNDB reader for swaps: lemma -> synsets by frequency, synset -> lemmas."""
 
@@ -81,25 +89,16 @@ class WordNet:
         self.exc: dict[str, list[str]] = defaultdict(list)   # inflected -> bases
         self.forms: dict[str, list[str]] = defaultdict(list)  # base -> irregular forms
         for p, name in _POS.items():
-            for line in (folder / f"index.{name}").open(encoding="utf-8", errors="replace"):
-                if line.startswith(" ") or not line.strip():
-                    continue
-                f = line.split()
-                pc = int(f[3])
+            for f in _records(folder / f"index.{name}"):
+                pc = int(f[3])  # lemma pos synset_cnt p_cnt ptrs... sense_cnt tagsense_cnt offsets...
                 self.index[(p, f[0])] = f[4 + pc + 2:]
                 self.tagged[(p, f[0])] = int(f[4 + pc + 1])
-            for line in (folder / f"data.{name}").open(encoding="utf-8", errors="replace"):
-                if line.startswith(" ") or not line.strip():
-                    continue
-                f = line.partition("|")[0].split()
-                wc = int(f[3], 16)
-                self.lemmas[(p, f[0])] = [re.sub(r"\(.*\)$", "", f[4 + 2 * i]).lower() for i in range(wc)]
-            for line in (folder / f"{name}.exc").open(encoding="utf-8", errors="replace"):
-                f = line.split()
-                if len(f) >= 2:
-                    self.exc[f[0]].extend(f[1:])
-                    for b in f[1:]:
-                        self.forms[b].append(f[0])
+            for f in _records(folder / f"data.{name}"):
+                self.lemmas[(p, f[0])] = [re.sub(r"\(.*\)$", "", f[4 + 2 * i]).lower() for i in range(int(f[3], 16))]
+            for f in _records(folder / f"{name}.exc"):
+                self.exc[f[0]].extend(f[1:])
+                for b in f[1:]:
+                    self.forms[b].append(f[0])
 
     def analyse(self, w: str) -> list[tuple[str, str, str]]:
         """(pos, base, suffix) readings of ``w``; suffix "" for a base form, "*" irregular."""
