@@ -70,3 +70,10 @@ def test_diff_keeps_an_in_sense_swap_harmless():
              "The firm reported larger profits and said sales rose.")
     assert not [c for c in r.changes if c.kind == "fact"]
     assert r.verdict == "rewritten"
+
+
+def test_a_speaker_ending_in_ly_is_not_taken_for_an_adverb():
+    r = diff("The family said the man had been missing since Friday.",
+             "Police said the man had been missing since Friday.")
+    assert [c.subtype for c in r.changes if c.kind == "fact"] == ["attribution"]
+    assert senses.only_adverb("reportedly") and not senses.only_adverb("family")

@@ -22,7 +22,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-__all__ = ["WordNet", "wordnet", "relation", "in_sense", "known", "compound"]
+__all__ = ["WordNet", "wordnet", "relation", "in_sense", "known", "compound", "only_adverb"]
 
 _POS = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
 #: pointers that make two synsets neighbours: hypernym, instance hypernym, hyponym, instance
@@ -178,3 +178,10 @@ def compound(first: str, second: str) -> bool:
     lemma: "power plants", "armed forces", "central bank"."""
     wn = wordnet()
     return any(f"{first} {b}" in wn.compounds for b in (second, *wn.bases(second)))
+
+
+@functools.lru_cache(maxsize=65536)
+def only_adverb(w: str) -> bool:
+    """WordNet knows the lower-case word only as an adverb ("reportedly"; not "family")."""
+    syn = wordnet().index.get(w, ())
+    return bool(syn) and all(s // 10**9 == _PNUM["r"] for s in syn)

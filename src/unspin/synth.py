@@ -1085,11 +1085,41 @@ def _reword_phrases(plan: _Plan, units: list[_Unit]) -> None:
             k += n
 
 
+_TITLE_WORDS = frozenset(t for t in vocab.TITLES if " " not in t) | frozenset(
+    t + "s" for t in vocab.TITLES if " " not in t)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _surface_far(word: str, new: str) -> bool:
+    return (new in lexicon.vectors() and lexicon.vectors().similarity(word, new) < 0.4
+            and senses.relation(word, new) == "far")
+
+
 def _swap_candidates(plan: _Plan, t: Token, text: str) -> tuple[list[tuple[str, str]], list[str]]:
-    """In-sense candidates only: a swap synth labels harmless keeps the word's sense."""
+    """In-sense candidates only: a swap synth labels harmless keeps the word's sense, and does
+    not break a fixed expression with the word before it ("interest rates" -> "interest
+    ranges": a WordNet two-word lemma whose new form never occurs in the bigram counts)."""
+    nxt = re.match(r" ([a-z]+)", text[t.end:t.end + 30])
+    if nxt and (nxt.group(1) in _TITLE_WORDS or t.lower in _TITLE_WORDS):
+        return [], []  # "finance" in "finance minister", "directors": a role, not a wording
     th = in_sense_candidates(t.lower) if plan.config.spinner in ("thesaurus", "mixed") else ()
     em = embedding_candidates(t.lower) if plan.config.spinner in ("embedding", "mixed") else ()
     em = tuple(c for c in em if _in_sense(t.lower, c))
+    # the inflected form must not look like another sense either (diff's test: WordNet far and
+    # GloVe < 0.4 on the words as written), so an inflection cannot turn an in-sense base into
+    # a wrong-sense word ("lays" for "lines")
+    th = tuple(x for x in th if not _surface_far(t.lower, lexicon.inflect(x[0], x[1])))
+    em = tuple(c for c in em if not _surface_far(t.lower, c))
+    prev = re.search(r"([a-z]+) $", text[max(0, t.start - 30):t.start])
+    if prev and senses.compound(prev.group(1), t.lower):
+        p = prev.group(1)
+        ng = lexicon.ngrams()
+
+        def keeps(c: str) -> bool:
+            return senses.compound(p, c) or ng.bigram(p, c) > 0
+
+        th = tuple(x for x in th if keeps(lexicon.inflect(x[0], x[1])))
+        em = tuple(c for c in em if keeps(c))
     return list(th), list(em)
 
 
