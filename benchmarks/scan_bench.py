@@ -78,10 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     inputs = sorted(str(p) for p in args.crawl.glob("crawl*.warc.gz")) if args.input == "warc" \
         else [str(args.crawl / "crawl.jsonl.gz")]
     shutil.rmtree(args.out, ignore_errors=True)
-    unspin = Path(sys.executable).parent / "unspin"
     t0 = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    proc = subprocess.run([str(unspin), "scan", *inputs, "--out", str(args.out), "--jobs", str(args.jobs),
+    proc = subprocess.run([sys.executable, "-m", "unspin", "scan", *inputs, "--out", str(args.out), "--jobs", str(args.jobs),
                            "--extractor", args.extractor, "--json"], capture_output=True, text=True)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
