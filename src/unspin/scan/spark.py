@@ -45,6 +45,7 @@ from urllib.parse import urlparse
 
 from unspin import __version__
 from unspin.errors import InputError, UnspinError, missing_extra
+from unspin.scan import read as rd
 from unspin.scan.candidates import CandidateOptions, anchors, pairs_from_bucket
 from unspin.scan.engine import (
     STATE,
@@ -59,7 +60,6 @@ from unspin.scan.engine import (
 from unspin.scan.graph import Node, place
 from unspin.scan.judge import judge_pair
 from unspin.scan.read import Page, RawPage, Skip, expand_inputs, extract_page_record, iter_raw
-from unspin.scan.read import iter_warc_range, page_replace, warc_ranges
 from unspin.scan.verify import Edge, verify_pair
 from unspin.tracer import TraceOptions
 
@@ -171,7 +171,7 @@ def plan_inputs(files: list[str], split_bytes: int = SPLIT_BYTES) -> tuple[list[
             remote.append((pos, name))
             continue
         path = urlparse(name).path if scheme else name
-        ranges = warc_ranges(path, split_bytes)
+        ranges = rd.warc_ranges(path, split_bytes)
         if len(ranges) == 1:
             tasks.append((pos, 0, name, path, 0, -1))
         else:
@@ -198,7 +198,7 @@ def _read_tasks(extractor: str, copts: CandidateOptions, tasks: Iterable[Task]
                 ) -> Iterator[tuple[tuple[int, int], int, str, Any]]:
     """The records of local files and byte ranges of WARC files (one task each)."""
     for pos, part, name, path, start, end in tasks:
-        items = iter_warc_range(path, start, end, name) if end >= 0 else iter_raw(path)
+        items = rd.iter_warc_range(path, start, end, name) if end >= 0 else iter_raw(path)
         yield from _records(extractor, copts, pos, part, items)
 
 
@@ -222,7 +222,7 @@ def _renamed(x: Any, old: str, new: str) -> Any:
     if isinstance(x, Skip):
         return replace(x, input=new)
     p, hs = x
-    return page_replace(p, key=p.key.replace(old, new, 1), url=p.url.replace(old, new, 1)), hs
+    return rd.page_replace(p, key=p.key.replace(old, new, 1), url=p.url.replace(old, new, 1)), hs
 
 
 def _numbered(base: dict[tuple[int, int], int], r: tuple[tuple[int, int], int, str, Any]
@@ -236,7 +236,7 @@ def _numbered(base: dict[tuple[int, int], int], r: tuple[tuple[int, int], int, s
     p, hs = x
     name = p.key.rsplit("#", 1)[0]
     key = f"{name}#{record}"
-    return pos, record, kind, (page_replace(p, key=key, url=key if p.url == p.key else p.url), hs)
+    return pos, record, kind, (rd.page_replace(p, key=key, url=key if p.url == p.key else p.url), hs)
 
 
 def _bucket_pairs(copts: CandidateOptions, kv: tuple[int, Iterable[int]]) -> list[tuple[tuple[int, int], int]]:
