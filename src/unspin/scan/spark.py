@@ -83,8 +83,9 @@ def _require_spark() -> Any:
     return pyspark
 
 
-def spark_session(master: str = DEFAULT_MASTER, app: str = "unspin-scan") -> Any:
-    """A SparkSession for a scan: UI off, few shuffle partitions on local masters, quiet logs."""
+def spark_session(master: str = DEFAULT_MASTER, app: str = "unspin-scan", conf: dict[str, str] | None = None) -> Any:
+    """A SparkSession for a scan: UI off, few shuffle partitions on local masters, quiet logs;
+    ``conf`` (e.g. ``spark.driver.memory``, ``spark.default.parallelism``) set last."""
     _require_spark()
     from pyspark.sql import SparkSession
 
@@ -97,6 +98,8 @@ def spark_session(master: str = DEFAULT_MASTER, app: str = "unspin-scan") -> Any
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         b = (b.config("spark.sql.shuffle.partitions", str(LOCAL_SHUFFLE_PARTITIONS))
              .config("spark.default.parallelism", str(LOCAL_SHUFFLE_PARTITIONS)))
+    for k, v in (conf or {}).items():
+        b = b.config(k, v)
     spark = b.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
@@ -267,6 +270,13 @@ def _judge(rows: Iterable[Any]) -> Iterator[Any]:
 
 # ------------------------------------------------------------------------- connected components
 
+def _keep() -> Any:
+    """Cached RDDs spill to disk rather than being dropped and recomputed (re-extracting pages)."""
+    from pyspark import StorageLevel
+
+    return StorageLevel.MEMORY_AND_DISK
+
+
 def components(edges: Any, max_rounds: int = 100) -> Any:
     """(node, component label = smallest node id) for every node of ``edges`` (an RDD of (a, b)).
 
@@ -275,11 +285,11 @@ def components(edges: Any, max_rounds: int = 100) -> Any:
     component's diameter, a handful for copy clusters). Nothing is collected to the driver
     but the count of changed labels per round.
     """
-    both = edges.flatMap(lambda e: ((e[0], e[1]), (e[1], e[0]))).distinct().cache()
+    both = edges.flatMap(lambda e: ((e[0], e[1]), (e[1], e[0]))).distinct().persist(_keep())
     labels = both.map(lambda e: (e[0], e[0])).distinct()
     for _ in range(max_rounds):
         msgs = both.join(labels).map(lambda kv: (kv[1][0], kv[1][1]))
-        new = labels.union(msgs).reduceByKey(min).cache()
+        new = labels.union(msgs).reduceByKey(min).persist(_keep())
         changed = new.join(labels).filter(lambda kv: kv[1][0] != kv[1][1]).count()
         labels.unpersist()
         labels = new
@@ -294,7 +304,8 @@ def components(edges: Any, max_rounds: int = 100) -> Any:
 # ------------------------------------------------------------------------- entry point
 
 def scan_spark(inputs: Iterable[str], out: str | os.PathLike[str], options: ScanOptions | None = None, *,
-               master: str = DEFAULT_MASTER, spark: Any = None, split_bytes: int = SPLIT_BYTES) -> ScanSummary:
+               master: str = DEFAULT_MASTER, spark: Any = None, split_bytes: int = SPLIT_BYTES,
+               conf: dict[str, str] | None = None) -> ScanSummary:
     """Scan a crawl on Spark; writes the same files as :func:`unspin.scan.scan` into ``out``.
 
     ``spark`` is an existing SparkSession (else one is started on ``master`` and stopped at the end).
@@ -318,7 +329,7 @@ def scan_spark(inputs: Iterable[str], out: str | os.PathLike[str], options: Scan
     own = spark is None
     t_start = time.monotonic()
     if own:
-        spark = spark_session(master)
+        spark = spark_session(master, conf=conf)
     seconds: dict[str, float] = {"startup": round(time.monotonic() - t_start, 3)}
     st = State(outp)
     try:
@@ -336,6 +347,7 @@ def scan_spark(inputs: Iterable[str], out: str | os.PathLike[str], options: Scan
 
 def _run(spark: Any, files: list[str], opts: ScanOptions, st: State, seconds: dict[str, float],
          split_bytes: int = SPLIT_BYTES) -> None:
+    keep = _keep()
     sc = spark.sparkContext
     conn = st.conn
     copts, vopts, extractor = opts.candidates, opts.verify, opts.extractor
@@ -350,12 +362,12 @@ def _run(spark: Any, files: list[str], opts: ScanOptions, st: State, seconds: di
         where = {uri: pos for pos, uri in remote}
         parts.append(sc.binaryFiles(",".join(uri for _, uri in remote), len(remote))
                      .flatMap(lambda kv: _read_blob(extractor, copts, where, kv)))
-    raw = (parts[0] if len(parts) == 1 else sc.union(parts)).cache()
+    raw = (parts[0] if len(parts) == 1 else sc.union(parts)).persist(keep)
     counts = dict(raw.map(lambda r: (r[0], 1)).reduceByKey(lambda x, y: x + y).collect())
     base: dict[tuple[int, int], int] = {}
     for pos, part in sorted(counts):  # records of earlier parts of the same input come first
         base[(pos, part)] = sum(n for (q, k), n in counts.items() if q == pos and k < part)
-    recs = raw.map(lambda r: _numbered(base, r)).cache()
+    recs = raw.map(lambda r: _numbered(base, r))
     skips = recs.filter(lambda r: r[2] == "skip").map(lambda r: r[3])
     pages = recs.filter(lambda r: r[2] == "page").map(lambda r: ((r[0], r[1]), r[3]))
     # first (input position, record) wins a URL; later ones are duplicates
@@ -364,14 +376,14 @@ def _run(spark: Any, files: list[str], opts: ScanOptions, st: State, seconds: di
     dups = keyed.filter(lambda kv: kv[1][1] is None).map(
         lambda kv: (kv[1][0][0].key.rsplit("#", 1)[0], kv[0][1], "duplicate_url", kv[1][0][0].url))
     kept = keyed.filter(lambda kv: kv[1][1] is not None).map(lambda kv: (kv[0], kv[1][0])).sortByKey()
-    ided = kept.zipWithIndex().map(lambda kv: (kv[1] + 1, kv[0][1])).cache()  # id -> (Page, anchors)
+    ided = kept.zipWithIndex().map(lambda kv: (kv[1] + 1, kv[0][1])).persist(keep)  # id -> (Page, anchors)
     n_pages = ided.count()
-    texts = ided.map(lambda kv: (kv[0], (kv[1][0].text, kv[1][0].sentences))).cache()
+    texts = ided.map(lambda kv: (kv[0], (kv[1][0].text, kv[1][0].sentences))).persist(keep)
     seconds["read"] = round(time.monotonic() - t0, 3)
 
     # 2. candidates: explode anchors, group, the same bucket cap, count shared anchors
     t0 = time.monotonic()
-    by_anchor = ided.flatMap(lambda kv: ((h, kv[0]) for h in kv[1][1])).groupByKey().cache()
+    by_anchor = ided.flatMap(lambda kv: ((h, kv[0]) for h in kv[1][1])).groupByKey().persist(keep)
     dropped = by_anchor.filter(lambda kv: len(kv[1]) > copts.max_bucket).count()
     shared = (by_anchor.flatMap(lambda kv: _bucket_pairs(copts, kv)).reduceByKey(lambda x, y: x + y)
               .filter(lambda kv: kv[1] >= copts.min_shared))
@@ -380,7 +392,7 @@ def _run(spark: Any, files: list[str], opts: ScanOptions, st: State, seconds: di
     pairs = (shared.map(lambda kv: (kv[0][0], (kv[0][1], kv[1]))).join(sizes)  # a -> ((b, c), n_a)
              .map(lambda kv: (kv[1][0][0], (kv[0], kv[1][0][1], kv[1][1]))).join(sizes)  # b -> ((a, c, n_a), n_b)
              .filter(lambda kv: kv[1][0][1] >= copts.min_containment * min(kv[1][0][2], kv[1][1]))
-             .map(lambda kv: ((kv[1][0][0], kv[0]), kv[1][0][1])).sortByKey().cache())
+             .map(lambda kv: ((kv[1][0][0], kv[0]), kv[1][0][1])).sortByKey().persist(keep))
     n_pairs = pairs.count()
     by_anchor.unpersist()
     seconds["candidates"] = round(time.monotonic() - t0, 3)
@@ -390,17 +402,17 @@ def _run(spark: Any, files: list[str], opts: ScanOptions, st: State, seconds: di
     with_a = pairs.map(lambda kv: (kv[0][0], kv[0][1])).join(texts)  # a -> (b, text a)
     with_b = with_a.map(lambda kv: (kv[1][0], (kv[0], kv[1][1]))).join(texts)  # b -> ((a, text a), text b)
     rows = with_b.map(lambda kv: ((kv[1][0][0], kv[0]), (kv[1][0][1], kv[1][1])))
-    edges = rows.mapPartitions(lambda it: _verify(vopts, it)).cache()
+    edges = rows.mapPartitions(lambda it: _verify(vopts, it)).persist(keep)
     n_edges = edges.count()
     seconds["verify"] = round(time.monotonic() - t0, 3)
 
     # 4. graph: components without collecting edges, then place() per component
     t0 = time.monotonic()
-    copy_edges = edges.filter(lambda e: e.copy).cache()
+    copy_edges = edges.filter(lambda e: e.copy).persist(keep)
     labels = components(copy_edges.map(lambda e: (e.a, e.b)))
     nodes = ided.join(labels).map(lambda kv: (kv[1][1], ("n", _node(kv[0], kv[1][0][0]))))
     comp_edges = copy_edges.map(lambda e: (e.a, e)).join(labels).map(lambda kv: (kv[1][1], ("e", kv[1][0])))
-    placements = nodes.union(comp_edges).groupByKey().flatMap(_place_component).cache()
+    placements = nodes.union(comp_edges).groupByKey().flatMap(_place_component).persist(keep)
     n_placed = placements.count()
     seconds["graph"] = round(time.monotonic() - t0, 3)
 
@@ -408,7 +420,7 @@ def _run(spark: Any, files: list[str], opts: ScanOptions, st: State, seconds: di
     t0 = time.monotonic()
     copies = placements.filter(lambda p: p.role == "copy").map(lambda p: (p.id, p.root)).join(texts).map(
         lambda kv: (kv[1][0], (kv[0], kv[1][1][0])))
-    judged = copies.join(texts.mapValues(lambda t: t[0])).mapPartitions(_judge).cache()
+    judged = copies.join(texts.mapValues(lambda t: t[0])).mapPartitions(_judge).persist(keep)
     n_judged = judged.count()
     seconds["judge"] = round(time.monotonic() - t0, 3)
     log.info("spark scan: %d pages, %d pairs, %d edges, %d placed, %d judged",
