@@ -125,3 +125,17 @@ def test_streamed_crawl_is_the_same_with_jobs_and_scans_right(tmp_path: Path) ->
     q = score_scan(_rows(out / "articles.jsonl"), _rows(outs[0] / "truth.jsonl"))
     assert q["missing_pages"] == 0 and q["cluster_f1"] >= 0.95 and q["source_accuracy"] >= 0.95
     assert q["independent_merged"] == 0
+
+
+def test_a_resumed_stage_reports_the_time_of_every_run(tmp_path: Path) -> None:
+    st = engine.State(tmp_path)
+    t0, c0 = st.begin("judge")
+    st.conn.execute("BEGIN")
+    st.spent("judge", t0 - 30.0, c0 - 20.0)  # an interrupted run had spent 30 s (20 s CPU)
+    st.conn.execute("COMMIT")
+    st.close()
+    st = engine.State(tmp_path)  # the rerun
+    st.begin("judge")
+    seconds, cpu = st.total("judge", 5.0, 4.0)
+    assert 35.0 <= seconds < 36.0 and 24.0 <= cpu < 25.0
+    st.close()

@@ -262,6 +262,29 @@ class State:
             self.set(f"cpu:{stage}", f"{cpu:.3f}")
         self.conn.execute("COMMIT")
 
+    def begin(self, stage: str) -> tuple[float, float]:
+        """Start (or resume) ``stage``: fold the time an interrupted run recorded into the
+        earlier runs' total; returns this run's start (monotonic seconds, CPU seconds)."""
+        run = self.get(f"run:{stage}")
+        if run is not None:
+            w0, c0 = map(float, (self.get(f"runs:{stage}") or "0 0").split())
+            w, c = map(float, run.split())
+            self.conn.execute("BEGIN")
+            self.set(f"runs:{stage}", f"{w0 + w:.3f} {c0 + c:.3f}")
+            self.conn.execute("DELETE FROM meta WHERE key = ?", (f"run:{stage}",))
+            self.conn.execute("COMMIT")
+        return time.monotonic(), _cpu()
+
+    def spent(self, stage: str, t0: float, c0: float) -> None:
+        """Record (inside the caller's transaction) the time this run has spent on ``stage``
+        so far (CPU: this process and the workers of finished pools), for a resumed run."""
+        self.set(f"run:{stage}", f"{time.monotonic() - t0:.3f} {_cpu() - c0:.3f}")
+
+    def total(self, stage: str, seconds: float, cpu: float) -> tuple[float, float]:
+        """Seconds and CPU of ``stage`` over every run (earlier runs' recorded time added)."""
+        w, c = map(float, (self.get(f"runs:{stage}") or "0 0").split())
+        return w + seconds, c + cpu
+
     def texts(self, ids: Iterable[int]) -> dict[int, tuple[str, tuple[tuple[int, int], ...]]]:
         ids = list(ids)
         out: dict[int, tuple[str, tuple[tuple[int, int], ...]]] = {}
@@ -296,7 +319,7 @@ def text_digest(text: str, sents: bytes) -> bytes:
 
 def _stage_read(st: State, inputs: list[str], opts: ScanOptions, jobs: int) -> None:
     conn = st.conn
-    c0 = _cpu()
+    t_run, c0 = st.begin("read")
     conn.execute("BEGIN")
     for pos, inp in enumerate(inputs):
         conn.execute("INSERT OR IGNORE INTO inputs(input, pos, done) VALUES (?, ?, 0)", (inp, pos))
@@ -357,11 +380,12 @@ def _stage_read(st: State, inputs: list[str], opts: ScanOptions, jobs: int) -> N
             conn.executemany("INSERT INTO skips(input, record, reason, detail) VALUES (?,?,?,?)",
                              [(s.input, s.record, s.reason, s.detail) for s in skips])
             conn.execute("UPDATE inputs SET done = ? WHERE input = ?", (last, inp))
+            st.spent("read", t_run, c0)
             conn.execute("COMMIT")
             prog.add(n_records)
         conn.execute("UPDATE inputs SET finished = 1 WHERE input = ?", (inp,))
         complete.add(inp)
-    st.mark("read", prog.done(), _cpu() - c0)
+    st.mark("read", *st.total("read", prog.done(), _cpu() - c0))
 
 
 def _extract_job(args: tuple[str, CandidateOptions, list[Skip], list[RawPage], int]
@@ -428,7 +452,7 @@ def _stage_verify(st: State, opts: ScanOptions, jobs: int) -> None:
     another pair (same digests: pairs are ordered by digests, so such pairs are neighbours)
     takes that pair's result (turned round when its pages are the other way round)."""
     conn = st.conn
-    c0 = _cpu()
+    t_run, c0 = st.begin("verify")
     total = int(conn.execute("SELECT COUNT(*) FROM pairs").fetchone()[0])
     upto = int(st.get("verified_upto") or 0)
     prog = Progress("verify", total)
@@ -465,9 +489,10 @@ def _stage_verify(st: State, opts: ScanOptions, jobs: int) -> None:
                          [(e.a, e.b, e.a_by_b, e.b_by_a, e.score_a_by_b, e.score_b_by_a, int(e.a_in_b),
                            int(e.b_in_a)) for e in done])
         st.set("verified_upto", str(last))
+        st.spent("verify", t_run, c0)
         conn.execute("COMMIT")
         prog.add(len(done))
-    st.mark("verify", prog.done(), _cpu() - c0)
+    st.mark("verify", *st.total("verify", prog.done(), _cpu() - c0))
 
 
 def _repeats(part: list[tuple[int, int, int, bytes, bytes]]) -> list[tuple[int, int, int, bool]]:
@@ -544,7 +569,7 @@ def _stage_judge(st: State, opts: ScanOptions, jobs: int) -> None:
     same original (a relay of a spun copy, a mirror of a mirror) take the first one's
     judgement, committed with it."""
     conn = st.conn
-    c0 = _cpu()
+    t_run, c0 = st.begin("judge")
     rows = conn.execute("SELECT p.id, p.root, g.digest FROM placements p JOIN pages g ON g.id = p.id "
                         "LEFT JOIN judgements j ON j.id = p.id WHERE p.role = 'copy' AND j.id IS NULL "
                         "ORDER BY p.root, g.digest, p.id").fetchall()
@@ -571,9 +596,10 @@ def _stage_judge(st: State, opts: ScanOptions, jobs: int) -> None:
                          [(i, j.against, j.verdict, j.spin_share, j.fact_changes,
                            json.dumps(list(j.facts), ensure_ascii=False))
                           for j, others in zip(judged, same, strict=True) for i in (j.id, *others)])
+        st.spent("judge", t_run, c0)
         conn.execute("COMMIT")
         prog.add(len(judged) + sum(map(len, same)))
-    st.mark("judge", prog.done(), _cpu() - c0)
+    st.mark("judge", *st.total("judge", prog.done(), _cpu() - c0))
 
 
 def _judge_job(args: tuple[list[tuple[int, str, int, str]], list[list[int]]]) -> tuple[list[Judgement], Any]:
