@@ -268,6 +268,25 @@ def _judge(rows: Iterable[Any]) -> Iterator[Any]:
         yield judge_pair(copy, ctext, root, rtext)[0]
 
 
+_WARM_SOURCE = ("Officials in Northvale said on Friday that 4,000 troops had moved to the border. "
+                "The ministry denied the report. Talks will resume next week, the council said.")
+_WARM_COPY = ("Authorities in Northvale stated on Friday that 4,000 soldiers had relocated to the frontier. "
+              "The ministry rejected the report. Talks will resume next week, the council said.")
+
+
+def _warm(extractor: str, opts: TraceOptions, _items: Iterable[int]) -> Iterator[tuple[int, float]]:
+    """Build a worker's resources (extractor, anchors, verify's and diff's models) once, on a
+    sample of our own, so that the stages' tasks find them built: (worker pid, seconds)."""
+    t0 = time.monotonic()
+    raw = RawPage("warm-up", 1, "https://example.org/a", None,
+                  html=f"<html><body><article><p>{_WARM_SOURCE}</p></article></body></html>".encode())
+    extract_page_record(raw, extractor)
+    anchors(_WARM_COPY, CandidateOptions())
+    verify_pair(1, _WARM_COPY, None, 2, _WARM_SOURCE, None, opts)
+    judge_pair(1, _WARM_COPY, 2, _WARM_SOURCE)
+    yield os.getpid(), round(time.monotonic() - t0, 3)
+
+
 # ------------------------------------------------------------------------- connected components
 
 def _keep() -> Any:
@@ -333,6 +352,14 @@ def scan_spark(inputs: Iterable[str], out: str | os.PathLike[str], options: Scan
     seconds: dict[str, float] = {"startup": round(time.monotonic() - t_start, 3)}
     st = State(outp)
     try:
+        t0 = time.monotonic()
+        sc = spark.sparkContext
+        n = max(1, sc.defaultParallelism)
+        built = sc.parallelize(range(n), n).mapPartitions(
+            lambda it: _warm(opts.extractor, opts.verify, it)).collect()
+        seconds["resources"] = round(time.monotonic() - t0, 3)  # the job's wall clock
+        seconds["resources_per_worker"] = max((b for _, b in built), default=0.0)
+        log.info("resources built in %d workers: %s", len({p for p, _ in built}), built)
         files = list_inputs(spark, inputs)
         _run(spark, files, opts, st, seconds, split_bytes)
         t0 = time.monotonic()
