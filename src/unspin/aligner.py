@@ -62,15 +62,23 @@ def number_key(text: str) -> str:
     return t
 
 
-def _tokens(text: str) -> list[Unit]:
-    """``unspin.text.tokenize`` (same pattern, same tokens) producing keyed units directly."""
+def _tokens(text: str, number_keys: bool = False) -> list[Unit]:
+    """``unspin.text.tokenize`` (same pattern, same tokens) producing keyed units directly;
+    with ``number_keys`` a number's key is ``number_key`` of it (a number token has no spaces,
+    so that is its text without commas)."""
     new = tuple.__new__
     out: list[Unit] = []
+    append = out.append
     for m in TOKEN_RE.finditer(text):
         kind = m.lastgroup or "punct"
         t = m.group()
-        key = t.lower().replace("’", "'") if kind == "word" else t
-        out.append(new(Unit, (m.start(), m.end(), t, kind, key)))
+        if kind == "word":
+            key = t.lower().replace("’", "'")
+        elif number_keys and kind == "number":
+            key = t.replace(",", "")
+        else:
+            key = t
+        append(new(Unit, (m.start(), m.end(), t, kind, key)))
     return out
 
 
@@ -81,7 +89,7 @@ def units(text: str) -> list[Unit]:
     (``Article.text``, see ``unspin.normalize.repair_numbers``), not here: align and diff
     ingested articles (plain strings given to ``diff`` are ingested by it).
     """
-    return [u._replace(key=number_key(u.text)) if u.kind == "number" else u for u in _tokens(text)]
+    return _tokens(text, number_keys=True)
 
 
 # ---------------------------------------------------------------------------- passages

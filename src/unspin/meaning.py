@@ -27,7 +27,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from unspin import names, vocab
 
@@ -176,12 +176,37 @@ def canon(units: Sequence[Unit], after: Sequence[Unit] = (), before: Sequence[Un
     number there makes a unit at its start a unit: "30" + "C" / "degrees Celsius").
     """
     toks = [u for u in units if u.kind != "punct" or u.text in "$£€¥%"]
+    look = toks + [u for u in after if u.kind != "punct" or u.text in "$£€¥"][:3]
+    after_number = bool(before) and before[-1].kind == "number"
+    # The result depends on each unit's text, kind and key and on whether it touches the one
+    # before it (positions only matter for "5th", "3bn"); diff asks for the same stretches
+    # many times, so results are kept by that signature.
+    sig = (tuple((u.text, u.kind, u.key, k > 0 and look[k - 1].end == u.start) for k, u in enumerate(look)),
+           len(toks), after_number)
+    hit = _CANON_CACHE.get(sig)
+    if hit is None:
+        if len(_CANON_CACHE) >= _CANON_CACHE_MAX:
+            _CANON_CACHE.clear()
+        hit = _CANON_CACHE[sig] = tuple(_canon(toks, look, after_number))
+    return list(hit)
+
+
+_CANON_CACHE: dict[tuple[Any, ...], tuple[str, ...]] = {}
+_CANON_CACHE_MAX = 50_000
+
+
+def clear_cache() -> None:
+    """Forget remembered canonical forms (``unspin.differ.diff`` starts each pair afresh, so
+    its time per pair does not depend on the pairs before it)."""
+    _CANON_CACHE.clear()
+    names.clear_cache()
+
+
+def _canon(toks: list[Unit], look: list[Unit], after_number: bool) -> list[str]:
     n = len(toks)
     keys = [u.key.replace("’", "'") for u in toks]
-    look = toks + [u for u in after if u.kind != "punct" or u.text in "$£€¥"][:3]
     lkeys = [u.key.replace("’", "'") for u in look]
     out: list[str] = []
-    after_number = bool(before) and before[-1].kind == "number"
     i = 0
     while i < n:
         u, k = toks[i], keys[i]
@@ -301,7 +326,7 @@ def canon(units: Sequence[Unit], after: Sequence[Unit] = (), before: Sequence[Un
         j = i
         while j < n and toks[j].kind == "word" and j - i < 6:
             j += 1
-        if j > i:
+        if j > i and (k in ("europe", "korea") or names.may_start_name(k)):
             ids = names.canonical_names(keys[i:j], [t.text for t in toks[i:j]])
             first = ids[0] if ids else ""
             if first and (first.isupper() or first.startswith("org:") or first in ("europe", "korea")):

@@ -87,6 +87,7 @@ def strip_possessive(key: str) -> str:
     return _POSSESSIVE.sub("", key) if len(key) > 2 else key
 
 
+@functools.lru_cache(maxsize=65536)
 def _fold(s: str) -> str:
     s = unicodedata.normalize("NFKD", s)
     return "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
@@ -143,6 +144,29 @@ def canonical_names(keys: Sequence[str], texts: Sequence[str] | None = None) -> 
 
     ``canonical_names(["u", "s"]) == canonical_names(["united", "states"]) == ["USA"]``.
     """
+    return list(_canonical_names(tuple(keys), tuple(texts) if texts is not None else None))
+
+
+@functools.lru_cache(maxsize=1)
+def _first_tokens() -> frozenset[str]:
+    return frozenset(k[0] for k in _table())
+
+
+def may_start_name(key: str) -> bool:
+    """False when no known name starts with this token (so ``canonical_names`` of a run that
+    starts with it returns the run as it is): a fast test before the full lookup."""
+    k = strip_possessive(_fold(key))
+    return k in _first_tokens() or len(k) == 1
+
+
+def clear_cache() -> None:
+    """Forget remembered name runs (see ``unspin.meaning.clear_cache``)."""
+    _canonical_names.cache_clear()
+    _fold.cache_clear()
+
+
+@functools.lru_cache(maxsize=65536)
+def _canonical_names(keys: tuple[str, ...], texts: tuple[str, ...] | None) -> tuple[str, ...]:
     t = _table()
     pairs = [(strip_possessive(_fold(k)), (texts[i] if texts is not None else k.upper()))
              for i, k in enumerate(keys) if k not in ("the", ".", ",")]
@@ -173,7 +197,7 @@ def canonical_names(keys: Sequence[str], texts: Sequence[str] | None = None) -> 
         else:
             out.append(toks[i])
             i += 1
-    return out
+    return tuple(out)
 
 
 _ABBREVIATIONS = {"us", "usa", "uk", "gb", "un", "eu", "ap", "afp", "rok", "dprk", "drc", "prc",
