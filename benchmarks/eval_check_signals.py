@@ -144,8 +144,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"skipped: {err}")
             return 0
         data = collect(arts, a.generator, tuple(a.rate or (0.2,)))
-        if a.save_data:
-            np.savez_compressed(a.save_data, **data)
+    if a.save_data and not a.data:
+        np.savez_compressed(a.save_data, **data)
     print(json.dumps({"head": str(a.head), **signals(data, Head.load(a.head))}, indent=1))
     return 0
 

@@ -59,6 +59,7 @@ def evaluate(gen: str, arts: Sequence[Article], rate: float, seed: int, examples
     by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     misses: list[str] = []
     false: list[str] = []
+    why_distorted: list[str] = []
     distorted = clean_copies = 0
     rates: list[float] = []
     for art in arts:
@@ -92,8 +93,11 @@ def evaluate(gen: str, arts: Sequence[Article], rate: float, seed: int, examples
                                      f"{hit[0].subtype}: {hit[0].source_text!r}->{hit[0].copy_text!r}")
         if not any(e.kind == "fact" for e in plain.edits):
             clean_copies += 1
-            if diff(plain.text, art, source_id=art.id).verdict == "distorted":
+            pr = diff(plain.text, art, source_id=art.id)
+            if pr.verdict == "distorted":
                 distorted += 1
+                if len(why_distorted) < examples:
+                    why_distorted.append(f"{art.id}: {pr.evidence}")
     out: dict[str, Any] = {
         "generator": gen, "articles": len(arts), "rate": rate,
         "achieved_swap_rate": round(sum(rates) / len(rates), 4) if rates else None,
@@ -109,6 +113,7 @@ def evaluate(gen: str, arts: Sequence[Article], rate: float, seed: int, examples
     if examples:
         out["missed"] = misses
         out["harmless_as_fact"] = false
+        out["distorted_without_fact_edit"] = why_distorted
     return out
 
 

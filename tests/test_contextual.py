@@ -26,7 +26,8 @@ def test_cached_model_is_verified_and_recut(tmp_path, monkeypatch):
     monkeypatch.setattr(unspin.lexicon, "cache_dir", lambda: tmp_path)
     path = derived_model_path()
     assert path.parent == tmp_path and path.exists()
-    path.write_bytes(b"damaged")  # a damaged cache file is cut again, never used
+    assert derived_model_path() == path and path.with_suffix(".verified").exists()  # verified once, stamped
+    path.write_bytes(b"damaged")  # a damaged cache file is cut again, never used (the stamp no longer fits)
     again = derived_model_path()
     assert hashlib.sha256(again.read_bytes()).hexdigest() == DERIVED_SHA256
 

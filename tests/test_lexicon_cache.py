@@ -48,3 +48,79 @@ def test_cache_is_versioned_pruned_and_announced(cache_root: Path, tmp_path: Pat
     source.write_text("alpha beta gamma\n")
     assert lexicon._cached("words", source, build) == ["alpha", "beta", "gamma"]
     assert len(builds) == 2 and len(list(d.glob("words-*.pkl"))) == 1
+
+
+def test_cached_arrays_are_memory_mapped_rebuilt_and_pruned(cache_root: Path, tmp_path: Path) -> None:
+    import numpy as np
+
+    source = tmp_path / "nums.txt"
+    source.write_text("1 2 3\n")
+    builds: list[int] = []
+
+    def build(p: Path) -> dict[str, np.ndarray]:
+        builds.append(1)
+        v = np.array([int(x) for x in p.read_text().split()], dtype=np.int64)
+        return {"values": v, "squares": v * v}
+
+    first = lexicon._cached_arrays("nums", source, build)
+    again = lexicon._cached_arrays("nums", source, build)
+    assert len(builds) == 1 and isinstance(again["values"], np.memmap)
+    assert again["squares"].tolist() == first["squares"].tolist() == [1, 4, 9]
+    source.write_text("1 2 3 4\n")
+    assert lexicon._cached_arrays("nums", source, build)["squares"].tolist() == [1, 4, 9, 16]
+    d = lexicon.cache_dir()
+    assert len(builds) == 2 and len(list(d.glob("nums-*.parts"))) == 1
+    assert len(list(d.glob("nums-*.npy"))) == 2  # the older key's files are gone
+    one = lexicon._cached_array("single", source, lambda p: np.arange(3))
+    assert lexicon._cached_array("single", source, lambda p: np.arange(5)).tolist() == one.tolist() == [0, 1, 2]
+
+
+def test_count_tables_agree_with_the_count_dicts() -> None:
+    """check's hash tables give every sampled unigram and bigram its count (and math.log of
+    it), and find nothing for strings that are not in the lists."""
+    import math
+    import random
+
+    import numpy as np
+
+    from unspin.analyze import hash_keys
+
+    ng = lexicon.ngrams()
+    uni, bi = lexicon.count_tables()
+    rnd = random.Random(5)
+    words = rnd.sample(sorted(ng.unigrams), 3000) + ["qqzxv", "unspinnable-word", "é"]
+    found, pos = uni.find(hash_keys(words))
+    assert uni.counts is not None
+    for w, f, p in zip(words, found.tolist(), pos.tolist(), strict=True):
+        c = ng.unigrams.get(w)
+        assert f == (c is not None)
+        if c is not None:
+            assert int(uni.counts[p]) == c and float(uni.logs[p]) == math.log(c)
+    pairs = [k.split(" ", 1) for k in rnd.sample(sorted(ng.bigrams), 3000)]
+    pairs += [["of", "qqzxv"], ["qqzxv", "the"], ["the", "of"]]
+    a = hash_keys([x for x, _ in pairs])
+    b = hash_keys([y for _, y in pairs])
+    found, pos = bi.find(lexicon.pair_hash(a, b))
+    for (x, y), f, p in zip(pairs, found.tolist(), pos.tolist(), strict=True):
+        c = ng.bigrams.get(f"{x} {y}")
+        assert f == (c is not None)
+        if c is not None:
+            assert float(bi.logs[p]) == math.log(c)
+    # the order of a pair matters
+    ab, ba = bi.find(lexicon.pair_hash(hash_keys(["of", "the"]), hash_keys(["the", "of"])))[0].tolist()
+    assert (ab, ba) == ("of the" in ng.bigrams, "the of" in ng.bigrams) and ab
+    assert np.asarray(uni.keys).dtype == np.uint64
+
+
+def test_word_lists_answer_like_their_dicts() -> None:
+    """``rows``/``word`` (memory-mapped hash table) agree with ``index``/``vocab`` (the dict
+    and list built on demand) for the thesaurus and the vectors."""
+    import random
+
+    for wl in (lexicon.thesaurus(), lexicon.vectors()):
+        rnd = random.Random(11)
+        rows = rnd.sample(range(len(wl.vocab)), 2000) + [0, len(wl.vocab) - 1]
+        words = [wl.vocab[i] for i in rows] + ["qqzxv-not-a-word", "", "the\x00of", "caf\udce9"]
+        assert wl.rows(words).tolist() == [wl.index.get(w, -1) for w in words]
+        assert [wl.word(i) for i in rows] == [wl.vocab[i] for i in rows]
+        assert wl.hashes.shape == (len(wl.vocab),)

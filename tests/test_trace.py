@@ -125,3 +125,43 @@ def test_empty_index_and_empty_text(tmp_path: Path, arts: list[Article]) -> None
         assert trace(arts[0], ix).sources == ()
         ix.add(arts[:3])
         assert trace(Article(id="x", text="Hello."), ix).sources == ()
+
+
+def test_symbol_codes_match_a_binary_search_also_when_slots_collide() -> None:
+    """verify's token codes (a direct-mapped table on the low 16 bits with a binary search
+    for shared slots) equal the plain binary-search answer, on random ids and on ids built
+    to share slots."""
+    import numpy as np
+
+    from unspin.tracer import _codes_of
+
+    rng = np.random.default_rng(4)
+    for n_own in (1, 50, 3000):
+        own = np.unique(rng.integers(0, 2**32, n_own, dtype=np.uint64).astype(np.uint32))
+        mixed = np.concatenate([own[rng.integers(0, len(own), 2000)],
+                                rng.integers(0, 2**32, 2000, dtype=np.uint64).astype(np.uint32)])
+        same_slots = (mixed & np.uint32(0xFFFF)) | (own[0] & np.uint32(0xFFFF0000))
+        for q in (mixed, same_slots, own, np.zeros(3, np.uint32)):
+            pos = np.minimum(np.searchsorted(own, q), len(own) - 1)
+            assert (_codes_of(own, q) == np.where(own[pos] == q, pos, len(own))).all()
+
+
+def test_verify_codes_give_the_same_similarities_as_renumbering_every_token() -> None:
+    """Only the suspect's tokens get codes of their own in verify; the similarities are those
+    of renumbering every token of every text (the edit distance never compares two tokens of
+    the same candidate)."""
+    import numpy as np
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    from unspin.tracer import _symbol_strings
+
+    rng = np.random.default_rng(9)
+    counts = [np.array([5, 7, 3], np.uint32), np.array([6, 4], np.uint32), np.array([9], np.uint32)]
+    ids = [rng.integers(0, 12, int(c.sum())).astype(np.uint32) for c in counts]
+    full = _symbol_strings(counts, ids)
+    own = _symbol_strings(counts, ids, first_only=True)
+    for k in (1, 2):
+        a = process.cdist(full[0], full[k], scorer=Levenshtein.normalized_similarity)
+        b = process.cdist(own[0], own[k], scorer=Levenshtein.normalized_similarity)
+        assert np.array_equal(a, b)

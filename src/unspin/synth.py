@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from unspin import lexicon, vocab
+from unspin import lexicon, senses, vocab
 from unspin.errors import InputError, UnspinError
 from unspin.models import Article, Record
 from unspin.text import STOPWORDS, TOKEN_RE, Token, is_content, split_sentences, tokenize
@@ -45,11 +45,11 @@ __all__ = [
 ]
 
 EDIT_KINDS = ("synonym", "reword", "fact", "number_format", "insertion", "omission", "clutter")
-FACT_SUBTYPES = ("entity", "number", "date", "negation", "attribution", "role", "modality")
-#: Fact subtypes a data set's truth may carry: ``synth`` makes ``FACT_SUBTYPES``; the
-#: independent generator (``unspin.altspin``) also makes ``meaning`` (antonyms, comparatives,
-#: direction, bounds, wrong-sense swaps).
-TRUTH_SUBTYPES = (*FACT_SUBTYPES, "meaning")
+FACT_SUBTYPES = ("entity", "number", "date", "negation", "attribution", "role", "modality", "meaning")
+#: Fact subtypes a data set's truth may carry: ``synth`` makes ``FACT_SUBTYPES`` (its ``meaning``
+#: edits are wrong-sense thesaurus swaps); the independent generator (``unspin.altspin``) makes
+#: ``meaning`` edits of more kinds (antonyms, comparatives, direction, bounds, wrong senses).
+TRUTH_SUBTYPES = FACT_SUBTYPES
 SPINNERS = ("thesaurus", "embedding", "mixed")
 
 
@@ -102,7 +102,7 @@ class SpinConfig(Record):
         spinner: "thesaurus" (Moby synonyms, uniform: often rare or odd), "embedding" (GloVe
             neighbours that Moby also relates: common words, often wrong in context) or "mixed".
         fact_edits: number of fact edits (entity, number, date, negation, attribution, role,
-            modality), spread over kinds.
+            modality, meaning: a wrong-sense thesaurus swap), spread over kinds.
         mangle_numbers: break the formatting of numbers that have a thousands separator.
         mangle_rate: share of such numbers mangled.
         reword_rate: share of known multi-word expressions reworded.
@@ -284,11 +284,30 @@ def _ok_candidate(c: str, word: str, min_zipf: float) -> bool:
 
 
 @functools.lru_cache(maxsize=200_000)
+def in_sense_candidates(word: str) -> tuple[tuple[str, str], ...]:
+    """``thesaurus_candidates`` that keep one of the word's two most frequent WordNet senses
+    (``unspin.senses.in_sense``): the swaps synth labels harmless. A Moby synonym of another
+    sense ("glasses" for "readers", "shore" for "bank") changes what is asserted, so synth makes
+    it only as a labelled ``meaning`` edit (``_Facts.wrong_sense``)."""
+    return tuple((c, suf) for c, suf in thesaurus_candidates(word) if _in_sense(word, c))
+
+
+@functools.lru_cache(maxsize=200_000)
+def _in_sense(word: str, cand: str) -> bool:
+    """The swap synth calls harmless: WordNet puts ``cand`` in (or next to) one of the two most
+    frequent senses of ``word`` (``unspin.senses.in_sense``), and the two words are used alike
+    in news text (GloVe cosine >= 0.4: "steadfast" is a WordNet sense of "firm", but not of the
+    business a report means). Context-free, so still wrong now and then; see docs/benchmarks.md."""
+    return senses.in_sense(word, cand, top=1) and lexicon.vectors().similarity(word, cand) >= 0.45
+
+
+@functools.lru_cache(maxsize=200_000)
 def thesaurus_candidates(word: str) -> tuple[tuple[str, str], ...]:
     """(base candidate, inflection suffix) pairs for a lower-case word, from Moby, in Moby order.
 
     Picked without regard to sense, as commercial spinners do; only antonyms (``vocab.ANTONYMS``),
-    stopwords and very rare words (Zipf < 2) are left out.
+    stopwords and very rare words (Zipf < 2) are left out. The harmless swaps draw from
+    ``in_sense_candidates``.
     """
     th = lexicon.thesaurus()
     out: list[tuple[str, str]] = []
@@ -944,6 +963,22 @@ class _Facts:
                     out.append((u.si, s0, t.end, f"{hedge} {text[s0:t.end]}", "modality", "hedge_added"))
         return out
 
+    def wrong_sense(self) -> list[tuple[int, int, int, str, str, str]]:
+        """A Moby synonym of another sense of the word ("shore" for "bank", "interviews" for
+        "talks"): WordNet gives the two words no sense in common nor a neighbouring one. At most
+        one candidate a word, for up to 40 words drawn at random."""
+        toks = [(u.si, t) for u in self.units for t in self.plan.unit_tokens(u)
+                if u.si is not None and t.kind == "word" and t.text[:1].islower()
+                and _is_swappable_word(t, self.plan.sources[u.si].text)]
+        out = []
+        for si, t in self.rng.sample(toks, min(40, len(toks))):
+            far = [(c, suf) for c, suf in thesaurus_candidates(t.lower) if lexicon.zipf(c) >= 3.0
+                   and all(senses.relation(b, c) == "far" for b in _lemmas(t.lower)[:2])]
+            if far:
+                base, suffix = self.rng.choice(far)
+                out.append((si, t.start, t.end, lexicon.inflect(base, suffix), "meaning", "wrong_sense"))
+        return out
+
     def apply(self, n: int) -> int:
         if n <= 0:
             return 0
@@ -951,7 +986,7 @@ class _Facts:
             "nationality": self.nationality, "place": self.place, "person": self.person,
             "number": self.number, "ordinal": self.ordinal, "date": self.date,
             "negation": self.negation, "attribution": self.attribution, "role": self.role,
-            "modality": self.modality,
+            "modality": self.modality, "wrong_sense": self.wrong_sense,
         }
         pools = {k: g() for k, g in gens.items()}
         kinds = [k for k in gens if pools[k]]
@@ -1050,9 +1085,41 @@ def _reword_phrases(plan: _Plan, units: list[_Unit]) -> None:
             k += n
 
 
+_TITLE_WORDS = frozenset(t for t in vocab.TITLES if " " not in t) | frozenset(
+    t + "s" for t in vocab.TITLES if " " not in t)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _surface_far(word: str, new: str) -> bool:
+    return (new in lexicon.vectors() and lexicon.vectors().similarity(word, new) < 0.4
+            and senses.relation(word, new) == "far")
+
+
 def _swap_candidates(plan: _Plan, t: Token, text: str) -> tuple[list[tuple[str, str]], list[str]]:
-    th = thesaurus_candidates(t.lower) if plan.config.spinner in ("thesaurus", "mixed") else ()
+    """In-sense candidates only: a swap synth labels harmless keeps the word's sense, and does
+    not break a fixed expression with the word before it ("interest rates" -> "interest
+    ranges": a WordNet two-word lemma whose new form never occurs in the bigram counts)."""
+    nxt = re.match(r" ([a-z]+)", text[t.end:t.end + 30])
+    if nxt and (nxt.group(1) in _TITLE_WORDS or t.lower in _TITLE_WORDS):
+        return [], []  # "finance" in "finance minister", "directors": a role, not a wording
+    th = in_sense_candidates(t.lower) if plan.config.spinner in ("thesaurus", "mixed") else ()
     em = embedding_candidates(t.lower) if plan.config.spinner in ("embedding", "mixed") else ()
+    em = tuple(c for c in em if _in_sense(t.lower, c))
+    # the inflected form must not look like another sense either (diff's test: WordNet far and
+    # GloVe < 0.4 on the words as written), so an inflection cannot turn an in-sense base into
+    # a wrong-sense word ("lays" for "lines")
+    th = tuple(x for x in th if not _surface_far(t.lower, lexicon.inflect(x[0], x[1])))
+    em = tuple(c for c in em if not _surface_far(t.lower, c))
+    prev = re.search(r"([a-z]+) $", text[max(0, t.start - 30):t.start])
+    if prev and senses.compound(prev.group(1), t.lower):
+        p = prev.group(1)
+        ng = lexicon.ngrams()
+
+        def keeps(c: str) -> bool:
+            return senses.compound(p, c) or ng.bigram(p, c) > 0
+
+        th = tuple(x for x in th if keeps(lexicon.inflect(x[0], x[1])))
+        em = tuple(c for c in em if keeps(c))
     return list(th), list(em)
 
 

