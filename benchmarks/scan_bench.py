@@ -29,6 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from treemem import PeakTree  # noqa: E402
 from unspin.crawlsynth import score_scan  # noqa: E402
 
 
@@ -67,35 +70,43 @@ def naive(state: Path, n: int) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--crawl", type=Path, required=True)
+    ap.add_argument("--crawl", type=Path, required=True, nargs="+",
+                    help="crawl folder(s): several (e.g. the shards of make_crawl.py --shards) scan as one crawl")
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--input", choices=("warc", "jsonl"), default="warc")
     ap.add_argument("--extractor", choices=("fast", "accurate"), default="fast")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--naive", type=int, default=0)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--resume", action="store_true", help="keep OUT's state (continue an interrupted scan)")
+    ap.add_argument("--no-quality", action="store_true", help="skip scoring against the truth")
     args = ap.parse_args(argv)
-    inputs = sorted(str(p) for p in args.crawl.glob("crawl*.warc.gz")) if args.input == "warc" \
-        else [str(args.crawl / "crawl.jsonl.gz")]
-    shutil.rmtree(args.out, ignore_errors=True)
-    unspin = Path(sys.executable).parent / "unspin"
+    inputs = [str(p) for c in args.crawl for p in sorted(c.glob("crawl*.warc.gz"))] if args.input == "warc" \
+        else [str(c / "crawl.jsonl.gz") for c in args.crawl]
+    if not args.resume:
+        shutil.rmtree(args.out, ignore_errors=True)
     t0 = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    proc = subprocess.run([str(unspin), "scan", *inputs, "--out", str(args.out), "--jobs", str(args.jobs),
-                           "--extractor", args.extractor, "--json"], capture_output=True, text=True)
+    proc = subprocess.Popen([sys.executable, "-m", "unspin", "scan", *inputs, "--out", str(args.out),
+                             "--jobs", str(args.jobs), "--extractor", args.extractor, "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with PeakTree(proc.pid) as tree:
+        stdout, stderr = proc.communicate()
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
-        print(proc.stderr, file=sys.stderr)
+        print(stderr, file=sys.stderr)
         return proc.returncode
-    summary = json.loads(proc.stdout.strip().splitlines()[-1])
-    quality = score_scan(_rows(args.out / "articles.jsonl"), _rows(args.crawl / "truth.jsonl"))
+    summary = json.loads(stdout.strip().splitlines()[-1])
+    quality = {} if args.no_quality else score_scan(
+        _rows(args.out / "articles.jsonl"), [t for c in args.crawl for t in _rows(c / "truth.jsonl")])
     result = {"input": args.input, "extractor": args.extractor, "jobs": args.jobs,
               "records": summary["records"], "pages": summary["pages"],
               "candidates": summary["candidates"], "edges": summary["edges"],
               "wall_s": round(wall, 1), "cpu_s": round((after.ru_utime - before.ru_utime)
                                                        + (after.ru_stime - before.ru_stime), 1),
-              "peak_rss_mb": round(after.ru_maxrss / 1024, 1), "stages_s": summary["seconds"],
+              "peak_rss_mb": round(after.ru_maxrss / 1024, 1), "peak_tree_rss_mb": round(tree.peak / 2**20, 1), "stages_s": summary["seconds"],
+              "stages_cpu_s": summary.get("cpu", {}),
               "quality": quality, "cpus": os.cpu_count()}
     if args.naive:
         result["naive"] = naive(args.out / ".scan-state.sqlite", args.naive)

@@ -40,7 +40,7 @@ import json
 import logging
 import random
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -216,85 +216,108 @@ def make_crawl(articles: Sequence[Article], *, seed: int = 0, weeks: int = 4,
     rng = random.Random(copy_seed(seed, "crawl"))
     span_h = weeks * 7 * 24
     pages: list[CrawlPage] = []
-    city = next((h for h in habits if h.kind == "mixed"), None)
     used_urls: set[str] = set()
 
     def url_for(site: str, t: dt.datetime, title: str) -> str:
-        base = f"https://{site}/{t:%Y/%m}/{_slug(title)}"
-        u, k = base, 1
-        while u in used_urls:
-            k += 1
-            u = f"{base}-{k}"
-        used_urls.add(u)
-        return u
+        return unique_url(used_urls, site, t, title)
 
     def dated(share: float) -> bool:
         return rng.random() >= share
 
     for i, a in enumerate(articles):
-        r = random.Random(copy_seed(seed, "story", a.id))
-        t0 = START + dt.timedelta(hours=r.uniform(0, span_h))
-        own = city is not None and r.random() < 0.08
-        site = city.site if own and city else (a.site or OUTLETS[i % len(OUTLETS)])
-        title = a.title or a.text[:60]
-        o_dated = r.random() >= undated_original_share
-        # an undated page is only known by the crawler's date: crawled soon after publication
-        lag = r.uniform(0.1, 0.5) if not o_dated else r.uniform(0.2, 12.0)
-        o_url = url_for(site, t0, title)
-        orig = CrawlPage(url=o_url, site=site, title=title, text=a.text, published=_iso(t0),
-                         seen=_iso(t0 + dt.timedelta(hours=lag)), dated=o_dated, cluster=a.id,
-                         role="original", source_url=o_url)
-        pages.append(orig)
-        if r.random() < independent_share:
-            isite = INDEPENDENT_SITES[i % len(INDEPENDENT_SITES)]
-            if isite == site:
-                isite = INDEPENDENT_SITES[(i + 1) % len(INDEPENDENT_SITES)]
-            it = t0 + dt.timedelta(hours=r.uniform(-6.0, 12.0))
-            ititle, itext = independent_report(a, random.Random(copy_seed(seed, "independent", a.id)))
-            i_dated = r.random() >= 0.1
-            i_url = url_for(isite, it, ititle + " " + a.id)
-            pages.append(CrawlPage(url=i_url, site=isite, title=ititle, text=itext, published=_iso(it),
-                                   seen=_iso(it + dt.timedelta(hours=r.uniform(0.1, 12.0))),
-                                   dated=i_dated, cluster=f"{a.id}/independent", role="original",
-                                   source_url=i_url, habit="independent"))
-        spun: list[tuple[CrawlPage, dt.datetime]] = []
-        for h in habits:
-            if h.kind == "relay" or (h.kind == "mixed" and own):
-                continue
-            if r.random() >= h.share:
-                continue
-            t = t0 + dt.timedelta(hours=r.uniform(*h.delay))
-            facts = 0
-            changed = False
-            if h.kind == "mirror":
-                text = a.text
-            elif h.kind == "excerpt":
-                text = _excerpt(a.text, r) + f"\nRead the full story at {site}."
-            else:
-                assert h.spin is not None
-                cp = _spin(a, h, seed, generator)
-                text = cp.text
-                facts = len(cp.edits_of("fact"))
-                changed = bool(cp.edits_of("synonym") or cp.edits_of("reword") or facts)
-            c_dated = dated(undated_copy_share)
-            c = CrawlPage(url=url_for(h.site, t, title), site=h.site, title=title, text=text,
-                          published=_iso(t), seen=_iso(t + dt.timedelta(hours=r.uniform(0.2, 12.0))),
-                          dated=c_dated, cluster=a.id, role="copy", source_url=o_url,
-                          copied_from_url=o_url, verdict=_verdict(facts, changed), habit=h.kind,
-                          fact_edits=facts)
-            pages.append(c)
-            if h.kind == "spin":
-                spun.append((c, t))
-        relay = next((h for h in habits if h.kind == "relay"), None)
-        if relay and spun and r.random() < relay.share:
-            parent, tp = spun[r.randrange(len(spun))]
-            t = tp + dt.timedelta(hours=r.uniform(*relay.delay))
-            pages.append(replace(parent, url=url_for(relay.site, t, title), site=relay.site,
-                                 published=_iso(t), seen=_iso(t + dt.timedelta(hours=r.uniform(0.2, 12.0))),
-                                 dated=dated(undated_copy_share), copied_from_url=parent.url,
-                                 habit="relay"))
+        pages.extend(story_pages(a, i, seed=seed, span_h=span_h, habits=habits, url_for=url_for, dated=dated,
+                                 independent_share=independent_share,
+                                 undated_original_share=undated_original_share,
+                                 undated_copy_share=undated_copy_share, generator=generator))
     records = _other_records(pages, rng)
     return pages, records
+
+
+def unique_url(used: set[str], site: str, t: dt.datetime, title: str, tag: str = "") -> str:
+    """``https://site/YYYY/MM/title-slug[-tag]``, numbered when already in ``used`` (then added)."""
+    base = f"https://{site}/{t:%Y/%m}/{_slug(title)}{tag}"
+    u, k = base, 1
+    while u in used:
+        k += 1
+        u = f"{base}-{k}"
+    used.add(u)
+    return u
+
+
+def story_time(seed: int, story_id: str, span_h: float) -> dt.datetime:
+    """The publication time of a story's original (the first draw of its generator)."""
+    return START + dt.timedelta(hours=random.Random(copy_seed(seed, "story", story_id)).uniform(0, span_h))
+
+
+def story_pages(a: Article, i: int, *, seed: int, span_h: float, habits: Sequence[Habit],
+                url_for: Callable[[str, dt.datetime, str], str], dated: Callable[[float], bool],
+                independent_share: float, undated_original_share: float, undated_copy_share: float,
+                generator: str) -> list[CrawlPage]:
+    """The pages of one story: its original, an independent report, the copies (see make_crawl)."""
+    city = next((h for h in habits if h.kind == "mixed"), None)
+    pages: list[CrawlPage] = []
+    r = random.Random(copy_seed(seed, "story", a.id))
+    t0 = START + dt.timedelta(hours=r.uniform(0, span_h))  # = story_time(seed, a.id, span_h)
+    own = city is not None and r.random() < 0.08
+    site = city.site if own and city else (a.site or OUTLETS[i % len(OUTLETS)])
+    title = a.title or a.text[:60]
+    o_dated = r.random() >= undated_original_share
+    # an undated page is only known by the crawler's date: crawled soon after publication
+    lag = r.uniform(0.1, 0.5) if not o_dated else r.uniform(0.2, 12.0)
+    o_url = url_for(site, t0, title)
+    orig = CrawlPage(url=o_url, site=site, title=title, text=a.text, published=_iso(t0),
+                     seen=_iso(t0 + dt.timedelta(hours=lag)), dated=o_dated, cluster=a.id,
+                     role="original", source_url=o_url)
+    pages.append(orig)
+    if r.random() < independent_share:
+        isite = INDEPENDENT_SITES[i % len(INDEPENDENT_SITES)]
+        if isite == site:
+            isite = INDEPENDENT_SITES[(i + 1) % len(INDEPENDENT_SITES)]
+        it = t0 + dt.timedelta(hours=r.uniform(-6.0, 12.0))
+        ititle, itext = independent_report(a, random.Random(copy_seed(seed, "independent", a.id)))
+        i_dated = r.random() >= 0.1
+        i_url = url_for(isite, it, ititle + " " + a.id)
+        pages.append(CrawlPage(url=i_url, site=isite, title=ititle, text=itext, published=_iso(it),
+                               seen=_iso(it + dt.timedelta(hours=r.uniform(0.1, 12.0))),
+                               dated=i_dated, cluster=f"{a.id}/independent", role="original",
+                               source_url=i_url, habit="independent"))
+    spun: list[tuple[CrawlPage, dt.datetime]] = []
+    for h in habits:
+        if h.kind == "relay" or (h.kind == "mixed" and own):
+            continue
+        if r.random() >= h.share:
+            continue
+        t = t0 + dt.timedelta(hours=r.uniform(*h.delay))
+        facts = 0
+        changed = False
+        if h.kind == "mirror":
+            text = a.text
+        elif h.kind == "excerpt":
+            text = _excerpt(a.text, r) + f"\nRead the full story at {site}."
+        else:
+            assert h.spin is not None
+            cp = _spin(a, h, seed, generator)
+            text = cp.text
+            facts = len(cp.edits_of("fact"))
+            changed = bool(cp.edits_of("synonym") or cp.edits_of("reword") or facts)
+        c_dated = dated(undated_copy_share)
+        c = CrawlPage(url=url_for(h.site, t, title), site=h.site, title=title, text=text,
+                      published=_iso(t), seen=_iso(t + dt.timedelta(hours=r.uniform(0.2, 12.0))),
+                      dated=c_dated, cluster=a.id, role="copy", source_url=o_url,
+                      copied_from_url=o_url, verdict=_verdict(facts, changed), habit=h.kind,
+                      fact_edits=facts)
+        pages.append(c)
+        if h.kind == "spin":
+            spun.append((c, t))
+    relay = next((h for h in habits if h.kind == "relay"), None)
+    if relay and spun and r.random() < relay.share:
+        parent, tp = spun[r.randrange(len(spun))]
+        t = tp + dt.timedelta(hours=r.uniform(*relay.delay))
+        pages.append(replace(parent, url=url_for(relay.site, t, title), site=relay.site,
+                             published=_iso(t), seen=_iso(t + dt.timedelta(hours=r.uniform(0.2, 12.0))),
+                             dated=dated(undated_copy_share), copied_from_url=parent.url,
+                             habit="relay"))
+    return pages
 
 
 def _spin(a: Article, h: Habit, seed: int, generator: str) -> SpunCopy:
@@ -509,6 +532,10 @@ def score_scan(articles: Sequence[dict[str, object]], truth: Sequence[dict[str, 
     dist_t = {str(t["url"]) for t in copies if t["verdict"] == "distorted"}
     dist_p = {u for u in called_copy if pred[u].get("verdict") == "distorted"}
     merged = 0
+    story_clusters: dict[str, set[object]] = {}  # the scan's clusters of each true story's pages
+    for x in truth:
+        if str(x["url"]) in pred:
+            story_clusters.setdefault(str(x["cluster"]), set()).add(pred[str(x["url"])].get("cluster"))
     for t in truth:
         if t["habit"] != "independent":
             continue
@@ -516,9 +543,7 @@ def score_scan(articles: Sequence[dict[str, object]], truth: Sequence[dict[str, 
         if a is None or a.get("cluster") is None:
             continue
         story = str(t["cluster"]).split("/")[0]
-        others = [pred[str(x["url"])].get("cluster") for x in truth
-                  if x["cluster"] == story and str(x["url"]) in pred]
-        if a["cluster"] in others:
+        if a["cluster"] in story_clusters.get(story, set()):
             merged += 1
     sites: dict[str, list[int]] = {}
     for u, t in t_by.items():

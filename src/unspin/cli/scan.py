@@ -39,6 +39,11 @@ def scan_command(
                                         help="local: this machine, resumable; spark: Apache Spark "
                                              "(pip install unspin\\[spark], Java 17), same output files."),
     master: str = typer.Option("local[2]", "--master", help="Spark master URL (with --engine spark)."),
+    split_mb: int = typer.Option(256, "--split-mb", min=1,
+                                 help="With --engine spark: MB of a local WARC file per read task."),
+    conf: list[str] = typer.Option([], "--conf", metavar="KEY=VALUE",
+                                   help="With --engine spark: a Spark setting, e.g. spark.driver.memory=4g "
+                                        "(repeatable)."),
 ) -> None:
     """Find who copied whom in a crawl: clusters, earliest sources, verdicts, per-site rates.
 
@@ -51,7 +56,11 @@ def scan_command(
     if engine is EngineChoice.spark:
         from unspin.scan.spark import scan_spark
 
-        summary = scan_spark(inputs, out, opts, master=master)
+        settings = dict(c.split("=", 1) for c in conf if "=" in c)
+        bad = [c for c in conf if "=" not in c]
+        if bad:
+            raise typer.BadParameter(f"{bad[0]!r} is not KEY=VALUE", param_hint="--conf")
+        summary = scan_spark(inputs, out, opts, master=master, split_bytes=split_mb << 20, conf=settings)
     else:
         summary = scan(inputs, out, opts, jobs=jobs, restart=restart)
     if as_json:

@@ -33,11 +33,13 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
+
 from unspin.analyze import KEY_RE
 from unspin.models import Record
 from unspin.text import STOPWORDS
 
-__all__ = ["CandidateOptions", "anchors", "skeleton", "pairs_from_bucket"]
+__all__ = ["CandidateOptions", "anchors", "skeleton", "pair_keys", "pairs_from_bucket"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,3 +128,23 @@ def candidate_pairs(opts: CandidateOptions, page_anchors: Iterable[tuple[int, li
             counts[pair] = counts.get(pair, 0) + 1
     return sorted((a, b, c) for (a, b), c in counts.items()
                   if c >= opts.min_shared and c >= opts.min_containment * min(sizes[a], sizes[b]))
+
+
+def pair_keys(hs: np.ndarray, pages: np.ndarray, copts: CandidateOptions) -> tuple[np.ndarray, int]:
+    """``pairs_from_bucket`` over every anchor group, vectorised: one key ``a << 32 | b`` per
+    (group, pair) (a pair is repeated once per anchor it shares), and the number of groups
+    over the cap."""
+    if len(hs) == 0:
+        return np.zeros(0, np.int64), 0
+    order = np.lexsort((pages, hs))
+    hs, pages = hs[order], pages[order]
+    starts = np.flatnonzero(np.r_[True, hs[1:] != hs[:-1]])
+    lens = np.diff(np.r_[starts, len(hs)])
+    out: list[np.ndarray] = []
+    for size in np.unique(lens):
+        if size < 2 or size > copts.max_bucket:
+            continue
+        groups = pages[starts[lens == size][:, None] + np.arange(size)[None, :]]  # (groups, size), sorted rows
+        i, j = np.triu_indices(int(size), k=1)
+        out.append(((groups[:, i] << 32) | groups[:, j]).ravel())
+    return (np.concatenate(out) if out else np.zeros(0, np.int64)), int((lens > copts.max_bucket).sum())

@@ -18,6 +18,7 @@ parallel map keeps at most ``2 x jobs`` batches in flight.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import multiprocessing as mp
@@ -36,7 +37,7 @@ import numpy as np
 from unspin import __version__
 from unspin.errors import OutputError, UnspinError
 from unspin.models import Record
-from unspin.scan.candidates import CandidateOptions, anchors, pairs_from_bucket
+from unspin.scan.candidates import CandidateOptions, anchors, pair_keys
 from unspin.scan.graph import Node, place
 from unspin.scan.judge import Judgement, judge_pair
 from unspin.scan.read import (
@@ -57,9 +58,11 @@ log = logging.getLogger(__name__)
 __all__ = ["ScanOptions", "ScanSummary", "scan"]
 
 STATE = ".scan-state.sqlite"
-STATE_FORMAT = 1
+STATE_FORMAT = 2
 #: page texts kept in memory by the verify stage (least recently used evicted)
 CACHE_PAGES = 5000
+#: anchors held in memory by one pass of the candidate join (8 bytes each, x ~4 while sorting)
+ANCHORS_PER_PASS = 20_000_000
 #: progress lines: None = only when stderr is a terminal
 PROGRESS: dict[str, bool | None] = {"on": None}
 T = TypeVar("T")
@@ -95,6 +98,7 @@ class ScanSummary(Record):
     copies: int
     verdicts: dict[str, int]
     seconds: dict[str, float]
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage, workers included
 
 
 # ------------------------------------------------------------------------- progress
@@ -143,6 +147,12 @@ class Progress:
 
 
 # ------------------------------------------------------------------------- parallel map
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its reaped children (the pool workers of a stage)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
 
 def _batches(items: Iterable[T], n: int) -> Iterator[list[T]]:
     batch: list[T] = []
@@ -202,8 +212,9 @@ CREATE TABLE IF NOT EXISTS inputs (input TEXT PRIMARY KEY, pos INTEGER NOT NULL,
     finished INTEGER NOT NULL DEFAULT 0, records INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS skips (input TEXT, record INTEGER, reason TEXT, detail TEXT);
 CREATE TABLE IF NOT EXISTS pages (id INTEGER PRIMARY KEY, key TEXT UNIQUE, url TEXT UNIQUE, site TEXT,
-    title TEXT, published TEXT, seen TEXT, date_source TEXT, text TEXT, sents BLOB, words INTEGER);
-CREATE TABLE IF NOT EXISTS anchors (h INTEGER NOT NULL, page INTEGER NOT NULL);
+    title TEXT, published TEXT, seen TEXT, date_source TEXT, text TEXT, sents BLOB, words INTEGER,
+    digest BLOB);
+CREATE TABLE IF NOT EXISTS anchors (page INTEGER PRIMARY KEY, hs BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS pairs (id INTEGER PRIMARY KEY, a INTEGER, b INTEGER, shared INTEGER);
 CREATE TABLE IF NOT EXISTS edges (a INTEGER, b INTEGER, a_by_b REAL, b_by_a REAL, score_a_by_b REAL,
     score_b_by_a REAL, a_in_b INTEGER, b_in_a INTEGER, PRIMARY KEY (a, b));
@@ -243,11 +254,36 @@ class State:
     def done(self, stage: str) -> bool:
         return self.get(f"done:{stage}") == "1"
 
-    def mark(self, stage: str, seconds: float) -> None:
+    def mark(self, stage: str, seconds: float, cpu: float | None = None) -> None:
         self.conn.execute("BEGIN")
         self.set(f"done:{stage}", "1")
         self.set(f"seconds:{stage}", f"{seconds:.3f}")
+        if cpu is not None:
+            self.set(f"cpu:{stage}", f"{cpu:.3f}")
         self.conn.execute("COMMIT")
+
+    def begin(self, stage: str) -> tuple[float, float]:
+        """Start (or resume) ``stage``: fold the time an interrupted run recorded into the
+        earlier runs' total; returns this run's start (monotonic seconds, CPU seconds)."""
+        run = self.get(f"run:{stage}")
+        if run is not None:
+            w0, c0 = map(float, (self.get(f"runs:{stage}") or "0 0").split())
+            w, c = map(float, run.split())
+            self.conn.execute("BEGIN")
+            self.set(f"runs:{stage}", f"{w0 + w:.3f} {c0 + c:.3f}")
+            self.conn.execute("DELETE FROM meta WHERE key = ?", (f"run:{stage}",))
+            self.conn.execute("COMMIT")
+        return time.monotonic(), _cpu()
+
+    def spent(self, stage: str, t0: float, c0: float) -> None:
+        """Record (inside the caller's transaction) the time this run has spent on ``stage``
+        so far (CPU: this process and the workers of finished pools), for a resumed run."""
+        self.set(f"run:{stage}", f"{time.monotonic() - t0:.3f} {_cpu() - c0:.3f}")
+
+    def total(self, stage: str, seconds: float, cpu: float) -> tuple[float, float]:
+        """Seconds and CPU of ``stage`` over every run (earlier runs' recorded time added)."""
+        w, c = map(float, (self.get(f"runs:{stage}") or "0 0").split())
+        return w + seconds, c + cpu
 
     def texts(self, ids: Iterable[int]) -> dict[int, tuple[str, tuple[tuple[int, int], ...]]]:
         ids = list(ids)
@@ -268,10 +304,22 @@ def _u32(spans: tuple[tuple[int, int], ...]) -> bytes:
     return np.asarray([x for s in spans for x in s], dtype="<u4").tobytes()
 
 
+def text_digest(text: str, sents: bytes) -> bytes:
+    """What verify and judge see of a page (its text and sentence spans), as 8 bytes: pages
+    with the same digest (a mirror and its source, a relay and the copy it relays) give the
+    same verification and the same judgement, which are then computed once."""
+    h = hashlib.blake2b(digest_size=8)
+    h.update(text.encode("utf-8", "surrogatepass"))
+    h.update(b"\x00")
+    h.update(sents)
+    return h.digest()
+
+
 # ------------------------------------------------------------------------- stages
 
 def _stage_read(st: State, inputs: list[str], opts: ScanOptions, jobs: int) -> None:
     conn = st.conn
+    t_run, c0 = st.begin("read")
     conn.execute("BEGIN")
     for pos, inp in enumerate(inputs):
         conn.execute("INSERT OR IGNORE INTO inputs(input, pos, done) VALUES (?, ?, 0)", (inp, pos))
@@ -317,24 +365,27 @@ def _stage_read(st: State, inputs: list[str], opts: ScanOptions, jobs: int) -> N
                 if isinstance(item, Skip):
                     skips.append(item)
                     continue
+                sents = _u32(item.sentences)
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO pages(id, key, url, site, title, published, seen, date_source, "
-                    "text, sents, words) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    "text, sents, words, digest) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                     (next_id, item.key, item.url, item.site, item.title, item.published, item.seen,
-                     item.date_source, item.text, _u32(item.sentences), item.words))
+                     item.date_source, item.text, sents, item.words, text_digest(item.text, sents)))
                 if cur.rowcount == 0:
                     skips.append(Skip(inp, int(item.key.rsplit("#", 1)[1]), "duplicate_url", item.url))
                     continue
-                conn.executemany("INSERT INTO anchors(h, page) VALUES (?, ?)", [(h, next_id) for h in hs])
+                conn.execute("INSERT INTO anchors(page, hs) VALUES (?, ?)",
+                             (next_id, np.asarray(hs, dtype="<i8").tobytes()))
                 next_id += 1
             conn.executemany("INSERT INTO skips(input, record, reason, detail) VALUES (?,?,?,?)",
                              [(s.input, s.record, s.reason, s.detail) for s in skips])
             conn.execute("UPDATE inputs SET done = ? WHERE input = ?", (last, inp))
+            st.spent("read", t_run, c0)
             conn.execute("COMMIT")
             prog.add(n_records)
         conn.execute("UPDATE inputs SET finished = 1 WHERE input = ?", (inp,))
         complete.add(inp)
-    st.mark("read", prog.done())
+    st.mark("read", *st.total("read", prog.done(), _cpu() - c0))
 
 
 def _extract_job(args: tuple[str, CandidateOptions, list[Skip], list[RawPage], int]
@@ -344,97 +395,146 @@ def _extract_job(args: tuple[str, CandidateOptions, list[Skip], list[RawPage], i
 
 
 def _stage_candidates(st: State, opts: ScanOptions) -> None:
-    t0 = time.monotonic()
+    """The anchor join in numpy, in ``parts`` passes over the anchors (each pass keeps the
+    anchors whose hash falls in its range, so memory is the crawl's anchors / ``parts``);
+    pairs are written in order of their pages' digests, so that verify finds repeated text
+    pairs next to each other."""
+    t0, c0 = time.monotonic(), _cpu()
     conn = st.conn
     copts = opts.candidates
+    n_anchors = int(conn.execute("SELECT COALESCE(SUM(LENGTH(hs)), 0) FROM anchors").fetchone()[0]) // 8
+    parts = max(1, -(-n_anchors // ANCHORS_PER_PASS))
+    sizes: dict[int, int] = {}
+    keys: list[np.ndarray] = []
+    big = 0
+    for part in range(parts):
+        hs_l: list[np.ndarray] = []
+        pg_l: list[np.ndarray] = []
+        for page, blob in conn.execute("SELECT page, hs FROM anchors ORDER BY page"):
+            h = np.frombuffer(blob, dtype="<i8")
+            if part == 0:
+                sizes[page] = len(h)
+            if parts > 1:
+                h = h[(h.view(np.uint64) % np.uint64(parts)) == part]
+            hs_l.append(h)
+            pg_l.append(np.full(len(h), page, dtype=np.int64))
+        part_keys, dropped = pair_keys(np.concatenate(hs_l) if hs_l else np.zeros(0, np.int64),
+                                       np.concatenate(pg_l) if pg_l else np.zeros(0, np.int64), copts)
+        keys.append(part_keys)
+        big += dropped
+        del hs_l, pg_l
+    allk = np.concatenate(keys) if keys else np.zeros(0, np.int64)
+    del keys
+    uk, counts = np.unique(allk, return_counts=True)
+    del allk
+    a, b = uk >> 32, uk & 0xFFFFFFFF
+    n_of = np.zeros(max(sizes, default=0) + 1, dtype=np.int64)
+    for page, n in sizes.items():
+        n_of[page] = n
+    keep = (counts >= copts.min_shared) & (counts >= copts.min_containment * np.minimum(n_of[a], n_of[b]))
+    a, b, counts = a[keep], b[keep], counts[keep]
     conn.execute("BEGIN")
     conn.execute("DELETE FROM pairs")
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS raw_pairs (a INTEGER, b INTEGER)")
-    conn.execute("DELETE FROM raw_pairs")
-    big = 0
-    cur = conn.execute("SELECT h, page FROM anchors ORDER BY h, page")
-    bucket: list[int] = []
-    last_h: int | None = None
-    buf: list[tuple[int, int]] = []
-
-    def flush_bucket() -> None:
-        nonlocal big
-        if len(bucket) > copts.max_bucket:
-            big += 1
-        buf.extend(pairs_from_bucket(bucket, copts))
-
-    for h, page in cur:
-        if h != last_h and bucket:
-            flush_bucket()
-            bucket = []
-            if len(buf) > 100_000:
-                conn.executemany("INSERT INTO raw_pairs VALUES (?, ?)", buf)
-                buf.clear()
-        last_h = h
-        bucket.append(page)
-    if bucket:
-        flush_bucket()
-    conn.executemany("INSERT INTO raw_pairs VALUES (?, ?)", buf)
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS sizes (page INTEGER PRIMARY KEY, n INTEGER)")
-    conn.execute("DELETE FROM sizes")
-    conn.execute("INSERT INTO sizes SELECT page, COUNT(*) FROM anchors GROUP BY page")
-    conn.execute("INSERT INTO pairs(a, b, shared) SELECT g.a, g.b, g.c FROM "
-                 "(SELECT a, b, COUNT(*) AS c FROM raw_pairs GROUP BY a, b HAVING COUNT(*) >= ?) g "
-                 "JOIN sizes x ON x.page = g.a JOIN sizes y ON y.page = g.b "
-                 "WHERE g.c >= ? * MIN(x.n, y.n) ORDER BY g.a, g.b",
-                 (copts.min_shared, copts.min_containment))
-    conn.execute("DROP TABLE raw_pairs")
-    conn.execute("DROP TABLE sizes")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS cand (a INTEGER, b INTEGER, shared INTEGER)")
+    conn.execute("DELETE FROM cand")
+    conn.executemany("INSERT INTO cand VALUES (?, ?, ?)", zip(a.tolist(), b.tolist(), counts.tolist(), strict=True))
+    conn.execute("INSERT INTO pairs(a, b, shared) SELECT c.a, c.b, c.shared FROM cand c "
+                 "JOIN pages x ON x.id = c.a JOIN pages y ON y.id = c.b "
+                 "ORDER BY MIN(x.digest, y.digest), MAX(x.digest, y.digest), c.a, c.b")
+    conn.execute("DROP TABLE cand")
     st.set("dropped_buckets", str(big))
     conn.execute("COMMIT")
-    st.mark("candidates", time.monotonic() - t0)
+    st.mark("candidates", time.monotonic() - t0, _cpu() - c0)
 
 
 def _stage_verify(st: State, opts: ScanOptions, jobs: int) -> None:
+    """Verify the candidate pairs in order; a pair whose two texts were already verified as
+    another pair (same digests: pairs are ordered by digests, so such pairs are neighbours)
+    takes that pair's result (turned round when its pages are the other way round)."""
     conn = st.conn
+    t_run, c0 = st.begin("verify")
     total = int(conn.execute("SELECT COUNT(*) FROM pairs").fetchone()[0])
     upto = int(st.get("verified_upto") or 0)
     prog = Progress("verify", total)
     prog.n = int(conn.execute("SELECT COUNT(*) FROM pairs WHERE id <= ?", (upto,)).fetchone()[0])
     cache: OrderedDict[int, tuple[str, tuple[tuple[int, int], ...]]] = OrderedDict()
 
-    def batches() -> Iterator[tuple[TraceOptions, list[Any], int]]:
+    def batches() -> Iterator[tuple[TraceOptions, list[Any], int, list[tuple[int, int, int, bool]]]]:
         for part in _pair_pages(conn, upto, opts.batch):
-            ids = {x for _, a, b in part for x in (a, b)}
-            have = {x: cache[x] for x in ids if x in cache}
-            have.update(st.texts(sorted(ids - have.keys())))
-            for x in sorted(ids):  # most recently used last; evict the oldest
+            todo = [(a, b) for a, b, rep, _swap in _repeats(part) if rep < 0]
+            need = {x for a, b in todo for x in (a, b)}
+            have = {x: cache[x] for x in need if x in cache}
+            have.update(st.texts(sorted(need - have.keys())))
+            for x in sorted(need):  # most recently used last; evict the oldest
                 cache[x] = have[x]
                 cache.move_to_end(x)
             while len(cache) > CACHE_PAGES:
                 cache.popitem(last=False)
-            items = [(a, *have[a], b, *have[b]) for _, a, b in part]
-            yield opts.verify, items, part[-1][0]
+            items = [(a, *have[a], b, *have[b]) for a, b in todo]
+            yield opts.verify, items, part[-1][0], _repeats(part)
 
-    for edges, last in bounded_map(_verify_job, batches(), jobs):
+    for edges, last, repeats in bounded_map(_verify_job, batches(), jobs):
+        done: list[Edge] = []
+        it = iter(edges)
+        for a, b, rep, swap in repeats:
+            if rep < 0:
+                done.append(next(it))
+            else:
+                e = done[rep]
+                done.append(Edge(e.b_by_a, e.a_by_b, e.score_b_by_a, e.score_a_by_b, e.b_in_a, e.a_in_b, a=a, b=b)
+                            if swap else Edge(e.a_by_b, e.b_by_a, e.score_a_by_b, e.score_b_by_a, e.a_in_b,
+                                              e.b_in_a, a=a, b=b))
         conn.execute("BEGIN")
         conn.executemany("INSERT OR REPLACE INTO edges VALUES (?,?,?,?,?,?,?,?)",
                          [(e.a, e.b, e.a_by_b, e.b_by_a, e.score_a_by_b, e.score_b_by_a, int(e.a_in_b),
-                           int(e.b_in_a)) for e in edges])
+                           int(e.b_in_a)) for e in done])
         st.set("verified_upto", str(last))
+        st.spent("verify", t_run, c0)
         conn.execute("COMMIT")
-        prog.add(len(edges))
-    st.mark("verify", prog.done())
+        prog.add(len(done))
+    st.mark("verify", *st.total("verify", prog.done(), _cpu() - c0))
 
 
-def _pair_pages(conn: sqlite3.Connection, after: int, n: int) -> Iterator[list[tuple[int, int, int]]]:
-    """Candidate pairs after id ``after`` in batches of ``n``, read a page at a time."""
+def _repeats(part: list[tuple[int, int, int, bytes, bytes]]) -> list[tuple[int, int, int, bool]]:
+    """(a, b, index of the earlier pair of the batch with the same two texts or -1, turned
+    round) for each pair of a batch."""
+    first: dict[tuple[bytes, bytes], int] = {}
+    out: list[tuple[int, int, int, bool]] = []
+    for k, (_id, a, b, da, db) in enumerate(part):
+        key = (da, db) if da <= db else (db, da)
+        rep = first.setdefault(key, k)
+        if rep == k:
+            out.append((a, b, -1, False))
+        else:
+            out.append((a, b, rep, part[rep][3] != da))
+    return out
+
+
+def _pair_pages(conn: sqlite3.Connection, after: int, n: int
+                ) -> Iterator[list[tuple[int, int, int, bytes, bytes]]]:
+    """Candidate pairs after id ``after`` with their pages' digests, in batches of about
+    ``n`` (a batch ends where the text pair changes, so repeats stay in one batch)."""
     while True:
-        rows = conn.execute("SELECT id, a, b FROM pairs WHERE id > ? ORDER BY id LIMIT ?", (after, n)).fetchall()
+        rows = conn.execute("SELECT p.id, p.a, p.b, x.digest, y.digest FROM pairs p JOIN pages x ON x.id = p.a "
+                            "JOIN pages y ON y.id = p.b WHERE p.id > ? ORDER BY p.id LIMIT ?",
+                            (after, n)).fetchall()
         if not rows:
             return
+        while True:  # extend to the end of the last text pair
+            last = rows[-1]
+            more = conn.execute("SELECT p.id, p.a, p.b, x.digest, y.digest FROM pairs p JOIN pages x ON x.id = p.a "
+                                "JOIN pages y ON y.id = p.b WHERE p.id > ? ORDER BY p.id LIMIT 1",
+                                (last[0],)).fetchone()
+            if more is None or {more[3], more[4]} != {last[3], last[4]}:
+                break
+            rows.append(more)
         yield rows
         after = rows[-1][0]
 
 
-def _verify_job(args: tuple[TraceOptions, list[Any], int]) -> tuple[list[Edge], int]:
-    opts, items, last = args
-    return _verify_batch((opts, items)), last
+def _verify_job(args: tuple[TraceOptions, list[Any], int, Any]) -> tuple[list[Edge], int, Any]:
+    opts, items, last, repeats = args
+    return _verify_batch((opts, items)), last, repeats
 
 
 def _load_edges(conn: sqlite3.Connection) -> list[Edge]:
@@ -443,7 +543,7 @@ def _load_edges(conn: sqlite3.Connection) -> list[Edge]:
 
 
 def _stage_graph(st: State) -> None:
-    t0 = time.monotonic()
+    t0, c0 = time.monotonic(), _cpu()
     conn = st.conn
     edges = _load_edges(conn)
     ids = sorted({x for e in edges for x in (e.a, e.b)})
@@ -461,30 +561,50 @@ def _stage_graph(st: State) -> None:
                      [(p.id, p.cluster, p.role, p.source, p.copied_from, p.root, p.delay_hours,
                        p.source_delay_hours) for p in placements])
     conn.execute("COMMIT")
-    st.mark("graph", time.monotonic() - t0)
+    st.mark("graph", time.monotonic() - t0, _cpu() - c0)
 
 
 def _stage_judge(st: State, opts: ScanOptions, jobs: int) -> None:
+    """One judgement per distinct (copy text, original): copies with the same text and the
+    same original (a relay of a spun copy, a mirror of a mirror) take the first one's
+    judgement, committed with it."""
     conn = st.conn
-    todo = conn.execute("SELECT p.id, p.root FROM placements p LEFT JOIN judgements j ON j.id = p.id "
-                        "WHERE p.role = 'copy' AND j.id IS NULL ORDER BY p.id").fetchall()
+    t_run, c0 = st.begin("judge")
+    rows = conn.execute("SELECT p.id, p.root, g.digest FROM placements p JOIN pages g ON g.id = p.id "
+                        "LEFT JOIN judgements j ON j.id = p.id WHERE p.role = 'copy' AND j.id IS NULL "
+                        "ORDER BY p.root, g.digest, p.id").fetchall()
     total = int(conn.execute("SELECT COUNT(*) FROM placements WHERE role = 'copy'").fetchone()[0])
     prog = Progress("judge", total)
-    prog.n = total - len(todo)
+    prog.n = total - len(rows)
+    groups: list[tuple[int, int, list[int]]] = []  # (copy, root, other copies with its text and root)
+    for k, (c, r, d) in enumerate(rows):
+        if k and rows[k - 1][1] == r and rows[k - 1][2] == d:
+            groups[-1][2].append(c)
+        else:
+            groups.append((c, r, []))
+    del rows
+    groups.sort()
 
-    def batches() -> Iterator[list[tuple[int, str, int, str]]]:
-        for part in _batches(todo, max(1, opts.batch // 10)):
-            texts = st.texts(sorted({x for c, r in part for x in (c, r)}))
-            yield [(c, texts[c][0], r, texts[r][0]) for c, r in part]
+    def batches() -> Iterator[tuple[list[tuple[int, str, int, str]], list[list[int]]]]:
+        for part in _batches(groups, max(1, opts.batch // 10)):
+            texts = st.texts(sorted({x for c, r, _ in part for x in (c, r)}))
+            yield [(c, texts[c][0], r, texts[r][0]) for c, r, _ in part], [same for _, _, same in part]
 
-    for judged in bounded_map(_judge_batch, batches(), jobs):
+    for judged, same in bounded_map(_judge_job, batches(), jobs):
         conn.execute("BEGIN")
         conn.executemany("INSERT OR REPLACE INTO judgements VALUES (?,?,?,?,?,?)",
-                         [(j.id, j.against, j.verdict, j.spin_share, j.fact_changes,
-                           json.dumps(list(j.facts), ensure_ascii=False)) for j in judged])
+                         [(i, j.against, j.verdict, j.spin_share, j.fact_changes,
+                           json.dumps(list(j.facts), ensure_ascii=False))
+                          for j, others in zip(judged, same, strict=True) for i in (j.id, *others)])
+        st.spent("judge", t_run, c0)
         conn.execute("COMMIT")
-        prog.add(len(judged))
-    st.mark("judge", prog.done())
+        prog.add(len(judged) + sum(map(len, same)))
+    st.mark("judge", *st.total("judge", prog.done(), _cpu() - c0))
+
+
+def _judge_job(args: tuple[list[tuple[int, str, int, str]], list[list[int]]]) -> tuple[list[Judgement], Any]:
+    items, same = args
+    return _judge_batch(items), same
 
 
 # ------------------------------------------------------------------------- entry point
@@ -562,12 +682,14 @@ def scan(inputs: Iterable[str], out: str | os.PathLike[str], options: ScanOption
             stage("judge")
             _stage_judge(st, opts, jobs)
         stage("write")
-        t0 = time.monotonic()
+        t0, c0 = time.monotonic(), _cpu()
         summary = write_outputs(st.conn, outp, opts)
         seconds = {s: float(st.get(f"seconds:{s}") or 0.0)
                    for s in ("read", "candidates", "verify", "graph", "judge")}
         seconds["write"] = round(time.monotonic() - t0, 3)
-        return ScanSummary(out=str(outp), seconds=seconds, **summary)
+        cpu = {s: float(st.get(f"cpu:{s}") or 0.0) for s in ("read", "candidates", "verify", "graph", "judge")}
+        cpu["write"] = round(_cpu() - c0, 3)
+        return ScanSummary(out=str(outp), seconds=seconds, cpu=cpu, **summary)
     except sqlite3.DatabaseError as exc:
         raise OutputError(f"the scan state is damaged ({exc})", input=str(st.path),
                           hint="rerun with --restart") from exc

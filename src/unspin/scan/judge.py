@@ -14,6 +14,7 @@ the distortion, and is judged distorted). The verdict:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -68,13 +69,40 @@ def diff_texts(copy_text: str, source_text: str, copy_id: str = "copy", source_i
     return Pipeline().diff(c, s)
 
 
-def _contained(copy_text: str, source_text: str) -> bool:
-    """Every sentence of the copy occurs word for word in the source (a mirror, an excerpt)."""
-    from unspin.text import split_sentences
+#: a copy sentence not in the source is a plain insertion (diff: ``insertion``, not counted
+#: by ``verdict_of``) when it shares at most this share of its content words (not stopwords)
+#: with every source sentence (a spinner's sentence keeps half or more of them)
+INSERTION_OVERLAP = 0.34
+#: at most this many inserted sentences, holding at most this share of the copy's words
+MAX_INSERTED = (2, 0.2)
 
-    have = {" ".join(source_text[a:b].split()) for a, b in split_sentences(source_text)}
+
+def _contained(copy_text: str, source_text: str) -> bool:
+    """Every sentence of the copy occurs word for word in the source (a mirror, an excerpt),
+    except at most two short inserted sentences unlike any sentence of the source (an
+    aggregator's "Read the full story at ..." line), which diff calls insertions."""
+    from unspin.text import STOPWORDS, split_sentences
+
+    src = [" ".join(source_text[a:b].split()) for a, b in split_sentences(source_text)]
+    have = set(src)
     sents = [" ".join(copy_text[a:b].split()) for a, b in split_sentences(copy_text)]
-    return bool(sents) and all(x in have for x in sents)
+    extra = [x for x in sents if x not in have]
+    if not sents or len(extra) == len(sents):
+        return False
+    if not extra:
+        return True
+    words = sum(len(x.split()) for x in sents)
+    if len(extra) > MAX_INSERTED[0] or sum(len(x.split()) for x in extra) > MAX_INSERTED[1] * words:
+        return False
+    def content(x: str) -> set[str]:
+        return {w for w in re.findall(r"\w+", x.lower()) if w not in STOPWORDS}
+
+    src_words = [content(x) for x in src]
+    for x in extra:
+        w = content(x)
+        if not w or any(len(w & s) > INSERTION_OVERLAP * len(w) for s in src_words):
+            return False
+    return True
 
 
 def judge_pair(copy: int, copy_text: str, source: int, source_text: str, *,

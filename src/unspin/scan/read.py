@@ -14,6 +14,7 @@ import dataclasses
 import gzip
 import json
 import logging
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -182,7 +183,8 @@ def _find(path: str, magic: bytes, start: int) -> int | None:
             pos += len(chunk)
 
 
-def _iter_warc(path: str) -> Iterator[RawPage | Skip]:
+def _iter_warc(path: str, start: int = 0, end: int | None = None, name: str | None = None
+               ) -> Iterator[RawPage | Skip]:
     """WARC through FastWARC, with the damage checks of unspin's own reader.
 
     FastWARC yields a truncated last record without complaint, so every record's block is
@@ -197,34 +199,83 @@ def _iter_warc(path: str) -> Iterator[RawPage | Skip]:
         raise InputError(f"cannot open ({exc.strerror})", input=path) from None
     magic = b"\x1f\x8b\x08" if gz else b"WARC/1."
     number = 0
-    pos = 0
+    pos = start if start == 0 else record_start(path, start, gz)
+    if pos is None or (end is not None and pos >= end):
+        return
     while True:
         state = {"number": number, "last": pos, "end": False}
-        yield from _warc_from(path, pos, state)
+        yield from _warc_from(path, pos, state, end, name)
         number = int(state["number"])
         if state["end"]:
             return
         # resynchronise after the record that failed
         fail = _find(path, magic, int(state["last"]) + 1)
         nxt = _find(path, magic, fail + 1) if fail is not None else None
-        if nxt is None or nxt <= pos:
+        if nxt is None or nxt <= pos or (end is not None and nxt >= end):
             return
         pos = nxt
 
 
-def _warc_from(path: str, start: int, state: dict[str, int | bool]) -> Iterator[RawPage | Skip]:
+def record_start(path: str, offset: int, gz: bool) -> int | None:
+    """The offset of the first WARC record that starts at or after ``offset``: a gzip member
+    whose first bytes inflate to ``WARC/``, or a ``WARC/1.x`` line after a blank line."""
+    import zlib
+
+    magic = b"\x1f\x8b\x08" if gz else b"\r\n\r\nWARC/1."
+    at = offset - (0 if gz else 4)
+    while True:
+        k = _find(path, magic, max(0, at))
+        if k is None:
+            return None
+        if not gz:
+            return k + 4
+        with open(path, "rb") as fh:
+            fh.seek(k)
+            head = fh.read(4096)
+        try:
+            if zlib.decompressobj(31).decompress(head, 16).startswith(b"WARC/"):
+                return k
+        except zlib.error:
+            pass
+        at = k + 1
+
+
+def warc_ranges(path: str, split: int) -> list[tuple[int, int]]:
+    """Byte ranges of about ``split`` bytes covering a WARC file; a range's records are those
+    that start in it (see ``iter_warc_range``). One range for other inputs."""
+    size = os.path.getsize(path)
+    if not _is_warc(path) or size <= split:
+        return [(0, size)]
+    return [(a, min(size, a + split)) for a in range(0, size, split)]
+
+
+def iter_warc_range(path: str, start: int, end: int, name: str | None = None) -> Iterator[RawPage | Skip]:
+    """The records of a WARC file that start in ``[start, end)``, numbered from 1 in the
+    range (a caller that reads every range adds the counts of the ranges before); the same
+    records, skips and damage checks as reading the whole file, for an undamaged file."""
+    yield from _iter_warc(path, start, end, name)
+
+
+def _warc_from(path: str, start: int, state: dict[str, int | bool], end: int | None = None,
+               name: str | None = None) -> Iterator[RawPage | Skip]:
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
     number = int(state["number"])
     with open(path, "rb") as fh:
         fh.seek(start)
         try:
+            base: int | None = None
             for rec in ArchiveIterator(fh, parse_http=True, record_types=WarcRecordType.any_type):
+                if base is None:  # FastWARC counts from the file's start (a Python file) or from ``start``
+                    base = 0 if int(rec.stream_pos) >= start else start
+                offset = base + int(rec.stream_pos)
+                if end is not None and offset >= end:
+                    break  # the next range's first record
                 number += 1
                 state["number"] = number
-                state["last"] = start + int(rec.stream_pos)
+                state["last"] = offset
                 POSITION[path] = int(state["last"])
-                item = _warc_record(path, number, rec)
+                item = _warc_record(name or path, number, rec)
                 yield item
                 if isinstance(item, Skip) and item.reason == "truncated":
                     state["end"] = True
@@ -232,15 +283,15 @@ def _warc_from(path: str, start: int, state: dict[str, int | bool]) -> Iterator[
         except (OSError, EOFError) as exc:
             if "invalid warc header" not in str(exc).lower():
                 state["number"] = number + 1
-                yield Skip(path, number + 1, "truncated", f"truncated or corrupt data ({exc})")
+                yield Skip(name or path, number + 1, "truncated", f"truncated or corrupt data ({exc})")
                 state["end"] = True
                 return
             state["number"] = number + 1
-            yield Skip(path, number + 1, "malformed", f"not a WARC record ({exc})")
+            yield Skip(name or path, number + 1, "malformed", f"not a WARC record ({exc})")
             return
         except Exception as exc:  # fastwarc may raise other kinds on a malformed record
             state["number"] = number + 1
-            yield Skip(path, number + 1, "malformed", f"{type(exc).__name__}: {exc}")
+            yield Skip(name or path, number + 1, "malformed", f"{type(exc).__name__}: {exc}")
             return
     state["end"] = True
 

@@ -29,17 +29,23 @@ and the state file is rebuilt from scratch by every run.
 
 from __future__ import annotations
 
+import glob
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 from unspin import __version__
-from unspin.errors import UnspinError, missing_extra
+from unspin.errors import InputError, UnspinError, missing_extra
+from unspin.scan import read as rd
 from unspin.scan.candidates import CandidateOptions, anchors, pairs_from_bucket
 from unspin.scan.engine import (
     STATE,
@@ -53,7 +59,7 @@ from unspin.scan.engine import (
 )
 from unspin.scan.graph import Node, place
 from unspin.scan.judge import judge_pair
-from unspin.scan.read import Page, Skip, expand_inputs, extract_page_record, iter_raw
+from unspin.scan.read import Page, RawPage, Skip, expand_inputs, extract_page_record, iter_raw
 from unspin.scan.verify import Edge, verify_pair
 from unspin.tracer import TraceOptions
 
@@ -77,8 +83,9 @@ def _require_spark() -> Any:
     return pyspark
 
 
-def spark_session(master: str = DEFAULT_MASTER, app: str = "unspin-scan") -> Any:
-    """A SparkSession for a scan: UI off, few shuffle partitions on local masters, quiet logs."""
+def spark_session(master: str = DEFAULT_MASTER, app: str = "unspin-scan", conf: dict[str, str] | None = None) -> Any:
+    """A SparkSession for a scan: UI off, few shuffle partitions on local masters, quiet logs;
+    ``conf`` (e.g. ``spark.driver.memory``, ``spark.default.parallelism``) set last."""
     _require_spark()
     from pyspark.sql import SparkSession
 
@@ -91,27 +98,148 @@ def spark_session(master: str = DEFAULT_MASTER, app: str = "unspin-scan") -> Any
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         b = (b.config("spark.sql.shuffle.partitions", str(LOCAL_SHUFFLE_PARTITIONS))
              .config("spark.default.parallelism", str(LOCAL_SHUFFLE_PARTITIONS)))
+    for k, v in (conf or {}).items():
+        b = b.config(k, v)
     spark = b.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
 
 
+# ------------------------------------------------------------------------- inputs
+
+#: (input position, part, input name, local path, start, end; end -1: the whole file)
+Task = tuple[int, int, str, str, int, int]
+#: schemes whose files unspin's own readers open (in byte ranges for WARC): the file must be
+#: visible to every executor, as for Spark itself; other URIs are read by Spark (``binaryFiles``)
+RANGED_SCHEMES = ("", "file")
+#: bytes of WARC per read task (a record belongs to the range it starts in)
+SPLIT_BYTES = 256 << 20
+
+
+def _scheme(name: str) -> str:
+    m = re.match(r"([A-Za-z][A-Za-z0-9+.-]+):/", name)
+    return m.group(1).lower() if m else ""
+
+
+def list_inputs(spark: Any, inputs: Iterable[str]) -> list[str]:
+    """Input files in order: local paths (folders recursively) and globs, and any URI Spark
+    reads (``s3a://``, ``gs://``, ``hdfs://``, ``file://``; globs and folders too) listed
+    through Spark's Hadoop file system, which has the cluster's connectors and credentials."""
+    out: list[str] = []
+    for s in inputs:
+        if _scheme(s):
+            out.extend(_hadoop_list(spark, s))
+        elif glob.has_magic(s):
+            found = sorted(glob.glob(s, recursive=True))
+            if not found:
+                raise InputError("no file matches the pattern", input=s)
+            out.extend(expand_inputs(found))
+        else:
+            out.extend(expand_inputs([s]))
+    return out
+
+
+def _hadoop_list(spark: Any, uri: str) -> list[str]:
+    sc = spark.sparkContext
+    path = sc._jvm.org.apache.hadoop.fs.Path(uri)
+    try:
+        fs = path.getFileSystem(sc._jsc.hadoopConfiguration())
+        statuses = fs.globStatus(path)
+    except Exception as exc:  # py4j: no file system for the scheme, no credentials, ...
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"Spark cannot list it ({first[:200]})", input=uri) from None
+    if not statuses:
+        raise InputError("no such file or directory", input=uri)
+    out: list[str] = []
+    for st in statuses:
+        if not st.isDirectory():
+            out.append(st.getPath().toString())
+            continue
+        found: list[str] = []
+        it = fs.listFiles(st.getPath(), True)
+        while it.hasNext():
+            found.append(it.next().getPath().toString())
+        out.extend(sorted(f for f in found if not f.rsplit("/", 1)[-1].startswith((".", "_"))))
+    return out
+
+
+def plan_inputs(files: list[str], split_bytes: int = SPLIT_BYTES) -> tuple[list[Task], list[tuple[int, str]]]:
+    """Read tasks: a task per byte range of a local WARC file (one per other local file), and
+    the (position, URI) of the files Spark reads whole."""
+    tasks: list[Task] = []
+    remote: list[tuple[int, str]] = []
+    for pos, name in enumerate(files):
+        scheme = _scheme(name)
+        if scheme not in RANGED_SCHEMES:
+            remote.append((pos, name))
+            continue
+        path = urlparse(name).path if scheme else name
+        ranges = rd.warc_ranges(path, split_bytes)
+        if len(ranges) == 1:
+            tasks.append((pos, 0, name, path, 0, -1))
+        else:
+            tasks.extend((pos, k, name, path, a, b) for k, (a, b) in enumerate(ranges))
+    return tasks, remote
+
+
 # ------------------------------------------------------------------------- per-partition functions
 # Top-level functions (pickled by reference): their resources are module caches in the worker.
 
-def _read_files(extractor: str, copts: CandidateOptions, items: Iterable[tuple[int, str]]
-                ) -> Iterator[tuple[int, int, str, Any]]:
-    """(input position, record, "page"|"skip", payload) for every record of the inputs."""
-    for pos, path in items:
-        for raw in iter_raw(path):
-            if isinstance(raw, Skip):
-                yield pos, raw.record, "skip", (raw.input, raw.record, raw.reason, raw.detail)
-                continue
-            p = extract_page_record(raw, extractor)
-            if isinstance(p, Skip):
-                yield pos, p.record, "skip", (p.input, p.record, p.reason, p.detail)
-            else:
-                yield pos, raw.record, "page", (p, anchors(p.text, copts))
+def _records(extractor: str, copts: CandidateOptions, pos: int, part: int, items: Iterable[RawPage | Skip]
+             ) -> Iterator[tuple[tuple[int, int], int, str, Any]]:
+    """((input position, part), record number in the part, "page"|"skip", payload)."""
+    for raw in items:
+        if isinstance(raw, Skip):
+            yield (pos, part), raw.record, "skip", raw
+            continue
+        p = extract_page_record(raw, extractor)
+        yield (pos, part), raw.record, ("skip" if isinstance(p, Skip) else "page"), \
+            (p if isinstance(p, Skip) else (p, anchors(p.text, copts)))
+
+
+def _read_tasks(extractor: str, copts: CandidateOptions, tasks: Iterable[Task]
+                ) -> Iterator[tuple[tuple[int, int], int, str, Any]]:
+    """The records of local files and byte ranges of WARC files (one task each)."""
+    for pos, part, name, path, start, end in tasks:
+        items = rd.iter_warc_range(path, start, end, name) if end >= 0 else iter_raw(path)
+        yield from _records(extractor, copts, pos, part, items)
+
+
+def _read_blob(extractor: str, copts: CandidateOptions, where: dict[str, int], item: tuple[str, bytes]
+               ) -> Iterator[tuple[tuple[int, int], int, str, Any]]:
+    """The records of a whole file read by Spark (``binaryFiles``: any URI Spark reads),
+    parsed from a local temporary copy (the readers need a seekable file)."""
+    import tempfile
+
+    uri, data = item
+    suffix = "".join(Path(uri.rsplit("/", 1)[-1]).suffixes)
+    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+        tmp.write(data)
+        tmp.flush()
+        del data
+        for key, n, kind, x in _records(extractor, copts, where[uri], 0, iter_raw(tmp.name)):
+            yield key, n, kind, _renamed(x, tmp.name, uri)
+
+
+def _renamed(x: Any, old: str, new: str) -> Any:
+    if isinstance(x, Skip):
+        return replace(x, input=new)
+    p, hs = x
+    return rd.page_replace(p, key=p.key.replace(old, new, 1), url=p.url.replace(old, new, 1)), hs
+
+
+def _numbered(base: dict[tuple[int, int], int], r: tuple[tuple[int, int], int, str, Any]
+              ) -> tuple[int, int, str, Any]:
+    """(input position, record number in the input, kind, payload as (input, record, reason, detail)
+    for a skip and (Page, anchors) for a page), numbers counted over the input's parts."""
+    (pos, part), n, kind, x = r
+    record = base[(pos, part)] + n
+    if kind == "skip":
+        return pos, record, kind, (x.input, record, x.reason, x.detail)
+    p, hs = x
+    name = p.key.rsplit("#", 1)[0]
+    key = f"{name}#{record}"
+    return pos, record, kind, (rd.page_replace(p, key=key, url=key if p.url == p.key else p.url), hs)
 
 
 def _bucket_pairs(copts: CandidateOptions, kv: tuple[int, Iterable[int]]) -> list[tuple[tuple[int, int], int]]:
@@ -140,7 +268,33 @@ def _judge(rows: Iterable[Any]) -> Iterator[Any]:
         yield judge_pair(copy, ctext, root, rtext)[0]
 
 
+_WARM_SOURCE = ("Officials in Northvale said on Friday that 4,000 troops had moved to the border. "
+                "The ministry denied the report. Talks will resume next week, the council said.")
+_WARM_COPY = ("Authorities in Northvale stated on Friday that 4,000 soldiers had relocated to the frontier. "
+              "The ministry rejected the report. Talks will resume next week, the council said.")
+
+
+def _warm(extractor: str, opts: TraceOptions, _items: Iterable[int]) -> Iterator[tuple[int, float]]:
+    """Build a worker's resources (extractor, anchors, verify's and diff's models) once, on a
+    sample of our own, so that the stages' tasks find them built: (worker pid, seconds)."""
+    t0 = time.monotonic()
+    raw = RawPage("warm-up", 1, "https://example.org/a", None,
+                  html=f"<html><body><article><p>{_WARM_SOURCE}</p></article></body></html>".encode())
+    extract_page_record(raw, extractor)
+    anchors(_WARM_COPY, CandidateOptions())
+    verify_pair(1, _WARM_COPY, None, 2, _WARM_SOURCE, None, opts)
+    judge_pair(1, _WARM_COPY, 2, _WARM_SOURCE)
+    yield os.getpid(), round(time.monotonic() - t0, 3)
+
+
 # ------------------------------------------------------------------------- connected components
+
+def _keep() -> Any:
+    """Cached RDDs spill to disk rather than being dropped and recomputed (re-extracting pages)."""
+    from pyspark import StorageLevel
+
+    return StorageLevel.MEMORY_AND_DISK
+
 
 def components(edges: Any, max_rounds: int = 100) -> Any:
     """(node, component label = smallest node id) for every node of ``edges`` (an RDD of (a, b)).
@@ -150,11 +304,11 @@ def components(edges: Any, max_rounds: int = 100) -> Any:
     component's diameter, a handful for copy clusters). Nothing is collected to the driver
     but the count of changed labels per round.
     """
-    both = edges.flatMap(lambda e: ((e[0], e[1]), (e[1], e[0]))).distinct().cache()
+    both = edges.flatMap(lambda e: ((e[0], e[1]), (e[1], e[0]))).distinct().persist(_keep())
     labels = both.map(lambda e: (e[0], e[0])).distinct()
     for _ in range(max_rounds):
         msgs = both.join(labels).map(lambda kv: (kv[1][0], kv[1][1]))
-        new = labels.union(msgs).reduceByKey(min).cache()
+        new = labels.union(msgs).reduceByKey(min).persist(_keep())
         changed = new.join(labels).filter(lambda kv: kv[1][0] != kv[1][1]).count()
         labels.unpersist()
         labels = new
@@ -169,7 +323,8 @@ def components(edges: Any, max_rounds: int = 100) -> Any:
 # ------------------------------------------------------------------------- entry point
 
 def scan_spark(inputs: Iterable[str], out: str | os.PathLike[str], options: ScanOptions | None = None, *,
-               master: str = DEFAULT_MASTER, spark: Any = None) -> ScanSummary:
+               master: str = DEFAULT_MASTER, spark: Any = None, split_bytes: int = SPLIT_BYTES,
+               conf: dict[str, str] | None = None) -> ScanSummary:
     """Scan a crawl on Spark; writes the same files as :func:`unspin.scan.scan` into ``out``.
 
     ``spark`` is an existing SparkSession (else one is started on ``master`` and stopped at the end).
@@ -183,18 +338,30 @@ def scan_spark(inputs: Iterable[str], out: str | os.PathLike[str], options: Scan
 
     opts = checked_options(options)
     _require_spark()
-    files = expand_inputs(inputs)
+    inputs = list(inputs)
+    for s in inputs:  # local inputs are checked before Spark starts
+        if not _scheme(s) and not glob.has_magic(s):
+            expand_inputs([s])
     outp = output_dir(out)
     for suffix in ("", "-wal", "-shm"):
         (outp / (STATE + suffix)).unlink(missing_ok=True)
     own = spark is None
     t_start = time.monotonic()
     if own:
-        spark = spark_session(master)
+        spark = spark_session(master, conf=conf)
     seconds: dict[str, float] = {"startup": round(time.monotonic() - t_start, 3)}
     st = State(outp)
     try:
-        _run(spark, files, opts, st, seconds)
+        t0 = time.monotonic()
+        sc = spark.sparkContext
+        n = max(1, sc.defaultParallelism)
+        built = sc.parallelize(range(n), n).mapPartitions(
+            lambda it: _warm(opts.extractor, opts.verify, it)).collect()
+        seconds["resources"] = round(time.monotonic() - t0, 3)  # the job's wall clock
+        seconds["resources_per_worker"] = max((b for _, b in built), default=0.0)
+        log.info("resources built in %d workers: %s", len({p for p, _ in built}), built)
+        files = list_inputs(spark, inputs)
+        _run(spark, files, opts, st, seconds, split_bytes)
         t0 = time.monotonic()
         summary = write_outputs(st.conn, outp, opts)
         seconds["write"] = round(time.monotonic() - t0, 3)
@@ -205,15 +372,29 @@ def scan_spark(inputs: Iterable[str], out: str | os.PathLike[str], options: Scan
             spark.stop()
 
 
-def _run(spark: Any, files: list[str], opts: ScanOptions, st: State, seconds: dict[str, float]) -> None:
+def _run(spark: Any, files: list[str], opts: ScanOptions, st: State, seconds: dict[str, float],
+         split_bytes: int = SPLIT_BYTES) -> None:
+    keep = _keep()
     sc = spark.sparkContext
     conn = st.conn
     copts, vopts, extractor = opts.candidates, opts.verify, opts.extractor
     t0 = time.monotonic()
 
-    # 1. read + extract: one task per input file
-    recs = sc.parallelize(list(enumerate(files)), max(1, len(files))).mapPartitions(
-        lambda it: _read_files(extractor, copts, it)).cache()
+    # 1. read + extract: one task per input file or WARC byte range; files of other URIs read by Spark
+    tasks, remote = plan_inputs(files, split_bytes)
+    parts = []
+    if tasks:
+        parts.append(sc.parallelize(tasks, len(tasks)).mapPartitions(lambda it: _read_tasks(extractor, copts, it)))
+    if remote:
+        where = {uri: pos for pos, uri in remote}
+        parts.append(sc.binaryFiles(",".join(uri for _, uri in remote), len(remote))
+                     .flatMap(lambda kv: _read_blob(extractor, copts, where, kv)))
+    raw = (parts[0] if len(parts) == 1 else sc.union(parts)).persist(keep)
+    counts = dict(raw.map(lambda r: (r[0], 1)).reduceByKey(lambda x, y: x + y).collect())
+    base: dict[tuple[int, int], int] = {}
+    for pos, part in sorted(counts):  # records of earlier parts of the same input come first
+        base[(pos, part)] = sum(n for (q, k), n in counts.items() if q == pos and k < part)
+    recs = raw.map(lambda r: _numbered(base, r))
     skips = recs.filter(lambda r: r[2] == "skip").map(lambda r: r[3])
     pages = recs.filter(lambda r: r[2] == "page").map(lambda r: ((r[0], r[1]), r[3]))
     # first (input position, record) wins a URL; later ones are duplicates
@@ -222,14 +403,14 @@ def _run(spark: Any, files: list[str], opts: ScanOptions, st: State, seconds: di
     dups = keyed.filter(lambda kv: kv[1][1] is None).map(
         lambda kv: (kv[1][0][0].key.rsplit("#", 1)[0], kv[0][1], "duplicate_url", kv[1][0][0].url))
     kept = keyed.filter(lambda kv: kv[1][1] is not None).map(lambda kv: (kv[0], kv[1][0])).sortByKey()
-    ided = kept.zipWithIndex().map(lambda kv: (kv[1] + 1, kv[0][1])).cache()  # id -> (Page, anchors)
+    ided = kept.zipWithIndex().map(lambda kv: (kv[1] + 1, kv[0][1])).persist(keep)  # id -> (Page, anchors)
     n_pages = ided.count()
-    texts = ided.map(lambda kv: (kv[0], (kv[1][0].text, kv[1][0].sentences))).cache()
+    texts = ided.map(lambda kv: (kv[0], (kv[1][0].text, kv[1][0].sentences))).persist(keep)
     seconds["read"] = round(time.monotonic() - t0, 3)
 
     # 2. candidates: explode anchors, group, the same bucket cap, count shared anchors
     t0 = time.monotonic()
-    by_anchor = ided.flatMap(lambda kv: ((h, kv[0]) for h in kv[1][1])).groupByKey().cache()
+    by_anchor = ided.flatMap(lambda kv: ((h, kv[0]) for h in kv[1][1])).groupByKey().persist(keep)
     dropped = by_anchor.filter(lambda kv: len(kv[1]) > copts.max_bucket).count()
     shared = (by_anchor.flatMap(lambda kv: _bucket_pairs(copts, kv)).reduceByKey(lambda x, y: x + y)
               .filter(lambda kv: kv[1] >= copts.min_shared))
@@ -238,7 +419,7 @@ def _run(spark: Any, files: list[str], opts: ScanOptions, st: State, seconds: di
     pairs = (shared.map(lambda kv: (kv[0][0], (kv[0][1], kv[1]))).join(sizes)  # a -> ((b, c), n_a)
              .map(lambda kv: (kv[1][0][0], (kv[0], kv[1][0][1], kv[1][1]))).join(sizes)  # b -> ((a, c, n_a), n_b)
              .filter(lambda kv: kv[1][0][1] >= copts.min_containment * min(kv[1][0][2], kv[1][1]))
-             .map(lambda kv: ((kv[1][0][0], kv[0]), kv[1][0][1])).sortByKey().cache())
+             .map(lambda kv: ((kv[1][0][0], kv[0]), kv[1][0][1])).sortByKey().persist(keep))
     n_pairs = pairs.count()
     by_anchor.unpersist()
     seconds["candidates"] = round(time.monotonic() - t0, 3)
@@ -248,17 +429,17 @@ def _run(spark: Any, files: list[str], opts: ScanOptions, st: State, seconds: di
     with_a = pairs.map(lambda kv: (kv[0][0], kv[0][1])).join(texts)  # a -> (b, text a)
     with_b = with_a.map(lambda kv: (kv[1][0], (kv[0], kv[1][1]))).join(texts)  # b -> ((a, text a), text b)
     rows = with_b.map(lambda kv: ((kv[1][0][0], kv[0]), (kv[1][0][1], kv[1][1])))
-    edges = rows.mapPartitions(lambda it: _verify(vopts, it)).cache()
+    edges = rows.mapPartitions(lambda it: _verify(vopts, it)).persist(keep)
     n_edges = edges.count()
     seconds["verify"] = round(time.monotonic() - t0, 3)
 
     # 4. graph: components without collecting edges, then place() per component
     t0 = time.monotonic()
-    copy_edges = edges.filter(lambda e: e.copy).cache()
+    copy_edges = edges.filter(lambda e: e.copy).persist(keep)
     labels = components(copy_edges.map(lambda e: (e.a, e.b)))
     nodes = ided.join(labels).map(lambda kv: (kv[1][1], ("n", _node(kv[0], kv[1][0][0]))))
     comp_edges = copy_edges.map(lambda e: (e.a, e)).join(labels).map(lambda kv: (kv[1][1], ("e", kv[1][0])))
-    placements = nodes.union(comp_edges).groupByKey().flatMap(_place_component).cache()
+    placements = nodes.union(comp_edges).groupByKey().flatMap(_place_component).persist(keep)
     n_placed = placements.count()
     seconds["graph"] = round(time.monotonic() - t0, 3)
 
@@ -266,7 +447,7 @@ def _run(spark: Any, files: list[str], opts: ScanOptions, st: State, seconds: di
     t0 = time.monotonic()
     copies = placements.filter(lambda p: p.role == "copy").map(lambda p: (p.id, p.root)).join(texts).map(
         lambda kv: (kv[1][0], (kv[0], kv[1][1][0])))
-    judged = copies.join(texts.mapValues(lambda t: t[0])).mapPartitions(_judge).cache()
+    judged = copies.join(texts.mapValues(lambda t: t[0])).mapPartitions(_judge).persist(keep)
     n_judged = judged.count()
     seconds["judge"] = round(time.monotonic() - t0, 3)
     log.info("spark scan: %d pages, %d pairs, %d edges, %d placed, %d judged",
@@ -275,7 +456,8 @@ def _run(spark: Any, files: list[str], opts: ScanOptions, st: State, seconds: di
     # 6. stream the rows into a state file of the local schema
     t0 = time.monotonic()
     conn.execute("BEGIN")
-    st.set("identity", json.dumps({"inputs": [os.path.abspath(f) for f in files], "options": opts.identity(),
+    st.set("identity", json.dumps({"inputs": [f if _scheme(f) else os.path.abspath(f) for f in files],
+                                   "options": opts.identity(),
                                    "format": STATE_FORMAT, "engine": "spark"}, sort_keys=True))
     st.set("unspin_version", __version__)
     st.set("dropped_buckets", str(dropped))
@@ -304,7 +486,7 @@ def _run(spark: Any, files: list[str], opts: ScanOptions, st: State, seconds: di
         st.set(f"seconds:{stage}", f"{seconds[stage]:.3f}")
     conn.execute("COMMIT")
     seconds["collect"] = round(time.monotonic() - t0, 3)
-    for rdd in (recs, ided, texts, pairs, edges, copy_edges, placements, judged):
+    for rdd in (raw, recs, ided, texts, pairs, edges, copy_edges, placements, judged):
         rdd.unpersist()
 
 
