@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import bisect
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
@@ -56,16 +55,15 @@ class Unit(NamedTuple):
     key: str
 
 
-def number_key(text: str) -> str:
-    """Canonical form of a written number: separators and spaces dropped ("4, 000" -> "4000")."""
-    t = re.sub(r"[\s,]", "", text)
-    return t
+def units(text: str) -> list[Unit]:
+    """Tokens of ``text`` (``unspin.text.tokenize``'s pattern, same tokens) with keys: words
+    lower-cased, a number's key without its separators ("4,000" -> "4000"; a number token has
+    no spaces).
 
-
-def _tokens(text: str, number_keys: bool = False) -> list[Unit]:
-    """``unspin.text.tokenize`` (same pattern, same tokens) producing keyed units directly;
-    with ``number_keys`` a number's key is ``number_key`` of it (a number token has no spaces,
-    so that is its text without commas)."""
+    Damaged digit groups ("4, 000", "12 000", "9 ,480") are repaired once, in ingestion
+    (``Article.text``, see ``unspin.normalize.repair_numbers``), not here: align and diff
+    ingested articles (plain strings given to ``diff`` are ingested by it).
+    """
     new = tuple.__new__
     out: list[Unit] = []
     append = out.append
@@ -74,22 +72,12 @@ def _tokens(text: str, number_keys: bool = False) -> list[Unit]:
         t = m.group()
         if kind == "word":
             key = t.lower().replace("’", "'")
-        elif number_keys and kind == "number":
+        elif kind == "number":
             key = t.replace(",", "")
         else:
             key = t
         append(new(Unit, (m.start(), m.end(), t, kind, key)))
     return out
-
-
-def units(text: str) -> list[Unit]:
-    """Tokens of ``text`` with keys; a number's key drops its separators ("4,000" -> "4000").
-
-    Damaged digit groups ("4, 000", "12 000", "9 ,480") are repaired once, in ingestion
-    (``Article.text``, see ``unspin.normalize.repair_numbers``), not here: align and diff
-    ingested articles (plain strings given to ``diff`` are ingested by it).
-    """
-    return _tokens(text, number_keys=True)
 
 
 # ---------------------------------------------------------------------------- passages

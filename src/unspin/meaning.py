@@ -326,7 +326,7 @@ def _canon(toks: list[Unit], look: list[Unit], after_number: bool) -> list[str]:
         j = i
         while j < n and toks[j].kind == "word" and j - i < 6:
             j += 1
-        if j > i and (k in ("europe", "korea") or names.may_start_name(k)):
+        if j > i and names.may_start_name(k):
             ids = names.canonical_names(keys[i:j], [t.text for t in toks[i:j]])
             first = ids[0] if ids else ""
             if first and (first.isupper() or first.startswith("org:") or first in ("europe", "korea")):
