@@ -1167,7 +1167,6 @@ def diff(copy: str | Article, source: str | Article | Sequence[str | Article], *
     its ``source_id``, omissions are reported for the first source and, for the others, only
     between the sentences the copy took from them.
     """
-    meaning.clear_cache()
     ca = _as_article(copy, "copy")
     if isinstance(source, (list, tuple)):
         srcs = [_as_article(x, f"source{k}") for k, x in enumerate(source)]

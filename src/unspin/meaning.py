@@ -176,28 +176,33 @@ def canon(units: Sequence[Unit], after: Sequence[Unit] = (), before: Sequence[Un
     number there makes a unit at its start a unit: "30" + "C" / "degrees Celsius").
     """
     toks = [u for u in units if u.kind != "punct" or u.text in "$£€¥%"]
-    look = toks + [u for u in after if u.kind != "punct" or u.text in "$£€¥"][:3]
+    aft = [u for u in after if u.kind != "punct" or u.text in "$£€¥"][:3]
     after_number = bool(before) and before[-1].kind == "number"
     # The result depends on each unit's text, kind and key and on whether it touches the one
-    # before it (positions only matter for "5th", "3bn"); diff asks for the same stretches
-    # many times, so results are kept by that signature.
-    sig = (tuple((u.text, u.kind, u.key, k > 0 and look[k - 1].end == u.start) for k, u in enumerate(look)),
-           len(toks), after_number)
+    # before it (positions only matter for "5th", "3bn"), on a number right before, and on the
+    # units after the stretch only through one question: does a number start there (a bound
+    # at the end qualifies it)? diff asks for the same stretches many times, with and without
+    # their neighbours, and the same short stretches recur from one pair to the next, so the
+    # results are kept by that signature for the process (bounded).
+    starts_after = _starts_number(aft, [u.key.replace("’", "'") for u in aft], 0) if aft else False
+    sig = (tuple((u.text, u.kind, u.key, k > 0 and toks[k - 1].end == u.start) for k, u in enumerate(toks)),
+           after_number, starts_after)
     hit = _CANON_CACHE.get(sig)
     if hit is None:
         if len(_CANON_CACHE) >= _CANON_CACHE_MAX:
             _CANON_CACHE.clear()
-        hit = _CANON_CACHE[sig] = tuple(_canon(toks, look, after_number))
+        hit = _CANON_CACHE[sig] = tuple(_canon(toks, toks + aft, after_number))
     return list(hit)
 
 
 _CANON_CACHE: dict[tuple[Any, ...], tuple[str, ...]] = {}
-_CANON_CACHE_MAX = 50_000
+#: Remembered canonical forms (about 0.5 KB each); the table is emptied when full.
+_CANON_CACHE_MAX = 20_000
 
 
 def clear_cache() -> None:
-    """Forget remembered canonical forms (``unspin.differ.diff`` starts each pair afresh, so
-    its time per pair does not depend on the pairs before it)."""
+    """Forget remembered canonical forms and name runs (a benchmark's cold start; the results
+    do not depend on what is remembered)."""
     _CANON_CACHE.clear()
     names.clear_cache()
 
