@@ -36,7 +36,7 @@ from typing import Any
 from rapidfuzz.distance import Levenshtein
 
 from unspin import meaning, names, vocab
-from unspin.aligner import Passage, Unit, _alignment, _Doc
+from unspin.aligner import Passage, Unit, _alignment, _Doc, _doc
 from unspin.models import Article, Record
 from unspin.text import STOPWORDS
 
@@ -1177,8 +1177,8 @@ def diff(copy: str | Article, source: str | Article | Sequence[str | Article], *
     sids = [sa.id for sa in srcs]
     if source_id is not None:
         sids[0] = source_id
-    cdoc = _Doc(ca.text)
-    sdocs = [_Doc(sa.text) for sa in srcs]
+    cdoc = _doc(ca.text)
+    sdocs = [_doc(sa.text) for sa in srcs]
     # blocks: (copy start, copy end, source start, source end, source index), text offsets
     blocks: list[tuple[int, int, int, int, int]] = []
     all_passages: list[Passage] = []
