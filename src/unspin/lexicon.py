@@ -326,9 +326,12 @@ class Thesaurus(WordList):
     def __init__(self, vocab: list[str] | Callable[[], list[str]], indptr: np.ndarray, ids: np.ndarray,
                  reverse: tuple[np.ndarray, np.ndarray] | None = None, words: dict[str, np.ndarray] | None = None):
         super().__init__(vocab, words)
-        self.indptr = indptr
-        self.ids = ids
-        self._rev_heads, self._rev_ptr = reverse or _reverse_index(self.vocab, indptr, ids)
+        # plain ndarray views of the memory-mapped files: np.memmap's Python-level indexing
+        # costs more than the slices it returns (same memory, same values)
+        self.indptr = np.asarray(indptr)
+        self.ids = np.asarray(ids)
+        heads, ptr = reverse or _reverse_index(self.vocab, indptr, ids)
+        self._rev_heads, self._rev_ptr = np.asarray(heads), np.asarray(ptr)
 
     @classmethod
     def load(cls) -> Thesaurus:
@@ -438,7 +441,7 @@ class Vectors(WordList):
     def __init__(self, vocab: list[str] | Callable[[], list[str]], matrix: np.ndarray,
                  words: dict[str, np.ndarray] | None = None):
         super().__init__(vocab, words)
-        self.matrix = matrix
+        self.matrix = np.asarray(matrix)  # an ndarray view of the memory map (see Thesaurus)
 
     @classmethod
     def load(cls, limit: int = 200_000) -> Vectors:
