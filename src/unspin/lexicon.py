@@ -142,6 +142,11 @@ def lemma_candidates(word: str) -> list[str]:
     Crude suffix rules (plural, past, -ing, comparative); callers keep the candidates that a
     dictionary knows.
     """
+    return list(_lemma_candidates(word))
+
+
+@functools.lru_cache(maxsize=65536)
+def _lemma_candidates(word: str) -> tuple[str, ...]:
     w = word.lower()
     out = [w]
 
@@ -175,7 +180,7 @@ def lemma_candidates(word: str) -> list[str]:
         add(w[:-2])
     if w.endswith("ly") and len(w) > 4:
         add(w[:-2])
-    return out
+    return tuple(out)
 
 
 def inflection(word: str, base: str) -> str:
