@@ -175,8 +175,8 @@ def canon(units: Sequence[Unit], after: Sequence[Unit] = (), before: Sequence[Un
     end qualifies a number ("at least" before "200"); ``before``: the units right before it (a
     number there makes a unit at its start a unit: "30" + "C" / "degrees Celsius").
     """
-    toks = [u for u in units if u.kind != "punct" or u.text in "$£€¥%"]
-    aft = [u for u in after if u.kind != "punct" or u.text in "$£€¥"][:3]
+    toks = [u for u in units if u[3] != "punct" or u[2] in "$£€¥%"]  # (start, end, text, kind, key)
+    aft = [u for u in after if u[3] != "punct" or u[2] in "$£€¥"][:3]
     after_number = bool(before) and before[-1].kind == "number"
     # The result depends on each unit's text, kind and key and on whether it touches the one
     # before it (positions only matter for "5th", "3bn"), on a number right before, and on the
@@ -185,8 +185,12 @@ def canon(units: Sequence[Unit], after: Sequence[Unit] = (), before: Sequence[Un
     # their neighbours, and the same short stretches recur from one pair to the next, so the
     # results are kept by that signature for the process (bounded).
     starts_after = _starts_number(aft, [u.key.replace("’", "'") for u in aft], 0) if aft else False
-    sig = (tuple((u.text, u.kind, u.key, k > 0 and toks[k - 1].end == u.start) for k, u in enumerate(toks)),
-           after_number, starts_after)
+    prev_end = -1
+    parts = []
+    for u in toks:
+        parts.append((u[2], u[3], u[4], u[0] == prev_end))  # touches the unit before it
+        prev_end = u[1]
+    sig = (tuple(parts), after_number, starts_after)
     hit = _CANON_CACHE.get(sig)
     if hit is None:
         if len(_CANON_CACHE) >= _CANON_CACHE_MAX:
