@@ -125,10 +125,38 @@ def _cached(name: str, source: Path, build: Any) -> Any:
 
 @functools.lru_cache(maxsize=200_000)
 def zipf(word: str) -> float:
-    """Zipf frequency of ``word`` in English (wordfreq); 0.0 when unseen."""
+    """Zipf frequency of ``word`` in English (wordfreq); 0.0 when unseen.
+
+    A plain lower-case ASCII word is one token to wordfreq's tokenizer, so its frequency is
+    read straight from wordfreq's table and rounded as ``wordfreq.zipf_frequency`` rounds
+    it (the tokenizer was most of the time; ``tests/test_lexicon_cache.py`` compares the two);
+    anything else goes through ``zipf_frequency``."""
+    if _PLAIN_WORD.fullmatch(word):
+        return _plain_zipf(word)
     from wordfreq import zipf_frequency
 
     return float(zipf_frequency(word, "en"))
+
+
+_PLAIN_WORD = re.compile(r"[a-z]+")
+
+
+def _plain_zipf(word: str) -> float:
+    """``wordfreq.zipf_frequency(word, "en")`` for one token without digits (its steps, in order)."""
+    import math
+
+    from wordfreq import get_frequency_dict, zipf_to_freq
+
+    minimum = zipf_to_freq(0.0)
+    f = get_frequency_dict("en", "best").get(word)
+    if f is None:
+        freq = minimum
+    else:
+        freq = 1.0 / (0.0 + 1.0 / f)  # wordfreq combines the tokens' 1 / f
+        freq = max(freq, minimum)
+        if freq != 0.0:
+            freq = round(freq, math.floor(-math.log(freq, 10)) + 3)
+    return float(round(math.log(freq, 10) + 9, 2))
 
 
 # ---------------------------------------------------------------------------- inflection
