@@ -151,15 +151,23 @@ def spelling(w: str) -> str:
     if w in _SPELLING_WORDS:
         return _SPELLING_WORDS[w]
     if len(w) >= 6:
-        w = re.sub(r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations)$", r"iz\1", w)
-        w = re.sub(r"(?<=[a-z]{2})yse(d|s)?$", lambda m: "yze" + (m.group(1) or ""), w)
+        w = _ISE.sub(r"iz\1", w)
+        w = _YSE.sub(lambda m: "yze" + (m.group(1) or ""), w)
     if len(w) >= 5 and w not in _OUR_EXCEPT:
-        w = re.sub(r"(?<=[a-z]{2})our(s|ed|ing|able|ite|ites)?$", lambda m: "or" + (m.group(1) or ""), w)
-    w = re.sub(r"^(def|off|lic|pret)ence(s)?$", r"\1ense\2", w)
-    w = re.sub(r"^(cent|theat|met|lit|fib|somb|spect)re(s)?$", r"\1er\2", w)
+        w = _OUR.sub(lambda m: "or" + (m.group(1) or ""), w)
+    w = _ENCE.sub(r"\1ense\2", w)
+    w = _TRE.sub(r"\1er\2", w)
     if len(w) >= 7:
-        w = re.sub(r"(?<=[aeiou][a-z])ll(ed|ing|er|ers)$", r"l\1", w)
+        w = _LL.sub(r"l\1", w)
     return w
+
+
+_ISE = re.compile(r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations)$")
+_YSE = re.compile(r"(?<=[a-z]{2})yse(d|s)?$")
+_OUR = re.compile(r"(?<=[a-z]{2})our(s|ed|ing|able|ite|ites)?$")
+_ENCE = re.compile(r"^(def|off|lic|pret)ence(s)?$")
+_TRE = re.compile(r"^(cent|theat|met|lit|fib|somb|spect)re(s)?$")
+_LL = re.compile(r"(?<=[aeiou][a-z])ll(ed|ing|er|ers)$")
 
 
 # ----------------------------------------------------------------------------- canonical form
