@@ -29,6 +29,7 @@ repaired in ingestion, so ``Article.text`` holds them as one number token.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import threading
 from collections.abc import Iterable, Sequence
@@ -119,6 +120,12 @@ class _Doc:
                 continue
             feats, nc = _features(self.units[u0:u1])
             self.sentences.append(_Sentence(s, e, u0, u1, feats, nc))
+
+    @functools.cached_property
+    def sentence_keys(self) -> list[tuple[str, ...]]:
+        """Each sentence's unit keys (made once: a remembered document serves many diffs)."""
+        us = self.units
+        return [tuple(u[4] for u in us[st.u0:st.u1]) for st in self.sentences]
 
 
 #: The last few documents' units and sentence features, by text: a scan diffs many copies
@@ -368,10 +375,7 @@ def _ordinal_duplicates(pairs: list[tuple[int, int, float]], cdoc: _Doc, sdoc: _
     source (a chain that reads as one sentence merged from many) and the other copies go
     unmatched: a file diffed against itself showed mostly insertions.
     """
-    def keys(doc: _Doc) -> list[tuple[str, ...]]:
-        return [tuple(u.key for u in doc.units[st.u0:st.u1]) for st in doc.sentences]
-
-    kc, ks = keys(cdoc), keys(sdoc)
+    kc, ks = cdoc.sentence_keys, sdoc.sentence_keys
     count_c: dict[tuple[str, ...], int] = {}
     count_s: dict[tuple[str, ...], int] = {}
     ord_c = []
@@ -408,10 +412,10 @@ def _alignment(cdoc: _Doc, sdoc: _Doc, sid: str, max_gap: int = 0, min_containme
     by_keys: dict[tuple[str, ...], list[int]] = {}
     for j, sent in enumerate(sdoc.sentences):
         if not sent.feats and j not in have_s:
-            by_keys.setdefault(tuple(u.key for u in sdoc.units[sent.u0:sent.u1]), []).append(j)
+            by_keys.setdefault(sdoc.sentence_keys[j], []).append(j)
     for i, sent in enumerate(cdoc.sentences):
         if not sent.feats and i not in have_c:
-            js = by_keys.get(tuple(u.key for u in cdoc.units[sent.u0:sent.u1]))
+            js = by_keys.get(cdoc.sentence_keys[i])
             if js:
                 pairs.append((i, js.pop(0), 1.0))
     pairs.sort()

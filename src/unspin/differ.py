@@ -678,6 +678,10 @@ def _speaker_changed(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
     return not any(_relation(a, b) is not None for a in cw for b in sw)
 
 
+#: Keys whose ``_title_key`` is a title word: the words and their plurals.
+_TITLE_KEYS = frozenset(_TITLE_WORDS | {w + "s" for w in _TITLE_WORDS})
+
+
 def _title_key(k: str) -> str:
     if k.endswith("s") and k[:-1] in _TITLE_WORDS:
         return k[:-1]
@@ -1011,9 +1015,9 @@ def _titled_names(*docs: Sequence[Unit]) -> dict[str, set[str]]:
     for us in docs:
         n = len(us)
         for k, u in enumerate(us):
-            t = _title_key(u.key)
-            if t not in _TITLE_WORDS:
+            if u[4] not in _TITLE_KEYS:  # the key (a title word or its plural)
                 continue
+            t = _title_key(u.key)
             names_ = out.setdefault(t, set())
             j = k + 1
             while j < n and j <= k + 4 and us[j].kind == "word" and us[j].text[:1].isupper():
