@@ -147,3 +147,18 @@ def test_unordered_map_returns_every_result_and_raises_errors() -> None:
     assert sorted(got) == [x * x for x in range(7)]
     with pytest.raises(ValueError, match="seven"):
         list(engine.bounded_map(_square, range(20), 2, ordered=False))
+
+
+def test_judge_workers_empty_their_memo_caches_without_changing_verdicts(whole: Path, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from unspin import lexicon
+
+    lexicon.zipf("border")
+    thesaurus = lexicon.thesaurus()
+    assert lexicon.zipf.cache_info().currsize > 0
+    engine._clear_memo_caches()
+    assert lexicon.zipf.cache_info().currsize == 0  # a memo cache is emptied
+    assert lexicon.thesaurus() is thesaurus  # a loaded resource is kept
+    monkeypatch.setattr(engine, "JUDGE_WORKER_MB", 0)  # empty them after every judge batch
+    scan([str(WARC)], tmp_path / "s", progress=False)
+    _same(whole, tmp_path / "s")
