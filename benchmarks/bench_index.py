@@ -18,7 +18,9 @@ the workers' CPU is added from ``RUSAGE_CHILDREN``) and wall time for:
 ``--no-c`` runs unspin without its C extension (``unspin._fastscan``): the numpy reference
 code, which builds a byte-identical index.
 
-Reported as articles per CPU second, the ratio unspin/tantivy, and bytes per article on disk.
+Reported as articles per CPU second, the ratio unspin/tantivy, and bytes per article on disk;
+with ``--jobs`` also the writer's own CPU (this process alone): what bounds the wall throughput
+when the workers have cores of their own.
 ``tantivy`` is in the ``bench`` extra.
 """
 
@@ -70,11 +72,15 @@ def run_unspin(arts: list[Article], tmp: Path, jobs: int = 1, **kw: Any) -> tupl
     db = tmp / "u.unspin"
     for p in tmp.glob("u.unspin*"):
         p.unlink()
-    t, c = time.perf_counter(), _cpu(jobs > 1)
+    t, c, w = time.perf_counter(), _cpu(jobs > 1), time.process_time()
     with Index.open(db, create=True) as ix:
         ix.add(arts, jobs=jobs, **kw)
         ix.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    _WRITER.append(time.process_time() - w)
     return time.perf_counter() - t, _cpu(jobs > 1) - c, _size(db)
+
+
+_WRITER: list[float] = []  # CPU of this process alone in each unspin run (with --jobs: the writer)
 
 
 def run_fts5(arts: list[Article], tmp: Path) -> tuple[float, float, int]:
@@ -149,9 +155,14 @@ def main() -> None:
         if not a.no_fts5:
             runs["fts5"] = lambda: run_fts5(arts, tmp)
         got: dict[str, list[tuple[float, float, int]]] = {name: [] for name in runs}
+        writer: list[float] = []
         for _ in range(a.repeat):  # rounds interleaved: the machine's load hits every peer alike
             for name, fn in runs.items():
                 got[name].append(fn())
+                if name.startswith("unspin_jobs"):
+                    writer.append(_WRITER[-1])
+        if writer:
+            out[f"unspin_jobs{a.jobs}_writer_articles_per_s_cpu"] = round(a.docs / min(writer))
         for name in runs:
             wall, cpu, size = min(got[name], key=lambda r: r[1])
             out[f"{name}_articles_per_s_cpu"] = round(a.docs / cpu)
