@@ -99,49 +99,74 @@ token_end(int kind, const void *data, Py_ssize_t n, Py_ssize_t i, int cls)
     return j;
 }
 
-static PyObject *
-fs_scan(PyObject *self, PyObject *args)
+/* Can scan fold case itself? True when no code point outside ASCII (but the apostrophe
+ * U+2019, read as "'") changes when lower-cased, so str.lower() would only touch ASCII. */
+static int
+fold_safe(int kind, const void *data, Py_ssize_t n)
 {
-    PyObject *text;
-    Py_ssize_t min_word_len;
-    Py_buffer stop;
-    unsigned int shift;
-    if (!PyArg_ParseTuple(args, "Uny*I", &text, &min_word_len, &stop, &shift))
-        return NULL;
-    if (stop.len != 65536 * 8) {
-        PyBuffer_Release(&stop);
-        PyErr_SetString(PyExc_ValueError, "stop_keys must hold 65536 uint64 values");
-        return NULL;
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *d = (const Py_UCS1 *)data;
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (d[i] >= 128 && Py_UNICODE_TOLOWER(d[i]) != d[i])
+                return 0;
+        return 1;
     }
-    const uint64_t *stop_keys = (const uint64_t *)stop.buf;
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    /* outputs grow as tokens come (news text: a token every 5-6 code points) */
-    Py_ssize_t cap = n / 4 + 64;
-    PyObject *hb = PyBytes_FromStringAndSize(NULL, 8 * cap);
-    PyObject *fb = PyBytes_FromStringAndSize(NULL, cap);
-    PyObject *sb = PyBytes_FromStringAndSize(NULL, 8 * cap);
-    PyObject *eb = PyBytes_FromStringAndSize(NULL, 8 * cap);
-    if (!hb || !fb || !sb || !eb)
-        goto fail;
-    uint64_t *hs = (uint64_t *)PyBytes_AS_STRING(hb);
-    unsigned char *fs = (unsigned char *)PyBytes_AS_STRING(fb);
-    int64_t *ss = (int64_t *)PyBytes_AS_STRING(sb);
-    int64_t *es = (int64_t *)PyBytes_AS_STRING(eb);
-    Py_ssize_t t = 0, i = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c >= 128 && c != 0x2019 && Py_UNICODE_TOLOWER(c) != c)
+            return 0;
+    }
+    return 1;
+}
+
+typedef struct {
+    uint64_t *hs;
+    unsigned char *fs;
+    int64_t *ss, *es;
+    Py_ssize_t cap, t;
+} tokens_t;
+
+static void
+tokens_free(tokens_t *o)
+{
+    PyMem_RawFree(o->hs);
+    PyMem_RawFree(o->fs);
+    PyMem_RawFree(o->ss);
+    PyMem_RawFree(o->es);
+}
+
+static int
+tokens_alloc(tokens_t *o, Py_ssize_t cap)
+{
+    uint64_t *hs = (uint64_t *)PyMem_RawRealloc(o->hs, 8 * (size_t)cap);
+    if (hs)
+        o->hs = hs;
+    unsigned char *fs = (unsigned char *)PyMem_RawRealloc(o->fs, (size_t)cap);
+    if (fs)
+        o->fs = fs;
+    int64_t *ss = (int64_t *)PyMem_RawRealloc(o->ss, 8 * (size_t)cap);
+    if (ss)
+        o->ss = ss;
+    int64_t *es = (int64_t *)PyMem_RawRealloc(o->es, 8 * (size_t)cap);
+    if (es)
+        o->es = es;
+    if (!hs || !fs || !ss || !es)
+        return -1;
+    o->cap = cap;
+    return 0;
+}
+
+enum { SCAN_OK = 0, SCAN_NOMEM = 1, SCAN_SURROGATE = 2 };
+
+/* The scan proper: no Python object is touched (runs without the GIL). */
+static int
+scan_text(int kind, const void *data, Py_ssize_t n, Py_ssize_t min_word_len,
+          const uint64_t *stop_keys, unsigned int shift, int fold, tokens_t *o)
+{
+    Py_ssize_t i = 0;
     while (i < n) {
-        if (t == cap) {
-            cap *= 2;
-            /* on failure _PyBytes_Resize frees the object and sets the pointer to NULL */
-            if (_PyBytes_Resize(&hb, 8 * cap) < 0 || _PyBytes_Resize(&fb, cap) < 0 ||
-                _PyBytes_Resize(&sb, 8 * cap) < 0 || _PyBytes_Resize(&eb, 8 * cap) < 0)
-                goto fail;
-            hs = (uint64_t *)PyBytes_AS_STRING(hb);
-            fs = (unsigned char *)PyBytes_AS_STRING(fb);
-            ss = (int64_t *)PyBytes_AS_STRING(sb);
-            es = (int64_t *)PyBytes_AS_STRING(eb);
-        }
+        if (o->t == o->cap && tokens_alloc(o, 2 * o->cap) < 0)
+            return SCAN_NOMEM;
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
         int cls = cclass(c);
         if (cls == C_SPACE || cls == C_UNDERSCORE) {
@@ -155,6 +180,12 @@ fs_scan(PyObject *self, PyObject *args)
             Py_UCS4 u = PyUnicode_READ(kind, data, k);
             unsigned char b[4];
             int nb;
+            if (fold) {
+                if (u >= 'A' && u <= 'Z')
+                    u += 'a' - 'A';
+                else if (u == 0x2019)
+                    u = '\'';
+            }
             if (u < 0x80) {
                 b[0] = (unsigned char)u;
                 nb = 1;
@@ -167,14 +198,8 @@ fs_scan(PyObject *self, PyObject *args)
                     b[1] = 0x80 | (u & 0x3F);
                     nb = 2;
                 } else if (u < 0x10000) {
-                    if (u >= 0xD800 && u <= 0xDFFF) {
-                        /* a lone surrogate: the UTF-8 codec's own error */
-                        PyObject *r = PyUnicode_AsUTF8String(text);
-                        Py_XDECREF(r);
-                        if (!PyErr_Occurred())
-                            PyErr_SetString(PyExc_UnicodeError, "surrogate in text");
-                        goto fail;
-                    }
+                    if (u >= 0xD800 && u <= 0xDFFF)
+                        return SCAN_SURROGATE;
                     b[0] = 0xE0 | (u >> 12);
                     b[1] = 0x80 | ((u >> 6) & 0x3F);
                     b[2] = 0x80 | (u & 0x3F);
@@ -198,8 +223,7 @@ fs_scan(PyObject *self, PyObject *args)
             f = FLAG_LETTER;
             if (wide)
                 f |= FLAG_SLOW;
-            else if (j - i >= min_word_len &&
-                     stop_keys[(h >> shift) & 0xFFFF] != h)
+            else if (j - i >= min_word_len && stop_keys[(h >> shift) & 0xFFFF] != h)
                 f |= FLAG_TERM;
         } else if (cls == C_DIGIT) {
             f = FLAG_DIGIT;
@@ -209,30 +233,68 @@ fs_scan(PyObject *self, PyObject *args)
             if (c == 1)
                 f |= FLAG_SEP;
         }
-        hs[t] = h;
-        fs[t] = f;
-        ss[t] = i;
-        es[t] = j;
-        t++;
+        o->hs[o->t] = h;
+        o->fs[o->t] = f;
+        o->ss[o->t] = i;
+        o->es[o->t] = j;
+        o->t++;
         i = j;
     }
-    PyBuffer_Release(&stop);
-    if (_PyBytes_Resize(&hb, 8 * t) < 0 || _PyBytes_Resize(&fb, t) < 0 ||
-        _PyBytes_Resize(&sb, 8 * t) < 0 || _PyBytes_Resize(&eb, 8 * t) < 0) {
-        Py_XDECREF(hb);
-        Py_XDECREF(fb);
-        Py_XDECREF(sb);
-        Py_XDECREF(eb);
+    return SCAN_OK;
+}
+
+static PyObject *
+fs_scan(PyObject *self, PyObject *args)
+{
+    PyObject *text;
+    Py_ssize_t min_word_len;
+    Py_buffer stop;
+    unsigned int shift;
+    int fold = 0;
+    if (!PyArg_ParseTuple(args, "Uny*I|p", &text, &min_word_len, &stop, &shift, &fold))
+        return NULL;
+    if (stop.len != 65536 * 8) {
+        PyBuffer_Release(&stop);
+        PyErr_SetString(PyExc_ValueError, "stop_keys must hold 65536 uint64 values");
         return NULL;
     }
-    return Py_BuildValue("(NNNN)", hb, fb, sb, eb);
-fail:
+    const uint64_t *stop_keys = (const uint64_t *)stop.buf;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    tokens_t o = {NULL, NULL, NULL, NULL, 0, 0};
+    PyObject *result = NULL;
+    int rc = SCAN_OK, safe = 1;
+    /* outputs grow as tokens come (news text: a token every 5-6 code points) */
+    if (tokens_alloc(&o, n / 4 + 64) < 0) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    if (fold)
+        safe = fold_safe(kind, data, n);
+    if (safe)
+        rc = scan_text(kind, data, n, min_word_len, stop_keys, shift, fold, &o);
+    Py_END_ALLOW_THREADS
+    if (!safe) {
+        result = Py_None;
+        Py_INCREF(result);
+    } else if (rc == SCAN_NOMEM) {
+        PyErr_NoMemory();
+    } else if (rc == SCAN_SURROGATE) {
+        /* a lone surrogate: the UTF-8 codec's own error */
+        PyObject *r = PyUnicode_AsUTF8String(text);
+        Py_XDECREF(r);
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_UnicodeError, "surrogate in text");
+    } else {
+        result = Py_BuildValue("(y#y#y#y#)", (const char *)o.hs, 8 * o.t, (const char *)o.fs, o.t,
+                               (const char *)o.ss, 8 * o.t, (const char *)o.es, 8 * o.t);
+    }
+done:
+    tokens_free(&o);
     PyBuffer_Release(&stop);
-    Py_XDECREF(hb);
-    Py_XDECREF(fb);
-    Py_XDECREF(sb);
-    Py_XDECREF(eb);
-    return NULL;
+    return result;
 }
 
 typedef struct {
@@ -242,7 +304,8 @@ typedef struct {
 } slot_t;
 
 /* An open-addressing table of 64-bit keys that grows (load <= 1/2): sized by the distinct
- * keys, not the input, so it stays in cache for a batch's terms. */
+ * keys, not the input, so it stays in cache for a batch's terms. Raw allocator, no Python
+ * error set: usable without the GIL (a NULL or -1 means out of memory). */
 typedef struct {
     slot_t *slots;
     size_t cap, used;
@@ -251,11 +314,9 @@ typedef struct {
 static int
 table_init(table_t *t, size_t cap)
 {
-    t->slots = (slot_t *)PyMem_Malloc(cap * sizeof(slot_t));
-    if (!t->slots) {
-        PyErr_NoMemory();
+    t->slots = (slot_t *)PyMem_RawMalloc(cap * sizeof(slot_t));
+    if (!t->slots)
         return -1;
-    }
     t->cap = cap;
     t->used = 0;
     for (size_t s = 0; s < cap; s++)
@@ -286,7 +347,7 @@ table_slot(table_t *t, uint64_t key)
             bigger.slots[q] = t->slots[s];
         }
         bigger.used = t->used;
-        PyMem_Free(t->slots);
+        PyMem_RawFree(t->slots);
         *t = bigger;
     }
     size_t s = table_home(key, t->cap);
@@ -299,14 +360,56 @@ table_slot(table_t *t, uint64_t key)
     return &t->slots[s];
 }
 
+/* dedupe's loop, without the GIL: 0, or -1 out of memory, -2 bad offsets */
+static int
+dedupe_loop(const uint64_t *h, const unsigned char *m, const int64_t *off, Py_ssize_t n,
+            Py_ssize_t na, int64_t *fo, int64_t *po, int64_t *oo, int64_t *nterms, int64_t *npairs)
+{
+    table_t table = {NULL, 0, 0};
+    if (table_init(&table, 1 << 12) < 0)
+        return -1;
+    int rc = 0;
+    int64_t nt = 0, np_ = 0;
+    oo[0] = 0;
+    for (Py_ssize_t a = 0; a < na && rc == 0; a++) {
+        int64_t lo = off[a], hi = off[a + 1];
+        if (lo < 0 || hi < lo || hi > n) {
+            rc = -2;
+            break;
+        }
+        for (int64_t k = lo; k < hi; k++) {
+            if (!m[k])
+                continue;
+            slot_t *sl = table_slot(&table, h[k]);
+            if (!sl) {
+                rc = -1;
+                break;
+            }
+            if (sl->idx < 0) {
+                sl->idx = nt;
+                sl->last = -1;
+                fo[nt++] = k;
+            }
+            if (sl->last != a) {
+                sl->last = a;
+                po[np_++] = sl->idx;
+            }
+        }
+        oo[a + 1] = np_;
+    }
+    PyMem_RawFree(table.slots);
+    *nterms = nt;
+    *npairs = np_;
+    return rc;
+}
+
 static PyObject *
 fs_dedupe(PyObject *self, PyObject *args)
 {
     Py_buffer th, is_term, art;
     if (!PyArg_ParseTuple(args, "y*y*y*", &th, &is_term, &art))
         return NULL;
-    PyObject *firsts = NULL, *pairs = NULL, *poff = NULL;
-    table_t table = {NULL, 0, 0};
+    PyObject *firsts = NULL, *pairs = NULL, *poff = NULL, *result = NULL;
     Py_ssize_t n = th.len / 8, na = art.len / 8 - 1;
     if (is_term.len != n || na < 0 || th.len % 8 || art.len % 8) {
         PyErr_SetString(PyExc_ValueError, "dedupe: arrays of mismatched sizes");
@@ -318,8 +421,6 @@ fs_dedupe(PyObject *self, PyObject *args)
     Py_ssize_t nt = 0;
     for (Py_ssize_t k = 0; k < n; k++)
         nt += m[k] != 0;
-    if (table_init(&table, 1 << 12) < 0)
-        goto done;
     firsts = PyBytes_FromStringAndSize(NULL, 8 * nt);
     pairs = PyBytes_FromStringAndSize(NULL, 8 * nt);
     poff = PyBytes_FromStringAndSize(NULL, 8 * (na + 1));
@@ -329,48 +430,31 @@ fs_dedupe(PyObject *self, PyObject *args)
     int64_t *po = (int64_t *)PyBytes_AS_STRING(pairs);
     int64_t *oo = (int64_t *)PyBytes_AS_STRING(poff);
     int64_t nterms = 0, np_ = 0;
-    oo[0] = 0;
-    for (Py_ssize_t a = 0; a < na; a++) {
-        int64_t lo = off[a], hi = off[a + 1];
-        if (lo < 0 || hi < lo || hi > n) {
-            PyErr_SetString(PyExc_ValueError, "dedupe: article offsets out of range");
-            goto done;
-        }
-        for (int64_t k = lo; k < hi; k++) {
-            if (!m[k])
-                continue;
-            slot_t *sl = table_slot(&table, h[k]);
-            if (!sl)
-                goto done;
-            if (sl->idx < 0) {
-                sl->idx = nterms;
-                sl->last = -1;
-                fo[nterms++] = k;
-            }
-            if (sl->last != a) {
-                sl->last = a;
-                po[np_++] = sl->idx;
-            }
-        }
-        oo[a + 1] = np_;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = dedupe_loop(h, m, off, n, na, fo, po, oo, &nterms, &np_);
+    Py_END_ALLOW_THREADS
+    if (rc == -2) {
+        PyErr_SetString(PyExc_ValueError, "dedupe: article offsets out of range");
+        goto done;
+    }
+    if (rc < 0) {
+        PyErr_NoMemory();
+        goto done;
     }
     /* on failure _PyBytes_Resize frees the object and sets the pointer to NULL */
     if (_PyBytes_Resize(&firsts, 8 * nterms) < 0 || _PyBytes_Resize(&pairs, 8 * np_) < 0)
         goto done;
-    PyMem_Free(table.slots);
-    PyBuffer_Release(&th);
-    PyBuffer_Release(&is_term);
-    PyBuffer_Release(&art);
-    return Py_BuildValue("(NNN)", firsts, pairs, poff);
+    result = Py_BuildValue("(NNN)", firsts, pairs, poff); /* steals the three references */
+    firsts = pairs = poff = NULL;
 done:
-    PyMem_Free(table.slots);
     Py_XDECREF(firsts);
     Py_XDECREF(pairs);
     Py_XDECREF(poff);
     PyBuffer_Release(&th);
     PyBuffer_Release(&is_term);
     PyBuffer_Release(&art);
-    return NULL;
+    return result;
 }
 
 static inline void
@@ -456,6 +540,88 @@ done:
  * One posting block per distinct term hash: the hashes as int64 (the uint64 values
  * reinterpreted, as SQLite stores them), ascending and, for each, the rowids of its pairs in input order as little-endian
  * uint32 bytes (the input lists a batch's articles in rowid order, so each block ascends). */
+typedef struct {
+    int64_t m;      /* distinct keys */
+    uint64_t *keys; /* by first occurrence */
+    int64_t *cnt;   /* pairs per key */
+    int64_t *order; /* key ids by ascending int64 key */
+    unsigned char *buf; /* rowids (uint32 LE) grouped by key, keys in ``order`` */
+} plan_t;
+
+static void
+plan_free(plan_t *p)
+{
+    PyMem_RawFree(p->keys);
+    PyMem_RawFree(p->cnt);
+    PyMem_RawFree(p->order);
+    PyMem_RawFree(p->buf);
+}
+
+/* postings' work without the GIL: 0, or -1 out of memory */
+static int
+postings_plan(const uint64_t *h, const uint32_t *r, Py_ssize_t n, plan_t *p)
+{
+    table_t table = {NULL, 0, 0};
+    int64_t *tid = (int64_t *)PyMem_RawMalloc((n + 1) * sizeof(int64_t));
+    int64_t *tmp = NULL, *pos = NULL;
+    int rc = -1;
+    p->keys = (uint64_t *)PyMem_RawMalloc((n + 1) * sizeof(uint64_t));
+    p->cnt = (int64_t *)PyMem_RawCalloc(n + 1, sizeof(int64_t));
+    if (!tid || !p->keys || !p->cnt || table_init(&table, 1 << 12) < 0)
+        goto out;
+    int64_t m = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        slot_t *sl = table_slot(&table, h[k]);
+        if (!sl)
+            goto out;
+        if (sl->idx < 0) {
+            sl->idx = m;
+            p->keys[m++] = h[k];
+        }
+        tid[k] = sl->idx;
+        p->cnt[sl->idx]++;
+    }
+    p->m = m;
+    /* key ids by ascending int64 key: radix sort, 8 passes of 8 bits */
+    p->order = (int64_t *)PyMem_RawMalloc((m + 1) * sizeof(int64_t));
+    tmp = (int64_t *)PyMem_RawMalloc((m + 1) * sizeof(int64_t));
+    if (!p->order || !tmp)
+        goto out;
+    for (int64_t j = 0; j < m; j++)
+        p->order[j] = j;
+    for (int shift = 0; shift < 64; shift += 8) {
+        int64_t bucket[257] = {0};
+        for (int64_t j = 0; j < m; j++)
+            bucket[(((p->keys[p->order[j]] ^ SIGN) >> shift) & 0xFF) + 1]++;
+        for (int b = 0; b < 256; b++)
+            bucket[b + 1] += bucket[b];
+        for (int64_t j = 0; j < m; j++)
+            tmp[bucket[((p->keys[p->order[j]] ^ SIGN) >> shift) & 0xFF]++] = p->order[j];
+        int64_t *sw = p->order;
+        p->order = tmp;
+        tmp = sw;
+    }
+    /* each key's block in the rowid buffer, blocks in key order, rowids in input order */
+    pos = (int64_t *)PyMem_RawMalloc((m + 1) * sizeof(int64_t));
+    p->buf = (unsigned char *)PyMem_RawMalloc(4 * (size_t)n + 1);
+    if (!pos || !p->buf)
+        goto out;
+    int64_t at = 0;
+    for (int64_t j = 0; j < m; j++) {
+        pos[p->order[j]] = at;
+        at += p->cnt[p->order[j]];
+    }
+    for (Py_ssize_t k = 0; k < n; k++)
+        put_u32(p->buf + 4 * (pos[tid[k]]++), r[k]);
+    rc = 0;
+out:
+    PyMem_RawFree(table.slots);
+    PyMem_RawFree(tid);
+    PyMem_RawFree(tmp);
+    PyMem_RawFree(pos);
+    return rc;
+}
+
 static PyObject *
 fs_postings(PyObject *self, PyObject *args)
 {
@@ -463,102 +629,39 @@ fs_postings(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "y*y*", &ph, &pr))
         return NULL;
     PyObject *hashes = NULL, *blobs = NULL, *result = NULL;
-    table_t table = {NULL, 0, 0};
-    int64_t *tid = NULL, *cnt = NULL, *pos = NULL, *order = NULL;
-    uint64_t *keys = NULL;
-    unsigned char *buf = NULL;
+    plan_t p = {0, NULL, NULL, NULL, NULL};
     Py_ssize_t n = ph.len / 8;
     if (ph.len % 8 || pr.len != 4 * n) {
         PyErr_SetString(PyExc_ValueError, "postings: arrays of mismatched sizes");
         goto done;
     }
-    const uint64_t *h = (const uint64_t *)ph.buf;
-    const uint32_t *r = (const uint32_t *)pr.buf;
-    tid = (int64_t *)PyMem_Malloc((n + 1) * sizeof(int64_t));
-    keys = (uint64_t *)PyMem_Malloc((n + 1) * sizeof(uint64_t));
-    cnt = (int64_t *)PyMem_Calloc(n + 1, sizeof(int64_t));
-    if (!tid || !keys || !cnt) {
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = postings_plan((const uint64_t *)ph.buf, (const uint32_t *)pr.buf, n, &p);
+    Py_END_ALLOW_THREADS
+    if (rc < 0) {
         PyErr_NoMemory();
         goto done;
     }
-    if (table_init(&table, 1 << 12) < 0)
-        goto done;
-    int64_t m = 0;
-    for (Py_ssize_t k = 0; k < n; k++) {
-        slot_t *sl = table_slot(&table, h[k]);
-        if (!sl)
-            goto done;
-        if (sl->idx < 0) {
-            sl->idx = m;
-            keys[m++] = h[k];
-        }
-        tid[k] = sl->idx;
-        cnt[sl->idx]++;
-    }
-    PyMem_Free(table.slots);
-    table.slots = NULL;
-    /* terms by ascending hash: sort term ids by key (radix sort, 8 passes of 8 bits) */
-    order = (int64_t *)PyMem_Malloc((m + 1) * sizeof(int64_t));
-    int64_t *tmp = (int64_t *)PyMem_Malloc((m + 1) * sizeof(int64_t));
-    if (!order || !tmp) {
-        PyMem_Free(tmp);
-        PyErr_NoMemory();
-        goto done;
-    }
-    for (int64_t j = 0; j < m; j++)
-        order[j] = j;
-    for (int shift = 0; shift < 64; shift += 8) {
-        int64_t bucket[257] = {0};
-        for (int64_t j = 0; j < m; j++)
-            bucket[(((keys[order[j]] ^ SIGN) >> shift) & 0xFF) + 1]++;
-        for (int b = 0; b < 256; b++)
-            bucket[b + 1] += bucket[b];
-        for (int64_t j = 0; j < m; j++)
-            tmp[bucket[((keys[order[j]] ^ SIGN) >> shift) & 0xFF]++] = order[j];
-        int64_t *sw = order;
-        order = tmp;
-        tmp = sw;
-    }
-    PyMem_Free(tmp);
-    /* start of each term's block in the rowid buffer, in hash order */
-    pos = (int64_t *)PyMem_Malloc((m + 1) * sizeof(int64_t));
-    buf = (unsigned char *)PyMem_Malloc(4 * (size_t)n + 1);
-    if (!pos || !buf) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    int64_t at = 0;
-    for (int64_t j = 0; j < m; j++) {
-        pos[order[j]] = at;
-        at += cnt[order[j]];
-    }
-    for (Py_ssize_t k = 0; k < n; k++)
-        put_u32(buf + 4 * (pos[tid[k]]++), r[k]);
-    hashes = PyBytes_FromStringAndSize(NULL, 8 * m);
-    blobs = PyList_New(m);
+    hashes = PyBytes_FromStringAndSize(NULL, 8 * p.m);
+    blobs = PyList_New(p.m);
     if (!hashes || !blobs)
         goto done;
     uint64_t *ho = (uint64_t *)PyBytes_AS_STRING(hashes);
-    at = 0;
-    for (int64_t j = 0; j < m; j++) {
-        int64_t t = order[j];
-        ho[j] = keys[t];
-        PyObject *b = PyBytes_FromStringAndSize((const char *)buf + 4 * at, 4 * cnt[t]);
+    int64_t at = 0;
+    for (int64_t j = 0; j < p.m; j++) {
+        int64_t t = p.order[j];
+        ho[j] = p.keys[t];
+        PyObject *b = PyBytes_FromStringAndSize((const char *)p.buf + 4 * at, 4 * p.cnt[t]);
         if (!b)
             goto done;
         PyList_SET_ITEM(blobs, j, b);
-        at += cnt[t];
+        at += p.cnt[t];
     }
     result = Py_BuildValue("(NN)", hashes, blobs); /* steals both references */
     hashes = blobs = NULL;
 done:
-    PyMem_Free(table.slots);
-    PyMem_Free(tid);
-    PyMem_Free(keys);
-    PyMem_Free(cnt);
-    PyMem_Free(pos);
-    PyMem_Free(order);
-    PyMem_Free(buf);
+    plan_free(&p);
     Py_XDECREF(hashes);
     Py_XDECREF(blobs);
     PyBuffer_Release(&ph);

@@ -181,9 +181,10 @@ def analyze_many(items: Sequence[tuple[str, Sequence[tuple[int, int]]]], min_wor
         n_sent[i + 1] = len(spans)
     sent_off = np.cumsum(n_sent)
     # every sentence ends with a separator token; text i's sentences are sent_off[i]:sent_off[i+1]
-    joined = _JOIN.join(parts).lower().replace("\u2019", "'") + _JOIN if parts else ""
+    joined = _JOIN.join(parts) + _JOIN if parts else ""
     if _fast is not None:
         return _analyze_fast(joined, sent_off, min_word_len, words, strings)
+    joined = joined.lower().replace("\u2019", "'")
     t = _scan(joined, min_word_len, strings)
     sep = np.flatnonzero(t.sep)
     counts = (np.diff(sep, prepend=-1) - 1).astype(np.uint32)
@@ -213,8 +214,17 @@ def _analyze_fast(joined: str, sent_off: np.ndarray, min_word_len: int, words: b
                   strings: bool) -> Batch:
     """``analyze_many``'s work after joining, with the C loops: the same tokens, ids, codes,
     counts and (per text) the same set of terms; each text's terms in order of first
-    occurrence instead of sorted (nothing stored depends on that order)."""
-    hb, fb, sb, eb = _fast.scan(joined, min_word_len, _STOP_TABLE.keys, int(_STOP_TABLE.shift))
+    occurrence instead of sorted (nothing stored depends on that order).
+
+    ``joined`` is not lower-cased yet: without ``strings``, the scan folds case itself when
+    only ASCII letters (and the apostrophe ’) would change (``None`` otherwise)."""
+    got: Any = None if strings else _fast.scan(joined, min_word_len, _STOP_TABLE.keys, int(_STOP_TABLE.shift),
+                                                True)
+    fold = got is not None
+    if not fold:
+        joined = joined.lower().replace("\u2019", "'")
+        got = _fast.scan(joined, min_word_len, _STOP_TABLE.keys, int(_STOP_TABLE.shift))
+    hb, fb, sb, eb = got
     h = np.frombuffer(hb, dtype=np.uint64)
     flags = np.frombuffer(fb, dtype=np.uint8)
     starts = np.frombuffer(sb, dtype=np.int64)
@@ -228,7 +238,7 @@ def _analyze_fast(joined: str, sent_off: np.ndarray, min_word_len: int, words: b
     where = np.flatnonzero(flags & _F_SLOW)
     if len(where):
         th = h.copy()
-        slow_terms = _slow_terms(joined, starts, ends, where, min_word_len, th, term)
+        slow_terms = _slow_terms(joined, starts, ends, where, min_word_len, th, term, fold)
     full_off = np.concatenate(([0], sep + 1))[sent_off]
     fo, pt, po = _fast.dedupe(th, term.view(np.uint8), full_off.astype(np.int64))
     firsts = np.frombuffer(fo, dtype=np.int64)
@@ -251,11 +261,14 @@ def _analyze_fast(joined: str, sent_off: np.ndarray, min_word_len: int, words: b
 
 
 def _slow_terms(text: str, starts: np.ndarray, ends: np.ndarray, where: np.ndarray, min_word_len: int,
-                th: np.ndarray, term: np.ndarray) -> dict[int, str]:
+                th: np.ndarray, term: np.ndarray, fold: bool = False) -> dict[int, str]:
     """The terms of the tokens at ``where`` by the reference rule (``_term_of``): sets their
-    ``th`` (term hash) and ``term`` flag in place; returns {token index: term string}."""
-    got = [_term_of(text[s:e], min_word_len) for s, e in zip(starts[where].tolist(), ends[where].tolist(),
-                                                               strict=True)]
+    ``th`` (term hash) and ``term`` flag in place; returns {token index: term string}.
+    ``fold``: ``text`` is not lower-cased yet (and lower-casing changes ASCII letters only)."""
+    spans = zip(starts[where].tolist(), ends[where].tolist(), strict=True)
+    toks = [text[s:e].lower().replace("\u2019", "'") for s, e in spans] if fold else \
+        [text[s:e] for s, e in spans]
+    got = [_term_of(k, min_word_len) for k in toks]
     yes = [i for i, g in enumerate(got) if g is not None]
     if not yes:
         return {}

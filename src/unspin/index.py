@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import functools
 import hashlib
 import itertools
 import json
@@ -36,7 +35,6 @@ import os
 import re
 import sqlite3
 import sys
-import threading
 import time
 from array import array
 from collections import defaultdict
@@ -327,9 +325,8 @@ def prepare_many(articles: Sequence[Article], min_word_len: int = 2) -> Prepared
     return _prepare([_plain(a) for a in articles], min_word_len)
 
 
-def _prepare(articles: Sequence[_Plain], min_word_len: int = 2, texts: bool = True) -> Prepared:
-    """``prepare_many`` of plain articles; ``texts=False`` leaves the texts out of the rows
-    (a worker's answer: the writer has them)."""
+def _prepare(articles: Sequence[_Plain], min_word_len: int = 2) -> Prepared:
+    """``prepare_many`` of plain articles."""
     rows: list[_Row | str] = []
     items: list[tuple[str, list[tuple[int, int]]]] = []
     where: list[int] = []
@@ -349,14 +346,14 @@ def _prepare(articles: Sequence[_Plain], min_word_len: int = 2, texts: bool = Tr
             rows.append(f"{name}: not indexed ({type(exc).__name__}: {exc})")
             continue
         sents = _u32(chain.from_iterable(spans))
-        rows.append((aid, h, url, site, title, published, inp, text if texts else "", sents, b""))
+        rows.append((aid, h, url, site, title, published, inp, text, sents, b""))
         items.append((text, spans))
         where.append(len(rows) - 1)
     try:
         an = analyze_many(items, min_word_len, strings=False)
     except (ValueError, OverflowError, RecursionError, UnicodeError) as exc:
         if len(articles) > 1:  # find the article at fault: the others are indexed
-            return Prepared.concat([_prepare([a], min_word_len, texts) for a in articles])
+            return Prepared.concat([_prepare([a], min_word_len) for a in articles])
         return Prepared([f"{articles[0][6] or articles[0][0]}: not indexed ({type(exc).__name__}: {exc})"],
                         np.zeros(0, np.uint64), np.zeros(2, np.int64))
     npairs = np.zeros(len(rows), dtype=np.int64)
@@ -364,13 +361,6 @@ def _prepare(articles: Sequence[_Plain], min_word_len: int = 2, texts: bool = Tr
         rows[i] = (*rows[i][:9], toks)
     npairs[where] = np.diff(an.pair_off)
     return Prepared(rows, an.pair_hashes(), np.concatenate(([0], np.cumsum(npairs))))
-
-
-def _with_texts(p: Prepared, articles: Sequence[_Plain]) -> Prepared:
-    """A worker's ``Prepared`` with the texts put back."""
-    rows: list[_Row | str] = [r if isinstance(r, str) else (*r[:7], a[1], *r[8:])
-                              for r, a in zip(p.rows, articles, strict=True)]
-    return p._replace(rows=rows)
 
 
 def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -711,7 +701,7 @@ class Index:
         batch in progress (a few seconds of work) and re-running the same input completes
         the index. ``on_batch`` is called with the running counts after each commit.
 
-        ``jobs``: analyse articles in this many worker processes (this process writes).
+        ``jobs``: analyse articles in this many threads while this one writes.
         ``optimize``: merge posting blocks at the end (``None``: when this add left many
         unmerged batches, see ``optimize``).
         """
@@ -724,29 +714,24 @@ class Index:
         size = max(1, min(_CHUNK, batch_size))
         mwl = self.params.min_word_len
         if jobs > 1:
-            import multiprocessing as mp
+            # Threads, not processes: the C loops of the analysis and SQLite's own work run
+            # without the GIL, and nothing is copied between processes (sending the texts to
+            # worker processes cost the writer as much as analysing them).
+            from concurrent.futures import Future, ThreadPoolExecutor
 
-            size = max(1, min(_CHUNK // 4, batch_size))  # four chunks per worker in flight
-            pool = mp.get_context("spawn" if sys.platform == "darwin" else "fork").Pool(jobs)
-            held: collections.deque[list[_Plain]] = collections.deque()
-            slots = threading.Semaphore(4 * jobs)  # bounded memory: chunks sent, not yet written
-            stop = threading.Event()
+            size = max(1, min(_CHUNK // 2, batch_size))
+            pool = ThreadPoolExecutor(jobs, thread_name_prefix="unspin-index")
 
-            def feed() -> Iterator[list[_Plain]]:  # runs in the pool's task thread
+            def ahead() -> Iterator[Prepared]:  # at most 2 chunks per thread in flight
+                flight: collections.deque[Future[Prepared]] = collections.deque()
                 for part in _chunks(articles, size):
-                    slots.acquire()
-                    if stop.is_set():
-                        return
-                    plain = [_plain(a) for a in part]
-                    held.append(plain)
-                    yield plain
+                    flight.append(pool.submit(prepare_many, part, mwl))
+                    if len(flight) >= 2 * jobs:
+                        yield flight.popleft().result()
+                while flight:
+                    yield flight.popleft().result()
 
-            def answers() -> Iterator[Prepared]:
-                for p in pool.imap(functools.partial(_prepare, min_word_len=mwl, texts=False), feed()):
-                    slots.release()
-                    yield _with_texts(p, held.popleft())
-
-            prepared: Iterable[Prepared] = answers()
+            prepared: Iterable[Prepared] = ahead()
         else:
             prepared = (prepare_many(part, mwl) for part in _chunks(articles, size))
         try:
@@ -772,11 +757,7 @@ class Index:
                     on_batch(total)
         finally:
             if pool is not None:
-                stop.set()
-                for _ in range(8 * jobs):
-                    slots.release()  # a feed waiting for a slot returns
-                pool.terminate()
-                pool.join()
+                pool.shutdown(wait=True, cancel_futures=True)
         if optimize or (optimize is None and commits and self._wants_merge()):
             self.optimize()
         return total
