@@ -558,7 +558,9 @@ class Index:
             raise IndexParamsError(
                 f"index format {meta.get('format_version')} was written by unspin "
                 f"{meta.get('unspin_version')}; this unspin ({__version__}) reads format {FORMAT_VERSION}",
-                input=src, hint=f"rebuild it: unspin index add --db NEW.unspin INPUT... (or use unspin {meta.get('unspin_version')})")
+                input=src, hint="rebuild it: unspin index add --db NEW.unspin INPUT..." + (
+                    f" (or use unspin {meta.get('unspin_version')})"
+                    if meta.get("unspin_version") != __version__ else ""))
         default = IndexParams.default()
         if stored.tokenizer != default.tokenizer:
             conn.close()
