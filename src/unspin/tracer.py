@@ -153,7 +153,7 @@ def _suspect(article: Article, min_word_len: int = 2) -> tuple[Analysis, list[tu
 
 
 def _token_ids(a: StoredArticle | Article) -> tuple[np.ndarray, np.ndarray]:
-    """Tokens per sentence and token ids of a candidate: as stored in the index (format 2),
+    """Tokens per sentence and token ids of a candidate: as stored in the index (since format 2),
     else analysed now (articles from a join, a cache or a ``MemoryIndex`` without them)."""
     if isinstance(a, StoredArticle) and a.tokens:
         return a.token_ids()
