@@ -36,7 +36,7 @@ from typing import Any
 from rapidfuzz.distance import Levenshtein
 
 from unspin import meaning, names, vocab
-from unspin.aligner import Passage, Unit, _alignment, _Doc
+from unspin.aligner import Passage, Unit, _alignment, _Doc, _doc
 from unspin.models import Article, Record
 from unspin.text import STOPWORDS
 
@@ -678,6 +678,10 @@ def _speaker_changed(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
     return not any(_relation(a, b) is not None for a in cw for b in sw)
 
 
+#: Keys whose ``_title_key`` is a title word: the words and their plurals.
+_TITLE_KEYS = frozenset(_TITLE_WORDS | {w + "s" for w in _TITLE_WORDS})
+
+
 def _title_key(k: str) -> str:
     if k.endswith("s") and k[:-1] in _TITLE_WORDS:
         return k[:-1]
@@ -1011,9 +1015,9 @@ def _titled_names(*docs: Sequence[Unit]) -> dict[str, set[str]]:
     for us in docs:
         n = len(us)
         for k, u in enumerate(us):
-            t = _title_key(u.key)
-            if t not in _TITLE_WORDS:
+            if u[4] not in _TITLE_KEYS:  # the key (a title word or its plural)
                 continue
+            t = _title_key(u.key)
             names_ = out.setdefault(t, set())
             j = k + 1
             while j < n and j <= k + 4 and us[j].kind == "word" and us[j].text[:1].isupper():
@@ -1167,7 +1171,6 @@ def diff(copy: str | Article, source: str | Article | Sequence[str | Article], *
     its ``source_id``, omissions are reported for the first source and, for the others, only
     between the sentences the copy took from them.
     """
-    meaning.clear_cache()
     ca = _as_article(copy, "copy")
     if isinstance(source, (list, tuple)):
         srcs = [_as_article(x, f"source{k}") for k, x in enumerate(source)]
@@ -1178,8 +1181,8 @@ def diff(copy: str | Article, source: str | Article | Sequence[str | Article], *
     sids = [sa.id for sa in srcs]
     if source_id is not None:
         sids[0] = source_id
-    cdoc = _Doc(ca.text)
-    sdocs = [_Doc(sa.text) for sa in srcs]
+    cdoc = _doc(ca.text)
+    sdocs = [_doc(sa.text) for sa in srcs]
     # blocks: (copy start, copy end, source start, source end, source index), text offsets
     blocks: list[tuple[int, int, int, int, int]] = []
     all_passages: list[Passage] = []

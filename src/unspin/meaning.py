@@ -151,15 +151,23 @@ def spelling(w: str) -> str:
     if w in _SPELLING_WORDS:
         return _SPELLING_WORDS[w]
     if len(w) >= 6:
-        w = re.sub(r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations)$", r"iz\1", w)
-        w = re.sub(r"(?<=[a-z]{2})yse(d|s)?$", lambda m: "yze" + (m.group(1) or ""), w)
+        w = _ISE.sub(r"iz\1", w)
+        w = _YSE.sub(lambda m: "yze" + (m.group(1) or ""), w)
     if len(w) >= 5 and w not in _OUR_EXCEPT:
-        w = re.sub(r"(?<=[a-z]{2})our(s|ed|ing|able|ite|ites)?$", lambda m: "or" + (m.group(1) or ""), w)
-    w = re.sub(r"^(def|off|lic|pret)ence(s)?$", r"\1ense\2", w)
-    w = re.sub(r"^(cent|theat|met|lit|fib|somb|spect)re(s)?$", r"\1er\2", w)
+        w = _OUR.sub(lambda m: "or" + (m.group(1) or ""), w)
+    w = _ENCE.sub(r"\1ense\2", w)
+    w = _TRE.sub(r"\1er\2", w)
     if len(w) >= 7:
-        w = re.sub(r"(?<=[aeiou][a-z])ll(ed|ing|er|ers)$", r"l\1", w)
+        w = _LL.sub(r"l\1", w)
     return w
+
+
+_ISE = re.compile(r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations)$")
+_YSE = re.compile(r"(?<=[a-z]{2})yse(d|s)?$")
+_OUR = re.compile(r"(?<=[a-z]{2})our(s|ed|ing|able|ite|ites)?$")
+_ENCE = re.compile(r"^(def|off|lic|pret)ence(s)?$")
+_TRE = re.compile(r"^(cent|theat|met|lit|fib|somb|spect)re(s)?$")
+_LL = re.compile(r"(?<=[aeiou][a-z])ll(ed|ing|er|ers)$")
 
 
 # ----------------------------------------------------------------------------- canonical form
@@ -175,29 +183,38 @@ def canon(units: Sequence[Unit], after: Sequence[Unit] = (), before: Sequence[Un
     end qualifies a number ("at least" before "200"); ``before``: the units right before it (a
     number there makes a unit at its start a unit: "30" + "C" / "degrees Celsius").
     """
-    toks = [u for u in units if u.kind != "punct" or u.text in "$£€¥%"]
-    look = toks + [u for u in after if u.kind != "punct" or u.text in "$£€¥"][:3]
+    toks = [u for u in units if u[3] != "punct" or u[2] in "$£€¥%"]  # (start, end, text, kind, key)
+    aft = [u for u in after if u[3] != "punct" or u[2] in "$£€¥"][:3]
     after_number = bool(before) and before[-1].kind == "number"
     # The result depends on each unit's text, kind and key and on whether it touches the one
-    # before it (positions only matter for "5th", "3bn"); diff asks for the same stretches
-    # many times, so results are kept by that signature.
-    sig = (tuple((u.text, u.kind, u.key, k > 0 and look[k - 1].end == u.start) for k, u in enumerate(look)),
-           len(toks), after_number)
+    # before it (positions only matter for "5th", "3bn"), on a number right before, and on the
+    # units after the stretch only through one question: does a number start there (a bound
+    # at the end qualifies it)? diff asks for the same stretches many times, with and without
+    # their neighbours, and the same short stretches recur from one pair to the next, so the
+    # results are kept by that signature for the process (bounded).
+    starts_after = _starts_number(aft, [u.key.replace("’", "'") for u in aft], 0) if aft else False
+    prev_end = -1
+    parts = []
+    for u in toks:
+        parts.append((u[2], u[3], u[4], u[0] == prev_end))  # touches the unit before it
+        prev_end = u[1]
+    sig = (tuple(parts), after_number, starts_after)
     hit = _CANON_CACHE.get(sig)
     if hit is None:
         if len(_CANON_CACHE) >= _CANON_CACHE_MAX:
             _CANON_CACHE.clear()
-        hit = _CANON_CACHE[sig] = tuple(_canon(toks, look, after_number))
+        hit = _CANON_CACHE[sig] = tuple(_canon(toks, toks + aft, after_number))
     return list(hit)
 
 
 _CANON_CACHE: dict[tuple[Any, ...], tuple[str, ...]] = {}
-_CANON_CACHE_MAX = 50_000
+#: Remembered canonical forms (about 0.5 KB each); the table is emptied when full.
+_CANON_CACHE_MAX = 20_000
 
 
 def clear_cache() -> None:
-    """Forget remembered canonical forms (``unspin.differ.diff`` starts each pair afresh, so
-    its time per pair does not depend on the pairs before it)."""
+    """Forget remembered canonical forms and name runs (a benchmark's cold start; the results
+    do not depend on what is remembered)."""
     _CANON_CACHE.clear()
     names.clear_cache()
 
