@@ -120,3 +120,11 @@ def test_sense_scores_and_margins():
     assert meaning.sense_margin(ctx, "qqxz", "cat") is None
     assert meaning.fit_margin(ctx, "qqxz", "cat") is None
     assert meaning.fit_margin(ctx, "bank", "shore") is not None
+
+
+def test_a_swap_beside_an_added_article_is_still_sense_checked():
+    src = "The company never confirmed or denied reports of a merger with its rival."
+    r = diff("The company never confirmed or deserted the reports of a merger with its rival.", src)
+    assert [(c.subtype, c.source_text) for c in r.facts] == [("meaning", "denied")]
+    ok = diff("The company never confirmed or rejected the reports of a merger with its rival.", src)
+    assert not ok.facts and ok.verdict == "rewritten"
