@@ -108,9 +108,10 @@ class WordNet:
         out += [b for b in self.exc.get(w, []) if b in self.index and b not in out]
         return tuple(out)
 
-    def senses(self, w: str, top: int = 0) -> set[Synset]:
+    @functools.lru_cache(maxsize=131072)  # noqa: B019 - one instance for the process
+    def senses(self, w: str, top: int = 0) -> frozenset[Synset]:
         """Synsets of ``w`` (any base form, any POS); ``top``: only each form's ``top`` most
-        frequent senses per POS."""
+        frequent senses per POS. Remembered per word (the crawl generator asks millions of times)."""
         out: set[Synset] = set()
         for b in self.bases(w):
             by_pos: dict[int, int] = defaultdict(int)
@@ -118,10 +119,11 @@ class WordNet:
                 by_pos[s // 10**9] += 1
                 if not top or by_pos[s // 10**9] <= top:
                     out.add(s)
-        return out
+        return frozenset(out)
 
-    def neighbours(self, synsets: set[Synset]) -> set[Synset]:
-        return {n for s in synsets for n in self.near.get(s, ())}
+    @functools.lru_cache(maxsize=131072)  # noqa: B019 - one instance for the process
+    def neighbours(self, synsets: frozenset[Synset]) -> frozenset[Synset]:
+        return frozenset(n for s in synsets for n in self.near.get(s, ()))
 
 
 @functools.lru_cache(maxsize=1)
@@ -167,7 +169,7 @@ def in_sense(a: str, b: str, top: int = 2) -> bool:
     ``a``'s first base form counts ("hopes" is "hope", not "hop")."""
     wn = wordnet()
     first = wn.bases(a)[:1]
-    sa = wn.senses(first[0], top=top) if first else set()
+    sa = wn.senses(first[0], top=top) if first else frozenset()
     sb = wn.senses(b)
     if not sa or not sb:
         return False
