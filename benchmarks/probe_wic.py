@@ -152,6 +152,69 @@ def glove_margin(context: str, b: str, a: str) -> float | None:
     return max(other) - max(comp)
 
 
+_EXAMPLE_VECS: dict[int, Any] = {}
+
+
+def _word_span(text: str, word: str) -> tuple[int, int] | None:
+    """The first token of ``text`` that is ``word`` or shares a WordNet base form with it."""
+    import re
+
+    from unspin import senses
+
+    wn = senses.wordnet()
+    forms = {word, *wn.bases(word)}
+    for m in re.finditer(r"[A-Za-z]+", text):
+        t = m.group().lower()
+        if t in forms or forms & set(wn.bases(t)):
+            return m.start(), m.end()
+    return None
+
+
+def example_margin(context: str, b: str, a: str) -> float | None:
+    """Sense selection from usage examples: the source word's contextual vector (MiniLM token
+    states) against the mean vector of the same word in each sense's WordNet usage examples;
+    margin of the best incompatible sense over the best compatible one (senses with no usage
+    example holding the word are left out)."""
+    import numpy as np
+
+    from unspin import senses
+    from unspin.encoder import cosine, get_encoder
+
+    span = _word_span(context, b)
+    if span is None:
+        return None
+    enc = get_encoder()
+    todo = []
+    for syn in senses.ordered(b):
+        if syn in _EXAMPLE_VECS:
+            continue
+        items = [(e, sp) for e in senses.gloss(syn)[2] if (sp := _word_span(e, b)) is not None]
+        if not items:
+            _EXAMPLE_VECS[syn] = None
+            continue
+        todo.append((syn, items))
+    flat = [it for _, items in todo for it in items]
+    encs = enc.encode([t for t, _ in flat]) if flat else []
+    k = 0
+    for syn, items in todo:
+        vs = [encs[k + q].span_vector(*items[q][1]) for q in range(len(items))]
+        k += len(items)
+        vs = [v for v in vs if v is not None]
+        _EXAMPLE_VECS[syn] = np.mean(vs, axis=0) if vs else None
+    cv = enc.encode([context])[0].span_vector(*span)
+    if cv is None:
+        return None
+    comp, other = [], []
+    for syn in senses.ordered(b):
+        v = _EXAMPLE_VECS.get(syn)
+        if v is None:
+            continue
+        (comp if senses.compatible(syn, a) else other).append(cosine(cv, v))
+    if not comp or not other:
+        return None
+    return max(other) - max(comp)
+
+
 def features(s: dict[str, Any]) -> dict[str, Any]:
     from unspin import senses
     from unspin.lexicon import vectors, zipf
@@ -160,8 +223,9 @@ def features(s: dict[str, Any]) -> dict[str, Any]:
     vec = vectors()
     g = glove_margin(s["ctx"], s["b"], s["a"])
     fm = meaning.fit_margin(s["ctx"], s["b"], s["a"])
+    xm = example_margin(s["ctx"], s["b"], s["a"])
     out = {**s, "margin": None if m is None else round(m[0], 4), "gmargin": None if g is None else round(g, 4),
-           "fit": None if fm is None else round(fm, 4), "anycomp": any(senses.compatible(x, s["a"]) for x in senses.ordered(s["b"])),
+           "fit": None if fm is None else round(fm, 4), "xmargin": None if xm is None else round(xm, 4), "anycomp": any(senses.compatible(x, s["a"]) for x in senses.ordered(s["b"])),
            "glove": round(vec.similarity(s["a"], s["b"]), 3) if s["a"] in vec and s["b"] in vec else None,
            "zipf_a": round(zipf(s["a"]), 2), "zipf_b": round(zipf(s["b"]), 2),
            "nsenses": len(senses.ordered(s["b"])), "rel": senses.relation(s["b"], s["a"]),
