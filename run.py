@@ -31,7 +31,11 @@ def ensure_env(extras: str) -> None:
     if not PY.exists():
         print(f"creating virtual environment in {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    # the C extension (setup.py, src/unspin/_fastscan.c) is compiled at install: a change to it
+    # reinstalls too
+    built = [ROOT / "pyproject.toml", ROOT / "setup.py", ROOT / "src" / "unspin" / "_fastscan.c"]
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in built if p.exists())
+                            + extras.encode()).hexdigest()
     stamp = VENV / ".unspin-installed"
     if stamp.exists() and stamp.read_text() == digest:
         return

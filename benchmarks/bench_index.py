@@ -1,19 +1,26 @@
 """Index build speed against tantivy on the same documents, in the same run (issue 16).
 
-    .venv/bin/python benchmarks/bench_index.py --docs 20000 [--jobs 2] [--repeat 2] [--profile]
+    .venv/bin/python benchmarks/bench_index.py --docs 20000 [--jobs 2] [--repeat 2] [--profile] [--no-c]
 
 Synthetic articles (``benchmarks/trace_synthetic.py``, built on the BBC development corpus when
 present, else on the invented samples) are generated into memory first (not timed). Then,
-best of ``--repeat`` runs, CPU time of this process (``time.process_time``; with ``--jobs``
+best of ``--repeat`` rounds (interleaved), CPU time of this process (``time.process_time``; with ``--jobs``
 the workers' CPU is added from ``RUSAGE_CHILDREN``) and wall time for:
 
 - ``unspin``: ``Index.add`` of all articles into a new index (defaults: batch, commits,
   automatic merge of posting blocks at the end);
 - ``tantivy``: one ``IndexWriter`` (one indexing thread, 256 MB heap) adding the same
   articles with id and text stored and text indexed (``en_stem`` off: the default
-  tokenizer), one commit, merges waited for.
+  tokenizer), one commit, merges waited for;
+- ``fts5``: SQLite's full-text index (``fts5(id UNINDEXED, text)``, default tokenizer), the
+  same articles inserted with ``executemany`` in one transaction (WAL, ``synchronous=NORMAL``).
 
-Reported as articles per CPU second, the ratio unspin/tantivy, and bytes per article on disk.
+``--no-c`` runs unspin without its C extension (``unspin._fastscan``): the numpy reference
+code, which builds a byte-identical index.
+
+Reported as articles per CPU second, the ratio unspin/tantivy, and bytes per article on disk;
+with ``--jobs`` also the writer's own CPU (this process alone): what bounds the wall throughput
+when the workers have cores of their own.
 ``tantivy`` is in the ``bench`` extra.
 """
 
@@ -65,11 +72,33 @@ def run_unspin(arts: list[Article], tmp: Path, jobs: int = 1, **kw: Any) -> tupl
     db = tmp / "u.unspin"
     for p in tmp.glob("u.unspin*"):
         p.unlink()
-    t, c = time.perf_counter(), _cpu(jobs > 1)
+    t, c, w = time.perf_counter(), _cpu(jobs > 1), time.process_time()
     with Index.open(db, create=True) as ix:
         ix.add(arts, jobs=jobs, **kw)
         ix.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    _WRITER.append(time.process_time() - w)
     return time.perf_counter() - t, _cpu(jobs > 1) - c, _size(db)
+
+
+_WRITER: list[float] = []  # CPU of this process alone in each unspin run (with --jobs: the writer)
+
+
+def run_fts5(arts: list[Article], tmp: Path) -> tuple[float, float, int]:
+    import sqlite3
+
+    db = tmp / "f.sqlite"
+    for p in tmp.glob("f.sqlite*"):
+        p.unlink()
+    t, c = time.perf_counter(), time.process_time()
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, text)")
+    with conn:
+        conn.executemany("INSERT INTO docs(id, text) VALUES (?, ?)", ((a.id, a.text) for a in arts))
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return time.perf_counter() - t, time.process_time() - c, _size(db)
 
 
 def run_tantivy(arts: list[Article], tmp: Path) -> tuple[float, float, int]:
@@ -99,10 +128,17 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--profile", action="store_true", help="cProfile one unspin run")
     ap.add_argument("--no-tantivy", action="store_true")
+    ap.add_argument("--no-fts5", action="store_true")
+    ap.add_argument("--no-c", action="store_true", help="unspin without its C extension")
     a = ap.parse_args()
+    import unspin.analyze
+
+    if a.no_c:
+        unspin.analyze._fast = None
     arts = corpus(a.docs)
     words = sum(len(x.text.split()) for x in arts) / len(arts)
-    out: dict[str, Any] = {"docs": a.docs, "mean_words": round(words), "loadavg_1min": round(os.getloadavg()[0], 2)}
+    out: dict[str, Any] = {"docs": a.docs, "mean_words": round(words), "loadavg_1min": round(os.getloadavg()[0], 2),
+                           "c_extension": unspin.analyze._fast is not None}
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         if a.profile:
@@ -116,15 +152,27 @@ def main() -> None:
             runs[f"unspin_jobs{a.jobs}"] = lambda: run_unspin(arts, tmp, jobs=a.jobs)
         if not a.no_tantivy:
             runs["tantivy"] = lambda: run_tantivy(arts, tmp)
-        for name, fn in runs.items():
-            best = min((fn() for _ in range(a.repeat)), key=lambda r: r[1])
-            wall, cpu, size = best
+        if not a.no_fts5:
+            runs["fts5"] = lambda: run_fts5(arts, tmp)
+        got: dict[str, list[tuple[float, float, int]]] = {name: [] for name in runs}
+        writer: list[float] = []
+        for _ in range(a.repeat):  # rounds interleaved: the machine's load hits every peer alike
+            for name, fn in runs.items():
+                got[name].append(fn())
+                if name.startswith("unspin_jobs"):
+                    writer.append(_WRITER[-1])
+        if writer:
+            out[f"unspin_jobs{a.jobs}_writer_articles_per_s_cpu"] = round(a.docs / min(writer))
+        for name in runs:
+            wall, cpu, size = min(got[name], key=lambda r: r[1])
             out[f"{name}_articles_per_s_cpu"] = round(a.docs / cpu)
             out[f"{name}_articles_per_s_wall"] = round(a.docs / wall)
             out[f"{name}_bytes_per_article"] = round(size / a.docs)
-    if "tantivy_articles_per_s_cpu" in out:
-        out["cpu_ratio_tantivy_over_unspin"] = round(out["tantivy_articles_per_s_cpu"]
-                                                     / out["unspin_articles_per_s_cpu"], 2)
+    for peer in ("tantivy", "fts5"):
+        if f"{peer}_articles_per_s_cpu" in out:
+            out[f"cpu_ratio_{peer}_over_unspin"] = round(out[f"{peer}_articles_per_s_cpu"]
+                                                         / out["unspin_articles_per_s_cpu"], 2)
+    out["loadavg_1min_end"] = round(os.getloadavg()[0], 2)
     print(json.dumps(out, indent=1))
 
 

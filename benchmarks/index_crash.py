@@ -14,7 +14,7 @@ Two drills on an invented corpus (``--articles`` records, seeded):
 The test suite runs the short form (tests/test_index_crash.py); the long form is
 
     .venv/bin/python benchmarks/index_crash.py [--cycles 20] [--articles 3000] [--seconds 20]
-        [--delay 0 1.5]
+        [--delay 0 1.5] [--jobs 2]
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def _count_or_zero(db: Path) -> int:
 
 
 def kill_cycles(db: Path, corpus: Path, n_articles: int, cycles: int, seed: int = 1,
-                batch: int = 20, delay: tuple[float, float] = (0.0, 1.5)) -> dict[str, Any]:
+                batch: int = 20, delay: tuple[float, float] = (0.0, 1.5), jobs: int = 1) -> dict[str, Any]:
     """SIGKILL ``index add`` ``cycles`` times; check after each kill; finish the corpus."""
     rng = random.Random(seed)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
@@ -88,7 +88,7 @@ def kill_cycles(db: Path, corpus: Path, n_articles: int, cycles: int, seed: int 
             db = base.with_name(f"{base.stem}-{c}{base.suffix}")
             counts.append(-1)  # marks the restart in the list
         proc = subprocess.Popen(_unspin("index", "add", "--db", str(db), "--no-progress",
-                                        "--batch", str(batch), str(corpus)),
+                                        "--batch", str(batch), "--jobs", str(jobs), str(corpus)),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
         # kill once this run has committed something (a rerun first re-reads what is
         # indexed, which takes long on a loaded machine), after a random extra delay
@@ -177,6 +177,7 @@ def main() -> None:
     ap.add_argument("--delay", type=float, nargs=2, default=(0.0, 1.5), metavar=("MIN", "MAX"),
                     help="seconds between a run's first new commit and its kill")
     ap.add_argument("--out", type=Path, default=Path("/tmp/unspin-index-crash"))
+    ap.add_argument("--jobs", type=int, default=1, help="index add --jobs N in the kill cycles")
     a = ap.parse_args()
     a.out.mkdir(parents=True, exist_ok=True)
     corpus = a.out / "corpus.jsonl"
@@ -185,7 +186,7 @@ def main() -> None:
         f.unlink()
     t0 = time.monotonic()
     kill = kill_cycles(a.out / "kill.unspin", corpus, a.articles, a.cycles,
-                       delay=(a.delay[0], a.delay[1]))
+                       delay=(a.delay[0], a.delay[1]), jobs=a.jobs)
     kill["seconds"] = round(time.monotonic() - t0, 1)
     t0 = time.monotonic()
     conc = concurrent_add_trace(a.out / "conc.unspin", corpus, recs, a.seconds)

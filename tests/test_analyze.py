@@ -101,16 +101,17 @@ def test_index_stores_the_token_ids_trace_reads(tmp_path: Path) -> None:
             assert np.array_equal(counts, an.counts) and np.array_equal(ids, an.hashes)
 
 
-def test_old_index_format_asks_for_a_rebuild(tmp_path: Path) -> None:
+@pytest.mark.parametrize("old", ["1", "2"])  # 2: postings keyed by term text
+def test_old_index_format_asks_for_a_rebuild(tmp_path: Path, old: str) -> None:
     db = tmp_path / "old.unspin"
     with Index.open(db, create=True) as ix:
         ix.add([from_text(TEXT, id="a")])
     conn = sqlite3.connect(db)
-    conn.execute("UPDATE meta SET value = '1' WHERE key = 'format_version'")
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'format_version'", (old,))
     conn.commit()
     conn.close()
-    with pytest.raises(IndexParamsError, match="format 1") as exc:
-        Index.open(db)
+    with pytest.raises(IndexParamsError, match=f"format {old}") as exc:
+        Index.open(db, readonly=True)
     assert "rebuild" in (exc.value.hint or "")
 
 

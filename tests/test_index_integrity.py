@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from unspin.analyze import term_keys
 from unspin.cli import main
 from unspin.index import Index, IndexCorruptError, IndexFullError
 from unspin.ingest import from_text
@@ -42,8 +43,8 @@ def test_sound_index_checks_ok(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 @pytest.mark.parametrize("damage, expect", [
     ("UPDATE articles SET text = text || ' tampered' WHERE rowid = 7", "rowid 7: its text does not match"),
-    ("UPDATE postings SET rowids = rowids || rowids WHERE term = 'harbour'",
-     "postings of 'harbour' (batch"),
+    (f"UPDATE postings SET rowids = rowids || rowids WHERE term = {term_keys(['harbour'])[0]}",
+     f"postings of term key {term_keys(['harbour'])[0]} (batch"),
     ("DELETE FROM articles WHERE rowid = 3", "missing article"),
 ])
 def test_logical_damage_is_found(tmp_path: Path, capsys: pytest.CaptureFixture[str],

@@ -31,11 +31,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from unspin.text import STOPWORDS, TOKEN_RE
+
+try:  # the hot loops in C, built at install when a compiler is there (``_fastscan.c``)
+    from unspin import _fastscan as _fast_mod
+
+    _fast: Any = _fast_mod if getattr(_fast_mod, "VERSION", 0) == 1 else None
+except ImportError:  # pragma: no cover - depends on the install
+    _fast = None
 
 # The shared tokenizer's pattern without named groups, for C-speed ``findall`` (same tokens).
 KEY_RE = re.compile(re.sub(r"\(\?P<\w+>", "(?:", TOKEN_RE.pattern), re.UNICODE)
@@ -120,14 +127,31 @@ class Batch(NamedTuple):
     ids: np.ndarray  # uint32, token ids
     codes: np.ndarray  # uint8, ``pack``'s code of each token (0: not common)
     words: np.ndarray | None  # int64, word and number tokens per sentence (if asked for)
-    terms: list[str]
+    terms: list[str]  # empty when ``analyze_many(strings=False)``
     term_idx: np.ndarray  # int64
     sent_off: np.ndarray
     tok_off: np.ndarray
     pair_off: np.ndarray
+    term_hashes: np.ndarray  # uint64, ``hash_keys`` of each of ``terms``
+
+    def pair_hashes(self) -> np.ndarray:
+        """The term hash of every (text, distinct term) pair, text by text (``pair_off``)."""
+        return self.term_hashes[self.term_idx]
 
     def __len__(self) -> int:
         return len(self.sent_off) - 1
+
+    def packed_all(self) -> list[bytes]:
+        """Every text's ``packed`` form (one pass in C when the extension is built)."""
+        if _fast is None:
+            return [self.packed(i) for i in range(len(self))]
+        blob, offs = _fast.pack(np.ascontiguousarray(self.counts, dtype=np.uint32),
+                                np.ascontiguousarray(self.sent_off, dtype=np.int64),
+                                np.ascontiguousarray(self.codes, dtype=np.uint8),
+                                np.ascontiguousarray(self.ids, dtype=np.uint32),
+                                np.ascontiguousarray(self.tok_off, dtype=np.int64))
+        o = np.frombuffer(offs, dtype=np.int64).tolist()
+        return [blob[a:b] for a, b in zip(o[:-1], o[1:], strict=True)]
 
     def packed(self, i: int) -> bytes:
         """Text ``i``'s tokens in ``pack``'s stored form."""
@@ -144,9 +168,10 @@ class Batch(NamedTuple):
 
 
 def analyze_many(items: Sequence[tuple[str, Sequence[tuple[int, int]]]], min_word_len: int = 2,
-                 words: bool = False) -> Batch:
+                 words: bool = False, strings: bool = True) -> Batch:
     """``analyze`` of several texts at once: one pass of the string work over all of them and
-    array operations for the rest (the index's build path). ``items``: (text, sentence spans)."""
+    array operations for the rest (the index's build path). ``items``: (text, sentence spans).
+    ``strings=False``: terms by their hashes only (``Batch.terms`` left empty)."""
     parts: list[str] = []
     n_sent = np.zeros(len(items) + 1, dtype=np.int64)
     for i, (text, spans) in enumerate(items):
@@ -156,8 +181,11 @@ def analyze_many(items: Sequence[tuple[str, Sequence[tuple[int, int]]]], min_wor
         n_sent[i + 1] = len(spans)
     sent_off = np.cumsum(n_sent)
     # every sentence ends with a separator token; text i's sentences are sent_off[i]:sent_off[i+1]
-    joined = _JOIN.join(parts).lower().replace("\u2019", "'") + _JOIN if parts else ""
-    t = _scan(joined, min_word_len)
+    joined = _JOIN.join(parts) + _JOIN if parts else ""
+    if _fast is not None:
+        return _analyze_fast(joined, sent_off, min_word_len, words, strings)
+    joined = joined.lower().replace("\u2019", "'")
+    t = _scan(joined, min_word_len, strings)
     sep = np.flatnonzero(t.sep)
     counts = (np.diff(sep, prepend=-1) - 1).astype(np.uint32)
     keep = ~t.sep
@@ -175,7 +203,79 @@ def analyze_many(items: Sequence[tuple[str, Sequence[tuple[int, int]]]], min_wor
     ids = t.ids[keep]
     codes = _CODE_TABLE.value(ids)
     return Batch(counts, ids, codes, nw, t.terms, low, sent_off, tok_off,
-                 np.searchsorted(pairs >> 32, np.arange(len(items) + 1)))
+                 np.searchsorted(pairs >> 32, np.arange(len(items) + 1)), t.term_hashes)
+
+
+# ``_fastscan.scan``'s flags of a token
+_F_LETTER, _F_DIGIT, _F_SEP, _F_SLOW, _F_TERM = 1, 2, 8, 16, 32
+
+
+def _analyze_fast(joined: str, sent_off: np.ndarray, min_word_len: int, words: bool,
+                  strings: bool) -> Batch:
+    """``analyze_many``'s work after joining, with the C loops: the same tokens, ids, codes,
+    counts and (per text) the same set of terms; each text's terms in order of first
+    occurrence instead of sorted (nothing stored depends on that order).
+
+    ``joined`` is not lower-cased yet: without ``strings``, the scan folds case itself when
+    only ASCII letters (and the apostrophe ’) would change (``None`` otherwise)."""
+    got: Any = None if strings else _fast.scan(joined, min_word_len, _STOP_TABLE.keys, int(_STOP_TABLE.shift),
+                                                True)
+    fold = got is not None
+    if not fold:
+        joined = joined.lower().replace("\u2019", "'")
+        got = _fast.scan(joined, min_word_len, _STOP_TABLE.keys, int(_STOP_TABLE.shift))
+    hb, fb, sb, eb = got
+    h = np.frombuffer(hb, dtype=np.uint64)
+    flags = np.frombuffer(fb, dtype=np.uint8)
+    starts = np.frombuffer(sb, dtype=np.int64)
+    ends = np.frombuffer(eb, dtype=np.int64)
+    is_sep = (flags & _F_SEP) != 0
+    sep = np.flatnonzero(is_sep)
+    counts = (np.diff(sep, prepend=-1) - 1).astype(np.uint32)
+    term = (flags & _F_TERM).astype(bool)
+    th = h
+    slow_terms: dict[int, str] = {}
+    where = np.flatnonzero(flags & _F_SLOW)
+    if len(where):
+        th = h.copy()
+        slow_terms = _slow_terms(joined, starts, ends, where, min_word_len, th, term, fold)
+    full_off = np.concatenate(([0], sep + 1))[sent_off]
+    fo, pt, po = _fast.dedupe(th, term.view(np.uint8), full_off.astype(np.int64))
+    firsts = np.frombuffer(fo, dtype=np.int64)
+    terms = [joined[s:e] for s, e in zip(starts[firsts].tolist(), ends[firsts].tolist(), strict=True)] \
+        if strings else []
+    if slow_terms and strings:
+        for j, k in enumerate(firsts.tolist()):
+            if k in slow_terms:
+                terms[j] = slow_terms[k]
+    keep = ~is_sep
+    ids = (h[keep] >> np.uint64(32)).astype(np.uint32)
+    csum = np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
+    nw = None
+    if words:
+        alnum = (flags[keep] & (_F_LETTER | _F_DIGIT)) != 0
+        wsum = np.concatenate(([0], np.cumsum(alnum, dtype=np.int64)))
+        nw = wsum[csum[1:]] - wsum[csum[:-1]]
+    return Batch(counts, ids, _CODE_TABLE.value(ids), nw, terms, np.frombuffer(pt, dtype=np.int64),
+                 sent_off, csum[sent_off], np.frombuffer(po, dtype=np.int64), th[firsts])
+
+
+def _slow_terms(text: str, starts: np.ndarray, ends: np.ndarray, where: np.ndarray, min_word_len: int,
+                th: np.ndarray, term: np.ndarray, fold: bool = False) -> dict[int, str]:
+    """The terms of the tokens at ``where`` by the reference rule (``_term_of``): sets their
+    ``th`` (term hash) and ``term`` flag in place; returns {token index: term string}.
+    ``fold``: ``text`` is not lower-cased yet (and lower-casing changes ASCII letters only)."""
+    spans = zip(starts[where].tolist(), ends[where].tolist(), strict=True)
+    toks = [text[s:e].lower().replace("\u2019", "'") for s, e in spans] if fold else \
+        [text[s:e] for s, e in spans]
+    got = [_term_of(k, min_word_len) for k in toks]
+    yes = [i for i, g in enumerate(got) if g is not None]
+    if not yes:
+        return {}
+    keys = [g for g in got if g is not None]
+    th[where[yes]] = hash_keys(keys)
+    term[where[yes]] = True
+    return dict(zip(where[yes].tolist(), keys, strict=True))
 
 
 class _Tokens(NamedTuple):
@@ -185,6 +285,7 @@ class _Tokens(NamedTuple):
     term: np.ndarray  # bool: a retrieval term (given min_word_len)
     term_idx: np.ndarray  # int64: index into ``terms`` (where ``term``)
     terms: list[str]
+    term_hashes: np.ndarray  # uint64: hash of each of ``terms``
 
 
 # Character classes of the shared token pattern, as the regular expression engine sees them.
@@ -280,7 +381,7 @@ def _term_of(key: str, min_word_len: int) -> str | None:
     return None
 
 
-def _scan(text: str, min_word_len: int) -> _Tokens:
+def _scan(text: str, min_word_len: int, strings: bool = True) -> _Tokens:
     """``KEY_RE.findall(text)`` as arrays: token ids, kinds and terms, with no Python work
     per token except for numbers with separators and words with non-ASCII letters (where
     ``_term_of`` decides)."""
@@ -317,18 +418,9 @@ def _scan(text: str, min_word_len: int) -> _Tokens:
     stop = _STOP_TABLE.has(h)
     term = (fast_word & ~stop) | ((kind == _DIGIT) & ~slow)
     th = h.copy()
-    slow_terms: dict[int, str] = {}  # token index: its term (the reference rule's string)
     where = np.flatnonzero(slow)
-    if len(where):
-        got = [_term_of(text[s:e], min_word_len) for s, e in zip(starts[where].tolist(), ends[where].tolist(),
-                                                                   strict=True)]
-        yes = [i for i, g in enumerate(got) if g is not None]
-        if yes:
-            keys = [g for g in got if g is not None]
-            hk = hash_keys(keys)
-            th[where[yes]] = hk
-            term[where[yes]] = True
-            slow_terms.update(zip(where[yes].tolist(), keys, strict=True))
+    # token index: its term (the reference rule's string)
+    slow_terms = _slow_terms(text, starts, ends, where, min_word_len, th, term) if len(where) else {}
     # batch-local term indexes (by hash) and each term's string (its first token's text)
     ti = np.flatnonzero(term)
     tsort = ti[np.argsort(th[ti], kind="stable")]
@@ -337,11 +429,14 @@ def _scan(text: str, min_word_len: int) -> _Tokens:
     term_idx = np.zeros(len(starts), dtype=np.int64)
     term_idx[tsort] = np.cumsum(new) - 1
     firsts = tsort[new]
-    terms = [text[s:e] for s, e in zip(starts[firsts].tolist(), ends[firsts].tolist(), strict=True)]
-    for j in np.flatnonzero(slow[firsts]).tolist():
-        terms[j] = slow_terms[int(firsts[j])]
+    terms = []
+    if strings:
+        terms = [text[s:e] for s, e in zip(starts[firsts].tolist(), ends[firsts].tolist(), strict=True)]
+        for j in np.flatnonzero(slow[firsts]).tolist():
+            terms[j] = slow_terms[int(firsts[j])]
     ids = (h >> np.uint64(32)).astype(np.uint32)
-    return _Tokens(ids, cp[starts] == 1, (kind == _LETTER) | (kind == _DIGIT), term, term_idx, terms)
+    return _Tokens(ids, cp[starts] == 1, (kind == _LETTER) | (kind == _DIGIT), term, term_idx, terms,
+                   hs[new])
 
 
 def _hash_spans(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -416,3 +511,31 @@ def unpack(blob: bytes, n_sentences: int) -> tuple[np.ndarray, np.ndarray]:
     off += n + (-n % 4)
     ids[rare] = np.frombuffer(blob, dtype="<u4", offset=off)
     return counts, ids
+
+
+def posting_blocks(pair_hashes: np.ndarray, pair_rowids: np.ndarray) -> tuple[list[int], list[bytes]]:
+    """One posting block per distinct term: the term hashes as signed 64-bit integers (SQLite's
+    INTEGER), ascending, and each term's rowids (little-endian uint32) in input order.
+
+    ``pair_hashes`` (uint64) and ``pair_rowids`` (uint32): one entry per (article, term) pair,
+    the articles in ascending rowid order, so each block ascends.
+    """
+    ph = np.ascontiguousarray(pair_hashes, dtype=np.uint64)
+    pr = np.ascontiguousarray(pair_rowids, dtype=np.uint32)
+    if _fast is not None:
+        hb, blobs = _fast.postings(ph, pr)
+        return np.frombuffer(hb, dtype=np.int64).tolist(), blobs
+    keys = ph.view(np.int64)
+    order = np.argsort(keys, kind="stable")
+    keys, rows = keys[order], pr[order]
+    if not len(keys):
+        return [], []
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    ends = np.append(starts[1:], len(keys)).tolist()
+    buf = rows.astype("<u4").tobytes()
+    return keys[starts].tolist(), [buf[4 * a:4 * b] for a, b in zip(starts.tolist(), ends, strict=True)]
+
+
+def term_keys(terms: Sequence[str]) -> list[int]:
+    """The index's key of each term: its ``hash_keys`` hash as a signed 64-bit integer."""
+    return hash_keys(terms).view(np.int64).tolist()

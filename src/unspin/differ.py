@@ -509,6 +509,9 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
         return "fact", "attribution", f"source of the statement changed: {both}"
     if len(ck) == len(sk) == 1 and C[0].kind == S[0].kind == "word":
         return _sense_checked(ctx, i0, j0, ck[0], sk[0], both)
+    one = _one_word_each(ctx, i0, i1, j0, j1)
+    if one is not None:  # "deserted the" for "denied": an article added or dropped beside a swap
+        return _sense_checked(ctx, one[0], one[1], ctx.cu[one[0]].key, ctx.su[one[1]].key, both)
     if len(ck) == len(sk):
         rels = []
         for a, b in zip(ck, sk, strict=True):
@@ -774,6 +777,22 @@ def _wrong_sense(ctx: _Ctx, i0: int, j0: int, a: str, b: str) -> str | None:
                 and ngrams().bigram(ps.key, a) == 0):
             return f"a fixed expression broken ({_quote(ps.key + ' ' + b)})"
     return None
+
+
+_ARTICLES = frozenset({"the", "a", "an"})
+
+
+def _one_word_each(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[int, int] | None:
+    """The positions of the one lower-case word each side keeps once articles are set aside,
+    when an article is all that else differs ("deserted the" for "denied"); else None."""
+    ci = [k for k in range(i0, i1) if ctx.cu[k].kind != "punct" and ctx.cu[k].key not in _ARTICLES]
+    si = [k for k in range(j0, j1) if ctx.su[k].kind != "punct" and ctx.su[k].key not in _ARTICLES]
+    if len(ci) != 1 or len(si) != 1 or (i1 - i0 == 1 and j1 - j0 == 1):
+        return None
+    c, s = ctx.cu[ci[0]], ctx.su[si[0]]
+    if c.kind != "word" or s.kind != "word" or not c.text.islower() or not s.text.islower():
+        return None
+    return ci[0], si[0]
 
 
 def _word_swap(a: str, b: str, both: str) -> tuple[str, str | None, str]:

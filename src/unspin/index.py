@@ -8,30 +8,33 @@ with the index format, its parameters and the unspin version that wrote it. Ever
 leaves the last committed batch and a rerun completes the rest (articles are keyed by a
 content hash, so re-adding is a no-op).
 
-Inverted index layout: ``postings(term, chunk, rowids)`` holds, for every term and every
-committed batch (``chunk`` = first rowid of the batch), the sorted ``uint32`` rowids of the
-batch's articles containing the term; a term's document frequency is the total length of its
+Inverted index layout: ``postings(term, chunk, rowids)`` holds, for every term (keyed by
+its 64-bit hash, ``unspin.analyze.term_keys``, a signed INTEGER) and every committed batch
+(``chunk`` = first rowid of the batch), the sorted ``uint32`` rowids of the batch's articles
+containing the term; a term's document frequency is the total length of its
 blocks. ``optimize`` (run by ``add`` itself after many batches) merges each term's blocks into
 one, so a lookup reads one blob per term however the index was built.
 
 Format 2 also stores with every article what trace's verification compares (``toks``: its
 token ids, sentence by sentence, from ``unspin.analyze``), so candidates are not tokenised
-again at query time. An index of format 1 is refused with a request to rebuild it.
+again at query time. Format 3 keys the postings by term hash instead of term text (the build
+never makes the term strings). An index of an older format is refused with a request to
+rebuild it.
 """
 
 from __future__ import annotations
 
 import collections
 import contextlib
-import functools
 import hashlib
+import itertools
 import json
 import logging
+import operator
 import os
 import re
 import sqlite3
 import sys
-import threading
 import time
 from array import array
 from collections import defaultdict
@@ -44,7 +47,15 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from unspin import __version__
-from unspin.analyze import SCHEME, analyze, analyze_many, hash_keys, unpack
+from unspin.analyze import (
+    SCHEME,
+    analyze,
+    analyze_many,
+    hash_keys,
+    posting_blocks,
+    term_keys,
+    unpack,
+)
 from unspin.errors import IndexError_
 from unspin.models import Article, Record
 from unspin.text import STOPWORDS, TOKEN_RE, Token, split_sentences, tokenize
@@ -52,7 +63,9 @@ from unspin.text import STOPWORDS, TOKEN_RE, Token, split_sentences, tokenize
 log = logging.getLogger(__name__)
 
 FORMAT = "unspin-index"
-FORMAT_VERSION = 2  # 2: token ids per sentence stored (``toks``), terms from ``unspin.analyze``
+# 2: token ids per sentence stored (``toks``), terms from ``unspin.analyze``;
+# 3: postings keyed by the term's 64-bit hash (an INTEGER), not its text
+FORMAT_VERSION = 3
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -242,7 +255,7 @@ def article_terms(text: str, min_word_len: int = 2,
     return analyze(text, split_sentences(text) if spans is None else spans, min_word_len).terms
 
 
-def _u32(values: list[int]) -> bytes:
+def _u32(values: Iterable[int]) -> bytes:
     """Little-endian uint32 bytes of ``values`` (the on-disk form of rowid and offset lists)."""
     arr = array("I", values)
     if sys.byteorder != "little":
@@ -266,49 +279,44 @@ class Prepared(NamedTuple):
     """What ``add`` stores for a run of articles (one chunk, analysed together).
 
     ``rows[i]``: the columns of article ``i``, or why it cannot be indexed (a warning to
-    log). Its distinct terms are ``terms[j]`` for ``j`` in
-    ``term_idx[pair_off[i]:pair_off[i + 1]]``.
+    log). Its distinct terms, by their hashes (the postings' keys, ``analyze.term_keys``), are
+    ``term_hashes[pair_off[i]:pair_off[i + 1]]`` (uint64). Plain arrays: cheap to send back
+    from a worker process.
     """
 
     rows: list[_Row | str]
-    terms: list[str]
-    term_idx: np.ndarray
+    term_hashes: np.ndarray
     pair_off: np.ndarray
 
     def split(self, k: int) -> tuple[Prepared, Prepared]:
         """The first ``k`` articles and the rest."""
         cut = int(self.pair_off[k])
-        return (Prepared(self.rows[:k], self.terms, self.term_idx[:cut], self.pair_off[:k + 1]),
-                Prepared(self.rows[k:], self.terms, self.term_idx[cut:], self.pair_off[k:] - cut))
+        return (Prepared(self.rows[:k], self.term_hashes[:cut], self.pair_off[:k + 1]),
+                Prepared(self.rows[k:], self.term_hashes[cut:], self.pair_off[k:] - cut))
 
     @staticmethod
     def concat(parts: Sequence[Prepared]) -> Prepared:
-        """One ``Prepared`` of several (their term lists merged)."""
+        """One ``Prepared`` of several."""
         if len(parts) == 1:
             return parts[0]
-        index = dict.fromkeys(chain.from_iterable(p.terms for p in parts))
-        terms = list(index)
-        for i, t in enumerate(terms):
-            index[t] = i
-        idx = [np.fromiter(map(index.__getitem__, p.terms), dtype=np.int64, count=len(p.terms))[p.term_idx]
-               for p in parts]
         offs = [np.zeros(1, np.int64)]
         base = 0
         for p in parts:
             offs.append(p.pair_off[1:] - p.pair_off[0] + base)
             base += int(p.pair_off[-1] - p.pair_off[0])
-        return Prepared([r for p in parts for r in p.rows], terms,
-                        np.concatenate(idx) if idx else np.zeros(0, np.int64), np.concatenate(offs))
+        return Prepared([r for p in parts for r in p.rows],
+                        np.concatenate([p.term_hashes for p in parts]), np.concatenate(offs))
 
 
 # An article as ``prepare`` needs it, in plain values (cheap to send to a worker process):
-# id, text, url, site, title, published, input, sentence spans (flat start, end, ...).
-_Plain = tuple[str, str, str | None, str | None, str | None, str | None, str | None, tuple[int, ...]]
+# id, text, url, site, title, published, input, sentence spans ((start, end), ...).
+_Plain = tuple[str, str, str | None, str | None, str | None, str | None, str | None,
+               list[tuple[int, int]]]
+_SPAN = operator.attrgetter("start", "end")
 
 
 def _plain(a: Article) -> _Plain:
-    return (a.id, a.text, a.url, a.site, a.title, a.published, a.input,
-            tuple(chain.from_iterable((x.start, x.end) for x in a.sentences)))
+    return (a.id, a.text, a.url, a.site, a.title, a.published, a.input, list(map(_SPAN, a.sentences)))
 
 
 def prepare_many(articles: Sequence[Article], min_word_len: int = 2) -> Prepared:
@@ -317,13 +325,12 @@ def prepare_many(articles: Sequence[Article], min_word_len: int = 2) -> Prepared
     return _prepare([_plain(a) for a in articles], min_word_len)
 
 
-def _prepare(articles: Sequence[_Plain], min_word_len: int = 2, texts: bool = True) -> Prepared:
-    """``prepare_many`` of plain articles; ``texts=False`` leaves the texts out of the rows
-    (a worker's answer: the writer has them)."""
+def _prepare(articles: Sequence[_Plain], min_word_len: int = 2) -> Prepared:
+    """``prepare_many`` of plain articles."""
     rows: list[_Row | str] = []
     items: list[tuple[str, list[tuple[int, int]]]] = []
     where: list[int] = []
-    for aid, text, url, site, title, published, inp, flat in articles:
+    for aid, text, url, site, title, published, inp, spans in articles:
         name = inp or aid
         if not text or not text.strip():
             rows.append(f"{name}: empty article body, not indexed")
@@ -334,33 +341,26 @@ def _prepare(articles: Sequence[_Plain], min_word_len: int = 2, texts: bool = Tr
             rows.append(f"{name}: the text is not valid Unicode (lone surrogate), not indexed")
             continue
         try:
-            spans = list(zip(flat[::2], flat[1::2], strict=True)) or split_sentences(text)
+            spans = spans or split_sentences(text)
         except (ValueError, OverflowError, RecursionError, UnicodeError) as exc:
             rows.append(f"{name}: not indexed ({type(exc).__name__}: {exc})")
             continue
-        sents = _u32(list(chain.from_iterable(spans)))
-        rows.append((aid, h, url, site, title, published, inp, text if texts else "", sents, b""))
+        sents = _u32(chain.from_iterable(spans))
+        rows.append((aid, h, url, site, title, published, inp, text, sents, b""))
         items.append((text, spans))
         where.append(len(rows) - 1)
     try:
-        an = analyze_many(items, min_word_len)
+        an = analyze_many(items, min_word_len, strings=False)
     except (ValueError, OverflowError, RecursionError, UnicodeError) as exc:
         if len(articles) > 1:  # find the article at fault: the others are indexed
-            return Prepared.concat([_prepare([a], min_word_len, texts) for a in articles])
+            return Prepared.concat([_prepare([a], min_word_len) for a in articles])
         return Prepared([f"{articles[0][6] or articles[0][0]}: not indexed ({type(exc).__name__}: {exc})"],
-                        [], np.zeros(0, np.int64), np.zeros(2, np.int64))
+                        np.zeros(0, np.uint64), np.zeros(2, np.int64))
     npairs = np.zeros(len(rows), dtype=np.int64)
-    for k, i in enumerate(where):
-        rows[i] = (*rows[i][:9], an.packed(k))
+    for i, toks in zip(where, an.packed_all(), strict=True):
+        rows[i] = (*rows[i][:9], toks)
     npairs[where] = np.diff(an.pair_off)
-    return Prepared(rows, an.terms, an.term_idx, np.concatenate(([0], np.cumsum(npairs))))
-
-
-def _with_texts(p: Prepared, articles: Sequence[_Plain]) -> Prepared:
-    """A worker's ``Prepared`` with the texts put back."""
-    rows: list[_Row | str] = [r if isinstance(r, str) else (*r[:7], a[1], *r[8:])
-                              for r, a in zip(p.rows, articles, strict=True)]
-    return p._replace(rows=rows)
+    return Prepared(rows, an.pair_hashes(), np.concatenate(([0], np.cumsum(npairs))))
 
 
 def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -369,25 +369,13 @@ def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield part
 
 
-def _posting_rows(batch: Prepared, rid: np.ndarray, chunk: int) -> list[tuple[str, int, bytes]]:
-    """One posting row per term of the batch: (term, chunk, its added articles' rowids as
-    little-endian uint32, ascending), in term order (local B-tree inserts)."""
+def _posting_rows(batch: Prepared, rid: np.ndarray, chunk: int) -> Iterator[tuple[int, int, bytes]]:
+    """One posting row per term of the batch: (term key, chunk, its added articles' rowids as
+    little-endian uint32, ascending), in key order (local B-tree inserts)."""
     owner = np.repeat(rid, np.diff(batch.pair_off))
     use = owner > 0
-    terms = batch.terms
-    if not use.any():
-        return []
-    order = np.argsort(np.array(terms), kind="stable")  # code point order, as sorted(terms)
-    rank = np.empty(len(terms), dtype=np.int64)
-    rank[order] = np.arange(len(terms))
-    order = order.tolist()
-    key = np.sort((rank[batch.term_idx[use]] << 32) | owner[use])
-    grp = key >> 32
-    starts = np.flatnonzero(np.concatenate(([True], grp[1:] != grp[:-1])))
-    ends = np.append(starts[1:], len(key))
-    buf = (key & 0xFFFFFFFF).astype("<u4").tobytes()
-    return [(terms[order[g]], chunk, buf[4 * s:4 * e])
-            for g, s, e in zip(grp[starts].tolist(), starts.tolist(), ends.tolist(), strict=True)]
+    keys, blobs = posting_blocks(batch.term_hashes[use], owner[use])
+    return zip(keys, itertools.repeat(chunk), blobs)
 
 
 def content_hash(text: str) -> str:
@@ -409,7 +397,7 @@ CREATE TABLE IF NOT EXISTS articles (
     toks BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS postings (
-    term TEXT NOT NULL, chunk INTEGER NOT NULL, rowids BLOB NOT NULL,
+    term INTEGER NOT NULL, chunk INTEGER NOT NULL, rowids BLOB NOT NULL,
     PRIMARY KEY (term, chunk)
 ) WITHOUT ROWID;
 """
@@ -422,7 +410,7 @@ class _DocFreqs:
         hs, ds = [], []
         cur = conn.execute("SELECT term, SUM(length(rowids)) / 4 FROM postings GROUP BY term")
         while rows := cur.fetchmany(100_000):
-            hs.append(hash_keys([r[0] for r in rows]))
+            hs.append(np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)).view(np.uint64))
             ds.append(np.fromiter((r[1] for r in rows), dtype=np.uint32, count=len(rows)))
         h = np.concatenate(hs) if hs else np.zeros(0, np.uint64)
         d = np.concatenate(ds) if ds else np.zeros(0, np.uint32)
@@ -570,7 +558,9 @@ class Index:
             raise IndexParamsError(
                 f"index format {meta.get('format_version')} was written by unspin "
                 f"{meta.get('unspin_version')}; this unspin ({__version__}) reads format {FORMAT_VERSION}",
-                input=src, hint=f"rebuild it: unspin index add --db NEW.unspin INPUT... (or use unspin {meta.get('unspin_version')})")
+                input=src, hint="rebuild it: unspin index add --db NEW.unspin INPUT..." + (
+                    f" (or use unspin {meta.get('unspin_version')})"
+                    if meta.get("unspin_version") != __version__ else ""))
         default = IndexParams.default()
         if stored.tokenizer != default.tokenizer:
             conn.close()
@@ -713,7 +703,7 @@ class Index:
         batch in progress (a few seconds of work) and re-running the same input completes
         the index. ``on_batch`` is called with the running counts after each commit.
 
-        ``jobs``: analyse articles in this many worker processes (this process writes).
+        ``jobs``: analyse articles in this many threads while this one writes.
         ``optimize``: merge posting blocks at the end (``None``: when this add left many
         unmerged batches, see ``optimize``).
         """
@@ -726,29 +716,24 @@ class Index:
         size = max(1, min(_CHUNK, batch_size))
         mwl = self.params.min_word_len
         if jobs > 1:
-            import multiprocessing as mp
+            # Threads, not processes: the C loops of the analysis and SQLite's own work run
+            # without the GIL, and nothing is copied between processes (sending the texts to
+            # worker processes cost the writer as much as analysing them).
+            from concurrent.futures import Future, ThreadPoolExecutor
 
-            size = max(1, min(_CHUNK // 4, batch_size))  # four chunks per worker in flight
-            pool = mp.get_context("spawn" if sys.platform == "darwin" else "fork").Pool(jobs)
-            held: collections.deque[list[_Plain]] = collections.deque()
-            slots = threading.Semaphore(4 * jobs)  # bounded memory: chunks sent, not yet written
-            stop = threading.Event()
+            size = max(1, min(_CHUNK // 2, batch_size))
+            pool = ThreadPoolExecutor(jobs, thread_name_prefix="unspin-index")
 
-            def feed() -> Iterator[list[_Plain]]:  # runs in the pool's task thread
+            def ahead() -> Iterator[Prepared]:  # at most 2 chunks per thread in flight
+                flight: collections.deque[Future[Prepared]] = collections.deque()
                 for part in _chunks(articles, size):
-                    slots.acquire()
-                    if stop.is_set():
-                        return
-                    plain = [_plain(a) for a in part]
-                    held.append(plain)
-                    yield plain
+                    flight.append(pool.submit(prepare_many, part, mwl))
+                    if len(flight) >= 2 * jobs:
+                        yield flight.popleft().result()
+                while flight:
+                    yield flight.popleft().result()
 
-            def answers() -> Iterator[Prepared]:
-                for p in pool.imap(functools.partial(_prepare, min_word_len=mwl, texts=False), feed()):
-                    slots.release()
-                    yield _with_texts(p, held.popleft())
-
-            prepared: Iterable[Prepared] = answers()
+            prepared: Iterable[Prepared] = ahead()
         else:
             prepared = (prepare_many(part, mwl) for part in _chunks(articles, size))
         try:
@@ -774,11 +759,7 @@ class Index:
                     on_batch(total)
         finally:
             if pool is not None:
-                stop.set()
-                for _ in range(8 * jobs):
-                    slots.release()  # a feed waiting for a slot returns
-                pool.terminate()
-                pool.join()
+                pool.shutdown(wait=True, cancel_futures=True)
         if optimize or (optimize is None and commits and self._wants_merge()):
             self.optimize()
         return total
@@ -818,12 +799,12 @@ class Index:
         """
         with self._transaction() as conn:
             conn.execute("DROP TABLE IF EXISTS postings_merged")
-            conn.execute("CREATE TABLE postings_merged (term TEXT NOT NULL, chunk INTEGER NOT NULL, "
+            conn.execute("CREATE TABLE postings_merged (term INTEGER NOT NULL, chunk INTEGER NOT NULL, "
                          "rowids BLOB NOT NULL, PRIMARY KEY (term, chunk)) WITHOUT ROWID")
             cur = conn.execute("SELECT term, chunk, rowids FROM postings ORDER BY term, chunk")
-            out: list[tuple[str, int, bytes]] = []
+            out: list[tuple[int, int, bytes]] = []
             insert = "INSERT INTO postings_merged(term, chunk, rowids) VALUES (?,?,?)"
-            term: str | None = None
+            term: int | None = None
             first, blobs = 0, []  # type: int, list[bytes]
             for t, c, blob in cur:
                 if t != term:
@@ -930,12 +911,15 @@ class Index:
         if self._df is not None:
             return self._df.lookup(terms)
         out: dict[str, int] = {}
+        of = dict(zip(term_keys(terms), terms, strict=True))
+        keys = list(of)
         try:
-            for k in range(0, len(terms), 500):
-                part = terms[k:k + 500]
+            for k in range(0, len(keys), 500):
+                part = keys[k:k + 500]
                 q = ",".join("?" * len(part))
-                out.update(self.conn.execute(f"SELECT term, SUM(length(rowids)) / 4 FROM postings "
-                                             f"WHERE term IN ({q}) GROUP BY term", part).fetchall())
+                for key, df in self.conn.execute(f"SELECT term, SUM(length(rowids)) / 4 FROM postings "
+                                                 f"WHERE term IN ({q}) GROUP BY term", part):
+                    out[of[key]] = df
         except sqlite3.DatabaseError as exc:
             raise self._db_error(exc) from exc
         return out
@@ -943,13 +927,15 @@ class Index:
     def postings(self, terms: Sequence[str]) -> dict[str, np.ndarray]:
         """Rowids of the articles containing each term (uint32 arrays)."""
         parts: dict[str, list[np.ndarray]] = defaultdict(list)
+        of = dict(zip(term_keys(list(terms)), terms, strict=True))
+        keys = list(of)
         try:
-            for k in range(0, len(terms), 500):
-                part = list(terms[k:k + 500])
+            for k in range(0, len(keys), 500):
+                part = keys[k:k + 500]
                 q = ",".join("?" * len(part))
-                for term, blob in self.conn.execute(
+                for key, blob in self.conn.execute(
                         f"SELECT term, rowids FROM postings WHERE term IN ({q})", part):
-                    parts[term].append(np.frombuffer(blob, dtype="<u4"))
+                    parts[of[key]].append(np.frombuffer(blob, dtype="<u4"))
         except sqlite3.DatabaseError as exc:
             raise self._db_error(exc) from exc
         return {t: (p[0] if len(p) == 1 else np.concatenate(p)) for t, p in parts.items()}
@@ -1026,28 +1012,28 @@ class Index:
                     if not good and add(f"article rowid {rowid}: its text does not match its "
                                         "stored hash"):
                         break
-                df: dict[str, int] = defaultdict(int)
+                df: dict[int, int] = defaultdict(int)
                 for term, chunk, blob in self.conn.execute(
                         "SELECT term, chunk, rowids FROM postings"):
                     if not isinstance(blob, bytes) or len(blob) % 4:
-                        if add(f"postings of {term!r} (batch {chunk}): not a rowid list"):
+                        if add(f"postings of term key {term} (batch {chunk}): not a rowid list"):
                             break
                         continue
                     ids = np.frombuffer(blob, dtype="<u4")
                     df[term] += len(ids)
                     if len(ids) > 1 and bool((np.diff(ids.astype(np.int64)) <= 0).any()) and add(
-                            f"postings of {term!r} (batch {chunk}): rowids not sorted and unique"):
+                            f"postings of term key {term} (batch {chunk}): rowids not sorted and unique"):
                         break
                     missing = [int(r) for r in ids if int(r) not in seen]
-                    if missing and add(f"postings of {term!r} point to {len(missing)} "
+                    if missing and add(f"postings of term key {term} point to {len(missing)} "
                                        f"missing article(s), e.g. rowid {missing[0]}"):
                         break
-                # Format 2 keeps no vocabulary table: a term's document frequency is the
+                # The index keeps no vocabulary table: a term's document frequency is the
                 # length of its postings, so it cannot disagree with them; a term in more
                 # articles than the index holds means duplicated postings.
                 terms = len(df)
                 for term in sorted(df):
-                    if df[term] > n and add(f"term {term!r}: postings name {df[term]} articles, "
+                    if df[term] > n and add(f"term key {term}: postings name {df[term]} articles, "
                                             f"the index holds {n}"):
                         break
         except sqlite3.DatabaseError as exc:

@@ -20,6 +20,12 @@ Three parts, used by ``unspin.diff``:
    fitted by ``benchmarks/fit_meaning.py`` on an invented development set
    (``benchmarks/data/meaning-dev/``) that no evaluation uses, and stored in
    ``MEANING_THRESHOLDS``.
+4. ``sense_scores`` / ``sense_margin`` / ``fit_margin``: the source sentence against the
+   WordNet glosses of each sense of a word (through the same encoder): which sense the context
+   selects, and whether a copy word can stand for it. Measured in session 5
+   (``benchmarks/probe_wic.py``, docs/benchmarks.md "Diff judgement, session 5"): on
+   development data it does not separate wrong-sense swaps from harmless ones, so ``diff``
+   does not use it.
 """
 
 from __future__ import annotations
@@ -34,7 +40,8 @@ from unspin import names, vocab
 if TYPE_CHECKING:
     from unspin.aligner import Unit
 
-__all__ = ["canon", "negations", "antonyms", "bound_class", "MEANING_THRESHOLDS", "contextual_scores"]
+__all__ = ["canon", "negations", "antonyms", "bound_class", "MEANING_THRESHOLDS", "contextual_scores",
+           "sense_scores", "sense_margin", "fit_margin"]
 
 # ----------------------------------------------------------------------------- numbers
 
@@ -611,3 +618,65 @@ def contextual_scores(items: Sequence[tuple[str, int, int, str, int, int]]) -> l
         words = max(1, len(_WORDS.findall(st)))
         out.append((wic, (1.0 - sent) * words / 10.0))
     return out
+
+
+# ----------------------------------------------------------------------------- sense in context
+
+#: Bounded caches of encoder outputs: gloss vectors per WordNet synset, context vectors per text.
+_GLOSS_VECS: dict[int, Any] = {}
+_CONTEXT_VECS: dict[str, Any] = {}
+_VEC_CACHE_MAX = 20_000
+
+
+def _vectors(texts: Sequence[str], cache: dict[Any, Any], keys: Sequence[Any]) -> list[Any]:
+    """Sentence vectors of ``texts`` through the shared encoder, remembered under ``keys``."""
+    todo = [k for k, key in enumerate(keys) if key not in cache]
+    if todo:
+        from unspin.encoder import get_encoder
+
+        vecs = get_encoder().sentence_vectors([texts[k] for k in todo])
+        if len(cache) + len(todo) > _VEC_CACHE_MAX:
+            cache.clear()
+        for k, v in zip(todo, vecs, strict=True):
+            cache[keys[k]] = v
+    return [cache[key] for key in keys]
+
+
+def sense_scores(context: str, word: str) -> list[tuple[int, float]]:
+    """(synset, cosine of the context with the synset's gloss) for every WordNet sense of
+    lower-case ``word``, in WordNet's order: which sense the context selects."""
+    from unspin import senses
+
+    syn = senses.ordered(word)
+    if not syn:
+        return []
+    gl = _vectors([senses.gloss_text(s) for s in syn], _GLOSS_VECS, syn)
+    cv = _vectors([context], _CONTEXT_VECS, [context])[0]
+    return [(s, float(v @ cv)) for s, v in zip(syn, gl, strict=True)]
+
+
+def sense_margin(context: str, source_word: str, copy_word: str) -> tuple[float, int, int] | None:
+    """How much better the context fits a sense of ``source_word`` that ``copy_word`` cannot
+    stand for than any sense it can (``unspin.senses.compatible``): (margin, the best
+    incompatible sense, the best compatible one); None when the senses do not split that way
+    (the copy word fits all of them, or none)."""
+    from unspin import senses
+
+    scores = sense_scores(context, source_word)
+    comp = [(c, s) for s, c in scores if senses.compatible(s, copy_word)]
+    other = [(c, s) for s, c in scores if not senses.compatible(s, copy_word)]
+    if not comp or not other:
+        return None
+    bo, bc = max(other), max(comp)
+    return bo[0] - bc[0], bo[1], bc[1]
+
+
+def fit_margin(context: str, source_word: str, copy_word: str) -> float | None:
+    """How much better the context fits the best WordNet sense of ``source_word`` than the best
+    sense of ``copy_word`` (gloss cosines): a copy word none of whose senses suits the sentence
+    scores high. None when WordNet lacks either word."""
+    sb = sense_scores(context, source_word)
+    sa = sense_scores(context, copy_word)
+    if not sb or not sa:
+        return None
+    return max(c for _, c in sb) - max(c for _, c in sa)

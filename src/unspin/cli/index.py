@@ -58,8 +58,8 @@ def add(
                                    "index.batch_size, 10,000) (a commit also happens at "
                                    "least every 3 seconds once 1,000 are waiting)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1,
-                             help="Worker processes reading (one-article inputs) and analysing articles; this "
-                                  "process writes the index (the one writer)."),
+                             help="Worker processes reading (one-article inputs), and threads analysing "
+                                  "articles; this process writes the index (the one writer)."),
     progress: bool = typer.Option(True, "--progress/--no-progress",
                                   help="Show a progress bar (on a terminal only, not with -q)."),
     as_json: bool = typer.Option(False, "--json", help="Print the counts as one JSON object."),

@@ -1,0 +1,715 @@
+/* The index build's hot loops in C (issue 16): unspin.analyze's tokens, hashes and terms.
+ *
+ * Optional: unspin.analyze falls back to its numpy code (the reference) when this module is
+ * not built, and tests assert both give byte-identical results. Inputs and outputs are plain
+ * buffers (bytes, numpy arrays through the buffer protocol), so no numpy headers are needed.
+ *
+ * scan(text, min_word_len, stop_keys, stop_shift) -> (hashes, flags, starts, ends)
+ *   The tokens of ``unspin.text.TOKEN_RE`` (named groups dropped) in ``text``, left to
+ *   right as ``re.findall`` finds them, with character classes as the regular expression
+ *   engine defines them (\s: Py_UNICODE_ISSPACE, \d: Py_UNICODE_ISDECIMAL, \w: ISALNUM or
+ *   "_"). hashes: uint64 per token, analyze.hash_keys of its UTF-8 bytes; flags: uint8 per
+ *   token (FLAG_* below); starts/ends: int64 code point offsets.
+ * dedupe(term_hashes, is_term, art_off) -> (firsts, pair_terms, pair_off)
+ *   Distinct terms of a batch by hash in order of first occurrence (token index of each),
+ *   and each article's distinct terms (indexes into firsts), articles being token ranges.
+ * pack(counts, sent_off, codes, ids, tok_off) -> (blob, offsets)
+ *   Every article's stored token form (analyze.pack) in one bytes object.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#define FASTSCAN_VERSION 1
+
+enum { C_SPACE = 0, C_LETTER = 1, C_DIGIT = 2, C_UNDERSCORE = 3, C_PUNCT = 4 };
+enum { FLAG_LETTER = 1, FLAG_DIGIT = 2, FLAG_PUNCT = 4, FLAG_SEP = 8, FLAG_SLOW = 16, FLAG_TERM = 32 };
+
+static const uint64_t MULT = 0x9E3779B97F4A7C15ULL;
+static const uint64_t MIX = 0xBF58476D1CE4E5B9ULL;
+static const uint64_t SIGN = 0x8000000000000000ULL; /* int64 order of uint64 values */
+static unsigned char ascii_class[128];
+
+static int
+uclass(Py_UCS4 c)
+{
+    if (Py_UNICODE_ISSPACE(c))
+        return C_SPACE;
+    if (Py_UNICODE_ISDECIMAL(c))
+        return C_DIGIT;
+    if (c == '_')
+        return C_UNDERSCORE;
+    if (Py_UNICODE_ISALNUM(c))
+        return C_LETTER;
+    return C_PUNCT;
+}
+
+static inline int
+cclass(Py_UCS4 c)
+{
+    return c < 128 ? ascii_class[c] : uclass(c);
+}
+
+static inline uint64_t
+mix(uint64_t h)
+{
+    h ^= h >> 31;
+    h *= MIX;
+    h ^= h >> 29;
+    return h;
+}
+
+/* The token that starts at i (class cls, not space or underscore): its end. */
+static Py_ssize_t
+token_end(int kind, const void *data, Py_ssize_t n, Py_ssize_t i, int cls)
+{
+    Py_ssize_t j = i + 1;
+    if (cls == C_DIGIT) {
+        for (;;) {
+            while (j < n && cclass(PyUnicode_READ(kind, data, j)) == C_DIGIT)
+                j++;
+            if (j + 1 < n) {
+                Py_UCS4 c = PyUnicode_READ(kind, data, j);
+                if ((c == '.' || c == ',' || c == ':') &&
+                    cclass(PyUnicode_READ(kind, data, j + 1)) == C_DIGIT) {
+                    j += 2;
+                    continue;
+                }
+            }
+            break;
+        }
+        if (j < n && PyUnicode_READ(kind, data, j) == '%')
+            j++;
+    } else if (cls == C_LETTER) {
+        for (;;) {
+            while (j < n && cclass(PyUnicode_READ(kind, data, j)) == C_LETTER)
+                j++;
+            if (j + 1 < n) {
+                Py_UCS4 c = PyUnicode_READ(kind, data, j);
+                if ((c == '\'' || c == 0x2019 || c == '-') &&
+                    cclass(PyUnicode_READ(kind, data, j + 1)) == C_LETTER) {
+                    j += 2;
+                    continue;
+                }
+            }
+            break;
+        }
+    }
+    return j;
+}
+
+/* Can scan fold case itself? True when no code point outside ASCII (but the apostrophe
+ * U+2019, read as "'") changes when lower-cased, so str.lower() would only touch ASCII. */
+static int
+fold_safe(int kind, const void *data, Py_ssize_t n)
+{
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *d = (const Py_UCS1 *)data;
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (d[i] >= 128 && Py_UNICODE_TOLOWER(d[i]) != d[i])
+                return 0;
+        return 1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c >= 128 && c != 0x2019 && Py_UNICODE_TOLOWER(c) != c)
+            return 0;
+    }
+    return 1;
+}
+
+typedef struct {
+    uint64_t *hs;
+    unsigned char *fs;
+    int64_t *ss, *es;
+    Py_ssize_t cap, t;
+} tokens_t;
+
+static void
+tokens_free(tokens_t *o)
+{
+    PyMem_RawFree(o->hs);
+    PyMem_RawFree(o->fs);
+    PyMem_RawFree(o->ss);
+    PyMem_RawFree(o->es);
+}
+
+static int
+tokens_alloc(tokens_t *o, Py_ssize_t cap)
+{
+    uint64_t *hs = (uint64_t *)PyMem_RawRealloc(o->hs, 8 * (size_t)cap);
+    if (hs)
+        o->hs = hs;
+    unsigned char *fs = (unsigned char *)PyMem_RawRealloc(o->fs, (size_t)cap);
+    if (fs)
+        o->fs = fs;
+    int64_t *ss = (int64_t *)PyMem_RawRealloc(o->ss, 8 * (size_t)cap);
+    if (ss)
+        o->ss = ss;
+    int64_t *es = (int64_t *)PyMem_RawRealloc(o->es, 8 * (size_t)cap);
+    if (es)
+        o->es = es;
+    if (!hs || !fs || !ss || !es)
+        return -1;
+    o->cap = cap;
+    return 0;
+}
+
+enum { SCAN_OK = 0, SCAN_NOMEM = 1, SCAN_SURROGATE = 2 };
+
+/* The scan proper: no Python object is touched (runs without the GIL). */
+static int
+scan_text(int kind, const void *data, Py_ssize_t n, Py_ssize_t min_word_len,
+          const uint64_t *stop_keys, unsigned int shift, int fold, tokens_t *o)
+{
+    Py_ssize_t i = 0;
+    while (i < n) {
+        if (o->t == o->cap && tokens_alloc(o, 2 * o->cap) < 0)
+            return SCAN_NOMEM;
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        int cls = cclass(c);
+        if (cls == C_SPACE || cls == C_UNDERSCORE) {
+            i++;
+            continue;
+        }
+        Py_ssize_t j = token_end(kind, data, n, i, cls);
+        uint64_t h = 0, pw = 1;
+        int wide = 0, sepchar = 0;
+        for (Py_ssize_t k = i; k < j; k++) {
+            Py_UCS4 u = PyUnicode_READ(kind, data, k);
+            unsigned char b[4];
+            int nb;
+            if (fold) {
+                if (u >= 'A' && u <= 'Z')
+                    u += 'a' - 'A';
+                else if (u == 0x2019)
+                    u = '\'';
+            }
+            if (u < 0x80) {
+                b[0] = (unsigned char)u;
+                nb = 1;
+                if (u == ',' || u == '.')
+                    sepchar = 1;
+            } else {
+                wide = 1;
+                if (u < 0x800) {
+                    b[0] = 0xC0 | (u >> 6);
+                    b[1] = 0x80 | (u & 0x3F);
+                    nb = 2;
+                } else if (u < 0x10000) {
+                    if (u >= 0xD800 && u <= 0xDFFF)
+                        return SCAN_SURROGATE;
+                    b[0] = 0xE0 | (u >> 12);
+                    b[1] = 0x80 | ((u >> 6) & 0x3F);
+                    b[2] = 0x80 | (u & 0x3F);
+                    nb = 3;
+                } else {
+                    b[0] = 0xF0 | (u >> 18);
+                    b[1] = 0x80 | ((u >> 12) & 0x3F);
+                    b[2] = 0x80 | ((u >> 6) & 0x3F);
+                    b[3] = 0x80 | (u & 0x3F);
+                    nb = 4;
+                }
+            }
+            for (int q = 0; q < nb; q++) {
+                h += ((uint64_t)b[q] + 1) * pw;
+                pw *= MULT;
+            }
+        }
+        h = mix(h + pw); /* the key's terminating NUL: (0 + 1) * P**len */
+        unsigned char f;
+        if (cls == C_LETTER) {
+            f = FLAG_LETTER;
+            if (wide)
+                f |= FLAG_SLOW;
+            else if (j - i >= min_word_len && stop_keys[(h >> shift) & 0xFFFF] != h)
+                f |= FLAG_TERM;
+        } else if (cls == C_DIGIT) {
+            f = FLAG_DIGIT;
+            f |= (wide || sepchar) ? FLAG_SLOW : FLAG_TERM;
+        } else {
+            f = FLAG_PUNCT;
+            if (c == 1)
+                f |= FLAG_SEP;
+        }
+        o->hs[o->t] = h;
+        o->fs[o->t] = f;
+        o->ss[o->t] = i;
+        o->es[o->t] = j;
+        o->t++;
+        i = j;
+    }
+    return SCAN_OK;
+}
+
+static PyObject *
+fs_scan(PyObject *self, PyObject *args)
+{
+    PyObject *text;
+    Py_ssize_t min_word_len;
+    Py_buffer stop;
+    unsigned int shift;
+    int fold = 0;
+    if (!PyArg_ParseTuple(args, "Uny*I|p", &text, &min_word_len, &stop, &shift, &fold))
+        return NULL;
+    if (stop.len != 65536 * 8) {
+        PyBuffer_Release(&stop);
+        PyErr_SetString(PyExc_ValueError, "stop_keys must hold 65536 uint64 values");
+        return NULL;
+    }
+    const uint64_t *stop_keys = (const uint64_t *)stop.buf;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    tokens_t o = {NULL, NULL, NULL, NULL, 0, 0};
+    PyObject *result = NULL;
+    int rc = SCAN_OK, safe = 1;
+    /* outputs grow as tokens come (news text: a token every 5-6 code points) */
+    if (tokens_alloc(&o, n / 4 + 64) < 0) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    if (fold)
+        safe = fold_safe(kind, data, n);
+    if (safe)
+        rc = scan_text(kind, data, n, min_word_len, stop_keys, shift, fold, &o);
+    Py_END_ALLOW_THREADS
+    if (!safe) {
+        result = Py_None;
+        Py_INCREF(result);
+    } else if (rc == SCAN_NOMEM) {
+        PyErr_NoMemory();
+    } else if (rc == SCAN_SURROGATE) {
+        /* a lone surrogate: the UTF-8 codec's own error */
+        PyObject *r = PyUnicode_AsUTF8String(text);
+        Py_XDECREF(r);
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_UnicodeError, "surrogate in text");
+    } else {
+        result = Py_BuildValue("(y#y#y#y#)", (const char *)o.hs, 8 * o.t, (const char *)o.fs, o.t,
+                               (const char *)o.ss, 8 * o.t, (const char *)o.es, 8 * o.t);
+    }
+done:
+    tokens_free(&o);
+    PyBuffer_Release(&stop);
+    return result;
+}
+
+typedef struct {
+    uint64_t key;
+    int64_t idx; /* -1: empty */
+    int64_t last;
+} slot_t;
+
+/* An open-addressing table of 64-bit keys that grows (load <= 1/2): sized by the distinct
+ * keys, not the input, so it stays in cache for a batch's terms. Raw allocator, no Python
+ * error set: usable without the GIL (a NULL or -1 means out of memory). */
+typedef struct {
+    slot_t *slots;
+    size_t cap, used;
+} table_t;
+
+static int
+table_init(table_t *t, size_t cap)
+{
+    t->slots = (slot_t *)PyMem_RawMalloc(cap * sizeof(slot_t));
+    if (!t->slots)
+        return -1;
+    t->cap = cap;
+    t->used = 0;
+    for (size_t s = 0; s < cap; s++)
+        t->slots[s].idx = -1;
+    return 0;
+}
+
+static inline size_t
+table_home(uint64_t key, size_t cap)
+{
+    return (size_t)(key ^ (key >> 32)) & (cap - 1);
+}
+
+/* The slot of key (idx -1 if new: the caller fills it in); NULL on a failed growth. */
+static slot_t *
+table_slot(table_t *t, uint64_t key)
+{
+    if (2 * (t->used + 1) > t->cap) {
+        table_t bigger;
+        if (table_init(&bigger, 2 * t->cap) < 0)
+            return NULL;
+        for (size_t s = 0; s < t->cap; s++) {
+            if (t->slots[s].idx < 0)
+                continue;
+            size_t q = table_home(t->slots[s].key, bigger.cap);
+            while (bigger.slots[q].idx >= 0)
+                q = (q + 1) & (bigger.cap - 1);
+            bigger.slots[q] = t->slots[s];
+        }
+        bigger.used = t->used;
+        PyMem_RawFree(t->slots);
+        *t = bigger;
+    }
+    size_t s = table_home(key, t->cap);
+    while (t->slots[s].idx >= 0 && t->slots[s].key != key)
+        s = (s + 1) & (t->cap - 1);
+    if (t->slots[s].idx < 0) {
+        t->slots[s].key = key;
+        t->used++;
+    }
+    return &t->slots[s];
+}
+
+/* dedupe's loop, without the GIL: 0, or -1 out of memory, -2 bad offsets */
+static int
+dedupe_loop(const uint64_t *h, const unsigned char *m, const int64_t *off, Py_ssize_t n,
+            Py_ssize_t na, int64_t *fo, int64_t *po, int64_t *oo, int64_t *nterms, int64_t *npairs)
+{
+    table_t table = {NULL, 0, 0};
+    if (table_init(&table, 1 << 12) < 0)
+        return -1;
+    int rc = 0;
+    int64_t nt = 0, np_ = 0;
+    oo[0] = 0;
+    for (Py_ssize_t a = 0; a < na && rc == 0; a++) {
+        int64_t lo = off[a], hi = off[a + 1];
+        if (lo < 0 || hi < lo || hi > n) {
+            rc = -2;
+            break;
+        }
+        for (int64_t k = lo; k < hi; k++) {
+            if (!m[k])
+                continue;
+            slot_t *sl = table_slot(&table, h[k]);
+            if (!sl) {
+                rc = -1;
+                break;
+            }
+            if (sl->idx < 0) {
+                sl->idx = nt;
+                sl->last = -1;
+                fo[nt++] = k;
+            }
+            if (sl->last != a) {
+                sl->last = a;
+                po[np_++] = sl->idx;
+            }
+        }
+        oo[a + 1] = np_;
+    }
+    PyMem_RawFree(table.slots);
+    *nterms = nt;
+    *npairs = np_;
+    return rc;
+}
+
+static PyObject *
+fs_dedupe(PyObject *self, PyObject *args)
+{
+    Py_buffer th, is_term, art;
+    if (!PyArg_ParseTuple(args, "y*y*y*", &th, &is_term, &art))
+        return NULL;
+    PyObject *firsts = NULL, *pairs = NULL, *poff = NULL, *result = NULL;
+    Py_ssize_t n = th.len / 8, na = art.len / 8 - 1;
+    if (is_term.len != n || na < 0 || th.len % 8 || art.len % 8) {
+        PyErr_SetString(PyExc_ValueError, "dedupe: arrays of mismatched sizes");
+        goto done;
+    }
+    const uint64_t *h = (const uint64_t *)th.buf;
+    const unsigned char *m = (const unsigned char *)is_term.buf;
+    const int64_t *off = (const int64_t *)art.buf;
+    Py_ssize_t nt = 0;
+    for (Py_ssize_t k = 0; k < n; k++)
+        nt += m[k] != 0;
+    firsts = PyBytes_FromStringAndSize(NULL, 8 * nt);
+    pairs = PyBytes_FromStringAndSize(NULL, 8 * nt);
+    poff = PyBytes_FromStringAndSize(NULL, 8 * (na + 1));
+    if (!firsts || !pairs || !poff)
+        goto done;
+    int64_t *fo = (int64_t *)PyBytes_AS_STRING(firsts);
+    int64_t *po = (int64_t *)PyBytes_AS_STRING(pairs);
+    int64_t *oo = (int64_t *)PyBytes_AS_STRING(poff);
+    int64_t nterms = 0, np_ = 0;
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = dedupe_loop(h, m, off, n, na, fo, po, oo, &nterms, &np_);
+    Py_END_ALLOW_THREADS
+    if (rc == -2) {
+        PyErr_SetString(PyExc_ValueError, "dedupe: article offsets out of range");
+        goto done;
+    }
+    if (rc < 0) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    /* on failure _PyBytes_Resize frees the object and sets the pointer to NULL */
+    if (_PyBytes_Resize(&firsts, 8 * nterms) < 0 || _PyBytes_Resize(&pairs, 8 * np_) < 0)
+        goto done;
+    result = Py_BuildValue("(NNN)", firsts, pairs, poff); /* steals the three references */
+    firsts = pairs = poff = NULL;
+done:
+    Py_XDECREF(firsts);
+    Py_XDECREF(pairs);
+    Py_XDECREF(poff);
+    PyBuffer_Release(&th);
+    PyBuffer_Release(&is_term);
+    PyBuffer_Release(&art);
+    return result;
+}
+
+static inline void
+put_u32(unsigned char *p, uint32_t v)
+{
+    p[0] = v & 0xFF;
+    p[1] = (v >> 8) & 0xFF;
+    p[2] = (v >> 16) & 0xFF;
+    p[3] = (v >> 24) & 0xFF;
+}
+
+static PyObject *
+fs_pack(PyObject *self, PyObject *args)
+{
+    Py_buffer counts, sent_off, codes, ids, tok_off;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*", &counts, &sent_off, &codes, &ids, &tok_off))
+        return NULL;
+    PyObject *blob = NULL, *offs = NULL;
+    Py_ssize_t na = sent_off.len / 8 - 1, ns = counts.len / 4, nt = codes.len;
+    const uint32_t *cn = (const uint32_t *)counts.buf;
+    const int64_t *so = (const int64_t *)sent_off.buf;
+    const unsigned char *cd = (const unsigned char *)codes.buf;
+    const uint32_t *id = (const uint32_t *)ids.buf;
+    const int64_t *to = (const int64_t *)tok_off.buf;
+    if (na < 0 || tok_off.len != sent_off.len || ids.len != 4 * nt || counts.len % 4 ||
+        sent_off.len % 8) {
+        PyErr_SetString(PyExc_ValueError, "pack: arrays of mismatched sizes");
+        goto done;
+    }
+    Py_ssize_t total = 0;
+    for (Py_ssize_t a = 0; a < na; a++) {
+        if (so[a] < 0 || so[a + 1] < so[a] || so[a + 1] > ns || to[a] < 0 || to[a + 1] < to[a] ||
+            to[a + 1] > nt) {
+            PyErr_SetString(PyExc_ValueError, "pack: offsets out of range");
+            goto done;
+        }
+        Py_ssize_t k = to[a + 1] - to[a], rare = 0;
+        for (Py_ssize_t q = to[a]; q < to[a + 1]; q++)
+            rare += cd[q] == 0;
+        total += 4 * (so[a + 1] - so[a]) + k + ((4 - k % 4) % 4) + 4 * rare;
+    }
+    blob = PyBytes_FromStringAndSize(NULL, total);
+    offs = PyBytes_FromStringAndSize(NULL, 8 * (na + 1));
+    if (!blob || !offs)
+        goto done;
+    unsigned char *out = (unsigned char *)PyBytes_AS_STRING(blob);
+    int64_t *oo = (int64_t *)PyBytes_AS_STRING(offs);
+    Py_ssize_t pos = 0;
+    for (Py_ssize_t a = 0; a < na; a++) {
+        oo[a] = pos;
+        for (Py_ssize_t s = so[a]; s < so[a + 1]; s++, pos += 4)
+            put_u32(out + pos, cn[s]);
+        Py_ssize_t k = to[a + 1] - to[a];
+        memcpy(out + pos, cd + to[a], k);
+        pos += k;
+        for (Py_ssize_t q = 0; q < (4 - k % 4) % 4; q++)
+            out[pos++] = 0;
+        for (Py_ssize_t q = to[a]; q < to[a + 1]; q++)
+            if (cd[q] == 0) {
+                put_u32(out + pos, id[q]);
+                pos += 4;
+            }
+    }
+    oo[na] = pos;
+    PyBuffer_Release(&counts);
+    PyBuffer_Release(&sent_off);
+    PyBuffer_Release(&codes);
+    PyBuffer_Release(&ids);
+    PyBuffer_Release(&tok_off);
+    return Py_BuildValue("(NN)", blob, offs);
+done:
+    Py_XDECREF(blob);
+    Py_XDECREF(offs);
+    PyBuffer_Release(&counts);
+    PyBuffer_Release(&sent_off);
+    PyBuffer_Release(&codes);
+    PyBuffer_Release(&ids);
+    PyBuffer_Release(&tok_off);
+    return NULL;
+}
+
+/* postings(pair_hashes, pair_rowids) -> (hashes, blobs)
+ * One posting block per distinct term hash: the hashes as int64 (the uint64 values
+ * reinterpreted, as SQLite stores them), ascending and, for each, the rowids of its pairs in input order as little-endian
+ * uint32 bytes (the input lists a batch's articles in rowid order, so each block ascends). */
+typedef struct {
+    int64_t m;      /* distinct keys */
+    uint64_t *keys; /* by first occurrence */
+    int64_t *cnt;   /* pairs per key */
+    int64_t *order; /* key ids by ascending int64 key */
+    unsigned char *buf; /* rowids (uint32 LE) grouped by key, keys in ``order`` */
+} plan_t;
+
+static void
+plan_free(plan_t *p)
+{
+    PyMem_RawFree(p->keys);
+    PyMem_RawFree(p->cnt);
+    PyMem_RawFree(p->order);
+    PyMem_RawFree(p->buf);
+}
+
+/* postings' work without the GIL: 0, or -1 out of memory */
+static int
+postings_plan(const uint64_t *h, const uint32_t *r, Py_ssize_t n, plan_t *p)
+{
+    table_t table = {NULL, 0, 0};
+    int64_t *tid = (int64_t *)PyMem_RawMalloc((n + 1) * sizeof(int64_t));
+    int64_t *tmp = NULL, *pos = NULL;
+    int rc = -1;
+    p->keys = (uint64_t *)PyMem_RawMalloc((n + 1) * sizeof(uint64_t));
+    p->cnt = (int64_t *)PyMem_RawCalloc(n + 1, sizeof(int64_t));
+    if (!tid || !p->keys || !p->cnt || table_init(&table, 1 << 12) < 0)
+        goto out;
+    int64_t m = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        slot_t *sl = table_slot(&table, h[k]);
+        if (!sl)
+            goto out;
+        if (sl->idx < 0) {
+            sl->idx = m;
+            p->keys[m++] = h[k];
+        }
+        tid[k] = sl->idx;
+        p->cnt[sl->idx]++;
+    }
+    p->m = m;
+    /* key ids by ascending int64 key: radix sort, 8 passes of 8 bits */
+    p->order = (int64_t *)PyMem_RawMalloc((m + 1) * sizeof(int64_t));
+    tmp = (int64_t *)PyMem_RawMalloc((m + 1) * sizeof(int64_t));
+    if (!p->order || !tmp)
+        goto out;
+    for (int64_t j = 0; j < m; j++)
+        p->order[j] = j;
+    for (int shift = 0; shift < 64; shift += 8) {
+        int64_t bucket[257] = {0};
+        for (int64_t j = 0; j < m; j++)
+            bucket[(((p->keys[p->order[j]] ^ SIGN) >> shift) & 0xFF) + 1]++;
+        for (int b = 0; b < 256; b++)
+            bucket[b + 1] += bucket[b];
+        for (int64_t j = 0; j < m; j++)
+            tmp[bucket[((p->keys[p->order[j]] ^ SIGN) >> shift) & 0xFF]++] = p->order[j];
+        int64_t *sw = p->order;
+        p->order = tmp;
+        tmp = sw;
+    }
+    /* each key's block in the rowid buffer, blocks in key order, rowids in input order */
+    pos = (int64_t *)PyMem_RawMalloc((m + 1) * sizeof(int64_t));
+    p->buf = (unsigned char *)PyMem_RawMalloc(4 * (size_t)n + 1);
+    if (!pos || !p->buf)
+        goto out;
+    int64_t at = 0;
+    for (int64_t j = 0; j < m; j++) {
+        pos[p->order[j]] = at;
+        at += p->cnt[p->order[j]];
+    }
+    for (Py_ssize_t k = 0; k < n; k++)
+        put_u32(p->buf + 4 * (pos[tid[k]]++), r[k]);
+    rc = 0;
+out:
+    PyMem_RawFree(table.slots);
+    PyMem_RawFree(tid);
+    PyMem_RawFree(tmp);
+    PyMem_RawFree(pos);
+    return rc;
+}
+
+static PyObject *
+fs_postings(PyObject *self, PyObject *args)
+{
+    Py_buffer ph, pr;
+    if (!PyArg_ParseTuple(args, "y*y*", &ph, &pr))
+        return NULL;
+    PyObject *hashes = NULL, *blobs = NULL, *result = NULL;
+    plan_t p = {0, NULL, NULL, NULL, NULL};
+    Py_ssize_t n = ph.len / 8;
+    if (ph.len % 8 || pr.len != 4 * n) {
+        PyErr_SetString(PyExc_ValueError, "postings: arrays of mismatched sizes");
+        goto done;
+    }
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = postings_plan((const uint64_t *)ph.buf, (const uint32_t *)pr.buf, n, &p);
+    Py_END_ALLOW_THREADS
+    if (rc < 0) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    hashes = PyBytes_FromStringAndSize(NULL, 8 * p.m);
+    blobs = PyList_New(p.m);
+    if (!hashes || !blobs)
+        goto done;
+    uint64_t *ho = (uint64_t *)PyBytes_AS_STRING(hashes);
+    int64_t at = 0;
+    for (int64_t j = 0; j < p.m; j++) {
+        int64_t t = p.order[j];
+        ho[j] = p.keys[t];
+        PyObject *b = PyBytes_FromStringAndSize((const char *)p.buf + 4 * at, 4 * p.cnt[t]);
+        if (!b)
+            goto done;
+        PyList_SET_ITEM(blobs, j, b);
+        at += p.cnt[t];
+    }
+    result = Py_BuildValue("(NN)", hashes, blobs); /* steals both references */
+    hashes = blobs = NULL;
+done:
+    plan_free(&p);
+    Py_XDECREF(hashes);
+    Py_XDECREF(blobs);
+    PyBuffer_Release(&ph);
+    PyBuffer_Release(&pr);
+    return result;
+}
+
+static PyObject *
+fs_classes(PyObject *self, PyObject *args)
+{
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "U", &text))
+        return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    PyObject *out = PyBytes_FromStringAndSize(NULL, n);
+    if (!out)
+        return NULL;
+    unsigned char *o = (unsigned char *)PyBytes_AS_STRING(out);
+    for (Py_ssize_t i = 0; i < n; i++)
+        o[i] = (unsigned char)cclass(PyUnicode_READ(kind, data, i));
+    return out;
+}
+
+static PyMethodDef methods[] = {
+    {"scan", fs_scan, METH_VARARGS, "Tokens, hashes and flags of a text (see the module source)."},
+    {"dedupe", fs_dedupe, METH_VARARGS, "Distinct terms of a batch and each article's terms."},
+    {"postings", fs_postings, METH_VARARGS, "One posting block per distinct term hash."},
+    {"pack", fs_pack, METH_VARARGS, "Every article's stored token form in one bytes object."},
+    {"classes", fs_classes, METH_VARARGS, "The character class of each code point (for tests)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "unspin._fastscan",
+    "The index build's hot loops in C (optional; unspin.analyze has the reference).", -1, methods,
+};
+
+PyMODINIT_FUNC
+PyInit__fastscan(void)
+{
+    for (int c = 0; c < 128; c++)
+        ascii_class[c] = (unsigned char)uclass((Py_UCS4)c);
+    PyObject *m = PyModule_Create(&module);
+    if (m && PyModule_AddIntConstant(m, "VERSION", FASTSCAN_VERSION) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,0 +1,157 @@
+"""The optional C extension of the index build (``unspin._fastscan``, issue 16) against the
+numpy reference in ``unspin.analyze``: the same tokens, ids, terms and stored bytes, and an
+index with byte-identical contents."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import unspin.analyze as analyze_mod
+from unspin.analyze import KEY_RE, analyze_many
+from unspin.index import Index
+from unspin.ingest import from_text
+from unspin.text import split_sentences
+
+fast = analyze_mod._fast
+pytestmark = pytest.mark.skipif(fast is None, reason="unspin._fastscan is not built (no C compiler at install)")
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "articles.jsonl"
+# letters, digits of other scripts, superscripts and fractions (\w but not \d), combining marks,
+# joiners, separators, odd spaces, control characters, wide characters, case changes that
+# change length when lower-cased (İ), an astral emoji
+HOSTILE = ("aZé ßİΣς ١٢٣ ²½ⅻ \u0301\u0308 '’-‐ ,.:%% _ \u00a0\u2028\u3000\t\n \x00\x01\x02 "
+           "中文 😀 𝟘 ǅ ﬁ 12 3.50 4,000 12:30 co-op don't")
+
+
+def _texts(n: int = 300, seed: int = 5) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        k = rng.randint(0, 120)
+        out.append("".join(rng.choice(HOSTILE) for _ in range(k)))
+    out += ["", " ", "\x01", "5%", "a", "1.", ".1", "1.2.3", "9,9,9,", "x-", "-x", "a'", "'a",
+            "About 4, 000 dead; 12 000 fled. In 2004, 100 people met Dr. Varn’s aides at 12:30.",
+            "Don’t STOP the Co-Op’s 4,000 MEN — CAFÉ café ½ Ⅻ 3.50%", "’Tis O’Neill’s ’90s ’"]
+    if SAMPLES.exists():
+        out += [json.loads(x)["text"] for x in SAMPLES.read_text(encoding="utf-8").splitlines()]
+    return out
+
+
+def _without_c(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(analyze_mod, "_fast", None)
+
+
+def test_character_classes_match_the_regex_engine() -> None:
+    every = "".join(map(chr, range(0x110000)))
+    want = np.full(len(every), analyze_mod._PUNCT, dtype=np.uint8)
+    for cls, rx in reversed(analyze_mod._CLASS_RES):  # the first matching class wins
+        want[[m.start() for m in rx.finditer(every)]] = cls
+    got = np.frombuffer(fast.classes(every), dtype=np.uint8)
+    bad = np.flatnonzero(got != want)
+    assert not len(bad), [hex(int(c)) for c in bad[:10]]
+
+
+def test_tokens_match_findall() -> None:
+    for t in _texts():
+        low = t.lower().replace("\x00", " ")  # as analyze_many reads it (hash_keys splits at NUL)
+        hs, _, starts, ends = fast.scan(low, 2, analyze_mod._STOP_TABLE.keys, int(analyze_mod._STOP_TABLE.shift))
+        s, e = np.frombuffer(starts, np.int64).tolist(), np.frombuffer(ends, np.int64).tolist()
+        assert [low[a:b] for a, b in zip(s, e, strict=True)] == KEY_RE.findall(low), t
+        keys = [low[a:b] for a, b in zip(s, e, strict=True)]
+        if keys:
+            assert np.frombuffer(hs, np.uint64).tolist() == analyze_mod.hash_keys(keys).tolist()
+
+
+def test_case_folding_in_the_scan_only_where_lower_touches_ascii_alone() -> None:
+    stop, shift = analyze_mod._STOP_TABLE.keys, int(analyze_mod._STOP_TABLE.shift)
+    for c in range(128, 0x110000):
+        if 0xD800 <= c <= 0xDFFF:
+            continue
+        if fast.scan(chr(c), 2, stop, shift, True) is not None and c != 0x2019:
+            assert chr(c).lower() == chr(c), hex(c)
+    assert fast.scan("Straße", 2, stop, shift, True) is not None
+    assert fast.scan("CAFÉ", 2, stop, shift, True) is None  # É lower-cases: Python does it
+
+
+@pytest.mark.parametrize("mwl, strings", [(1, True), (2, True), (4, True), (2, False), (3, False)])
+def test_batches_equal_the_numpy_reference(monkeypatch: pytest.MonkeyPatch, mwl: int, strings: bool) -> None:
+    texts = _texts()
+    # one text at a time too: a batch with one upper-case non-ASCII letter is folded by Python
+    chunks = [list(range(len(texts)))] + [[i] for i in range(len(texts))]
+    items = [(t, split_sentences(t) if t.strip() else [(0, len(t))]) for t in texts]
+    if not strings:
+        for idx in chunks:
+            part = [items[i] for i in idx]
+            got = analyze_many(part, mwl, words=True, strings=False)
+            with monkeypatch.context() as m:
+                _without_c(m)
+                ref = analyze_many(part, mwl, words=True, strings=False)
+            assert got.terms == [] == ref.terms
+            for name in ("counts", "ids", "codes", "words"):
+                assert np.array_equal(getattr(got, name), getattr(ref, name)), name
+            gp, rp = got.pair_hashes(), ref.pair_hashes()
+            for i in range(len(part)):
+                assert sorted(gp[got.pair_off[i]:got.pair_off[i + 1]].tolist()) == \
+                    sorted(rp[ref.pair_off[i]:ref.pair_off[i + 1]].tolist())
+            assert got.packed_all() == ref.packed_all()
+        return
+    got = analyze_many(items, mwl, words=True)
+    packed = got.packed_all()
+    _without_c(monkeypatch)
+    ref = analyze_many(items, mwl, words=True)
+    for name in ("counts", "ids", "codes", "words", "sent_off", "tok_off"):
+        assert np.array_equal(getattr(got, name), getattr(ref, name)), name
+    assert packed == ref.packed_all() == [ref.packed(i) for i in range(len(items))]
+    for i in range(len(items)):
+        assert sorted(got.article_terms(i)) == sorted(ref.article_terms(i)), texts[i]
+        assert len(set(got.article_terms(i))) == len(got.article_terms(i))
+
+
+def test_a_lone_surrogate_fails_as_in_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    items = [("bad \ud800 text", [(0, 10)])]
+    with pytest.raises(UnicodeError):
+        analyze_many(items)
+    _without_c(monkeypatch)
+    with pytest.raises(UnicodeError):
+        analyze_many(items)
+
+
+def _dump(db: Path) -> list[list[tuple[object, ...]]]:
+    conn = sqlite3.connect(db)
+    try:
+        return [conn.execute(q).fetchall() for q in (
+            "SELECT rowid, id, hash, url, site, title, published, input, text, sents, toks FROM articles ORDER BY rowid",
+            "SELECT * FROM postings ORDER BY 1, 2",
+            "SELECT key, value FROM meta WHERE key NOT IN ('unspin_version', 'created_by') ORDER BY key")]
+    finally:
+        conn.close()
+
+
+def test_index_contents_are_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    arts = [from_text(t, id=f"t{i}") for i, t in enumerate(_texts()) if t.strip() and "\x00" not in t]
+    with Index.open(tmp_path / "c.unspin", create=True) as ix:
+        ix.add(arts, batch_size=64)
+    _without_c(monkeypatch)
+    with Index.open(tmp_path / "py.unspin", create=True) as ix:
+        ix.add(arts, batch_size=64)
+    assert _dump(tmp_path / "c.unspin") == _dump(tmp_path / "py.unspin")
+
+
+def test_bad_buffers_are_refused() -> None:
+    with pytest.raises(ValueError):
+        fast.scan("x", 2, b"\0" * 8, 0)
+    with pytest.raises(ValueError):
+        fast.dedupe(np.zeros(3, np.uint64), np.zeros(2, np.uint8), np.array([0, 3], np.int64))
+    with pytest.raises(ValueError):
+        fast.dedupe(np.zeros(3, np.uint64), np.zeros(3, np.uint8), np.array([0, 4], np.int64))
+    with pytest.raises(ValueError):
+        fast.pack(np.zeros(1, np.uint32), np.array([0, 2], np.int64), np.zeros(0, np.uint8),
+                  np.zeros(0, np.uint32), np.array([0, 0], np.int64))
+    assert re.fullmatch(r"\d+", str(fast.VERSION))
