@@ -249,6 +249,22 @@ def _number_value(u: Unit) -> str | None:
     return None
 
 
+_GROUPING = re.compile(r"[,\s]")
+
+
+def _regrouped(C: Sequence[Unit], S: Sequence[Unit]) -> bool:
+    """Only digit groups split or joined at commas or spaces, every digit and decimal point kept in
+    order ("689 ,449" or "689, 449" for "689,449", "201 807" for "201,807"): the damage of
+    re-typesetting in a list where number repair rightly does not join the groups. Units other than
+    digits and commas, or a moved decimal point ("1.5" for "15"), keep it a number change."""
+    if not any(u.kind == "number" for u in C) or not any(u.kind == "number" for u in S):
+        return False
+    if any(u.kind != "number" and u.text != "," for u in (*C, *S)):
+        return False
+    return (_GROUPING.sub("", "".join(u.text for u in C if u.kind == "number"))
+            == _GROUPING.sub("", "".join(u.text for u in S if u.kind == "number")))
+
+
 def _is_year(u: Unit) -> bool:
     return u.kind == "number" and len(u.text) == 4 and u.text.isdigit() and 1000 <= int(u.text) <= 2100
 
@@ -409,6 +425,8 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
     sdates = sorted(u.key for u in S if u.key in _DATE_WORDS and (u.key != "may" or u.text == "May"))
     cnum = sorted(t for t in cc if t.startswith(("#", "m:")) or t in _WEEKDAYS or t in _RELDAYS)
     snum = sorted(t for t in sc if t.startswith(("#", "m:")) or t in _WEEKDAYS or t in _RELDAYS)
+    if cvals != svals and cnum != snum and _regrouped(C, S):
+        return "synonym", "format", f"number formatting only (the same digits, grouped otherwise): {both}"
     if cvals != svals and cnum != snum:
         # a year for a year, a day of the month for a day (next to a month name), or a
         # change that also touches month/weekday words; other numbers are numbers
