@@ -468,7 +468,6 @@ def _lexical_scores(text: str) -> list[WordScore]:
     cand_ctx: list[np.ndarray] = []
     cand_near: list[np.ndarray] = []
     cand_sims: list[np.ndarray] = []
-    cms: list[tuple[np.ndarray, np.ndarray] | None] = []
     for s, (_t, k, w, _p, _nx) in enumerate(slots):
         i = content_pos[k]
         lo, hi = max(0, k - _CTX_WINDOW), min(len(rows), k + _CTX_WINDOW + 1)
@@ -493,9 +492,6 @@ def _lexical_scores(text: str) -> list[WordScore]:
             cand_ctx.append(cm @ ctx)
             cand_near.append(cm @ near)
             cand_sims.append(cm @ wv)
-            cms.append((cm, wv))
-        else:
-            cms.append(None)
     sizes = np.array([len(c) for c in cand_rows], dtype=np.int64)
     ends = np.cumsum(sizes)
     starts = ends - sizes
@@ -531,7 +527,7 @@ def _lexical_scores(text: str) -> list[WordScore]:
     left_l, right_l = left.tolist(), right.tolist()
     seen_l_l, seen_r_l = seen_l.tolist(), seen_r.tolist()
     out: list[WordScore] = []
-    for s, (t, _k, w, p, nx) in enumerate(slots):
+    for s, (t, k, w, p, nx) in enumerate(slots):
         zw = lcx_l[s] / _LN10
         sl, sr = bool(seen_l_l[s]), bool(seen_r_l[s])
         cwv, nwv = ctx_w[s], near_w[s]
@@ -552,12 +548,12 @@ def _lexical_scores(text: str) -> list[WordScore]:
                 j, best_s, side = 0, -1e9, (0.0, 0.0, False, False)
             best = word_of(int(crow[a + j]))
             nc = b - a
-            held = cms[s]
-            assert held is not None  # the word has candidates
-            cm, wv = held
+            # the best candidate's similarity, recomputed from its row (as cm[j] @ wv was): keeping
+            # every word's candidate matrix held ~600 MB on a 500,000-character article
+            best_sim = float(matrix[int(crow[a + j])] @ mat[k])
             dl, dr = side[0], side[1]
             feats = (dl, dr, float(cctx[a + j]) - cwv, zw, lcx_l[ns + a + j] / _LN10 - zw,
-                     float(cm[j] @ wv), float(sl), float(sr), cwv, 0.0,
+                     best_sim, float(sl), float(sr), cwv, 0.0,
                      float(cnear[a + j]) - nwv, float(side[2] and not sl),
                      float(side[3] and not sr), int(better[s]) / nc, int(ctx_better[s]) / nc,
                      max(dl, 0.0) + max(dr, 0.0), min(best_s, 30.0), float(max_sim[s]),
