@@ -345,14 +345,17 @@ def _classes(cp: np.ndarray) -> np.ndarray:
     wide = cp >= 128
     if wide.any():
         other = sorted_unique(cp[wide].astype(np.int64)).tolist()
-        table = _OTHER_CLASS
+        table = _OTHER_CLASS  # shared by ``index add --jobs`` threads: read each entry once
+        got = []
         for c in other:
-            if c not in table:
+            v = table.get(c)
+            if v is None:
+                v = _char_class(chr(c))
                 if len(table) > 100_000:
                     table.clear()
-                table[c] = _char_class(chr(c))
-        cls[wide] = np.array([table[c] for c in other], dtype=np.uint8)[
-            np.searchsorted(other, cp[wide])]
+                table[c] = v
+            got.append(v)
+        cls[wide] = np.array(got, dtype=np.uint8)[np.searchsorted(other, cp[wide])]
     return cls
 
 
