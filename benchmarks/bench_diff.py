@@ -1,13 +1,28 @@
-"""Speed of ``unspin.diff`` on one core: milliseconds per diff of an ~800-word copy (issue 6).
+"""Speed of ``unspin.diff`` on one core: CPU milliseconds per diff of an ~800-word copy (issues 6, 16).
 
 Picks development articles of 700 to 900 words, spins each at a 35% swap rate with
 ``unspin.synth``, reads copy and source with ``ingest.from_text`` once, then times
-``diff(copy, source)`` (alignment, token diff, classification, summary) after a warm-up that
-loads the lexical resources. Also reports the time including ``ingest.from_text`` of both
-texts. Each copy's figure is the best of ``--repeat`` runs (wall clock, and CPU time of the
-process, which is less disturbed by other load on the machine). Falls back to the in-repo samples (two joined) without the development corpus.
+``diff(copy, source)`` (alignment, token diff, classification, summary). Falls back to the
+in-repo samples (two joined) without the development corpus. Three figures, CPU time of the
+process (``time.process_time``, less disturbed by other load than the wall clock):
+
+- ``first``: the first diff of a fresh process (a pair not among the timed ones), resource
+  loading included: what a one-document command pays;
+- ``steady``: every pair diffed once, in order, after the first: what remembered word-level
+  decisions give across different pairs, without this pair's own (the figure a scan of many
+  different pages sees);
+- ``repeat``: the same pair again, best of ``--repeat`` (until session 4 the only figure: this
+  pair's own remembered decisions help; a scan judging many copies of one source sees some of this).
+
+Also the time including ``ingest.from_text`` of both texts (once per pair, after ``repeat``).
 
     .venv/bin/python benchmarks/bench_diff.py [--articles 30] [--repeat 5]
+    .venv/bin/python benchmarks/bench_diff.py --compare /tmp/main-src --rounds 5   # ratios to other code, same run
+
+``--compare SRC`` runs ``--rounds`` fresh processes of this code and of the code in ``SRC`` (a
+``src`` folder, e.g. from ``git archive main``) alternately on the same pairs (written once to
+``--pairs``) and reports per-pair minima over the rounds, medians over the pairs, and the ratios.
+``--src SRC`` times the code in ``SRC`` in this process.
 """
 
 from __future__ import annotations
@@ -16,19 +31,112 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from common import BBC  # noqa: E402
-from eval_diff import SAMPLES, load_jsonl  # noqa: E402
-from unspin.differ import diff  # noqa: E402
-from unspin.ingest import from_text  # noqa: E402
-from unspin.synth import spin  # noqa: E402
+
+def _setup_path(src: str | None) -> None:
+    """``src`` (else this checkout's) first on the path; this checkout's ``src`` also last, so
+    that ``benchmarks/common.py`` does not put it first."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    sys.path.insert(0, src or str(ROOT / "src"))
+    sys.path.append(str(ROOT / "src"))
+
+
+def make_pairs(n: int) -> list[tuple[str, str, str]]:
+    """(copy text, source text, source id) for ``n`` ~800-word pairs (plus one warm-up pair last)."""
+    from common import BBC
+    from eval_diff import SAMPLES, load_jsonl
+    from unspin.ingest import from_text
+    from unspin.synth import spin
+
+    if BBC.exists():
+        arts = [x for x in load_jsonl(BBC) if 700 <= len(x.text.split()) <= 900][: n + 1]
+    else:
+        s = load_jsonl(SAMPLES)
+        arts = [from_text(s[i].text + "\n" + s[i + 1].text, id=f"{s[i].id}+{s[i + 1].id}")
+                for i in range(0, len(s) - 1, 2)][: n + 1]
+    out = []
+    for k, src in enumerate(arts):
+        c = spin(src, seed=k, swap_rate=0.35)
+        out.append((c.text, src.text, src.id))
+    return out[1:] + out[:1]  # the first article warms up, as before session 5
+
+
+def run(pairs: list[tuple[str, str, str]], repeat: int, contextual: bool) -> dict[str, Any]:
+    """Time this process's ``unspin`` on ``pairs`` (the last one is the warm-up)."""
+    from unspin.differ import diff
+    from unspin.ingest import from_text
+
+    kw = {"contextual": True} if contextual else {}
+    arts = [(from_text(c), from_text(s, id=sid)) for c, s, sid in pairs]
+    c0 = time.process_time()
+    diff(*arts[-1], **kw)  # the first diff of the process: loads thesaurus, vectors, WordNet
+    first = time.process_time() - c0
+    steady, rep, with_ingest = [], [], []
+    for ca, sa in arts[:-1]:
+        c0 = time.process_time()
+        diff(ca, sa, **kw)
+        steady.append(time.process_time() - c0)
+    for (ctext, stext, sid), (ca, sa) in zip(pairs, arts[:-1], strict=False):
+        best = float("inf")
+        for _ in range(repeat):
+            c0 = time.process_time()
+            diff(ca, sa, **kw)
+            best = min(best, time.process_time() - c0)
+        rep.append(best)
+        c0 = time.process_time()
+        diff(from_text(ctext), from_text(stext, id=sid), **kw)
+        with_ingest.append(time.process_time() - c0)
+    import unspin
+
+    return {"code": str(Path(unspin.__file__).parent), "first": first, "steady": steady, "repeat": rep,
+            "with_ingest": with_ingest, "words": [len(p[0].split()) for p in pairs[:-1]]}
+
+
+def _ms(xs: list[float]) -> dict[str, float]:
+    s = sorted(xs)
+    return {"median": round(1000 * statistics.median(s), 2), "p90": round(1000 * s[int(0.9 * (len(s) - 1))], 2)}
+
+
+def summary(res: dict[str, Any], corpus: str, contextual: bool) -> dict[str, Any]:
+    return {"corpus": corpus, "contextual": contextual, "copies": len(res["steady"]),
+            "copy_words_median": statistics.median(res["words"]), "code": res["code"],
+            "first_diff_cpu_ms": round(1000 * res["first"], 1),
+            "steady_cpu_ms": _ms(res["steady"]), "repeat_cpu_ms": _ms(res["repeat"]),
+            "with_ingest_cpu_ms": _ms(res["with_ingest"])}
+
+
+def compare(a: argparse.Namespace, pairs_file: Path) -> dict[str, Any]:
+    """Fresh processes of this code and of ``a.compare`` alternately; per-pair minima."""
+    codes = {"this": str(ROOT / "src"), "other": a.compare}
+    got: dict[str, list[dict[str, Any]]] = {"this": [], "other": []}
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    for r in range(a.rounds):
+        for name in (("this", "other") if r % 2 == 0 else ("other", "this")):
+            out = subprocess.run([sys.executable, __file__, "--child", "--pairs", str(pairs_file),
+                                  "--repeat", str(a.repeat), "--src", codes[name]]
+                                 + (["--contextual"] if a.contextual else []),
+                                 check=True, capture_output=True, text=True, env=env).stdout
+            got[name].append(json.loads(out))
+    report: dict[str, Any] = {"rounds": a.rounds, "repeat": a.repeat, "load": round(os.getloadavg()[0], 1)}
+    for name, runs in got.items():
+        per = {k: [min(r[k][i] for r in runs) for i in range(len(runs[0][k]))]
+               for k in ("steady", "repeat", "with_ingest")}
+        report[name] = {"code": runs[0]["code"], "first_diff_cpu_ms": round(1000 * min(r["first"] for r in runs), 1),
+                        **{f"{k}_cpu_ms": _ms(v) for k, v in per.items()}}
+    report["ratio_this_to_other"] = {
+        k: round(report["this"][k]["median"] / report["other"][k]["median"], 3)
+        for k in ("steady_cpu_ms", "repeat_cpu_ms", "with_ingest_cpu_ms")}
+    report["ratio_this_to_other"]["first_diff_cpu_ms"] = round(
+        report["this"]["first_diff_cpu_ms"] / report["other"]["first_diff_cpu_ms"], 3)
+    return report
 
 
 def main() -> None:
@@ -37,50 +145,37 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--contextual", action="store_true",
                     help="diff(..., contextual=True): also run the MiniLM check on swaps with no lexical link")
+    ap.add_argument("--pairs", type=Path, default=None, help="read the pairs from this JSONL, or write them there")
+    ap.add_argument("--src", default=None, help="time the unspin package in this src folder")
+    ap.add_argument("--compare", default=None, help="also time the code in this src folder, alternately")
+    ap.add_argument("--rounds", type=int, default=5, help="fresh processes per code with --compare")
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
+    _setup_path(a.src)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
-    if BBC.exists():
-        arts = [x for x in load_jsonl(BBC) if 700 <= len(x.text.split()) <= 900][: a.articles]
-        corpus = "bbc-dev"
+    from common import BBC
+
+    corpus = "bbc-dev" if BBC.exists() else "samples (pairs joined)"
+    if a.src and not (a.pairs is not None and a.pairs.exists()):
+        ap.error("--src needs an existing --pairs file (the pairs are made by this checkout's code)")
+    if a.pairs is not None and a.pairs.exists():
+        pairs = [tuple(json.loads(x)) for x in a.pairs.read_text(encoding="utf-8").splitlines()]
     else:
-        s = load_jsonl(SAMPLES)
-        arts = [from_text(s[i].text + "\n" + s[i + 1].text, id=f"{s[i].id}+{s[i + 1].id}")
-                for i in range(0, len(s) - 1, 2)]
-        corpus = "samples (pairs joined)"
-    pairs = []
-    for k, src in enumerate(arts):
-        c = spin(src, seed=k, swap_rate=0.35)
-        pairs.append((c.text, src))
-    kw = {"contextual": True} if a.contextual else {}
-    diff(from_text(pairs[0][0]), pairs[0][1], **kw)  # warm-up: thesaurus, vectors, caches, model
-    per: list[float] = []
-    cpu: list[float] = []
-    with_ingest: list[float] = []
-    words = []
-    for text, src in pairs:
-        ca = from_text(text)
-        words.append(len(text.split()))
-        best = cpu_best = float("inf")
-        for _ in range(a.repeat):
-            t0, c0 = time.perf_counter(), time.process_time()
-            diff(ca, src, **kw)
-            best = min(best, time.perf_counter() - t0)
-            cpu_best = min(cpu_best, time.process_time() - c0)
-        per.append(1000 * best)
-        cpu.append(1000 * cpu_best)
-        t0 = time.perf_counter()
-        diff(from_text(text), from_text(src.text), **kw)
-        with_ingest.append(1000 * (time.perf_counter() - t0))
-    per.sort()
-    out = {
-        "corpus": corpus, "contextual": a.contextual, "copies": len(pairs), "copy_words_median": statistics.median(words),
-        "diff_ms_median": round(statistics.median(per), 2),
-        "diff_ms_p90": round(per[int(0.9 * (len(per) - 1))], 2),
-        "diff_cpu_ms_median": round(statistics.median(cpu), 2),
-        "diff_with_ingest_ms_median": round(statistics.median(with_ingest), 2),
-    }
-    print(json.dumps(out, indent=1))
+        pairs = make_pairs(a.articles)
+        if a.pairs is not None:
+            a.pairs.write_text("".join(json.dumps(p) + "\n" for p in pairs), encoding="utf-8")
+    if a.child:
+        print(json.dumps(run(pairs, a.repeat, a.contextual)))  # type: ignore[arg-type]
+        return
+    if a.compare:
+        with tempfile.TemporaryDirectory() as d:
+            pf = a.pairs or Path(d) / "pairs.jsonl"
+            if not pf.exists():
+                pf.write_text("".join(json.dumps(p) + "\n" for p in pairs), encoding="utf-8")
+            print(json.dumps({"corpus": corpus, "copies": len(pairs) - 1, **compare(a, pf)}, indent=1))
+        return
+    print(json.dumps(summary(run(pairs, a.repeat, a.contextual), corpus, a.contextual), indent=1))  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

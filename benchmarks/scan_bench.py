@@ -105,8 +105,10 @@ def main(argv: list[str] | None = None) -> int:
               "candidates": summary["candidates"], "edges": summary["edges"],
               "wall_s": round(wall, 1), "cpu_s": round((after.ru_utime - before.ru_utime)
                                                        + (after.ru_stime - before.ru_stime), 1),
-              "peak_rss_mb": round(after.ru_maxrss / 1024, 1), "peak_tree_rss_mb": round(tree.peak / 2**20, 1), "stages_s": summary["seconds"],
+              "peak_rss_mb": round(after.ru_maxrss / 1024, 1), "peak_tree_rss_mb": round(tree.peak / 2**20, 1), "peak_tree_pss_mb": round(tree.peak_pss / 2**20, 1),
+              "peak_tree_at_s": [tree.peak_at, tree.peak_pss_at], "stages_s": summary["seconds"],
               "stages_cpu_s": summary.get("cpu", {}),
+              "stages_main_cpu_s": summary.get("cpu_main", {}),
               "quality": quality, "cpus": os.cpu_count()}
     if args.naive:
         result["naive"] = naive(args.out / ".scan-state.sqlite", args.naive)

@@ -12,6 +12,10 @@ more than ``MARGIN`` (75%) over the value pinned in ``benchmarks/speed_baseline.
   vocabulary, invented names and numbers; seed fixed), per article / the calibration loop;
 - ``trace_p50``: median CPU time of ``trace`` for 40 spun copies (a third of the content
   words replaced, numbers mangled) of long articles of that index / the calibration loop;
+- ``diff_p50``: median CPU time of ``diff`` for 12 spun copies of long articles of that index,
+  each diffed once per round with copies spun afresh every round (so most of what a diff
+  remembers from the pairs before it is of no use: the steady state of a scan, not a repeat),
+  the best round / the calibration loop;
 - ``startup``: CPU time of a fresh ``python -c "import unspin.cli"`` / ``python -c pass``;
 - ``index_vs_tantivy``: the same ``Index.add`` CPU / tantivy's (``bench`` extra) on the same
   documents, best of ``--repeat`` each, rounds interleaved (skipped, with a line saying so,
@@ -123,6 +127,25 @@ def _child_cpu(code: str) -> float:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def _diff_p50(arts: list[Article], vocab: list[str], repeat: int) -> float:
+    """Median CPU seconds of ``diff(copy, source)`` over 12 long articles, best of ``repeat``
+    rounds, each round with copies spun with other seeds."""
+    from unspin.differ import diff
+
+    sources = [a for i, a in enumerate(arts) if i % 10 == 0][:12]
+    diff(spin(sources[-1].text, vocab, 99), sources[-1])  # warm: the lexical resources
+    best = []
+    for r in range(repeat):
+        cpu = []
+        for k, a in enumerate(sources):
+            copy = spin(a.text, vocab, 1000 + 100 * r + k)
+            c = time.process_time()
+            diff(copy, a)
+            cpu.append(time.process_time() - c)
+        best.append(statistics.median(cpu))
+    return min(best)
+
+
 def measure(repeat: int = 3) -> dict[str, float]:
     from unspin.index import Index
     from unspin.tracer import trace
@@ -167,6 +190,7 @@ def measure(repeat: int = 3) -> dict[str, float]:
                 best.append(statistics.median(cpu))
             calib = best_cpu(lambda: calibration(texts), repeat)
             out["trace_p50"] = min(best) / calib
+        out["diff_p50"] = _diff_p50(arts, vocab, repeat) / calib
     py = min(_child_cpu("pass") for _ in range(repeat))
     out["startup"] = min(_child_cpu("import unspin.cli") for _ in range(repeat)) / py
     return {k: round(v, 4) for k, v in out.items()}

@@ -239,3 +239,28 @@ def test_invariants_on_synthetic_copies():
         for m in _re.finditer(r"\w+", copy.text):
             assert any(s <= m.start() < e for s, e in spans), m.group()
         assert sum(r.summary.shares.values()) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_answers_do_not_depend_on_earlier_diffs():
+    """diff remembers word-level decisions, canonical forms and documents across calls (for
+    speed): a pair's answer is the same whether it comes first or after other pairs."""
+    synth = pytest.importorskip("unspin.synth")
+    from unspin import meaning
+    from unspin.ingest import from_text
+
+    root = Path(__file__).resolve().parent.parent
+    lines = (root / "samples" / "articles.jsonl").read_text(encoding="utf-8").splitlines()[:3]
+    pairs = []
+    for k, line in enumerate(lines):
+        d = json.loads(line)
+        src = from_text(d["text"], id=d["id"])
+        pairs.append((synth.spin(src, seed=k, swap_rate=0.35, fact_edits=3).text, src))
+
+    def answers(order: list[int]) -> dict[int, str]:
+        return {k: json.dumps(diff(*pairs[k]).to_dict(), sort_keys=True) for k in order}
+
+    meaning.clear_cache()
+    forward = answers([0, 1, 2])
+    meaning.clear_cache()
+    assert answers([2, 1, 0]) == forward
+    assert answers([1, 1]) == {1: forward[1]}

@@ -111,3 +111,25 @@ def test_contextual_check_flags_an_unlinked_swap_with_low_context_similarity():
     assert [(c.kind, c.subtype) for c in r.changes if c.copy_text == "cleaned"] == [("fact", "meaning")]
     off = diff(src.replace("blocked", "cleaned"), src)  # off by default
     assert [(c.kind, c.subtype) for c in off.changes if c.copy_text == "cleaned"] == [("reword", "unrelated")]
+
+
+def test_canon_remembers_only_what_it_reads_of_the_context():
+    """canon is remembered across diffs by the stretch, a number right before it and whether a
+    number starts right after it: a bound qualifies a number after the stretch ("more than" |
+    "200"), not a word; "$" at the end reaches one unit further ("up to $" | "5bn")."""
+    from unspin.aligner import units
+
+    def ask() -> list[list[str]]:
+        more, dollar = units("more than"), units("up to $")
+        return [meaning.canon(more, units("200 people")), meaning.canon(more, units("people said")),
+                meaning.canon(more), meaning.canon(dollar, units("5bn")), meaning.canon(dollar, units("more"))]
+
+    meaning.clear_cache()
+    cold = ask()
+    assert cold[0] == [">lower"] and cold[1] == cold[2] != cold[0]
+    assert cold[3] != cold[4]
+    assert ask() == cold  # remembered: the same answers
+    meaning.clear_cache()
+    meaning.canon(units("up to $"), units("more"))  # the other context remembered first
+    meaning.canon(units("more than"), units("people"))
+    assert ask() == cold

@@ -88,6 +88,13 @@ def test_outputs_have_the_documented_fields(warc_scan: Path) -> None:
     import pyarrow.parquet as pq
 
     assert pq.read_table(warc_scan / "articles.parquet").num_rows == len(rows)
+    # the same rows as a Hive-partitioned dataset, one folder per site
+    import pyarrow.dataset as pds
+
+    parts = pds.dataset(warc_scan / "articles_by_site", format="parquet", partitioning="hive").to_table()
+    key = lambda r: r["url"]  # noqa: E731
+    assert sorted(parts.to_pylist(), key=key) == sorted(({k: r[k] for k in parts.column_names} for r in rows), key=key)
+    assert {p.name for p in (warc_scan / "articles_by_site").iterdir()} == {f"site={r['site']}" for r in rows}
     assert pq.read_table(warc_scan / "sites.parquet").num_rows == len(sites)
     db = sqlite3.connect(warc_scan / "scan.sqlite")
     assert db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == len(rows)
@@ -221,6 +228,7 @@ def test_empty_crawl_gives_empty_tables(tmp_path: Path) -> None:
     assert (out / "articles.jsonl").read_text() == ""
     assert (out / "sites.csv").read_text().strip() == ",".join(SITE_FIELDS)
     assert "No copies found" in (out / "report.html").read_text()
+    assert (out / "articles_by_site").is_dir() and not any((out / "articles_by_site").iterdir())
 
 
 def test_cli_scan_reports_and_exits_cleanly(tmp_path: Path) -> None:

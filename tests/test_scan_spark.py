@@ -65,6 +65,11 @@ def test_spark_engine_writes_the_same_files_as_the_local_engine(name: str, spark
         a, b = tmp_path / "local" / out, tmp_path / "spark" / out
         assert _lines(a) == _lines(b), out
         assert a.read_bytes() == b.read_bytes(), f"{out}: same rows in another order"
+    by_site = sorted(p.relative_to(tmp_path / "local") for p in (tmp_path / "local" / "articles_by_site").rglob("*.parquet"))
+    assert by_site and by_site == sorted(p.relative_to(tmp_path / "spark")
+                                         for p in (tmp_path / "spark" / "articles_by_site").rglob("*.parquet"))
+    for rel in by_site:
+        assert (tmp_path / "local" / rel).read_bytes() == (tmp_path / "spark" / rel).read_bytes(), rel
     # the state was rebuilt with the local schema, so the SQLite tables match too
     import sqlite3
 

@@ -77,3 +77,54 @@ def test_a_speaker_ending_in_ly_is_not_taken_for_an_adverb():
              "Police said the man had been missing since Friday.")
     assert [c.subtype for c in r.changes if c.kind == "fact"] == ["attribution"]
     assert senses.only_adverb("reportedly") and not senses.only_adverb("family")
+
+
+def test_glosses_read_from_the_packaged_data_files():
+    talks = senses.ordered("talks")
+    assert talks[0] == senses.wordnet().index["talks"][0]  # the form's own sense first, then "talk"'s
+    lemmas, definition, examples = senses.gloss(talks[0])
+    assert lemmas == ("negotiation", "dialogue", "talks")
+    assert definition == "a discussion intended to produce an agreement"
+    assert "talks between Israelis and Palestinians" in examples
+    text = senses.gloss_text(talks[0])
+    assert text.startswith("negotiation, dialogue, talks: a discussion intended to produce an agreement.")
+    # every sense of a many-sense word parses (positions hold for CRLF data files too)
+    for s in senses.ordered("run"):
+        lem, d, _ = senses.gloss(s)
+        assert lem and d
+
+
+def test_compatible_senses():
+    negotiation = senses.ordered("talks")[0]
+    assert senses.compatible(negotiation, "negotiations")
+    assert not senses.compatible(negotiation, "interviews")
+    legislation, invoice = senses.ordered("bill")[:2]  # "a statute in draft", "an itemized statement"
+    assert "invoice" in senses.gloss(invoice)[0]
+    assert senses.compatible(invoice, "invoice") and not senses.compatible(legislation, "invoice")
+
+
+def test_sense_scores_and_margins():
+    """The gloss-in-context scores are computed for every sense (their quality is measured by
+    benchmarks/probe_wic.py: too weak for diff; here "be in the banking business" outscores
+    the financial institution for "The central bank raised its interest rate")."""
+    from unspin import meaning
+
+    ctx = "The central bank raised its interest rate to 5 percent."
+    scores = meaning.sense_scores(ctx, "bank")
+    assert [s for s, _ in scores] == list(senses.ordered("bank"))
+    assert all(-1.0 <= c <= 1.0 for _, c in scores)
+    assert meaning.sense_scores(ctx, "bank") == scores  # cached, deterministic
+    assert meaning.sense_margin(ctx, "bank", "shore") is None  # "shore" stands for no sense of "bank"
+    m = meaning.sense_margin(ctx, "bank", "depository")
+    assert m is not None and not senses.compatible(m[1], "depository") and senses.compatible(m[2], "depository")
+    assert meaning.sense_margin(ctx, "qqxz", "cat") is None
+    assert meaning.fit_margin(ctx, "qqxz", "cat") is None
+    assert meaning.fit_margin(ctx, "bank", "shore") is not None
+
+
+def test_a_swap_beside_an_added_article_is_still_sense_checked():
+    src = "The company never confirmed or denied reports of a merger with its rival."
+    r = diff("The company never confirmed or deserted the reports of a merger with its rival.", src)
+    assert [(c.subtype, c.source_text) for c in r.facts] == [("meaning", "denied")]
+    ok = diff("The company never confirmed or rejected the reports of a merger with its rival.", src)
+    assert not ok.facts and ok.verdict == "rewritten"

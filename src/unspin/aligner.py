@@ -29,7 +29,9 @@ repaired in ingestion, so ``Article.text`` holds them as one number token.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
@@ -119,9 +121,36 @@ class _Doc:
             feats, nc = _features(self.units[u0:u1])
             self.sentences.append(_Sentence(s, e, u0, u1, feats, nc))
 
+    @functools.cached_property
+    def sentence_keys(self) -> list[tuple[str, ...]]:
+        """Each sentence's unit keys (made once: a remembered document serves many diffs)."""
+        us = self.units
+        return [tuple(u[4] for u in us[st.u0:st.u1]) for st in self.sentences]
 
-def _stem(key: str) -> str:
-    return key[:5]
+
+#: The last few documents' units and sentence features, by text: a scan diffs many copies
+#: against one source, the web app a copy against the sources a trace found. Read-only once made.
+_DOC_CACHE: dict[str, _Doc] = {}
+_DOC_CACHE_MAX = 16
+_DOC_CACHE_TEXT_MAX = 200_000  # characters; longer texts are not remembered
+_DOC_LOCK = threading.Lock()
+
+
+def _doc(text: str) -> _Doc:
+    """``_Doc(text)``, remembered for the last ``_DOC_CACHE_MAX`` texts (least recently used out)."""
+    if len(text) > _DOC_CACHE_TEXT_MAX:
+        return _Doc(text)
+    with _DOC_LOCK:
+        d = _DOC_CACHE.pop(text, None)
+        if d is not None:
+            _DOC_CACHE[text] = d  # now the most recent
+            return d
+    d = _Doc(text)
+    with _DOC_LOCK:
+        _DOC_CACHE[text] = d
+        while len(_DOC_CACHE) > _DOC_CACHE_MAX:
+            del _DOC_CACHE[next(iter(_DOC_CACHE))]
+    return d
 
 
 def _features(us: Sequence[Unit]) -> tuple[dict[str, float], int]:
@@ -129,22 +158,25 @@ def _features(us: Sequence[Unit]) -> tuple[dict[str, float], int]:
     feats: dict[str, float] = {}
     skeleton: list[str] = []
     n_content = 0
-    for u in us:
-        if u.kind == "number":
-            feats["n:" + u.key] = 1.5
-            skeleton.append("#")
-        elif u.kind == "word":
-            if u.key in STOPWORDS:
-                skeleton.append(u.key)
+    add = skeleton.append
+    for _s, _e, _t, kind, key in us:
+        if kind == "number":
+            feats["n:" + key] = 1.5
+            add("#")
+        elif kind == "word":
+            if key in STOPWORDS:
+                add(key)
             else:
                 n_content += 1
-                feats["w:" + _stem(u.key)] = 1.0
-                skeleton.append("_")
-    for k in range(len(skeleton) - 2):
-        tri = skeleton[k:k + 3]
-        if sum(1 for x in tri if x not in ("_", "#")) >= 1:
-            feats["s:" + " ".join(tri)] = 0.5
+                feats["w:" + key[:5]] = 1.0  # the stem: the first five letters
+                add("_")
+    for a, b, c in zip(skeleton, skeleton[1:], skeleton[2:], strict=False):
+        if a not in _WILD or b not in _WILD or c not in _WILD:  # at least one stopword
+            feats[f"s:{a} {b} {c}"] = 0.5
     return feats, n_content
+
+
+_WILD = frozenset(("_", "#"))
 
 
 def _as_text(x: str | Article) -> str:
@@ -159,11 +191,15 @@ def _pair_scores(cdoc: _Doc, sdoc: _Doc) -> list[tuple[int, int, float, float, f
         for f in sent.feats:
             df[f] = df.get(f, 0) + 1
 
-    def weight(f: str, base: float) -> float:
-        return base * math.log(1.0 + n / df[f])
-
-    sw = [{f: weight(f, b) for f, b in s.feats.items()} for s in sdoc.sentences]
-    cw = [{f: weight(f, b) for f, b in s.feats.items()} for s in cdoc.sentences]
+    # a feature has one base weight whatever the sentence ("n:" 1.5, "w:" 1.0, "s:" 0.5), so
+    # one weight per feature for both documents, and a shared feature adds that weight
+    wt: dict[str, float] = {}
+    for sent in (*cdoc.sentences, *sdoc.sentences):
+        for f, b in sent.feats.items():
+            if f not in wt:
+                wt[f] = b * math.log(1.0 + n / df[f])
+    sw = [{f: wt[f] for f in s.feats} for s in sdoc.sentences]
+    cw = [{f: wt[f] for f in s.feats} for s in cdoc.sentences]
     stot = [sum(d.values()) for d in sw]
     inv: dict[str, list[int]] = {}
     for j, d in enumerate(sw):
@@ -176,12 +212,16 @@ def _pair_scores(cdoc: _Doc, sdoc: _Doc) -> list[tuple[int, int, float, float, f
         ctot = sum(d.values())
         shared: dict[int, float] = {}
         shared_content: dict[int, float] = {}
+        get, cget = shared.get, shared_content.get
         for f, w in d.items():
-            for j in inv.get(f, ()):
-                wm = min(w, sw[j][f])
-                shared[j] = shared.get(j, 0.0) + wm
-                if f[0] != "s":
-                    shared_content[j] = shared_content.get(j, 0.0) + 1.0
+            js = inv.get(f)
+            if js is None:
+                continue
+            for j in js:
+                shared[j] = get(j, 0.0) + w
+            if f[0] != "s":
+                for j in js:
+                    shared_content[j] = cget(j, 0.0) + 1.0
         for j, sh in shared.items():
             lo = min(ctot, stot[j])
             if lo <= 0:
@@ -270,7 +310,7 @@ def align(copy: str | Article, source: str | Article, *, source_id: str | None =
     has them repaired.
     """
     sid = source_id if source_id is not None else (source.id if isinstance(source, Article) else "")
-    cdoc, sdoc = _Doc(_as_text(copy)), _Doc(_as_text(source))
+    cdoc, sdoc = _doc(_as_text(copy)), _doc(_as_text(source))
     return _alignment(cdoc, sdoc, sid, max_gap, min_containment, min_dice)[0]
 
 
@@ -335,10 +375,7 @@ def _ordinal_duplicates(pairs: list[tuple[int, int, float]], cdoc: _Doc, sdoc: _
     source (a chain that reads as one sentence merged from many) and the other copies go
     unmatched: a file diffed against itself showed mostly insertions.
     """
-    def keys(doc: _Doc) -> list[tuple[str, ...]]:
-        return [tuple(u.key for u in doc.units[st.u0:st.u1]) for st in doc.sentences]
-
-    kc, ks = keys(cdoc), keys(sdoc)
+    kc, ks = cdoc.sentence_keys, sdoc.sentence_keys
     count_c: dict[tuple[str, ...], int] = {}
     count_s: dict[tuple[str, ...], int] = {}
     ord_c = []
@@ -375,10 +412,10 @@ def _alignment(cdoc: _Doc, sdoc: _Doc, sid: str, max_gap: int = 0, min_containme
     by_keys: dict[tuple[str, ...], list[int]] = {}
     for j, sent in enumerate(sdoc.sentences):
         if not sent.feats and j not in have_s:
-            by_keys.setdefault(tuple(u.key for u in sdoc.units[sent.u0:sent.u1]), []).append(j)
+            by_keys.setdefault(sdoc.sentence_keys[j], []).append(j)
     for i, sent in enumerate(cdoc.sentences):
         if not sent.feats and i not in have_c:
-            js = by_keys.get(tuple(u.key for u in cdoc.units[sent.u0:sent.u1]))
+            js = by_keys.get(cdoc.sentence_keys[i])
             if js:
                 pairs.append((i, js.pop(0), 1.0))
     pairs.sort()

@@ -36,7 +36,7 @@ from typing import Any
 from rapidfuzz.distance import Levenshtein
 
 from unspin import meaning, names, vocab
-from unspin.aligner import Passage, Unit, _alignment, _Doc
+from unspin.aligner import Passage, Unit, _alignment, _Doc, _doc
 from unspin.models import Article, Record
 from unspin.text import STOPWORDS
 
@@ -503,6 +503,9 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
         return "fact", "attribution", f"source of the statement changed: {both}"
     if len(ck) == len(sk) == 1 and C[0].kind == S[0].kind == "word":
         return _sense_checked(ctx, i0, j0, ck[0], sk[0], both)
+    one = _one_word_each(ctx, i0, i1, j0, j1)
+    if one is not None:  # "deserted the" for "denied": an article added or dropped beside a swap
+        return _sense_checked(ctx, one[0], one[1], ctx.cu[one[0]].key, ctx.su[one[1]].key, both)
     if len(ck) == len(sk):
         rels = []
         for a, b in zip(ck, sk, strict=True):
@@ -678,6 +681,10 @@ def _speaker_changed(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
     return not any(_relation(a, b) is not None for a in cw for b in sw)
 
 
+#: Keys whose ``_title_key`` is a title word: the words and their plurals.
+_TITLE_KEYS = frozenset(_TITLE_WORDS | {w + "s" for w in _TITLE_WORDS})
+
+
 def _title_key(k: str) -> str:
     if k.endswith("s") and k[:-1] in _TITLE_WORDS:
         return k[:-1]
@@ -764,6 +771,22 @@ def _wrong_sense(ctx: _Ctx, i0: int, j0: int, a: str, b: str) -> str | None:
                 and ngrams().bigram(ps.key, a) == 0):
             return f"a fixed expression broken ({_quote(ps.key + ' ' + b)})"
     return None
+
+
+_ARTICLES = frozenset({"the", "a", "an"})
+
+
+def _one_word_each(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[int, int] | None:
+    """The positions of the one lower-case word each side keeps once articles are set aside,
+    when an article is all that else differs ("deserted the" for "denied"); else None."""
+    ci = [k for k in range(i0, i1) if ctx.cu[k].kind != "punct" and ctx.cu[k].key not in _ARTICLES]
+    si = [k for k in range(j0, j1) if ctx.su[k].kind != "punct" and ctx.su[k].key not in _ARTICLES]
+    if len(ci) != 1 or len(si) != 1 or (i1 - i0 == 1 and j1 - j0 == 1):
+        return None
+    c, s = ctx.cu[ci[0]], ctx.su[si[0]]
+    if c.kind != "word" or s.kind != "word" or not c.text.islower() or not s.text.islower():
+        return None
+    return ci[0], si[0]
 
 
 def _word_swap(a: str, b: str, both: str) -> tuple[str, str | None, str]:
@@ -1011,9 +1034,9 @@ def _titled_names(*docs: Sequence[Unit]) -> dict[str, set[str]]:
     for us in docs:
         n = len(us)
         for k, u in enumerate(us):
-            t = _title_key(u.key)
-            if t not in _TITLE_WORDS:
+            if u[4] not in _TITLE_KEYS:  # the key (a title word or its plural)
                 continue
+            t = _title_key(u.key)
             names_ = out.setdefault(t, set())
             j = k + 1
             while j < n and j <= k + 4 and us[j].kind == "word" and us[j].text[:1].isupper():
@@ -1167,7 +1190,6 @@ def diff(copy: str | Article, source: str | Article | Sequence[str | Article], *
     its ``source_id``, omissions are reported for the first source and, for the others, only
     between the sentences the copy took from them.
     """
-    meaning.clear_cache()
     ca = _as_article(copy, "copy")
     if isinstance(source, (list, tuple)):
         srcs = [_as_article(x, f"source{k}") for k, x in enumerate(source)]
@@ -1178,8 +1200,8 @@ def diff(copy: str | Article, source: str | Article | Sequence[str | Article], *
     sids = [sa.id for sa in srcs]
     if source_id is not None:
         sids[0] = source_id
-    cdoc = _Doc(ca.text)
-    sdocs = [_Doc(sa.text) for sa in srcs]
+    cdoc = _doc(ca.text)
+    sdocs = [_doc(sa.text) for sa in srcs]
     # blocks: (copy start, copy end, source start, source end, source index), text offsets
     blocks: list[tuple[int, int, int, int, int]] = []
     all_passages: list[Passage] = []

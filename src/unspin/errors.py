@@ -7,6 +7,8 @@ a ``hint`` telling the user how to fix it. ``str(err)`` is one line.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class UnspinError(Exception):
     """Base class of every error unspin raises on purpose."""
@@ -23,6 +25,10 @@ class UnspinError(Exception):
         where = f"{self.input}: " if self.input else ""
         fix = f" ({self.hint})" if self.hint else ""
         return f"[{self.code}] {where}{self.message}{fix}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled as its parts (a worker process's error re-raised in the parent reads the same)
+        return _rebuild, (type(self), self.message, self.input, self.hint)
 
     def to_dict(self) -> dict[str, str | None]:
         return {"code": self.code, "error": type(self).__name__, "input": self.input,
@@ -71,3 +77,7 @@ def missing_extra(package: str, extra: str) -> MissingExtraError:
         f"this feature needs the optional package {package!r}",
         hint=f"install it with: pip install 'unspin[{extra}]'",
     )
+
+
+def _rebuild(cls: type[UnspinError], message: str, input: str | None, hint: str | None) -> UnspinError:
+    return cls(message, input=input, hint=hint)

@@ -125,10 +125,38 @@ def _cached(name: str, source: Path, build: Any) -> Any:
 
 @functools.lru_cache(maxsize=200_000)
 def zipf(word: str) -> float:
-    """Zipf frequency of ``word`` in English (wordfreq); 0.0 when unseen."""
+    """Zipf frequency of ``word`` in English (wordfreq); 0.0 when unseen.
+
+    A plain lower-case ASCII word is one token to wordfreq's tokenizer, so its frequency is
+    read straight from wordfreq's table and rounded as ``wordfreq.zipf_frequency`` rounds
+    it (the tokenizer was most of the time; ``tests/test_lexicon_cache.py`` compares the two);
+    anything else goes through ``zipf_frequency``."""
+    if _PLAIN_WORD.fullmatch(word):
+        return _plain_zipf(word)
     from wordfreq import zipf_frequency
 
     return float(zipf_frequency(word, "en"))
+
+
+_PLAIN_WORD = re.compile(r"[a-z]+")
+
+
+def _plain_zipf(word: str) -> float:
+    """``wordfreq.zipf_frequency(word, "en")`` for one token without digits (its steps, in order)."""
+    import math
+
+    from wordfreq import get_frequency_dict, zipf_to_freq
+
+    minimum = zipf_to_freq(0.0)
+    f = get_frequency_dict("en", "best").get(word)
+    if f is None:
+        freq = minimum
+    else:
+        freq = 1.0 / (0.0 + 1.0 / f)  # wordfreq combines the tokens' 1 / f
+        freq = max(freq, minimum)
+        if freq != 0.0:
+            freq = round(freq, math.floor(-math.log(freq, 10)) + 3)
+    return float(round(math.log(freq, 10) + 9, 2))
 
 
 # ---------------------------------------------------------------------------- inflection
@@ -142,6 +170,11 @@ def lemma_candidates(word: str) -> list[str]:
     Crude suffix rules (plural, past, -ing, comparative); callers keep the candidates that a
     dictionary knows.
     """
+    return list(_lemma_candidates(word))
+
+
+@functools.lru_cache(maxsize=65536)
+def _lemma_candidates(word: str) -> tuple[str, ...]:
     w = word.lower()
     out = [w]
 
@@ -175,7 +208,7 @@ def lemma_candidates(word: str) -> list[str]:
         add(w[:-2])
     if w.endswith("ly") and len(w) > 4:
         add(w[:-2])
-    return out
+    return tuple(out)
 
 
 def inflection(word: str, base: str) -> str:
@@ -326,9 +359,12 @@ class Thesaurus(WordList):
     def __init__(self, vocab: list[str] | Callable[[], list[str]], indptr: np.ndarray, ids: np.ndarray,
                  reverse: tuple[np.ndarray, np.ndarray] | None = None, words: dict[str, np.ndarray] | None = None):
         super().__init__(vocab, words)
-        self.indptr = indptr
-        self.ids = ids
-        self._rev_heads, self._rev_ptr = reverse or _reverse_index(self.vocab, indptr, ids)
+        # plain ndarray views of the memory-mapped files: np.memmap's Python-level indexing
+        # costs more than the slices it returns (same memory, same values)
+        self.indptr = np.asarray(indptr)
+        self.ids = np.asarray(ids)
+        heads, ptr = reverse or _reverse_index(self.vocab, indptr, ids)
+        self._rev_heads, self._rev_ptr = np.asarray(heads), np.asarray(ptr)
 
     @classmethod
     def load(cls) -> Thesaurus:
@@ -438,7 +474,7 @@ class Vectors(WordList):
     def __init__(self, vocab: list[str] | Callable[[], list[str]], matrix: np.ndarray,
                  words: dict[str, np.ndarray] | None = None):
         super().__init__(vocab, words)
-        self.matrix = matrix
+        self.matrix = np.asarray(matrix)  # an ndarray view of the memory map (see Thesaurus)
 
     @classmethod
     def load(cls, limit: int = 200_000) -> Vectors:

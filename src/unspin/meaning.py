@@ -20,6 +20,12 @@ Three parts, used by ``unspin.diff``:
    fitted by ``benchmarks/fit_meaning.py`` on an invented development set
    (``benchmarks/data/meaning-dev/``) that no evaluation uses, and stored in
    ``MEANING_THRESHOLDS``.
+4. ``sense_scores`` / ``sense_margin`` / ``fit_margin``: the source sentence against the
+   WordNet glosses of each sense of a word (through the same encoder): which sense the context
+   selects, and whether a copy word can stand for it. Measured in session 5
+   (``benchmarks/probe_wic.py``, docs/benchmarks.md "Diff judgement, session 5"): on
+   development data it does not separate wrong-sense swaps from harmless ones, so ``diff``
+   does not use it.
 """
 
 from __future__ import annotations
@@ -34,7 +40,8 @@ from unspin import names, vocab
 if TYPE_CHECKING:
     from unspin.aligner import Unit
 
-__all__ = ["canon", "negations", "antonyms", "bound_class", "MEANING_THRESHOLDS", "contextual_scores"]
+__all__ = ["canon", "negations", "antonyms", "bound_class", "MEANING_THRESHOLDS", "contextual_scores",
+           "sense_scores", "sense_margin", "fit_margin"]
 
 # ----------------------------------------------------------------------------- numbers
 
@@ -151,15 +158,23 @@ def spelling(w: str) -> str:
     if w in _SPELLING_WORDS:
         return _SPELLING_WORDS[w]
     if len(w) >= 6:
-        w = re.sub(r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations)$", r"iz\1", w)
-        w = re.sub(r"(?<=[a-z]{2})yse(d|s)?$", lambda m: "yze" + (m.group(1) or ""), w)
+        w = _ISE.sub(r"iz\1", w)
+        w = _YSE.sub(lambda m: "yze" + (m.group(1) or ""), w)
     if len(w) >= 5 and w not in _OUR_EXCEPT:
-        w = re.sub(r"(?<=[a-z]{2})our(s|ed|ing|able|ite|ites)?$", lambda m: "or" + (m.group(1) or ""), w)
-    w = re.sub(r"^(def|off|lic|pret)ence(s)?$", r"\1ense\2", w)
-    w = re.sub(r"^(cent|theat|met|lit|fib|somb|spect)re(s)?$", r"\1er\2", w)
+        w = _OUR.sub(lambda m: "or" + (m.group(1) or ""), w)
+    w = _ENCE.sub(r"\1ense\2", w)
+    w = _TRE.sub(r"\1er\2", w)
     if len(w) >= 7:
-        w = re.sub(r"(?<=[aeiou][a-z])ll(ed|ing|er|ers)$", r"l\1", w)
+        w = _LL.sub(r"l\1", w)
     return w
+
+
+_ISE = re.compile(r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations)$")
+_YSE = re.compile(r"(?<=[a-z]{2})yse(d|s)?$")
+_OUR = re.compile(r"(?<=[a-z]{2})our(s|ed|ing|able|ite|ites)?$")
+_ENCE = re.compile(r"^(def|off|lic|pret)ence(s)?$")
+_TRE = re.compile(r"^(cent|theat|met|lit|fib|somb|spect)re(s)?$")
+_LL = re.compile(r"(?<=[aeiou][a-z])ll(ed|ing|er|ers)$")
 
 
 # ----------------------------------------------------------------------------- canonical form
@@ -175,29 +190,38 @@ def canon(units: Sequence[Unit], after: Sequence[Unit] = (), before: Sequence[Un
     end qualifies a number ("at least" before "200"); ``before``: the units right before it (a
     number there makes a unit at its start a unit: "30" + "C" / "degrees Celsius").
     """
-    toks = [u for u in units if u.kind != "punct" or u.text in "$£€¥%"]
-    look = toks + [u for u in after if u.kind != "punct" or u.text in "$£€¥"][:3]
+    toks = [u for u in units if u[3] != "punct" or u[2] in "$£€¥%"]  # (start, end, text, kind, key)
+    aft = [u for u in after if u[3] != "punct" or u[2] in "$£€¥"][:3]
     after_number = bool(before) and before[-1].kind == "number"
     # The result depends on each unit's text, kind and key and on whether it touches the one
-    # before it (positions only matter for "5th", "3bn"); diff asks for the same stretches
-    # many times, so results are kept by that signature.
-    sig = (tuple((u.text, u.kind, u.key, k > 0 and look[k - 1].end == u.start) for k, u in enumerate(look)),
-           len(toks), after_number)
+    # before it (positions only matter for "5th", "3bn"), on a number right before, and on the
+    # units after the stretch only through one question: does a number start there (a bound
+    # at the end qualifies it)? diff asks for the same stretches many times, with and without
+    # their neighbours, and the same short stretches recur from one pair to the next, so the
+    # results are kept by that signature for the process (bounded).
+    starts_after = _starts_number(aft, [u.key.replace("’", "'") for u in aft], 0) if aft else False
+    prev_end = -1
+    parts = []
+    for u in toks:
+        parts.append((u[2], u[3], u[4], u[0] == prev_end))  # touches the unit before it
+        prev_end = u[1]
+    sig = (tuple(parts), after_number, starts_after)
     hit = _CANON_CACHE.get(sig)
     if hit is None:
         if len(_CANON_CACHE) >= _CANON_CACHE_MAX:
             _CANON_CACHE.clear()
-        hit = _CANON_CACHE[sig] = tuple(_canon(toks, look, after_number))
+        hit = _CANON_CACHE[sig] = tuple(_canon(toks, toks + aft, after_number))
     return list(hit)
 
 
 _CANON_CACHE: dict[tuple[Any, ...], tuple[str, ...]] = {}
-_CANON_CACHE_MAX = 50_000
+#: Remembered canonical forms (about 0.5 KB each); the table is emptied when full.
+_CANON_CACHE_MAX = 20_000
 
 
 def clear_cache() -> None:
-    """Forget remembered canonical forms (``unspin.differ.diff`` starts each pair afresh, so
-    its time per pair does not depend on the pairs before it)."""
+    """Forget remembered canonical forms and name runs (a benchmark's cold start; the results
+    do not depend on what is remembered)."""
     _CANON_CACHE.clear()
     names.clear_cache()
 
@@ -594,3 +618,65 @@ def contextual_scores(items: Sequence[tuple[str, int, int, str, int, int]]) -> l
         words = max(1, len(_WORDS.findall(st)))
         out.append((wic, (1.0 - sent) * words / 10.0))
     return out
+
+
+# ----------------------------------------------------------------------------- sense in context
+
+#: Bounded caches of encoder outputs: gloss vectors per WordNet synset, context vectors per text.
+_GLOSS_VECS: dict[int, Any] = {}
+_CONTEXT_VECS: dict[str, Any] = {}
+_VEC_CACHE_MAX = 20_000
+
+
+def _vectors(texts: Sequence[str], cache: dict[Any, Any], keys: Sequence[Any]) -> list[Any]:
+    """Sentence vectors of ``texts`` through the shared encoder, remembered under ``keys``."""
+    todo = [k for k, key in enumerate(keys) if key not in cache]
+    if todo:
+        from unspin.encoder import get_encoder
+
+        vecs = get_encoder().sentence_vectors([texts[k] for k in todo])
+        if len(cache) + len(todo) > _VEC_CACHE_MAX:
+            cache.clear()
+        for k, v in zip(todo, vecs, strict=True):
+            cache[keys[k]] = v
+    return [cache[key] for key in keys]
+
+
+def sense_scores(context: str, word: str) -> list[tuple[int, float]]:
+    """(synset, cosine of the context with the synset's gloss) for every WordNet sense of
+    lower-case ``word``, in WordNet's order: which sense the context selects."""
+    from unspin import senses
+
+    syn = senses.ordered(word)
+    if not syn:
+        return []
+    gl = _vectors([senses.gloss_text(s) for s in syn], _GLOSS_VECS, syn)
+    cv = _vectors([context], _CONTEXT_VECS, [context])[0]
+    return [(s, float(v @ cv)) for s, v in zip(syn, gl, strict=True)]
+
+
+def sense_margin(context: str, source_word: str, copy_word: str) -> tuple[float, int, int] | None:
+    """How much better the context fits a sense of ``source_word`` that ``copy_word`` cannot
+    stand for than any sense it can (``unspin.senses.compatible``): (margin, the best
+    incompatible sense, the best compatible one); None when the senses do not split that way
+    (the copy word fits all of them, or none)."""
+    from unspin import senses
+
+    scores = sense_scores(context, source_word)
+    comp = [(c, s) for s, c in scores if senses.compatible(s, copy_word)]
+    other = [(c, s) for s, c in scores if not senses.compatible(s, copy_word)]
+    if not comp or not other:
+        return None
+    bo, bc = max(other), max(comp)
+    return bo[0] - bc[0], bo[1], bc[1]
+
+
+def fit_margin(context: str, source_word: str, copy_word: str) -> float | None:
+    """How much better the context fits the best WordNet sense of ``source_word`` than the best
+    sense of ``copy_word`` (gloss cosines): a copy word none of whose senses suits the sentence
+    scores high. None when WordNet lacks either word."""
+    sb = sense_scores(context, source_word)
+    sa = sense_scores(context, copy_word)
+    if not sb or not sa:
+        return None
+    return max(c for _, c in sb) - max(c for _, c in sa)

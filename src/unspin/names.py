@@ -152,6 +152,7 @@ def _first_tokens() -> frozenset[str]:
     return frozenset(k[0] for k in _table())
 
 
+@functools.lru_cache(maxsize=65536)
 def may_start_name(key: str) -> bool:
     """False when no known name starts with this token (so ``canonical_names`` of a run that
     starts with it returns the run as it is): a fast test before the full lookup."""
@@ -163,6 +164,7 @@ def clear_cache() -> None:
     """Forget remembered name runs (see ``unspin.meaning.clear_cache``)."""
     _canonical_names.cache_clear()
     _fold.cache_clear()
+    may_start_name.cache_clear()
 
 
 @functools.lru_cache(maxsize=65536)

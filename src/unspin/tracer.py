@@ -28,7 +28,7 @@ import logging
 import math
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,7 +45,8 @@ from unspin.options import TraceOptions
 from unspin.reader import IndexReader
 from unspin.text import split_sentences
 
-__all__ = ["Candidate", "PairCoverage", "SourceMatch", "TraceOptions", "TraceResult", "compare", "explain",
+__all__ = ["Candidate", "PairCoverage", "SourceMatch", "TraceOptions", "TraceResult", "compare", "compare_many",
+           "explain",
            "retrieve", "sentence_alignment", "stored_article", "trace", "verify"]
 
 log = logging.getLogger(__name__)
@@ -524,6 +525,37 @@ def compare(a: Article | StoredArticle | str, b: Article | StoredArticle | str,
     matrix (the crawl scan's verification of a candidate pair; no index, no exclusions)."""
     o = opts or _default_options()
     x, y = token_sentences([_text_spans(a), _text_spans(b)], o.min_sentence_tokens)
+    return _coverage(x, y, o)
+
+
+def compare_many(texts: Mapping[int, tuple[str, Sequence[tuple[int, int]] | None]],
+                 pairs: Sequence[tuple[int, int]], opts: TraceOptions | None = None) -> list[PairCoverage]:
+    """``compare`` of many pairs of texts (``texts``: id -> (text, sentence spans or None)),
+    each text tokenised once however many pairs it is in (the crawl scan's verify stage).
+    The same results as ``compare`` pair by pair."""
+    from unspin.analyze import analyze_many
+
+    o = opts or _default_options()
+    ids = sorted({x for pair in pairs for x in pair})
+    spans = {i: list(texts[i][1] or ()) or split_sentences(texts[i][0]) for i in ids}
+    b = analyze_many([(texts[i][0], spans[i]) for i in ids], words=True)
+    assert b.words is not None
+    parts: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    for k, i in enumerate(ids):
+        s0, s1 = int(b.sent_off[k]), int(b.sent_off[k + 1])
+        t0, t1 = int(b.tok_off[k]), int(b.tok_off[k + 1])
+        parts[i] = (b.counts[s0:s1], b.ids[t0:t1], b.words[s0:s1])
+    out = []
+    for a, c in pairs:
+        (ca, ia, wa), (cc, ic, wc) = parts[a], parts[c]
+        sa, sc = _symbol_strings([ca, cc], [ia, ic])
+        x = _Sents(spans[a], sa, np.where(wa >= o.min_sentence_tokens, wa, 0).astype(np.float64))
+        y = _Sents(spans[c], sc, np.where(wc >= o.min_sentence_tokens, wc, 0).astype(np.float64))
+        out.append(_coverage(x, y, o))
+    return out
+
+
+def _coverage(x: _Sents, y: _Sents, o: TraceOptions) -> PairCoverage:
     if not x.strings or not y.strings:
         return PairCoverage(0.0, 0.0, 0.0, 0.0, False, False)
     m = process.cdist(x.strings, y.strings, scorer=Levenshtein.normalized_similarity,

@@ -23,6 +23,7 @@ import json
 import logging
 import multiprocessing as mp
 import os
+import queue
 import sqlite3
 import sys
 import time
@@ -43,14 +44,15 @@ from unspin.scan.judge import Judgement, judge_pair
 from unspin.scan.read import (
     POSITION,
     SKIP_REASONS,
-    Page,
     RawPage,
     Skip,
     expand_inputs,
     extract_page_record,
     iter_raw,
+    iter_warc_range,
+    warc_ranges,
 )
-from unspin.scan.verify import Edge, verify_pair
+from unspin.scan.verify import Edge, verify_many
 from unspin.tracer import TraceOptions
 
 log = logging.getLogger(__name__)
@@ -58,11 +60,16 @@ log = logging.getLogger(__name__)
 __all__ = ["ScanOptions", "ScanSummary", "scan"]
 
 STATE = ".scan-state.sqlite"
-STATE_FORMAT = 2
+STATE_FORMAT = 3  # 3: inputs.offset (WARC files read in byte ranges)
 #: page texts kept in memory by the verify stage (least recently used evicted)
 CACHE_PAGES = 5000
 #: anchors held in memory by one pass of the candidate join (8 bytes each, x ~4 while sorting)
 ANCHORS_PER_PASS = 20_000_000
+#: resident memory (MB) of a judge worker above which it empties diff's memo caches (pure
+#: lookups kept by ``functools.lru_cache``, up to 65,536 entries each: they grow with the words
+#: the worker has seen, ~370 MB after 1,500 copies of the invented crawl, ~850 MB per worker
+#: at 100k pages); the resources themselves (lexicons, models) are kept
+JUDGE_WORKER_MB = 600
 #: progress lines: None = only when stderr is a terminal
 PROGRESS: dict[str, bool | None] = {"on": None}
 T = TypeVar("T")
@@ -99,6 +106,8 @@ class ScanSummary(Record):
     verdicts: dict[str, int]
     seconds: dict[str, float]
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage, workers included
+    #: CPU seconds of the main process per stage run by this call (a resumed scan: only its stages)
+    cpu_main: dict[str, float] = field(default_factory=dict)
 
 
 # ------------------------------------------------------------------------- progress
@@ -154,6 +163,12 @@ def _cpu() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
+def _cpu_main() -> float:
+    """CPU seconds of this process alone (the share of a stage the workers cannot take)."""
+    t = os.times()
+    return t.user + t.system
+
+
 def _batches(items: Iterable[T], n: int) -> Iterator[list[T]]:
     batch: list[T] = []
     for x in items:
@@ -165,40 +180,48 @@ def _batches(items: Iterable[T], n: int) -> Iterator[list[T]]:
         yield batch
 
 
-def bounded_map(fn: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterator[R]:
-    """``map`` in input order over ``jobs`` processes with at most ``2 x jobs`` items in flight."""
+def bounded_map(fn: Callable[[T], R], items: Iterable[T], jobs: int, *, ordered: bool = True,
+                ahead: int = 4) -> Iterator[R]:
+    """``map`` over ``jobs`` processes with at most ``ahead x jobs`` items in flight: in input
+    order, or (``ordered=False``) as they finish, so that one slow item does not leave the
+    other workers idle."""
     if jobs <= 1:
         yield from map(fn, items)
         return
     ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    limit = max(2, ahead) * jobs
     with ctx.Pool(jobs) as pool:
-        pending: list[Any] = []
-        for x in items:
-            pending.append(pool.apply_async(fn, (x,)))
-            while len(pending) >= 2 * jobs:
+        if ordered:
+            pending: list[Any] = []
+            for x in items:
+                pending.append(pool.apply_async(fn, (x,)))
+                while len(pending) >= limit:
+                    yield pending.pop(0).get()
+            while pending:
                 yield pending.pop(0).get()
-        while pending:
-            yield pending.pop(0).get()
+            return
+        finished: queue.SimpleQueue[tuple[bool, Any]] = queue.SimpleQueue()
+        n = 0
+        for x in items:
+            pool.apply_async(fn, (x,), callback=lambda r: finished.put((True, r)),
+                             error_callback=lambda e: finished.put((False, e)))
+            n += 1
+            while n >= limit:
+                n -= 1
+                yield _result(finished.get())
+        while n:
+            n -= 1
+            yield _result(finished.get())
+
+
+def _result(item: tuple[bool, Any]) -> Any:
+    ok, value = item
+    if not ok:
+        raise value
+    return value
 
 
 # ------------------------------------------------------------------------- workers
-
-_W: dict[str, Any] = {}
-
-
-def _extract_batch(args: tuple[str, CandidateOptions, list[RawPage]]) -> list[tuple[Page | Skip, list[int]]]:
-    extractor, copts, raws = args
-    out: list[tuple[Page | Skip, list[int]]] = []
-    for raw in raws:
-        p = extract_page_record(raw, extractor)
-        out.append((p, anchors(p.text, copts) if isinstance(p, Page) else []))
-    return out
-
-
-def _verify_batch(args: tuple[TraceOptions, list[tuple[int, str, Any, int, str, Any]]]) -> list[Edge]:
-    opts, items = args
-    return [verify_pair(a, ta, sa, b, tb, sb, opts) for a, ta, sa, b, tb, sb in items]
-
 
 def _judge_batch(items: list[tuple[int, str, int, str]]) -> list[Judgement]:
     return [judge_pair(c, ct, s, st)[0] for c, ct, s, st in items]
@@ -209,7 +232,7 @@ def _judge_batch(items: list[tuple[int, str, int, str]]) -> list[Judgement]:
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS inputs (input TEXT PRIMARY KEY, pos INTEGER NOT NULL, done INTEGER NOT NULL,
-    finished INTEGER NOT NULL DEFAULT 0, records INTEGER NOT NULL DEFAULT 0);
+    finished INTEGER NOT NULL DEFAULT 0, records INTEGER NOT NULL DEFAULT 0, offset INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS skips (input TEXT, record INTEGER, reason TEXT, detail TEXT);
 CREATE TABLE IF NOT EXISTS pages (id INTEGER PRIMARY KEY, key TEXT UNIQUE, url TEXT UNIQUE, site TEXT,
     title TEXT, published TEXT, seen TEXT, date_source TEXT, text TEXT, sents BLOB, words INTEGER,
@@ -318,80 +341,150 @@ def text_digest(text: str, sents: bytes) -> bytes:
 # ------------------------------------------------------------------------- stages
 
 def _stage_read(st: State, inputs: list[str], opts: ScanOptions, jobs: int) -> None:
+    """Read every input in order. A WARC file is read in byte ranges of ``READ_SPLIT``: a
+    worker parses the records of its range, extracts the pages and returns them ready to
+    store, so the main process only numbers them and writes the state (one transaction per
+    range; a rerun continues at the first range not committed). Other inputs are parsed
+    here and extracted by the workers, in batches."""
     conn = st.conn
     t_run, c0 = st.begin("read")
     conn.execute("BEGIN")
     for pos, inp in enumerate(inputs):
         conn.execute("INSERT OR IGNORE INTO inputs(input, pos, done) VALUES (?, ?, 0)", (inp, pos))
     conn.execute("COMMIT")
-    next_id = int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM pages").fetchone()[0]) + 1
+    store = _Store(conn, int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM pages").fetchone()[0]) + 1)
     sizes = {f: max(1, os.path.getsize(f)) for f in inputs}
     total = float(sum(sizes.values()))
     complete = {r[0] for r in conn.execute("SELECT input FROM inputs WHERE finished = 1")}
+    at: dict[str, int] = {}  # bytes of an input read by committed ranges
 
     def fraction() -> float:
-        done = sum(sizes[f] if f in complete else min(sizes[f], POSITION.get(f, 0)) for f in inputs)
+        done = sum(sizes[f] if f in complete else min(sizes[f], max(at.get(f, 0), POSITION.get(f, 0)))
+                   for f in inputs)
         return done / total
 
     prog = Progress("read + extract", fraction=fraction)
-    for inp in inputs:
-        done, finished = conn.execute("SELECT done, finished FROM inputs WHERE input = ?", (inp,)).fetchone()
-        if finished:
-            continue
-        items = (x for x in iter_raw(inp) if x.record > done)
 
-        def chunks(items: Iterator[RawPage | Skip] = items, last: int = done
-                   ) -> Iterator[tuple[list[Skip], list[RawPage], int]]:
-            skips: list[Skip] = []
-            raws: list[RawPage] = []
-            for x in items:
-                last = x.record
-                if isinstance(x, Skip):
-                    skips.append(x)
-                else:
-                    raws.append(x)
-                if len(raws) >= opts.batch or len(skips) >= 10 * opts.batch:
-                    yield skips, raws, last
-                    skips, raws = [], []
-            yield skips, raws, last
+    def tasks() -> Iterator[tuple[Any, ...]]:
+        for inp in inputs:
+            done, finished, offset = conn.execute("SELECT done, finished, offset FROM inputs WHERE input = ?",
+                                                  (inp,)).fetchone()
+            if finished:
+                continue
+            ranges = warc_ranges(inp, READ_SPLIT)
+            if len(ranges) > 1:
+                starts = [offset] + [a for a, _ in ranges if a > offset]
+                for a, b in zip(starts, [*starts[1:], sizes[inp]], strict=True):
+                    if a < b:
+                        yield ("range", inp, opts.extractor, opts.candidates, a, b)
+            else:
+                for batch in _record_batches((x for x in iter_raw(inp) if x.record > done), opts.batch):
+                    yield ("batch", inp, opts.extractor, opts.candidates, batch)
+            yield ("end", inp)
 
-        parts = chunks()
-        results = bounded_map(_extract_job, ((opts.extractor, opts.candidates, s, r, last)
-                                             for s, r, last in parts), jobs)
-        for skips, extracted, last in results:
-            n_records = len(skips) + len(extracted)
-            conn.execute("BEGIN")
-            for item, hs in extracted:
-                if isinstance(item, Skip):
-                    skips.append(item)
-                    continue
-                sents = _u32(item.sentences)
-                cur = conn.execute(
-                    "INSERT OR IGNORE INTO pages(id, key, url, site, title, published, seen, date_source, "
-                    "text, sents, words, digest) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (next_id, item.key, item.url, item.site, item.title, item.published, item.seen,
-                     item.date_source, item.text, sents, item.words, text_digest(item.text, sents)))
-                if cur.rowcount == 0:
-                    skips.append(Skip(inp, int(item.key.rsplit("#", 1)[1]), "duplicate_url", item.url))
-                    continue
-                conn.execute("INSERT INTO anchors(page, hs) VALUES (?, ?)",
-                             (next_id, np.asarray(hs, dtype="<i8").tobytes()))
-                next_id += 1
-            conn.executemany("INSERT INTO skips(input, record, reason, detail) VALUES (?,?,?,?)",
-                             [(s.input, s.record, s.reason, s.detail) for s in skips])
-            conn.execute("UPDATE inputs SET done = ? WHERE input = ?", (last, inp))
-            st.spent("read", t_run, c0)
-            conn.execute("COMMIT")
-            prog.add(n_records)
-        conn.execute("UPDATE inputs SET finished = 1 WHERE input = ?", (inp,))
-        complete.add(inp)
+    base: dict[str, int] = {}  # records of an input read by the committed ranges
+    for kind, inp, n, items in bounded_map(_read_task, tasks(), jobs):
+        conn.execute("BEGIN")
+        if kind == "end":
+            conn.execute("UPDATE inputs SET finished = 1 WHERE input = ?", (inp,))
+            complete.add(inp)
+        elif kind == "range":
+            if inp not in base:
+                base[inp] = int(conn.execute("SELECT done FROM inputs WHERE input = ?", (inp,)).fetchone()[0])
+            store.add(inp, base[inp], items)
+            base[inp] += n[1]
+            at[inp] = n[0]
+            conn.execute("UPDATE inputs SET done = ?, offset = ? WHERE input = ?", (base[inp], n[0], inp))
+        else:
+            store.add(inp, 0, items)
+            conn.execute("UPDATE inputs SET done = ? WHERE input = ?", (n, inp))
+        st.spent("read", t_run, c0)
+        conn.execute("COMMIT")
+        prog.add(len(items))
     st.mark("read", *st.total("read", prog.done(), _cpu() - c0))
 
 
-def _extract_job(args: tuple[str, CandidateOptions, list[Skip], list[RawPage], int]
-                 ) -> tuple[list[Skip], list[tuple[Page | Skip, list[int]]], int]:
-    extractor, copts, skips, raws, last = args
-    return skips, _extract_batch((extractor, copts, raws)), last
+#: bytes of a WARC file per read task
+READ_SPLIT = 1 << 20
+
+#: a record of an input as a worker returns it: ("s", record, reason, detail) for a skip,
+#: ("p", record, row) for a page (``_Store.COLUMNS`` and the anchors blob)
+ReadItem = tuple[Any, ...]
+
+
+def _read_item(x: RawPage | Skip, extractor: str, copts: CandidateOptions) -> ReadItem:
+    """One record, extracted, as ready to store (text digest, sentence spans, anchors)."""
+    if isinstance(x, Skip):
+        return ("s", x.record, x.reason, x.detail)
+    p = extract_page_record(x, extractor)
+    if isinstance(p, Skip):
+        return ("s", x.record, p.reason, p.detail)
+    sents = _u32(p.sentences)
+    hs = np.asarray(anchors(p.text, copts), dtype="<i8").tobytes()
+    return ("p", x.record, (p.url if p.url != p.key else None, p.site, p.title, p.published, p.seen,
+                            p.date_source, p.text, sents, p.words, text_digest(p.text, sents), hs))
+
+
+def _read_task(task: tuple[Any, ...]) -> tuple[str, str, Any, list[ReadItem]]:
+    """Worker: a read task as (kind, input, position, items). ``range``: the records of a WARC
+    file that start in ``[start, end)``, numbered from 1 in the range, and position (end,
+    records in the range); ``batch``: records parsed by the main process, and position the
+    number of the last one; ``end``: the input is finished."""
+    kind, inp = task[0], task[1]
+    if kind == "end":
+        return kind, inp, None, []
+    extractor, copts = task[2], task[3]
+    if kind == "range":
+        start, end = task[4], task[5]
+        out = [_read_item(x, extractor, copts) for x in iter_warc_range(inp, start, end)]
+        return kind, inp, (end, out[-1][1] if out else 0), out
+    batch = task[4]
+    return kind, inp, batch[-1].record, [_read_item(x, extractor, copts) for x in batch]
+
+
+def _record_batches(items: Iterator[RawPage | Skip], n: int) -> Iterator[list[RawPage | Skip]]:
+    """Batches of ``n`` raw pages (with the skipped records between them)."""
+    batch: list[RawPage | Skip] = []
+    pages = 0
+    for x in items:
+        batch.append(x)
+        pages += not isinstance(x, Skip)
+        if pages >= n or len(batch) >= 10 * n:
+            yield batch
+            batch, pages = [], 0
+    if batch:
+        yield batch
+
+
+class _Store:
+    """Writes the pages and skips of an input into the state, numbering pages as they come
+    (the first page with a URL keeps it; a later one is a ``duplicate_url`` skip)."""
+
+    COLUMNS = "id, key, url, site, title, published, seen, date_source, text, sents, words, digest"
+
+    def __init__(self, conn: sqlite3.Connection, next_id: int):
+        self.conn, self.next_id = conn, next_id
+
+    def add(self, inp: str, base: int, items: list[ReadItem]) -> None:
+        """Store ``items`` of ``inp`` whose record numbers start after ``base``."""
+        conn = self.conn
+        skips: list[tuple[str, int, str, str]] = []
+        for item in items:
+            record = base + item[1]
+            if item[0] == "s":
+                skips.append((inp, record, item[2], item[3]))
+                continue
+            url, *rest, hs = item[2]
+            key = f"{inp}#{record}"
+            url = url or key
+            cur = conn.execute(f"INSERT OR IGNORE INTO pages({self.COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                               (self.next_id, key, url, *rest))
+            if cur.rowcount == 0:
+                skips.append((inp, record, "duplicate_url", url))
+                continue
+            conn.execute("INSERT INTO anchors(page, hs) VALUES (?, ?)", (self.next_id, hs))
+            self.next_id += 1
+        conn.executemany("INSERT INTO skips(input, record, reason, detail) VALUES (?,?,?,?)", skips)
 
 
 def _stage_candidates(st: State, opts: ScanOptions) -> None:
@@ -459,7 +552,7 @@ def _stage_verify(st: State, opts: ScanOptions, jobs: int) -> None:
     prog.n = int(conn.execute("SELECT COUNT(*) FROM pairs WHERE id <= ?", (upto,)).fetchone()[0])
     cache: OrderedDict[int, tuple[str, tuple[tuple[int, int], ...]]] = OrderedDict()
 
-    def batches() -> Iterator[tuple[TraceOptions, list[Any], int, list[tuple[int, int, int, bool]]]]:
+    def batches() -> Iterator[tuple[TraceOptions, Any, int, list[tuple[int, int, int, bool]]]]:
         for part in _pair_pages(conn, upto, opts.batch):
             todo = [(a, b) for a, b, rep, _swap in _repeats(part) if rep < 0]
             need = {x for a, b in todo for x in (a, b)}
@@ -470,8 +563,7 @@ def _stage_verify(st: State, opts: ScanOptions, jobs: int) -> None:
                 cache.move_to_end(x)
             while len(cache) > CACHE_PAGES:
                 cache.popitem(last=False)
-            items = [(a, *have[a], b, *have[b]) for a, b in todo]
-            yield opts.verify, items, part[-1][0], _repeats(part)
+            yield opts.verify, (have, todo), part[-1][0], _repeats(part)
 
     for edges, last, repeats in bounded_map(_verify_job, batches(), jobs):
         done: list[Edge] = []
@@ -532,9 +624,9 @@ def _pair_pages(conn: sqlite3.Connection, after: int, n: int
         after = rows[-1][0]
 
 
-def _verify_job(args: tuple[TraceOptions, list[Any], int, Any]) -> tuple[list[Edge], int, Any]:
-    opts, items, last, repeats = args
-    return _verify_batch((opts, items)), last, repeats
+def _verify_job(args: tuple[TraceOptions, Any, int, Any]) -> tuple[list[Edge], int, Any]:
+    opts, (texts, todo), last, repeats = args
+    return verify_many(texts, todo, opts), last, repeats
 
 
 def _load_edges(conn: sqlite3.Connection) -> list[Edge]:
@@ -583,14 +675,14 @@ def _stage_judge(st: State, opts: ScanOptions, jobs: int) -> None:
         else:
             groups.append((c, r, []))
     del rows
-    groups.sort()
+    groups.sort(key=lambda g: (g[1], g[0]))  # by original: a worker ingests each original once per batch
 
     def batches() -> Iterator[tuple[list[tuple[int, str, int, str]], list[list[int]]]]:
         for part in _batches(groups, max(1, opts.batch // 10)):
             texts = st.texts(sorted({x for c, r, _ in part for x in (c, r)}))
             yield [(c, texts[c][0], r, texts[r][0]) for c, r, _ in part], [same for _, _, same in part]
 
-    for judged, same in bounded_map(_judge_job, batches(), jobs):
+    for judged, same in bounded_map(_judge_job, batches(), jobs, ordered=False, ahead=8):
         conn.execute("BEGIN")
         conn.executemany("INSERT OR REPLACE INTO judgements VALUES (?,?,?,?,?,?)",
                          [(i, j.against, j.verdict, j.spin_share, j.fact_changes,
@@ -604,7 +696,40 @@ def _stage_judge(st: State, opts: ScanOptions, jobs: int) -> None:
 
 def _judge_job(args: tuple[list[tuple[int, str, int, str]], list[list[int]]]) -> tuple[list[Judgement], Any]:
     items, same = args
-    return _judge_batch(items), same
+    out = _judge_batch(items)
+    if _resident_mb() > JUDGE_WORKER_MB:
+        _clear_memo_caches()
+    return out, same
+
+
+def _resident_mb() -> float:
+    """This process's resident memory now (0 where ``/proc`` is missing)."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _clear_memo_caches() -> None:
+    """Empty the memo caches (``functools.lru_cache`` with room for more than 1,000 entries) of
+    unspin's modules and classes, and give the memory back: results do not change (the cached
+    functions are pure); single-entry caches, which hold loaded resources, are kept."""
+    import gc
+
+    for mod in [m for name, m in list(sys.modules.items()) if name.startswith("unspin.") and m is not None]:
+        for obj in list(vars(mod).values()):
+            for f in (obj, *(vars(obj).values() if isinstance(obj, type) else ())):
+                info = getattr(f, "cache_info", None)
+                if info is not None and callable(getattr(f, "cache_clear", None)) and (info().maxsize or 0) > 1000:
+                    f.cache_clear()
+    gc.collect()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the memory is reused, not returned
+        pass
 
 
 # ------------------------------------------------------------------------- entry point
@@ -666,21 +791,20 @@ def scan(inputs: Iterable[str], out: str | os.PathLike[str], options: ScanOption
                               input=str(outp), hint="use another --out folder, or --restart")
         PROGRESS["on"] = progress
         stage = on_stage or (lambda name: None)
-        if not st.done("read"):
-            stage("read")
-            _stage_read(st, files, opts, jobs)
-        if not st.done("candidates"):
-            stage("candidates")
-            _stage_candidates(st, opts)
-        if not st.done("verify"):
-            stage("verify")
-            _stage_verify(st, opts, jobs)
-        if not st.done("graph"):
-            stage("graph")
-            _stage_graph(st)
-        if not st.done("judge"):
-            stage("judge")
-            _stage_judge(st, opts, jobs)
+        main_cpu: dict[str, float] = {}
+        steps: list[tuple[str, Callable[[], None]]] = [
+            ("read", lambda: _stage_read(st, files, opts, jobs)),
+            ("candidates", lambda: _stage_candidates(st, opts)),
+            ("verify", lambda: _stage_verify(st, opts, jobs)),
+            ("graph", lambda: _stage_graph(st)),
+            ("judge", lambda: _stage_judge(st, opts, jobs)),
+        ]
+        for name, run in steps:
+            if not st.done(name):
+                stage(name)
+                m0 = _cpu_main()
+                run()
+                main_cpu[name] = round(_cpu_main() - m0, 3)
         stage("write")
         t0, c0 = time.monotonic(), _cpu()
         summary = write_outputs(st.conn, outp, opts)
@@ -689,7 +813,8 @@ def scan(inputs: Iterable[str], out: str | os.PathLike[str], options: ScanOption
         seconds["write"] = round(time.monotonic() - t0, 3)
         cpu = {s: float(st.get(f"cpu:{s}") or 0.0) for s in ("read", "candidates", "verify", "graph", "judge")}
         cpu["write"] = round(_cpu() - c0, 3)
-        return ScanSummary(out=str(outp), seconds=seconds, cpu=cpu, **summary)
+        main_cpu["write"] = cpu["write"]
+        return ScanSummary(out=str(outp), seconds=seconds, cpu=cpu, cpu_main=main_cpu, **summary)
     except sqlite3.DatabaseError as exc:
         raise OutputError(f"the scan state is damaged ({exc})", input=str(st.path),
                           hint="rerun with --restart") from exc

@@ -15,6 +15,7 @@ the distortion, and is judged distorted). The verdict:
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -65,8 +66,17 @@ def diff_texts(copy_text: str, source_text: str, copy_id: str = "copy", source_i
     from unspin.pipeline import Pipeline
 
     c = from_text(copy_text, id=copy_id, strip_clutter=False, quantities=False)
-    s = from_text(source_text, id=source_id, strip_clutter=False, quantities=False)
+    key = (source_id, source_text)
+    s = _SOURCES.pop(key, None) or from_text(source_text, id=source_id, strip_clutter=False, quantities=False)
+    _SOURCES[key] = s  # most recently used last
+    while len(_SOURCES) > SOURCE_CACHE:
+        _SOURCES.popitem(last=False)
     return Pipeline().diff(c, s)
+
+
+#: originals kept ingested (the scan judges the copies of one original one after another)
+SOURCE_CACHE = 16
+_SOURCES: OrderedDict[tuple[str, str], Any] = OrderedDict()
 
 
 #: a copy sentence not in the source is a plain insertion (diff: ``insertion``, not counted

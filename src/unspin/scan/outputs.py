@@ -1,7 +1,9 @@
 """Stage 6 of a scan: the output files, written from the state in a fixed order.
 
 ``articles.jsonl``, ``clusters.jsonl``, ``sites.csv`` (and ``site_sources.csv``), the same
-tables as Parquet, one SQLite file ``scan.sqlite`` (open it with datasette or sqlite-utils),
+tables as Parquet (the articles also as ``articles_by_site/site=<site>/part-0.parquet``, a
+Hive-partitioned dataset that pyarrow, DuckDB and Spark read with the ``site`` column restored),
+one SQLite file ``scan.sqlite`` (open it with datasette or sqlite-utils),
 ``report.html`` (the dashboard) with its JSON twin ``report.json``, and side-by-side reports
 of the copies in the largest clusters under ``copies/``. Every file is written to a
 temporary name and renamed, so a crash never leaves a half-written table behind.
@@ -12,6 +14,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import sqlite3
 import statistics
 from collections import Counter, defaultdict
@@ -38,6 +41,27 @@ def _tmp(path: Path) -> Path:
 
 def _commit(path: Path) -> None:
     os.replace(_tmp(path), path)
+
+
+def _by_site(out: Path) -> None:
+    """``articles.parquet`` (still under its temporary name) again as a Hive-partitioned dataset
+    ``articles_by_site/site=<site>/part-N.parquet``, as Spark's ``partitionBy("site")`` lays it out.
+    Streamed batch by batch on one thread (bounded memory, rows in file order); the folder is
+    swapped in whole, so a crash leaves the old one or the new one."""
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    final, tmp, old = out / "articles_by_site", _tmp(out / "articles_by_site"), out / "articles_by_site.old"
+    for d in (tmp, old):
+        shutil.rmtree(d, ignore_errors=True)
+    ds.write_dataset(ds.dataset(str(_tmp(out / "articles.parquet")), format="parquet"), str(tmp),
+                     format="parquet", partitioning=ds.partitioning(pa.schema([("site", pa.string())]), flavor="hive"),
+                     basename_template="part-{i}.parquet", use_threads=False, existing_data_behavior="error")
+    tmp.mkdir(exist_ok=True)  # no rows, no folder: an empty crawl gets an empty dataset
+    if final.exists():
+        os.replace(final, old)
+    os.replace(tmp, final)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _article_rows(conn: sqlite3.Connection, cluster_no: dict[int, int],
@@ -158,6 +182,7 @@ def _write(conn: sqlite3.Connection, out: Path, opts: Any, render: Any, skips: d
                                                             "fact_changes", "report")})
         flush()
     writer.close()
+    _by_site(out)
     _commit(out / "articles.jsonl")
     _commit(out / "articles.parquet")
 

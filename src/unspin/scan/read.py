@@ -244,9 +244,39 @@ def warc_ranges(path: str, split: int) -> list[tuple[int, int]]:
     """Byte ranges of about ``split`` bytes covering a WARC file; a range's records are those
     that start in it (see ``iter_warc_range``). One range for other inputs."""
     size = os.path.getsize(path)
-    if not _is_warc(path) or size <= split:
+    if not _is_warc(path) or size <= split or not _splittable(path):
         return [(0, size)]
     return [(a, min(size, a + split)) for a in range(0, size, split)]
+
+
+#: compressed bytes inflated to find the end of a WARC.gz file's first gzip member
+_MEMBER_PROBE = 16 << 20
+
+
+def _splittable(path: str) -> bool:
+    """Whether a WARC file can be read in byte ranges: an uncompressed one, or a WARC.gz with
+    a gzip member per record (the usual layout), seen as a first member that ends before the
+    file does. A file compressed as one stream is read whole."""
+    import zlib
+
+    with open(path, "rb") as fh:
+        if fh.read(2) != b"\x1f\x8b":
+            return True
+        fh.seek(0)
+        d = zlib.decompressobj(31)
+        read = 0
+        try:
+            while read < _MEMBER_PROBE and not d.eof:
+                chunk = fh.read(1 << 16)
+                if not chunk:
+                    return False
+                read += len(chunk)
+                d.decompress(chunk, 1 << 16)
+                while d.unconsumed_tail and not d.eof:  # inflate in bounded steps
+                    d.decompress(d.unconsumed_tail, 1 << 16)
+        except zlib.error:
+            return False
+        return d.eof and (bool(d.unused_data) or bool(fh.read(1)))
 
 
 def iter_warc_range(path: str, start: int, end: int, name: str | None = None) -> Iterator[RawPage | Skip]:

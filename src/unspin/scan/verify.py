@@ -20,7 +20,7 @@ from unspin.options import Options
 from unspin.pipeline import Pipeline
 from unspin.tracer import PairCoverage, TraceOptions
 
-__all__ = ["Edge", "verify_pair", "verify_pairs"]
+__all__ = ["Edge", "verify_many", "verify_pair", "verify_pairs"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -46,6 +46,17 @@ def verify_pair(a: int, ta: str, sa: tuple[tuple[int, int], ...] | None, b: int,
     pb = StoredArticle(rowid=b, id=str(b), text=tb, sentences=tuple(sb or ()))
     c = _pipeline(opts or TraceOptions()).compare(pa, pb)
     return Edge(c.a_by_b, c.b_by_a, c.score_a_by_b, c.score_b_by_a, c.a_in_b, c.b_in_a, a=a, b=b)
+
+
+def verify_many(texts: dict[int, tuple[str, tuple[tuple[int, int], ...] | None]], pairs: list[tuple[int, int]],
+                opts: TraceOptions | None = None) -> list[Edge]:
+    """``verify_pair`` of many pairs of pages (``texts``: page id -> (text, sentence spans)),
+    each page tokenised once per call however many pairs it is in."""
+    from unspin.tracer import compare_many
+
+    cs = compare_many(texts, pairs, opts or TraceOptions())  # what Pipeline.compare asks, per pair
+    return [Edge(c.a_by_b, c.b_by_a, c.score_a_by_b, c.score_b_by_a, c.a_in_b, c.b_in_a, a=a, b=b)
+            for (a, b), c in zip(pairs, cs, strict=True)]
 
 
 PairText = tuple[int, str, tuple[tuple[int, int], ...], int, str, tuple[tuple[int, int], ...]]
