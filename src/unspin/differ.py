@@ -182,20 +182,26 @@ def _lemma_c(key: str) -> str:
     return _lemma(key)
 
 
-@functools.lru_cache(maxsize=65536)
-def _syn_ids(word: str) -> frozenset[int]:
+def _linked(word: str, targets: frozenset[int]) -> bool:
+    """Some thesaurus id in ``targets`` is listed under a base form of ``word``, or lists one
+    (the reverse index): the test on the rows themselves, without making (and remembering) the
+    set of every id they hold."""
+    if not targets:
+        return False
     from unspin.lexicon import lemma_candidates, thesaurus
 
     th = thesaurus()
-    out: set[int] = set()
     for base in lemma_candidates(word):
         i = th.index.get(base)
         if i is None:
             continue
+        rows = [th._rev_heads[th._rev_ptr[i]:th._rev_ptr[i + 1]]]
         if i < len(th.indptr) - 1:
-            out.update(th.ids[th.indptr[i]:th.indptr[i + 1]].tolist())
-        out.update(th._rev_heads[th._rev_ptr[i]:th._rev_ptr[i + 1]].tolist())
-    return frozenset(out)
+            rows.append(th.ids[th.indptr[i]:th.indptr[i + 1]])
+        for row in rows:
+            if len(row) and any(bool((row == t).any()) for t in targets):
+                return True
+    return False
 
 
 @functools.lru_cache(maxsize=65536)
@@ -216,7 +222,7 @@ def _relation(a: str, b: str) -> str | None:
     la, lb = set(_lemma_cands(a)), set(_lemma_cands(b))
     if la & lb:
         return "inflection"
-    if _syn_ids(a) & _word_ids(b) or _syn_ids(b) & _word_ids(a):
+    if _linked(a, _word_ids(b)) or _linked(b, _word_ids(a)):
         return "thesaurus"
     from unspin.lexicon import vectors
 
