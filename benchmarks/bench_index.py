@@ -130,6 +130,9 @@ def main() -> None:
     ap.add_argument("--no-tantivy", action="store_true")
     ap.add_argument("--no-fts5", action="store_true")
     ap.add_argument("--no-c", action="store_true", help="unspin without its C extension")
+    ap.add_argument("--batch", type=int, default=0,
+                    help="fixed batches of this many articles (no timed commits, no merge): sizes "
+                         "comparable whatever the load")
     a = ap.parse_args()
     import unspin.analyze
 
@@ -138,7 +141,7 @@ def main() -> None:
     arts = corpus(a.docs)
     words = sum(len(x.text.split()) for x in arts) / len(arts)
     out: dict[str, Any] = {"docs": a.docs, "mean_words": round(words), "loadavg_1min": round(os.getloadavg()[0], 2),
-                           "c_extension": unspin.analyze._fast is not None}
+                           "c_extension": getattr(unspin.analyze, "_fast", None) is not None}
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         if a.profile:
@@ -147,9 +150,10 @@ def main() -> None:
             run_unspin(arts, tmp)
             prof.disable()
             pstats.Stats(prof).sort_stats("tottime").print_stats(20)
-        runs = {"unspin": lambda: run_unspin(arts, tmp)}
+        kw: dict[str, Any] = {"batch_size": a.batch, "commit_seconds": 1e9, "optimize": False} if a.batch else {}
+        runs = {"unspin": lambda: run_unspin(arts, tmp, **kw)}
         if a.jobs > 1:
-            runs[f"unspin_jobs{a.jobs}"] = lambda: run_unspin(arts, tmp, jobs=a.jobs)
+            runs[f"unspin_jobs{a.jobs}"] = lambda: run_unspin(arts, tmp, jobs=a.jobs, **kw)
         if not a.no_tantivy:
             runs["tantivy"] = lambda: run_tantivy(arts, tmp)
         if not a.no_fts5:

@@ -138,10 +138,12 @@ def test_index_contents_are_byte_identical(tmp_path: Path, monkeypatch: pytest.M
     arts = [from_text(t, id=f"t{i}") for i, t in enumerate(_texts()) if t.strip() and "\x00" not in t]
     with Index.open(tmp_path / "c.unspin", create=True) as ix:
         ix.add(arts, batch_size=64)
+    with Index.open(tmp_path / "c2.unspin", create=True) as ix:
+        ix.add(arts, batch_size=64, jobs=2)
     _without_c(monkeypatch)
     with Index.open(tmp_path / "py.unspin", create=True) as ix:
-        ix.add(arts, batch_size=64)
-    assert _dump(tmp_path / "c.unspin") == _dump(tmp_path / "py.unspin")
+        ix.add(arts, batch_size=64, jobs=2)  # the numpy code in threads
+    assert _dump(tmp_path / "c.unspin") == _dump(tmp_path / "py.unspin") == _dump(tmp_path / "c2.unspin")
 
 
 def test_bad_buffers_are_refused() -> None:

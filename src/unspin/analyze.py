@@ -345,14 +345,17 @@ def _classes(cp: np.ndarray) -> np.ndarray:
     wide = cp >= 128
     if wide.any():
         other = sorted_unique(cp[wide].astype(np.int64)).tolist()
-        table = _OTHER_CLASS
+        table = _OTHER_CLASS  # shared by ``index add --jobs`` threads: read each entry once
+        got = []
         for c in other:
-            if c not in table:
+            v = table.get(c)
+            if v is None:
+                v = _char_class(chr(c))
                 if len(table) > 100_000:
                     table.clear()
-                table[c] = _char_class(chr(c))
-        cls[wide] = np.array([table[c] for c in other], dtype=np.uint8)[
-            np.searchsorted(other, cp[wide])]
+                table[c] = v
+            got.append(v)
+        cls[wide] = np.array(got, dtype=np.uint8)[np.searchsorted(other, cp[wide])]
     return cls
 
 
@@ -513,14 +516,21 @@ def unpack(blob: bytes, n_sentences: int) -> tuple[np.ndarray, np.ndarray]:
     return counts, ids
 
 
-def posting_blocks(pair_hashes: np.ndarray, pair_rowids: np.ndarray) -> tuple[list[int], list[bytes]]:
-    """One posting block per distinct term: the term hashes as signed 64-bit integers (SQLite's
-    INTEGER), ascending, and each term's rowids (little-endian uint32) in input order.
+# The index keys a term by the top 47 bits of its 64-bit hash: a non-negative integer that
+# SQLite stores in 6 bytes (a full 64-bit key took 8, more than the average term's text).
+# Two terms share a key with probability 2**-47 a pair (about one pair in an index of 10
+# million distinct terms): they would share postings, which costs a candidate, not a result.
+KEY_SHIFT = np.uint64(17)
 
-    ``pair_hashes`` (uint64) and ``pair_rowids`` (uint32): one entry per (article, term) pair,
-    the articles in ascending rowid order, so each block ascends.
+
+def posting_blocks(pair_hashes: np.ndarray, pair_rowids: np.ndarray) -> tuple[list[int], list[bytes]]:
+    """One posting block per distinct term: the term keys (``term_keys``), ascending, and each
+    term's rowids (little-endian uint32) in input order.
+
+    ``pair_hashes`` (uint64 term hashes) and ``pair_rowids`` (uint32): one entry per (article,
+    term) pair, the articles in ascending rowid order, so each block ascends.
     """
-    ph = np.ascontiguousarray(pair_hashes, dtype=np.uint64)
+    ph = np.ascontiguousarray(pair_hashes, dtype=np.uint64) >> KEY_SHIFT
     pr = np.ascontiguousarray(pair_rowids, dtype=np.uint32)
     if _fast is not None:
         hb, blobs = _fast.postings(ph, pr)
@@ -537,5 +547,5 @@ def posting_blocks(pair_hashes: np.ndarray, pair_rowids: np.ndarray) -> tuple[li
 
 
 def term_keys(terms: Sequence[str]) -> list[int]:
-    """The index's key of each term: its ``hash_keys`` hash as a signed 64-bit integer."""
-    return hash_keys(terms).view(np.int64).tolist()
+    """The index's key of each term: the top 47 bits of its ``hash_keys`` hash."""
+    return (hash_keys(terms) >> KEY_SHIFT).view(np.int64).tolist()

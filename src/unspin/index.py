@@ -9,7 +9,7 @@ leaves the last committed batch and a rerun completes the rest (articles are key
 content hash, so re-adding is a no-op).
 
 Inverted index layout: ``postings(term, chunk, rowids)`` holds, for every term (keyed by
-its 64-bit hash, ``unspin.analyze.term_keys``, a signed INTEGER) and every committed batch
+the top 47 bits of its 64-bit hash, ``unspin.analyze.term_keys``) and every committed batch
 (``chunk`` = first rowid of the batch), the sorted ``uint32`` rowids of the batch's articles
 containing the term; a term's document frequency is the total length of its
 blocks. ``optimize`` (run by ``add`` itself after many batches) merges each term's blocks into
@@ -18,7 +18,7 @@ one, so a lookup reads one blob per term however the index was built.
 Format 2 also stores with every article what trace's verification compares (``toks``: its
 token ids, sentence by sentence, from ``unspin.analyze``), so candidates are not tokenised
 again at query time. Format 3 keys the postings by term hash instead of term text (the build
-never makes the term strings). An index of an older format is refused with a request to
+never makes the term strings; six bytes a key). An index of an older format is refused with a request to
 rebuild it.
 """
 
@@ -48,6 +48,7 @@ import numpy as np
 
 from unspin import __version__
 from unspin.analyze import (
+    KEY_SHIFT,
     SCHEME,
     analyze,
     analyze_many,
@@ -64,7 +65,7 @@ log = logging.getLogger(__name__)
 
 FORMAT = "unspin-index"
 # 2: token ids per sentence stored (``toks``), terms from ``unspin.analyze``;
-# 3: postings keyed by the term's 64-bit hash (an INTEGER), not its text
+# 3: postings keyed by the term's hash (an INTEGER, ``analyze.term_keys``), not its text
 FORMAT_VERSION = 3
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -279,7 +280,7 @@ class Prepared(NamedTuple):
     """What ``add`` stores for a run of articles (one chunk, analysed together).
 
     ``rows[i]``: the columns of article ``i``, or why it cannot be indexed (a warning to
-    log). Its distinct terms, by their hashes (the postings' keys, ``analyze.term_keys``), are
+    log). Its distinct terms, by their 64-bit hashes (``analyze.hash_keys``), are
     ``term_hashes[pair_off[i]:pair_off[i + 1]]`` (uint64). Plain arrays: cheap to send back
     from a worker process.
     """
@@ -421,7 +422,7 @@ class _DocFreqs:
     def lookup(self, terms: list[str]) -> dict[str, int]:
         if not terms or not len(self.keys):
             return {}
-        q = hash_keys(terms)
+        q = hash_keys(terms) >> KEY_SHIFT
         pos = np.minimum(np.searchsorted(self.keys, q), len(self.keys) - 1)
         hit = (self.keys[pos] == q).tolist()
         return {t: d for t, d, h in zip(terms, self.dfs[pos].tolist(), hit, strict=True) if h}
