@@ -264,3 +264,16 @@ def test_answers_do_not_depend_on_earlier_diffs():
     meaning.clear_cache()
     assert answers([2, 1, 0]) == forward
     assert answers([1, 1]) == {1: forward[1]}
+
+
+def test_digit_groups_split_or_joined_are_formatting_not_a_new_number():
+    """Re-typeset digit groups ("689 ,449", "201 807") keep every digit: formatting, as number repair
+    would say if the list around them let it join the groups. A moved decimal point or other digits stay facts."""
+    def changes(copy: str, source: str) -> list[tuple[str, str | None]]:
+        return [(c.kind, c.subtype) for c in diff(copy, source).changes if c.kind != "verbatim"]
+
+    assert changes("They counted 689 ,449 votes and 201 807 ballots.",
+                   "They counted 689,449 votes and 201,807 ballots.") == [("synonym", "format")] * 2
+    assert changes("It fell by 1.5 points.", "It fell by 15 points.") == [("fact", "number")]
+    assert changes("It cost 4,500 dollars.", "It cost 4,000 dollars.") == [("fact", "number")]
+    assert changes("The 754 and 539 units.", "The 754,539 units.")[0][0] != "synonym"

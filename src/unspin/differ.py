@@ -182,20 +182,26 @@ def _lemma_c(key: str) -> str:
     return _lemma(key)
 
 
-@functools.lru_cache(maxsize=65536)
-def _syn_ids(word: str) -> frozenset[int]:
+def _linked(word: str, targets: frozenset[int]) -> bool:
+    """Some thesaurus id in ``targets`` is listed under a base form of ``word``, or lists one
+    (the reverse index): the test on the rows themselves, without making (and remembering) the
+    set of every id they hold."""
+    if not targets:
+        return False
     from unspin.lexicon import lemma_candidates, thesaurus
 
     th = thesaurus()
-    out: set[int] = set()
     for base in lemma_candidates(word):
         i = th.index.get(base)
         if i is None:
             continue
+        rows = [th._rev_heads[th._rev_ptr[i]:th._rev_ptr[i + 1]]]
         if i < len(th.indptr) - 1:
-            out.update(th.ids[th.indptr[i]:th.indptr[i + 1]].tolist())
-        out.update(th._rev_heads[th._rev_ptr[i]:th._rev_ptr[i + 1]].tolist())
-    return frozenset(out)
+            rows.append(th.ids[th.indptr[i]:th.indptr[i + 1]])
+        for row in rows:
+            if len(row) and any(bool((row == t).any()) for t in targets):
+                return True
+    return False
 
 
 @functools.lru_cache(maxsize=65536)
@@ -216,7 +222,7 @@ def _relation(a: str, b: str) -> str | None:
     la, lb = set(_lemma_cands(a)), set(_lemma_cands(b))
     if la & lb:
         return "inflection"
-    if _syn_ids(a) & _word_ids(b) or _syn_ids(b) & _word_ids(a):
+    if _linked(a, _word_ids(b)) or _linked(b, _word_ids(a)):
         return "thesaurus"
     from unspin.lexicon import vectors
 
@@ -241,6 +247,22 @@ def _number_value(u: Unit) -> str | None:
     if vocab.ORDINAL_NUMERIC_RE.fullmatch(u.key):
         return "ord" + u.key[:-2]
     return None
+
+
+_GROUPING = re.compile(r"[,\s]")
+
+
+def _regrouped(C: Sequence[Unit], S: Sequence[Unit]) -> bool:
+    """Only digit groups split or joined at commas or spaces, every digit and decimal point kept in
+    order ("689 ,449" or "689, 449" for "689,449", "201 807" for "201,807"): the damage of
+    re-typesetting in a list where number repair rightly does not join the groups. Units other than
+    digits and commas, or a moved decimal point ("1.5" for "15"), keep it a number change."""
+    if not any(u.kind == "number" for u in C) or not any(u.kind == "number" for u in S):
+        return False
+    if any(u.kind != "number" and u.text != "," for u in (*C, *S)):
+        return False
+    return (_GROUPING.sub("", "".join(u.text for u in C if u.kind == "number"))
+            == _GROUPING.sub("", "".join(u.text for u in S if u.kind == "number")))
 
 
 def _is_year(u: Unit) -> bool:
@@ -403,6 +425,8 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
     sdates = sorted(u.key for u in S if u.key in _DATE_WORDS and (u.key != "may" or u.text == "May"))
     cnum = sorted(t for t in cc if t.startswith(("#", "m:")) or t in _WEEKDAYS or t in _RELDAYS)
     snum = sorted(t for t in sc if t.startswith(("#", "m:")) or t in _WEEKDAYS or t in _RELDAYS)
+    if cvals != svals and cnum != snum and _regrouped(C, S):
+        return "synonym", "format", f"number formatting only (the same digits, grouped otherwise): {both}"
     if cvals != svals and cnum != snum:
         # a year for a year, a day of the month for a day (next to a month name), or a
         # change that also touches month/weekday words; other numbers are numbers

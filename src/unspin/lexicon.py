@@ -141,14 +141,20 @@ def zipf(word: str) -> float:
 _PLAIN_WORD = re.compile(r"[a-z]+")
 
 
+@functools.lru_cache(maxsize=1)
+def _wordfreq_table() -> tuple[dict[str, float], float]:
+    """wordfreq's English frequencies, and the frequency of Zipf 0 (``zipf_frequency``'s minimum)."""
+    from wordfreq import get_frequency_dict, zipf_to_freq
+
+    return get_frequency_dict("en", "best"), zipf_to_freq(0.0)
+
+
 def _plain_zipf(word: str) -> float:
     """``wordfreq.zipf_frequency(word, "en")`` for one token without digits (its steps, in order)."""
     import math
 
-    from wordfreq import get_frequency_dict, zipf_to_freq
-
-    minimum = zipf_to_freq(0.0)
-    f = get_frequency_dict("en", "best").get(word)
+    table, minimum = _wordfreq_table()
+    f = table.get(word)
     if f is None:
         freq = minimum
     else:

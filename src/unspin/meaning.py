@@ -131,9 +131,9 @@ def _negated_word(w: str) -> str | None:
 
 @functools.lru_cache(maxsize=65536)
 def _is_word(w: str) -> bool:
-    from wordfreq import zipf_frequency
+    from unspin.lexicon import zipf  # wordfreq's figure (plain words read from its table)
 
-    return zipf_frequency(w, "en") >= 2.5
+    return zipf(w) >= 2.5
 
 
 # ----------------------------------------------------------------------------- spelling
