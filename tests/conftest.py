@@ -51,3 +51,21 @@ def same_output_across_hash_seeds(code: str, seeds: tuple[str, ...] = ("1", "424
         outs.add(subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
                                 check=True).stdout)
     return len(outs) == 1
+
+
+def scan_killed_at(record: int, call: str, prelude: str = "") -> None:
+    """Run ``prelude`` then ``call`` (a scan) in a child process that kills itself with SIGKILL
+    while extracting its ``record``-th page record, and check that it died that way."""
+    code = ("import os, signal\n"
+            "import unspin.scan.engine as e\n"
+            f"{prelude}"
+            "real = e.extract_page_record\n"
+            "n = [0]\n"
+            "def f(*a, **k):\n"
+            "    n[0] += 1\n"
+            f"    if n[0] == {record}: os.kill(os.getpid(), signal.SIGKILL)\n"
+            "    return real(*a, **k)\n"
+            "e.extract_page_record = f\n"
+            f"{call}\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=600)
+    assert proc.returncode == -9

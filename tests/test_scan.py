@@ -9,11 +9,11 @@ import json
 import shutil
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import scan_killed_at
 from unspin.crawlsynth import CrawlPage, _warc_record, render_html, score_scan
 from unspin.scan import ScanOptions, scan
 from unspin.scan.candidates import CandidateOptions, anchors, candidate_pairs, skeleton
@@ -145,19 +145,8 @@ def test_interrupted_scan_resumes_to_the_same_result(warc_scan: Path, tmp_path: 
 def test_killed_scan_resumes_to_the_same_result(warc_scan: Path, tmp_path: Path) -> None:
     """kill -9 in the middle of reading, then rerun: the same files."""
     out = tmp_path / "scan"
-    code = ("import sys, os, signal\n"
-            "import unspin.scan.engine as e\n"
-            "real = e.extract_page_record\n"
-            "n = [0]\n"
-            "def f(*a, **k):\n"
-            "    n[0] += 1\n"
-            "    if n[0] == 45: os.kill(os.getpid(), signal.SIGKILL)\n"
-            "    return real(*a, **k)\n"
-            "e.extract_page_record = f\n"
-            "from unspin.scan import scan, ScanOptions\n"
-            f"scan([{str(CRAWL / 'crawl.warc.gz')!r}], {str(out)!r}, ScanOptions(batch=10), progress=False)\n")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=600)
-    assert proc.returncode == -9
+    scan_killed_at(45, "from unspin.scan import scan, ScanOptions\n"
+                   f"scan([{str(CRAWL / 'crawl.warc.gz')!r}], {str(out)!r}, ScanOptions(batch=10), progress=False)")
     db = sqlite3.connect(out / ".scan-state.sqlite")
     assert 0 < db.execute("SELECT COUNT(*) FROM pages").fetchone()[0] < 61
     db.close()

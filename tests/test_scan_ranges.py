@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import scan_killed_at
 from unspin.scan import engine, scan
 from unspin.scan.read import iter_raw, iter_warc_range, warc_ranges
 
@@ -66,20 +67,8 @@ def test_a_warc_compressed_as_one_stream_is_read_whole(tmp_path: Path) -> None:
 
 def test_killed_while_reading_ranges_resumes_to_the_same_result(whole: Path, tmp_path: Path) -> None:
     out = tmp_path / "scan"
-    code = ("import os, signal\n"
-            "import unspin.scan.engine as e\n"
-            f"e.READ_SPLIT = {SPLIT}\n"
-            "real = e.extract_page_record\n"
-            "n = [0]\n"
-            "def f(*a, **k):\n"
-            "    n[0] += 1\n"
-            "    if n[0] == 40: os.kill(os.getpid(), signal.SIGKILL)\n"
-            "    return real(*a, **k)\n"
-            "e.extract_page_record = f\n"
-            "from unspin.scan import scan\n"
-            f"scan([{str(WARC)!r}], {str(out)!r}, progress=False)\n")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=600)
-    assert proc.returncode == -9
+    scan_killed_at(40, "from unspin.scan import scan\n"
+                   f"scan([{str(WARC)!r}], {str(out)!r}, progress=False)", prelude=f"e.READ_SPLIT = {SPLIT}\n")
     db = sqlite3.connect(out / engine.STATE)
     pages = db.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
     offset = db.execute("SELECT offset FROM inputs").fetchone()[0]
