@@ -51,7 +51,13 @@ def _spin(gen: str, art: Article, seed: int, rate: float, fact_edits: int) -> An
     return spin_alt(art, seed=s, config=AltConfig(swap_rate=rate, fact_edits=fact_edits))
 
 
-def evaluate(gen: str, arts: Sequence[Article], rate: float, seed: int, examples: int = 0) -> dict[str, Any]:
+def _around(text: str, a: int, b: int, n: int = 60) -> str:
+    """``text[a:b]`` in [brackets] with ``n`` characters either side, on one line."""
+    return " ".join(f"{text[max(0, a - n):a]}[{text[a:b]}]{text[b:b + n]}".split())
+
+
+def evaluate(gen: str, arts: Sequence[Article], rate: float, seed: int, examples: int = 0,
+             only: str = "") -> dict[str, Any]:
     found: dict[str, int] = defaultdict(int)
     found_any: dict[str, int] = defaultdict(int)
     total: dict[str, int] = defaultdict(int)
@@ -77,8 +83,10 @@ def evaluate(gen: str, arts: Sequence[Article], rate: float, seed: int, examples
                 total[e.subtype] += 1
                 if _hits(e, facts, lambda c, e=e: c.subtype == e.subtype, art):
                     found[e.subtype] += 1
-                elif len(misses) < examples:
-                    misses.append(f"{e.subtype}/{e.detail}: {e.source_text!r} -> {e.copy_text!r}")
+                elif len(misses) < examples and (not only or e.subtype == only):
+                    misses.append(f"{e.subtype}/{e.detail}: {e.source_text!r} -> {e.copy_text!r}"
+                                  + (f" | {_around(art.text, e.source_start, e.source_end)}"
+                                     if only and e.source_start >= 0 else ""))
                 if _hits(e, facts, lambda c: True, art):
                     found_any[e.subtype] += 1
             elif e.kind in HARMLESS and e.copy_end > e.copy_start:
@@ -133,6 +141,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--generator", choices=("synth", "alt", "both"), default="both")
     ap.add_argument("--examples", type=int, default=0)
+    ap.add_argument("--only", default="", help="missed examples of this subtype only, with their source context")
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     try:
@@ -142,7 +151,7 @@ def main() -> None:
         arts = load_jsonl(SAMPLES)
         corpus = "samples"
     gens = ("synth", "alt") if a.generator == "both" else (a.generator,)
-    res = {g: evaluate(g, arts, a.rate, a.seed, a.examples) for g in gens}
+    res = {g: evaluate(g, arts, a.rate, a.seed, a.examples, a.only) for g in gens}
     seed = seed_case()
     if a.json:
         print(json.dumps({"corpus": corpus, **res, "seed": seed}, indent=1))

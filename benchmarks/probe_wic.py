@@ -40,8 +40,9 @@ from unspin import differ, meaning  # noqa: E402
 BENCH = Path(__file__).resolve().parent
 
 
-def _sentence_around(us: Any, k: int, text: str, reach: int = 40) -> str:
-    """The sentence of unit ``k`` among ``us`` (at most ``reach`` units either side)."""
+def _sentence_span(us: Any, k: int, text: str, reach: int = 40) -> tuple[int, int]:
+    """(start, end) in ``text`` of the sentence of unit ``k`` among ``us`` (at most ``reach``
+    units either side)."""
     def stop(q: int) -> bool:  # a sentence ends after unit q
         return us[q].kind == "punct" and us[q].text in ".!?" or "\n" in text[us[q].end:us[q + 1].start]
 
@@ -51,7 +52,11 @@ def _sentence_around(us: Any, k: int, text: str, reach: int = 40) -> str:
     b = k
     while b + 1 < len(us) and b - k < reach and not stop(b):
         b += 1
-    return text[us[a].start:us[b].end]
+    return us[a].start, us[b].end
+
+
+#: more evidence to record per swap: name -> f(ctx, i0, j0, copy word, source word) (probe_sense6.py)
+EXTRA: dict[str, Any] = {}
 
 
 def _record(sink: list[dict[str, Any]]) -> Any:
@@ -59,8 +64,14 @@ def _record(sink: list[dict[str, Any]]) -> Any:
 
     def spy(ctx: Any, i0: int, j0: int, a: str, b: str) -> str | None:
         why = real(ctx, i0, j0, a, b)
-        sink.append({"a": a, "b": b, "cs": ctx.cu[i0].start, "ce": ctx.cu[i0].end,
-                     "ctx": _sentence_around(ctx.su, j0, ctx.stext), "old": bool(why)})
+        s0, s1 = _sentence_span(ctx.su, j0, ctx.stext)
+        c0, c1 = _sentence_span(ctx.cu, i0, ctx.ctext)
+        cu, su = ctx.cu[i0], ctx.su[j0]
+        sink.append({"a": a, "b": b, "cs": cu.start, "ce": cu.end,
+                     "ctx": ctx.stext[s0:s1], "old": bool(why), "why": why,
+                     "sspan": [su.start - s0, su.end - s0], "cctx": ctx.ctext[c0:c1],
+                     "cspan": [cu.start - c0, cu.end - c0],
+                     **{k: f(ctx, i0, j0, a, b) for k, f in EXTRA.items()}})
         return why
 
     return spy
