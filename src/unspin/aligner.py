@@ -69,16 +69,34 @@ def units(text: str) -> list[Unit]:
     new = tuple.__new__
     out: list[Unit] = []
     append = out.append
+    low = text.lower()
+    if len(low) != len(text) or "Σ" in text:
+        # a letter that lower-cases to two ("İ"), or a capital sigma (lower-cased by its
+        # context): each word on its own, as the keys are defined
+        for m in TOKEN_RE.finditer(text):
+            kind = m.lastgroup or "punct"
+            t = m.group()
+            if kind == "word":
+                key = t.lower().replace("’", "'")
+            elif kind == "number":
+                key = t.replace(",", "")
+            else:
+                key = t
+            append(new(Unit, (m.start(), m.end(), t, kind, key)))
+        return out
+    # else every character lower-cases to one, whatever its neighbours: a word's key is the
+    # slice of the lower-cased text (one pass over the text instead of one per word)
+    low = low.replace("’", "'")
     for m in TOKEN_RE.finditer(text):
-        kind = m.lastgroup or "punct"
+        group = m.lastgroup
+        s, e = m.span()
         t = m.group()
-        if kind == "word":
-            key = t.lower().replace("’", "'")
-        elif kind == "number":
-            key = t.replace(",", "")
+        if group == "word":
+            append(new(Unit, (s, e, t, "word", low[s:e])))
+        elif group == "number":
+            append(new(Unit, (s, e, t, "number", t.replace(",", ""))))
         else:
-            key = t
-        append(new(Unit, (m.start(), m.end(), t, kind, key)))
+            append(new(Unit, (s, e, t, group or "punct", t)))
     return out
 
 
