@@ -544,6 +544,7 @@ def _bases(w: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+@functools.lru_cache(maxsize=65536)
 def antonyms(a: str, b: str) -> bool:
     """True when ``a`` and ``b`` (lower-case words or short phrases) are listed antonyms, in
     any inflection or degree ('rose'/'fell', 'highest'/'lowest', 'acquitted'/'convicted')."""
