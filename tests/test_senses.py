@@ -128,3 +128,18 @@ def test_a_swap_beside_an_added_article_is_still_sense_checked():
     assert [(c.subtype, c.source_text) for c in r.facts] == [("meaning", "denied")]
     ok = diff("The company never confirmed or rejected the reports of a merger with its rival.", src)
     assert not ok.facts and ok.verdict == "rewritten"
+
+
+def test_a_rare_copy_word_far_in_wordnet_and_glove_is_another_sense():
+    """A rare copy word (Zipf < 3) counts when GloVe also puts it far (< 0.2) from the word it
+    replaced; a rare word GloVe lacks stays a synonym swap (neither resource knows it)."""
+    from unspin import differ
+    from unspin.lexicon import vectors, zipf
+
+    assert zipf("laterals") < 3.0 and vectors().similarity("laterals", "phones") < differ.RARE_WRONG_SENSE_GLOVE
+    r = diff("Customers can use their laterals there.", "Customers can use their phones there.")
+    assert [(c.subtype, c.copy_text) for c in r.facts] == [("meaning", "laterals")]
+    assert r.verdict == "distorted"
+    ok = diff("Whatever his masteries, Mr Ebbers transformed the firm.",
+              "Whatever his abilities, Mr Ebbers transformed the firm.")
+    assert not ok.facts and ok.verdict == "rewritten"

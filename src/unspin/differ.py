@@ -771,6 +771,12 @@ def _title_next(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
 WRONG_SENSE_GLOVE = 0.4
 
 
+#: the same bound for a rare copy word (Zipf < 3: GloVe knows it less well), which must be
+#: WordNet-far (no fixed-expression evidence): "impeaching" for "reporting", "laterals" for
+#: "phones" (docs/benchmarks.md, "Diff judgement, session 6")
+RARE_WRONG_SENSE_GLOVE = 0.2
+
+
 def _sense_checked(ctx: _Ctx, i0: int, j0: int, a: str, b: str, both: str) -> tuple[str, str | None, str]:
     """``_word_swap``, then a thesaurus swap that takes another sense of the source word is a
     ``meaning`` change ("causes" for "forces" in "armed forces", "seasons" for "stations")."""
@@ -784,16 +790,16 @@ def _sense_checked(ctx: _Ctx, i0: int, j0: int, a: str, b: str, both: str) -> tu
 
 def _wrong_sense(ctx: _Ctx, i0: int, j0: int, a: str, b: str) -> str | None:
     """Evidence that copy word ``a`` stands for source word ``b`` in a sense ``b`` does not have
-    here. Both words must be common, unhyphenated and in GloVe, and used differently in news
-    text (GloVe cosine below ``WRONG_SENSE_GLOVE``; the thesaurus links them through some
-    sense); then one of:
+    here. Both words must be unhyphenated and in GloVe, and used differently in news text
+    (GloVe cosine below ``WRONG_SENSE_GLOVE``, or ``RARE_WRONG_SENSE_GLOVE`` when the copy
+    word is rare, Zipf < 3; the thesaurus links them through some sense); then one of:
 
     - WordNet gives them no sense in common nor a neighbouring one (``unspin.senses.relation``
       is ``far``): "seizure" for "grip", "cupboard" for "cabinet";
     - the source word is the head of a WordNet two-word lemma with the word before it, kept in
       the copy ("armed forces", "power stations", "central bank"), the copy word forms none and
       the copy's two words never occur together in the Web Trillion Word bigram counts
-      ("armed causes"): a fixed expression broken.
+      ("armed causes"): a fixed expression broken (common copy words only).
     """
     from unspin import senses
     from unspin.lexicon import ngrams, zipf
@@ -801,11 +807,11 @@ def _wrong_sense(ctx: _Ctx, i0: int, j0: int, a: str, b: str) -> str | None:
     if a in STOPWORDS or b in STOPWORDS or "-" in a + b:
         return None
     sim = _glove_similarity(a, b)
-    if sim is None or zipf(a) < 3.0 or sim >= WRONG_SENSE_GLOVE:
-        return None  # hyphenated, rare or out-of-vocabulary words: neither resource knows them well
+    if sim is None or sim >= (WRONG_SENSE_GLOVE if zipf(a) >= 3.0 else RARE_WRONG_SENSE_GLOVE):
+        return None  # hyphenated or out-of-vocabulary words: neither resource knows them well
     if senses.relation(b, a) == "far":
         return "another sense of the word (no WordNet sense in common)"
-    if i0 > 0 and j0 > 0:
+    if i0 > 0 and j0 > 0 and zipf(a) >= 3.0:
         pc, ps = ctx.cu[i0 - 1], ctx.su[j0 - 1]
         if (pc.kind == ps.kind == "word" and pc.key == ps.key and ps.key not in STOPWORDS
                 and senses.compound(ps.key, b) and not senses.compound(ps.key, a)
