@@ -46,7 +46,7 @@ from urllib.parse import urlparse
 from unspin import __version__
 from unspin.errors import InputError, UnspinError, missing_extra
 from unspin.scan import read as rd
-from unspin.scan.candidates import CandidateOptions, anchors, pairs_from_bucket
+from unspin.scan.candidates import CandidateOptions, anchors
 from unspin.scan.engine import (
     STATE,
     STATE_FORMAT,
@@ -56,6 +56,7 @@ from unspin.scan.engine import (
     _u32,
     checked_options,
     output_dir,
+    text_digest,
 )
 from unspin.scan.graph import Node, place
 from unspin.scan.judge import judge_pair
@@ -242,13 +243,84 @@ def _numbered(base: dict[tuple[int, int], int], r: tuple[tuple[int, int], int, s
     return pos, record, kind, (rd.page_replace(p, key=key, url=key if p.url == p.key else p.url), hs)
 
 
-def _bucket_pairs(copts: CandidateOptions, kv: tuple[int, Iterable[int]]) -> list[tuple[tuple[int, int], int]]:
-    return [(pair, 1) for pair in pairs_from_bucket(list(kv[1]), copts)]
+def _page_urls(base: dict[tuple[int, int], int], r: tuple[tuple[int, int], int, str, Any]
+               ) -> Iterator[tuple[str, tuple[int, int, str]]]:
+    """(url, (input position, record, input name)) of a page record."""
+    if r[2] == "page":
+        pos, record, _kind, (p, _hs) = _numbered(base, r)
+        yield p.url, (pos, record, p.key.rsplit("#", 1)[0])
 
 
-def _verify(opts: TraceOptions, rows: Iterable[Any]) -> Iterator[Edge]:
-    for (a, b), ((ta, sa), (tb, sb)) in rows:
-        yield verify_pair(a, ta, sa, b, tb, sb, opts)
+def _later_urls(kv: tuple[str, Iterable[tuple[int, int, str]]]) -> list[tuple[int, int, str, str]]:
+    """The pages of one URL after the first (input position, record): (position, record, input, url)."""
+    return [(pos, record, name, kv[0]) for pos, record, name in sorted(kv[1])[1:]]
+
+
+def _with_ids(base: dict[tuple[int, int], int], start: dict[tuple[int, int], int], dups: Any,
+              items: Iterable[tuple[tuple[int, int], int, str, Any]]) -> Iterator[tuple[int, tuple[Page, list[int]]]]:
+    """Page ids in (input position, record) order without moving the pages: the records of one
+    read task are in one partition, in order, and ``start`` is the first id of each task's
+    pages (duplicate URLs, ``dups``, take none)."""
+    taken: dict[tuple[int, int], int] = {}
+    seen = dups.value
+    for r in items:
+        if r[2] != "page":
+            continue
+        pos, record, _kind, payload = _numbered(base, r)
+        if (pos, record) in seen:
+            continue
+        k = taken.get(r[0], 0)
+        taken[r[0]] = k + 1
+        yield start[r[0]] + k, payload
+
+
+def _digest(p: Page) -> int:
+    """``text_digest`` of a page as a signed 64-bit int (a DataFrame column)."""
+    return int.from_bytes(text_digest(p.text, _u32(p.sentences)), "little", signed=True)
+
+
+def _texts(kv: tuple[int, tuple[Page, list[int]]]) -> tuple[int, tuple[str, Any, int]]:
+    p = kv[1][0]
+    return kv[0], (p.text, p.sentences, _digest(p))
+
+
+def _gather(texts: Any, work: Any, ids: Any, n: int) -> Any:
+    """``work`` (an RDD of (partition, item)) in ``n`` partitions, each with the texts its items
+    need (``ids(item)``): every text is shuffled to the partitions that need it, once each,
+    instead of once per pair it is in. Partition items: (0, (id, text)) and (1, item)."""
+    need = work.flatMap(lambda qi: ((i, qi[0]) for i in ids(qi[1]))).distinct(n)
+    got = texts.join(need, n).map(lambda kv: (kv[1][1], (0, (kv[0], kv[1][0]))))
+    return got.union(work.mapValues(lambda x: (1, x))).partitionBy(n, lambda q: q)
+
+
+def _split(items: Iterable[tuple[int, tuple[int, Any]]]) -> tuple[dict[int, Any], list[Any]]:
+    texts: dict[int, Any] = {}
+    work: list[Any] = []
+    for _q, (kind, x) in items:
+        if kind == 0:
+            texts[x[0]] = x[1]
+        else:
+            work.append(x)
+    return texts, work
+
+
+#: pairs verified per ``verify_many`` call (each page of the call tokenised once)
+VERIFY_CHUNK = 200
+
+
+def _verify_part(opts: TraceOptions, items: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
+    """A partition's representative pairs (sorted, so a page's pairs are together), verified
+    with ``verify_many`` in chunks; rows of the edge DataFrame."""
+    from unspin.scan.verify import verify_many
+
+    texts, pairs = _split(items)
+    pairs.sort()
+    for k in range(0, len(pairs), VERIFY_CHUNK):
+        chunk = pairs[k:k + VERIFY_CHUNK]
+        need = {x for ab in chunk for x in ab}
+        for e in verify_many({i: texts[i][:2] for i in need}, chunk, opts):
+            yield (e.a, e.b, float(e.a_by_b), float(e.b_by_a), float(e.score_a_by_b), float(e.score_b_by_a),
+                   bool(e.a_in_b), bool(e.b_in_a))
 
 
 def _place_component(kv: tuple[int, Iterable[Any]]) -> list[Any]:
@@ -263,9 +335,24 @@ def _place_component(kv: tuple[int, Iterable[Any]]) -> list[Any]:
     return place(nodes, edges)
 
 
-def _judge(rows: Iterable[Any]) -> Iterator[Any]:
-    for root, ((copy, ctext), rtext) in rows:
-        yield judge_pair(copy, ctext, root, rtext)[0]
+def _judge_part(items: Iterable[Any]) -> Iterator[Any]:
+    """A partition's copies, by original (one ingest of each original: diff's source cache),
+    one judgement per (original, copy text) as the local engine: the copy with the smallest id
+    is judged and the others with the same text take its verdict."""
+    from unspin.scan.engine import JUDGE_WORKER_MB, _clear_memo_caches, _resident_mb
+
+    texts, copies = _split(items)
+    copies.sort(key=lambda cr: (cr[1], texts[cr[0]][2], cr[0]))
+    last: tuple[int, int] | None = None
+    j: Any = None
+    for k, (c, r) in enumerate(copies):
+        key = (r, texts[c][2])
+        if key != last:
+            j = judge_pair(c, texts[c][0], r, texts[r][0])[0]
+            last = key
+            if k % 50 == 49 and _resident_mb() > JUDGE_WORKER_MB:
+                _clear_memo_caches()
+        yield j if j.id == c else replace(j, id=c)
 
 
 _WARM_SOURCE = ("Officials in Northvale said on Friday that 4,000 troops had moved to the border. "
@@ -297,20 +384,26 @@ def _keep() -> Any:
 
 
 def components(edges: Any, max_rounds: int = 100) -> Any:
-    """(node, component label = smallest node id) for every node of ``edges`` (an RDD of (a, b)).
+    """DataFrame (node, label = the smallest node id of its component) for every node of
+    ``edges`` (a DataFrame of columns ``a``, ``b``), in the JVM.
 
-    Iterative min-label propagation: each round every node takes the smallest label among
-    itself and its neighbours; it stops when no label changes (rounds = the largest
-    component's diameter, a handful for copy clusters). Nothing is collected to the driver
-    but the count of changed labels per round.
+    Iterative min-label propagation with pointer jumping: each round every node takes the
+    smallest label among its own, its neighbours' and its label's label; it stops when no label
+    changes (a handful of rounds for copy clusters). Each round's labels are checkpointed
+    locally (no growing plan); nothing is collected to the driver but one count per round.
     """
-    both = edges.flatMap(lambda e: ((e[0], e[1]), (e[1], e[0]))).distinct().persist(_keep())
-    labels = both.map(lambda e: (e[0], e[0])).distinct()
+    from pyspark.sql import functions as F
+
+    both = (edges.select(F.col("a").alias("src"), F.col("b").alias("dst"))
+            .union(edges.select(F.col("b").alias("src"), F.col("a").alias("dst"))).distinct().persist(_keep()))
+    labels = both.groupBy("src").agg(F.least(F.min("dst"), F.first("src")).alias("label")) \
+        .withColumnRenamed("src", "node").localCheckpoint()
     for _ in range(max_rounds):
-        msgs = both.join(labels).map(lambda kv: (kv[1][0], kv[1][1]))
-        new = labels.union(msgs).reduceByKey(min).persist(_keep())
-        changed = new.join(labels).filter(lambda kv: kv[1][0] != kv[1][1]).count()
-        labels.unpersist()
+        msgs = both.join(labels, both.src == labels.node).select(F.col("dst").alias("node"), "label")
+        jump = labels.alias("x").join(labels.alias("y"), F.col("x.label") == F.col("y.node")) \
+            .select(F.col("x.node").alias("node"), F.col("y.label").alias("label"))
+        new = labels.union(msgs).union(jump).groupBy("node").agg(F.min("label").alias("label")).localCheckpoint()
+        changed = new.alias("n").join(labels.alias("o"), "node").where(F.col("n.label") != F.col("o.label")).count()
         labels = new
         if changed == 0:
             break
@@ -372,8 +465,15 @@ def scan_spark(inputs: Iterable[str], out: str | os.PathLike[str], options: Scan
             spark.stop()
 
 
+#: pages per partition of the verify and judge stages (each partition holds its texts in memory)
+PAGES_PER_PART = 2500
+
+
 def _run(spark: Any, files: list[str], opts: ScanOptions, st: State, seconds: dict[str, float],
          split_bytes: int = SPLIT_BYTES) -> None:
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
     keep = _keep()
     sc = spark.sparkContext
     conn = st.conn
@@ -390,64 +490,92 @@ def _run(spark: Any, files: list[str], opts: ScanOptions, st: State, seconds: di
         parts.append(sc.binaryFiles(",".join(uri for _, uri in remote), len(remote))
                      .flatMap(lambda kv: _read_blob(extractor, copts, where, kv)))
     raw = (parts[0] if len(parts) == 1 else sc.union(parts)).persist(keep)
-    counts = dict(raw.map(lambda r: (r[0], 1)).reduceByKey(lambda x, y: x + y).collect())
+    counts = dict(raw.map(lambda r: ((r[0], r[2] == "page"), 1)).reduceByKey(lambda x, y: x + y).collect())
+    records: dict[tuple[int, int], int] = {}
+    for (task, _is_page), n in counts.items():
+        records[task] = records.get(task, 0) + n
     base: dict[tuple[int, int], int] = {}
-    for pos, part in sorted(counts):  # records of earlier parts of the same input come first
-        base[(pos, part)] = sum(n for (q, k), n in counts.items() if q == pos and k < part)
-    recs = raw.map(lambda r: _numbered(base, r))
-    skips = recs.filter(lambda r: r[2] == "skip").map(lambda r: r[3])
-    pages = recs.filter(lambda r: r[2] == "page").map(lambda r: ((r[0], r[1]), r[3]))
-    # first (input position, record) wins a URL; later ones are duplicates
-    first = pages.map(lambda kv: (kv[1][0].url, kv[0])).reduceByKey(min).map(lambda kv: (kv[1], True))
-    keyed = pages.leftOuterJoin(first)
-    dups = keyed.filter(lambda kv: kv[1][1] is None).map(
-        lambda kv: (kv[1][0][0].key.rsplit("#", 1)[0], kv[0][1], "duplicate_url", kv[1][0][0].url))
-    kept = keyed.filter(lambda kv: kv[1][1] is not None).map(lambda kv: (kv[0], kv[1][0])).sortByKey()
-    ided = kept.zipWithIndex().map(lambda kv: (kv[1] + 1, kv[0][1])).persist(keep)  # id -> (Page, anchors)
+    for pos, part in sorted(records):  # records of earlier parts of the same input come first
+        base[(pos, part)] = sum(n for (q, k), n in records.items() if q == pos and k < part)
+    # the first (input position, record) wins a URL; later ones are duplicates (few: to the driver)
+    dups = raw.flatMap(lambda r: _page_urls(base, r)).groupByKey().flatMap(_later_urls).collect()
+    dup_keys = {(pos, record) for pos, record, _, _ in dups}
+    kept = {task: counts.get((task, True), 0) for task in records}
+    for pos, record, _, _ in dups:
+        task = max(t for t in records if t[0] == pos and base[t] < record)
+        kept[task] -= 1
+    start: dict[tuple[int, int], int] = {}
+    next_id = 1
+    for task in sorted(kept):
+        start[task] = next_id
+        next_id += kept[task]
+    bdups = sc.broadcast(dup_keys)
+    ided = raw.mapPartitions(lambda it: _with_ids(base, start, bdups, it)).persist(keep)  # id -> (Page, anchors)
+    skips = raw.filter(lambda r: r[2] == "skip").map(lambda r: _numbered(base, r)[3]).persist(keep)
     n_pages = ided.count()
-    texts = ided.map(lambda kv: (kv[0], (kv[1][0].text, kv[1][0].sentences))).persist(keep)
+    skips.count()
+    raw.unpersist()
+    texts = ided.map(_texts)  # id -> (text, sentences, digest), from the cached pages
+    n_part = max(sc.defaultParallelism * 2, n_pages // PAGES_PER_PART)
     seconds["read"] = round(time.monotonic() - t0, 3)
 
-    # 2. candidates: explode anchors, group, the same bucket cap, count shared anchors
+    # 2. candidates, in the JVM: explode anchors, group, the same bucket cap, count shared anchors
     t0 = time.monotonic()
-    by_anchor = ided.flatMap(lambda kv: ((h, kv[0]) for h in kv[1][1])).groupByKey().persist(keep)
-    dropped = by_anchor.filter(lambda kv: len(kv[1]) > copts.max_bucket).count()
-    shared = (by_anchor.flatMap(lambda kv: _bucket_pairs(copts, kv)).reduceByKey(lambda x, y: x + y)
-              .filter(lambda kv: kv[1] >= copts.min_shared))
-    # the containment rule: shared anchors >= min_containment x the smaller page's anchor count
-    sizes = ided.mapValues(lambda v: len(v[1]))
-    pairs = (shared.map(lambda kv: (kv[0][0], (kv[0][1], kv[1]))).join(sizes)  # a -> ((b, c), n_a)
-             .map(lambda kv: (kv[1][0][0], (kv[0], kv[1][0][1], kv[1][1]))).join(sizes)  # b -> ((a, c, n_a), n_b)
-             .filter(lambda kv: kv[1][0][1] >= copts.min_containment * min(kv[1][0][2], kv[1][1]))
-             .map(lambda kv: ((kv[1][0][0], kv[0]), kv[1][0][1])).sortByKey().persist(keep))
+    pg = spark.createDataFrame(
+        ided.map(lambda kv: (kv[0], kv[1][1], _digest(kv[1][0]))), "id long, hs array<long>, dg long"
+    ).persist(keep)
+    ex = pg.select("id", F.explode("hs").alias("h")) \
+        .withColumn("n", F.count("*").over(Window.partitionBy("h"))).persist(keep)
+    dropped = ex.where(F.col("n") > copts.max_bucket).select("h").distinct().count()
+    ok = ex.where((F.col("n") >= 2) & (F.col("n") <= copts.max_bucket)).select("h", "id")
+    sizes = pg.select("id", F.size("hs").alias("k"), "dg")
+    pairs = (ok.alias("x").join(ok.alias("y"), "h").where(F.col("x.id") < F.col("y.id"))
+             .groupBy(F.col("x.id").alias("a"), F.col("y.id").alias("b")).agg(F.count("*").alias("shared"))
+             .where(F.col("shared") >= copts.min_shared)
+             .join(sizes.toDF("a", "ka", "da"), "a").join(sizes.toDF("b", "kb", "db"), "b")
+             .where(F.col("shared") >= F.lit(copts.min_containment) * F.least("ka", "kb")))
+    # a repeated text pair (same two digests) is verified once, as the first pair of its
+    # digests in (a, b) order, and the others take its result (turned round if need be)
+    by_texts = Window.partitionBy(F.least("da", "db"), F.greatest("da", "db")).orderBy("a", "b")
+    pairs = pairs.select("a", "b", "shared", F.first("a").over(by_texts).alias("ra"),
+                         F.first("b").over(by_texts).alias("rb"),
+                         (F.first("da").over(by_texts) != F.col("da")).alias("swap")).persist(keep)
     n_pairs = pairs.count()
-    by_anchor.unpersist()
+    ex.unpersist()
     seconds["candidates"] = round(time.monotonic() - t0, 3)
 
-    # 3. verify: join both texts, verify_pair per pair
+    # 3. verify the representative pairs, each partition with the texts it needs, then every pair
     t0 = time.monotonic()
-    with_a = pairs.map(lambda kv: (kv[0][0], kv[0][1])).join(texts)  # a -> (b, text a)
-    with_b = with_a.map(lambda kv: (kv[1][0], (kv[0], kv[1][1]))).join(texts)  # b -> ((a, text a), text b)
-    rows = with_b.map(lambda kv: ((kv[1][0][0], kv[0]), (kv[1][0][1], kv[1][1])))
-    edges = rows.mapPartitions(lambda it: _verify(vopts, it)).persist(keep)
+    reps = pairs.where((F.col("a") == F.col("ra")) & (F.col("b") == F.col("rb"))).select("a", "b").rdd \
+        .map(lambda r: (r[0] % n_part, (r[0], r[1])))
+    checked = _gather(texts, reps, lambda ab: ab, n_part).mapPartitions(lambda it: _verify_part(vopts, it))
+    cols = ("a_by_b", "b_by_a", "score_a_by_b", "score_b_by_a", "a_in_b", "b_in_a")
+    rep_edges = spark.createDataFrame(
+        checked, "ra long, rb long, a_by_b double, b_by_a double, score_a_by_b double, score_b_by_a double, "
+                 "a_in_b boolean, b_in_a boolean")
+    turned = dict(zip(cols, ("b_by_a", "a_by_b", "score_b_by_a", "score_a_by_b", "b_in_a", "a_in_b"), strict=True))
+    edges = pairs.join(rep_edges, ["ra", "rb"]).select(
+        "a", "b", *(F.when(F.col("swap"), F.col(turned[c])).otherwise(F.col(c)).alias(c) for c in cols)
+    ).persist(keep)
     n_edges = edges.count()
     seconds["verify"] = round(time.monotonic() - t0, 3)
 
-    # 4. graph: components without collecting edges, then place() per component
+    # 4. graph: components in the JVM (no edge goes to the driver), then place() per component
     t0 = time.monotonic()
-    copy_edges = edges.filter(lambda e: e.copy).persist(keep)
-    labels = components(copy_edges.map(lambda e: (e.a, e.b)))
-    nodes = ided.join(labels).map(lambda kv: (kv[1][1], ("n", _node(kv[0], kv[1][0][0]))))
-    comp_edges = copy_edges.map(lambda e: (e.a, e)).join(labels).map(lambda kv: (kv[1][1], ("e", kv[1][0])))
-    placements = nodes.union(comp_edges).groupByKey().flatMap(_place_component).persist(keep)
+    copy_edges = edges.where(F.col("a_in_b") | F.col("b_in_a")).persist(keep)
+    labels = components(copy_edges)
+    nodes = ided.map(lambda kv: (kv[0], _node(kv[0], kv[1][0])))
+    comp_nodes = nodes.join(labels.rdd.map(tuple), n_part).map(lambda kv: (kv[1][1], ("n", kv[1][0])))
+    comp_edges = copy_edges.join(labels.withColumnRenamed("node", "a"), "a").rdd.map(
+        lambda r: (r["label"], ("e", Edge(*(r[c] for c in cols), a=r["a"], b=r["b"]))))
+    placements = comp_nodes.union(comp_edges).groupByKey(n_part).flatMap(_place_component).persist(keep)
     n_placed = placements.count()
     seconds["graph"] = round(time.monotonic() - t0, 3)
 
-    # 5. judge each copy against the original at the end of its chain
+    # 5. judge each copy against the original at the end of its chain, by original
     t0 = time.monotonic()
-    copies = placements.filter(lambda p: p.role == "copy").map(lambda p: (p.id, p.root)).join(texts).map(
-        lambda kv: (kv[1][0], (kv[0], kv[1][1][0])))
-    judged = copies.join(texts.mapValues(lambda t: t[0])).mapPartitions(_judge).persist(keep)
+    copies = placements.filter(lambda p: p.role == "copy").map(lambda p: (p.root % n_part, (p.id, p.root)))
+    judged = _gather(texts, copies, lambda cr: cr, n_part).mapPartitions(_judge_part).persist(keep)
     n_judged = judged.count()
     seconds["judge"] = round(time.monotonic() - t0, 3)
     log.info("spark scan: %d pages, %d pairs, %d edges, %d placed, %d judged",
@@ -463,18 +591,19 @@ def _run(spark: Any, files: list[str], opts: ScanOptions, st: State, seconds: di
     st.set("dropped_buckets", str(dropped))
     for pos, inp in enumerate(files):
         conn.execute("INSERT INTO inputs(input, pos, done, finished) VALUES (?, ?, 0, 1)", (inp, pos))
+    conn.executemany("INSERT INTO skips(input, record, reason, detail) VALUES (?,?,?,?)", skips.toLocalIterator())
     conn.executemany("INSERT INTO skips(input, record, reason, detail) VALUES (?,?,?,?)",
-                     skips.union(dups).toLocalIterator())
+                     ((name, record, "duplicate_url", url) for _pos, record, name, url in dups))
     conn.executemany(
         "INSERT INTO pages(id, key, url, site, title, published, seen, date_source, text, sents, words) "
         "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         ((i, p.key, p.url, p.site, p.title, p.published, p.seen, p.date_source, p.text, _u32(p.sentences),
           p.words) for i, (p, _hs) in ided.toLocalIterator()))
     conn.executemany("INSERT INTO pairs(a, b, shared) VALUES (?, ?, ?)",
-                     ((a, b, n) for (a, b), n in pairs.toLocalIterator()))
+                     (tuple(r) for r in pairs.select("a", "b", "shared").toLocalIterator()))
     conn.executemany("INSERT OR REPLACE INTO edges VALUES (?,?,?,?,?,?,?,?)",
-                     ((e.a, e.b, e.a_by_b, e.b_by_a, e.score_a_by_b, e.score_b_by_a, int(e.a_in_b), int(e.b_in_a))
-                      for e in edges.toLocalIterator()))
+                     ((r[0], r[1], r[2], r[3], r[4], r[5], int(r[6]), int(r[7]))
+                      for r in edges.select("a", "b", *cols).toLocalIterator()))
     conn.executemany("INSERT INTO placements VALUES (?,?,?,?,?,?,?,?)",
                      ((p.id, p.cluster, p.role, p.source, p.copied_from, p.root, p.delay_hours,
                        p.source_delay_hours) for p in placements.toLocalIterator()))
@@ -486,8 +615,9 @@ def _run(spark: Any, files: list[str], opts: ScanOptions, st: State, seconds: di
         st.set(f"seconds:{stage}", f"{seconds[stage]:.3f}")
     conn.execute("COMMIT")
     seconds["collect"] = round(time.monotonic() - t0, 3)
-    for rdd in (raw, recs, ided, texts, pairs, edges, copy_edges, placements, judged):
-        rdd.unpersist()
+    for x in (ided, skips, pg, pairs, edges, copy_edges, placements, judged):
+        x.unpersist()
+    bdups.unpersist()
 
 
 def _node(i: int, p: Page) -> Node:
