@@ -94,3 +94,37 @@ def test_top_level_function_and_module_are_distinct():
 @pytest.mark.parametrize("text", ["", "   ", "Hello."])
 def test_degenerate_inputs(text):
     assert isinstance(align(text, SRC), list)
+
+
+def test_pair_sums_equal_the_loop_for_long_texts(monkeypatch):
+    """The sentence-pair scores from one bincount (short texts) and from the per-sentence loop
+    (texts with very many sentences) are the same floats, in any order."""
+    import json
+    from pathlib import Path
+
+    from unspin.ingest import from_text
+    from unspin.synth import spin
+
+    rows = [json.loads(x) for x in (Path(__file__).resolve().parent.parent / "samples" / "articles.jsonl")
+            .read_text(encoding="utf-8").splitlines()[:4]]
+    src = from_text(" ".join(r["text"] for r in rows))
+    copy = from_text(spin(src, seed=3, swap_rate=0.35).text)
+    cdoc, sdoc = align_mod._Doc(copy.text), align_mod._Doc(src.text)
+    fast = sorted(align_mod._pair_scores(cdoc, sdoc))
+    monkeypatch.setattr(align_mod, "_CELLS_MAX", 0)
+    loop = sorted(align_mod._pair_scores(cdoc, sdoc))
+    assert fast and fast == loop
+    assert [type(x) for x in fast[0]] == [int, int, float, float, float]
+
+
+@pytest.mark.parametrize("text", [
+    "Don’t SAY “Yes”: 4,000 CO-OPERATE naïve Café.",
+    "İstanbul and ΟΔΟΣ.Β ΣΑΣ’s words",  # a letter lower-cased to two; a capital sigma
+    "ǅemal ﬁne STRASSE straße ΣΊΣΥΦΟΣ",
+])
+def test_unit_keys_are_each_word_lower_cased(text):
+    """Word keys are the word lower-cased on its own (with ’ as '), whichever way units() reads them."""
+    got = units(text)
+    assert [u.key for u in got if u.kind == "word"] == [
+        u.text.lower().replace("’", "'") for u in got if u.kind == "word"]
+    assert all(u.key == u.text.replace(",", "") for u in got if u.kind == "number")

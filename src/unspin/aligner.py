@@ -225,7 +225,34 @@ def _pair_scores(cdoc: _Doc, sdoc: _Doc) -> list[tuple[int, int, float, float, f
             inv.setdefault(f, []).append(j)
     if max(df.values(), default=0) > _DF_CAP:
         return _pair_scores_capped(cw, sw, stot, inv, df)
-    return _pair_sums(cw, stot, inv, len(sw))
+    if len(cw) * len(sw) <= _CELLS_MAX:
+        return _pair_sums(cw, stot, inv, len(sw))
+    out = []  # very many sentences: a dict per copy sentence, memory by the pairs that share features
+    for i, d in enumerate(cw):
+        ctot = sum(d.values())
+        shared: dict[int, float] = {}
+        shared_content: dict[int, float] = {}
+        get, cget = shared.get, shared_content.get
+        for f, w in d.items():
+            js = inv.get(f)
+            if js is None:
+                continue
+            for j in js:
+                shared[j] = get(j, 0.0) + w
+            if f[0] != "s":
+                for j in js:
+                    shared_content[j] = cget(j, 0.0) + 1.0
+        for j, sh in shared.items():
+            lo = min(ctot, stot[j])
+            if lo <= 0:
+                continue
+            out.append((i, j, sh / lo, 2 * sh / (ctot + stot[j]), shared_content.get(j, 0.0)))
+    return out
+
+
+#: ``_pair_sums`` holds two arrays of (copy sentences x source sentences) cells: at most this many
+#: (32 MB); longer texts take the loop.
+_CELLS_MAX = 1 << 21
 
 
 def _pair_sums(cw: list[dict[str, float]], stot: list[float], inv: dict[str, list[int]],

@@ -379,6 +379,20 @@ def _posting_rows(batch: Prepared, rid: np.ndarray, chunk: int) -> Iterator[tupl
     return zip(keys, itertools.repeat(chunk), blobs)
 
 
+def _insert_rows(conn: sqlite3.Connection, into: str, width: int, rows: Iterable[tuple[Any, ...]],
+                 per: int) -> None:
+    """``INSERT INTO {into} VALUES ...`` of every row, ``per`` rows a statement: one SQLite step
+    for ``per`` rows instead of ``executemany``'s step a row (a third less CPU a posting row,
+    and with ``--jobs`` far fewer hand-offs of the GIL between the writer and the threads)."""
+    one = "(" + ",".join("?" * width) + ")"
+    many = f"INSERT INTO {into} VALUES " + ",".join([one] * per)
+    it = iter(rows)
+    while len(part := list(islice(it, per))) == per:
+        conn.execute(many, list(chain.from_iterable(part)))
+    if part:
+        conn.executemany(f"INSERT INTO {into} VALUES {one}", part)
+
+
 def content_hash(text: str) -> str:
     """Content hash that makes ``add`` idempotent (sha1 of the stripped body, 20 hex)."""
     return hashlib.sha1(text.strip().encode("utf-8")).hexdigest()[:20]
@@ -874,10 +888,9 @@ class Index:
                 rid[i] = nxt
                 inserts.append((nxt, *r))
                 nxt += 1
-            conn.executemany("INSERT INTO articles(rowid, id, hash, url, site, title, published, input, text,"
-                             " sents, toks) VALUES (?,?,?,?,?,?,?,?,?,?,?)", inserts)
-            conn.executemany("INSERT INTO postings(term, chunk, rowids) VALUES (?,?,?)",
-                             _posting_rows(batch, rid, chunk))
+            _insert_rows(conn, "articles(rowid, id, hash, url, site, title, published, input, text, sents, toks)",
+                         11, inserts, 64)
+            _insert_rows(conn, "postings(term, chunk, rowids)", 3, _posting_rows(batch, rid, chunk), 256)
             if inserts:
                 conn.execute("INSERT INTO meta(key, value) VALUES ('unspin_version', ?) "
                              "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (__version__,))

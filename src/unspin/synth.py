@@ -19,6 +19,7 @@ no hash-dependent order.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import json
@@ -430,6 +431,8 @@ class _Plan:
         self.rng = rng
         self.config = config
         self.tokens = [tokenize(a.text) for a in sources]
+        self._starts = [[t.start for t in toks] for toks in self.tokens]
+        self._ends = [[t.end for t in toks] for toks in self.tokens]
         self.claimed = [bytearray(len(a.text)) for a in sources]
         self.ops: list[list[_Op]] = [[] for _ in sources]
 
@@ -447,7 +450,10 @@ class _Plan:
 
     def unit_tokens(self, u: _Unit) -> list[Token]:
         assert u.si is not None
-        return [t for t in self.tokens[u.si] if t.start >= u.start and t.end <= u.end]
+        # tokens are sorted and do not overlap: those inside the unit are one slice
+        lo = bisect.bisect_left(self._starts[u.si], u.start)
+        hi = bisect.bisect_right(self._ends[u.si], u.end)
+        return self.tokens[u.si][lo:max(lo, hi)]
 
 
 def _sentences(a: Article) -> list[tuple[int, int]]:
@@ -1067,6 +1073,7 @@ def _reword_phrases(plan: _Plan, units: list[_Unit]) -> None:
             continue
         text = plan.sources[u.si].text
         toks = [t for t in plan.unit_tokens(u) if t.kind == "word"]
+        lows = [t.lower for t in toks]
         k = 0
         while k < len(toks):
             hit = None
@@ -1074,7 +1081,7 @@ def _reword_phrases(plan: _Plan, units: list[_Unit]) -> None:
                 seq = toks[k:k + n]
                 if len(seq) < n or any(text[a.end:b.start] != " " for a, b in zip(seq, seq[1:], strict=False)):
                     continue
-                phrase = " ".join(t.lower for t in seq)
+                phrase = " ".join(lows[k:k + n])
                 if phrase in table and not any(t.text[0].isupper() and not _sentence_initial(text, t.start)
                                                for t in seq):
                     hit = (n, phrase)
@@ -1106,20 +1113,31 @@ def _swap_candidates(plan: _Plan, t: Token, text: str) -> tuple[list[tuple[str, 
     """In-sense candidates only: a swap synth labels harmless keeps the word's sense, and does
     not break a fixed expression with the word before it ("interest rates" -> "interest
     ranges": a WordNet two-word lemma whose new form never occurs in the bigram counts)."""
+    word = t.lower
     nxt = re.match(r" ([a-z]+)", text[t.end:t.end + 30])
-    if nxt and (nxt.group(1) in _TITLE_WORDS or t.lower in _TITLE_WORDS):
+    if nxt and (nxt.group(1) in _TITLE_WORDS or word in _TITLE_WORDS):
         return [], []  # "finance" in "finance minister", "directors": a role, not a wording
-    th = in_sense_candidates(t.lower) if plan.config.spinner in ("thesaurus", "mixed") else ()
-    em = embedding_candidates(t.lower) if plan.config.spinner in ("embedding", "mixed") else ()
-    em = tuple(c for c in em if _in_sense(t.lower, c))
+    prev = re.search(r"([a-z]+) $", text[max(0, t.start - 30):t.start])
+    p = prev.group(1) if prev and senses.compound(prev.group(1), word) else None
+    th, em = _candidates_after(plan.config.spinner, word, p)
+    return list(th), list(em)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _candidates_after(spinner: str, word: str, compound_prev: str | None
+                      ) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """``_swap_candidates`` of ``word`` after ``compound_prev`` (the word before it when the two
+    make a WordNet compound, else None): depends on nothing else, so remembered per process."""
+    th = in_sense_candidates(word) if spinner in ("thesaurus", "mixed") else ()
+    em = embedding_candidates(word) if spinner in ("embedding", "mixed") else ()
+    em = tuple(c for c in em if _in_sense(word, c))
     # the inflected form must not look like another sense either (diff's test: WordNet far and
     # GloVe < 0.4 on the words as written), so an inflection cannot turn an in-sense base into
     # a wrong-sense word ("lays" for "lines")
-    th = tuple(x for x in th if not _surface_far(t.lower, lexicon.inflect(x[0], x[1])))
-    em = tuple(c for c in em if not _surface_far(t.lower, c))
-    prev = re.search(r"([a-z]+) $", text[max(0, t.start - 30):t.start])
-    if prev and senses.compound(prev.group(1), t.lower):
-        p = prev.group(1)
+    th = tuple(x for x in th if not _surface_far(word, lexicon.inflect(x[0], x[1])))
+    em = tuple(c for c in em if not _surface_far(word, c))
+    if compound_prev is not None:
+        p = compound_prev
         ng = lexicon.ngrams()
 
         def keeps(c: str) -> bool:
@@ -1127,7 +1145,7 @@ def _swap_candidates(plan: _Plan, t: Token, text: str) -> tuple[list[tuple[str, 
 
         th = tuple(x for x in th if keeps(lexicon.inflect(x[0], x[1])))
         em = tuple(c for c in em if keeps(c))
-    return list(th), list(em)
+    return th, em
 
 
 def _is_swappable_word(t: Token, text: str) -> bool:
