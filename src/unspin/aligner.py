@@ -69,16 +69,34 @@ def units(text: str) -> list[Unit]:
     new = tuple.__new__
     out: list[Unit] = []
     append = out.append
+    low = text.lower()
+    if len(low) != len(text) or "Σ" in text:
+        # a letter that lower-cases to two ("İ"), or a capital sigma (lower-cased by its
+        # context): each word on its own, as the keys are defined
+        for m in TOKEN_RE.finditer(text):
+            kind = m.lastgroup or "punct"
+            t = m.group()
+            if kind == "word":
+                key = t.lower().replace("’", "'")
+            elif kind == "number":
+                key = t.replace(",", "")
+            else:
+                key = t
+            append(new(Unit, (m.start(), m.end(), t, kind, key)))
+        return out
+    # else every character lower-cases to one, whatever its neighbours: a word's key is the
+    # slice of the lower-cased text (one pass over the text instead of one per word)
+    low = low.replace("’", "'")
     for m in TOKEN_RE.finditer(text):
-        kind = m.lastgroup or "punct"
+        group = m.lastgroup
+        s, e = m.span()
         t = m.group()
-        if kind == "word":
-            key = t.lower().replace("’", "'")
-        elif kind == "number":
-            key = t.replace(",", "")
+        if group == "word":
+            append(new(Unit, (s, e, t, "word", low[s:e])))
+        elif group == "number":
+            append(new(Unit, (s, e, t, "number", t.replace(",", ""))))
         else:
-            key = t
-        append(new(Unit, (m.start(), m.end(), t, kind, key)))
+            append(new(Unit, (s, e, t, group or "punct", t)))
     return out
 
 
@@ -207,27 +225,64 @@ def _pair_scores(cdoc: _Doc, sdoc: _Doc) -> list[tuple[int, int, float, float, f
             inv.setdefault(f, []).append(j)
     if max(df.values(), default=0) > _DF_CAP:
         return _pair_scores_capped(cw, sw, stot, inv, df)
-    out = []
+    return _pair_sums(cw, stot, inv, len(sw))
+
+
+def _pair_sums(cw: list[dict[str, float]], stot: list[float], inv: dict[str, list[int]],
+               ns: int) -> list[tuple[int, int, float, float, float]]:
+    """``_pair_scores``'s sums over (copy sentence, source sentence) cells in one ``np.bincount``.
+
+    The same floats as adding, for each copy sentence, each shared feature's weight in the
+    sentence's feature order: the postings are laid out in that order, and bincount adds its
+    weights one by one in input order. Weights are positive, so a cell above zero is a pair
+    that shares a feature. Pairs come in (copy, source) order (callers sort them or look them up).
+    """
+    import numpy as np  # here: importing unspin does not load numpy
+
+    # the source postings in one array: feature k's sentences are flat[ptr[k]:ptr[k + 1]]
+    fid: dict[str, int] = {}
+    flat: list[int] = []
+    ptr = [0]
+    for f, js in inv.items():
+        fid[f] = len(ptr) - 1
+        flat.extend(js)
+        ptr.append(len(flat))
+    rows: list[int] = []
+    feats: list[int] = []
+    ws: list[float] = []
+    content: list[bool] = []
     for i, d in enumerate(cw):
-        ctot = sum(d.values())
-        shared: dict[int, float] = {}
-        shared_content: dict[int, float] = {}
-        get, cget = shared.get, shared_content.get
         for f, w in d.items():
-            js = inv.get(f)
-            if js is None:
+            k = fid.get(f)
+            if k is None:
                 continue
-            for j in js:
-                shared[j] = get(j, 0.0) + w
-            if f[0] != "s":
-                for j in js:
-                    shared_content[j] = cget(j, 0.0) + 1.0
-        for j, sh in shared.items():
-            lo = min(ctot, stot[j])
-            if lo <= 0:
-                continue
-            out.append((i, j, sh / lo, 2 * sh / (ctot + stot[j]), shared_content.get(j, 0.0)))
-    return out
+            rows.append(i)
+            feats.append(k)
+            ws.append(w)
+            content.append(f[0] != "s")
+    if not rows:
+        return []
+    pt = np.array(ptr, dtype=np.int64)
+    fk = np.array(feats, dtype=np.int64)
+    starts = pt[fk]
+    lens = pt[fk + 1] - starts
+    ends = np.cumsum(lens)
+    # every (copy feature, source sentence) posting, copy features in order
+    pos = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(starts - (ends - lens), lens)
+    cells = np.repeat(np.array(rows, dtype=np.int64) * ns, lens) + np.array(flat, dtype=np.int64)[pos]
+    size = len(cw) * ns
+    shared = np.bincount(cells, np.repeat(np.array(ws, dtype=np.float64), lens), minlength=size)
+    counts = np.bincount(cells[np.repeat(np.array(content, dtype=bool), lens)], minlength=size)
+    hit = np.flatnonzero(shared > 0)
+    ii, jj = np.divmod(hit, ns)
+    ctot = np.array([sum(d.values()) for d in cw], dtype=np.float64)[ii]
+    st = np.array(stot, dtype=np.float64)[jj]
+    sh = shared[hit]
+    lo = np.minimum(ctot, st)
+    keep = lo > 0
+    ii, jj, sh, lo, ctot, st = ii[keep], jj[keep], sh[keep], lo[keep], ctot[keep], st[keep]
+    return list(zip(ii.tolist(), jj.tolist(), (sh / lo).tolist(), (2 * sh / (ctot + st)).tolist(),
+                    counts[hit][keep].astype(np.float64).tolist(), strict=True))
 
 
 # A feature in more sentences than this (only in very long or repetitive texts: an 800-word

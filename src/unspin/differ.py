@@ -222,7 +222,10 @@ def _relation(a: str, b: str) -> str | None:
     la, lb = set(_lemma_cands(a)), set(_lemma_cands(b))
     if la & lb:
         return "inflection"
-    if _linked(a, _word_ids(b)) or _linked(b, _word_ids(a)):
+    # one direction suffices: ``_linked(a, ids of b)`` tests every id i of a base of ``a`` and t of
+    # ``b`` for "t listed under i, or i listed under t" (the row and the reverse row), which is
+    # symmetric, so ``_linked(b, ids of a)`` gives the same answer
+    if _linked(a, _word_ids(b)):
         return "thesaurus"
     from unspin.lexicon import vectors
 
@@ -277,6 +280,19 @@ class _Ctx:
         self.cu, self.su = cu, su
         self.ctext, self.stext = ctext, stext
         self.titled = titled or {}
+        self._canon: dict[tuple[bool, int, int, bool], list[str]] = {}
+
+    def canon(self, copy: bool, a: int, b: int, context: bool = False) -> list[str]:
+        """``meaning.canon`` of units [a:b] of the copy (or the source), with the units around
+        them when ``context`` (three after, one before, as ``_classify`` asks), remembered for the
+        passage: the rules ask for the same stretches several times."""
+        key = (copy, a, b, context)
+        hit = self._canon.get(key)
+        if hit is None:
+            us = self.cu if copy else self.su
+            hit = self._canon[key] = (meaning.canon(us[a:b], us[b:b + 3], us[max(0, a - 1):a]) if context
+                                      else meaning.canon(us[a:b]))
+        return list(hit)
 
     @staticmethod
     def initial(us: Sequence[Unit], k: int, text: str) -> bool:
@@ -365,8 +381,8 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
     if C and _timestamp_line(ctx.ctext, C[0].start, C[-1].end) and not any(
             u.key in _MONTHS or u.key in _WEEKDAYS for u in S):
         return "clutter", None, f"page furniture (a dateline or timestamp): {_quote(ct)}"
-    cc = meaning.canon(C, ctx.cu[i1:i1 + 3], ctx.cu[max(0, i0 - 1):i0])
-    sc = meaning.canon(S, ctx.su[j1:j1 + 3], ctx.su[max(0, j0 - 1):j0])
+    cc = ctx.canon(True, i0, i1, context=True)
+    sc = ctx.canon(False, j0, j1, context=True)
     if meaning.same_form(cc, sc):
         if ck == sk:
             return "synonym", "case", f"capitalisation or punctuation only: {both}"
@@ -780,11 +796,12 @@ def _wrong_sense(ctx: _Ctx, i0: int, j0: int, a: str, b: str) -> str | None:
       ("armed causes"): a fixed expression broken.
     """
     from unspin import senses
-    from unspin.lexicon import ngrams, vectors, zipf
+    from unspin.lexicon import ngrams, zipf
 
-    vec = vectors()
-    if (a in STOPWORDS or b in STOPWORDS or "-" in a + b or a not in vec or b not in vec or zipf(a) < 3.0
-            or vec.similarity(a, b) >= WRONG_SENSE_GLOVE):
+    if a in STOPWORDS or b in STOPWORDS or "-" in a + b:
+        return None
+    sim = _glove_similarity(a, b)
+    if sim is None or zipf(a) < 3.0 or sim >= WRONG_SENSE_GLOVE:
         return None  # hyphenated, rare or out-of-vocabulary words: neither resource knows them well
     if senses.relation(b, a) == "far":
         return "another sense of the word (no WordNet sense in common)"
@@ -795,6 +812,18 @@ def _wrong_sense(ctx: _Ctx, i0: int, j0: int, a: str, b: str) -> str | None:
                 and ngrams().bigram(ps.key, a) == 0):
             return f"a fixed expression broken ({_quote(ps.key + ' ' + b)})"
     return None
+
+
+@functools.lru_cache(maxsize=65536)
+def _glove_similarity(a: str, b: str) -> float | None:
+    """GloVe cosine of two words, None when either is not in GloVe (remembered: a pair of words
+    comes back in the copies of one source)."""
+    from unspin.lexicon import vectors
+
+    vec = vectors()
+    if a not in vec or b not in vec:
+        return None
+    return vec.similarity(a, b)
 
 
 _ARTICLES = frozenset({"the", "a", "an"})
@@ -911,8 +940,8 @@ def _meaning_flip(ck: Sequence[str], sk: Sequence[str], cc: Sequence[str], sc: S
 def _equivalent(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
     """Both sides say the same thing in other words (``meaning.canon`` agrees)."""
     C, S = ctx.cu[i0:i1], ctx.su[j0:j1]
-    return (bool(C) and bool(S) and meaning.same_form(meaning.canon(C, ctx.cu[i1:i1 + 3], ctx.cu[max(0, i0 - 1):i0]),
-                                                      meaning.canon(S, ctx.su[j1:j1 + 3], ctx.su[max(0, j0 - 1):j0])))
+    return (bool(C) and bool(S) and meaning.same_form(ctx.canon(True, i0, i1, context=True),
+                                                      ctx.canon(False, j0, j1, context=True)))
 
 
 def _join_moves(ctx: _Ctx, segs: list[list[Any]]) -> list[list[Any]]:
@@ -923,10 +952,9 @@ def _join_moves(ctx: _Ctx, segs: list[list[Any]]) -> list[list[Any]]:
         if (seg[0] == "change" and len(out) >= 2 and out[-1][0] == "equal" and out[-2][0] == "change"
                 and out[-1][2] - out[-1][1] <= 3):
             a = out[-2]
-            C, S = ctx.cu[a[1]:seg[2]], ctx.su[a[3]:seg[4]]
-            cc, sc = meaning.canon(C), meaning.canon(S)
+            cc, sc = ctx.canon(True, a[1], seg[2]), ctx.canon(False, a[3], seg[4])
             if sorted(cc) == sorted(sc) or _heavy(cc) and sorted(_heavy(cc)) == sorted(_heavy(sc)) and (
-                    _heavy(meaning.canon(ctx.cu[a[1]:a[2]])) != _heavy(meaning.canon(ctx.su[a[3]:a[4]]))):
+                    _heavy(ctx.canon(True, a[1], a[2])) != _heavy(ctx.canon(False, a[3], a[4]))):
                 out[-2:] = [["change", a[1], seg[2], a[3], seg[4]]]
                 continue
         out.append(list(seg))
@@ -941,7 +969,7 @@ def _heavy(tokens: Sequence[str]) -> list[str]:
 def _negation_kept(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
     """Both sides negate equally ("did not say" / "failed to declare"): splitting the edit
     word by word would pair a negation with a non-negation."""
-    cc, sc = meaning.canon(ctx.cu[i0:i1]), meaning.canon(ctx.su[j0:j1])
+    cc, sc = ctx.canon(True, i0, i1), ctx.canon(False, j0, j1)
     n = meaning.negations(cc)
     return n > 0 and n == meaning.negations(sc)
 
@@ -953,11 +981,11 @@ def _moved(ctx: _Ctx, pieces: list[list[Any]]) -> set[tuple[int, int, int, int]]
     dels = [p for p in pieces if p[0] == "change" and p[1] == p[2] and p[3] < p[4]]
     out: set[tuple[int, int, int, int]] = set()
     for a in ins:
-        ca = meaning.canon(ctx.cu[a[1]:a[2]])
+        ca = ctx.canon(True, a[1], a[2])
         if not ca:
             continue
         for b in dels:
-            if tuple(b[1:]) not in out and meaning.canon(ctx.su[b[3]:b[4]]) == ca:
+            if tuple(b[1:]) not in out and ctx.canon(False, b[3], b[4]) == ca:
                 out.add(tuple(a[1:]))
                 out.add(tuple(b[1:]))
                 break
@@ -970,7 +998,7 @@ def _reordered(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str 
     C, S = ctx.cu[i0:i1], ctx.su[j0:j1]
     if len(C) < 3 or len(S) < 3:
         return None
-    cc, sc = meaning.canon(C), meaning.canon(S)
+    cc, sc = ctx.canon(True, i0, i1), ctx.canon(False, j0, j1)
     if cc == sc or sorted(cc) != sorted(sc):
         return None
     heavy = [k for k, u in enumerate(C, i0) if u.kind == "number" or ctx.name_like(ctx.cu, k, ctx.ctext)]

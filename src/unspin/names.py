@@ -89,6 +89,8 @@ def strip_possessive(key: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def _fold(s: str) -> str:
+    if s.isascii():  # NFKD leaves ASCII as it is and it has no combining marks
+        return s.lower()
     s = unicodedata.normalize("NFKD", s)
     return "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
 
