@@ -483,9 +483,37 @@ def _warm_workers(spark: Any, opts: ScanOptions, seconds: dict[str, float]) -> N
     log.info("resources built in %d workers: %s", len({p for p, _ in built}), built)
 
 
+def candidate_pairs_df(pg: Any, copts: CandidateOptions) -> tuple[Any, Any, int]:
+    """The candidate step in the JVM over ``pg`` (a DataFrame of ``id``, ``hs`` (the page's
+    anchors, ``array<bigint>``) and ``dg`` (its text digest, ``bigint``)): (the persisted pairs
+    ``a, b, shared, ra, rb, swap``, the persisted exploded anchors to unpersist after counting
+    the pairs, anchor groups over the cap). ``ra, rb`` is the pair verified for the pair's two
+    texts; ``swap``: its texts are the other way round."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    keep = _keep()
+    ex = pg.select("id", F.explode("hs").alias("h")) \
+        .withColumn("n", F.count("*").over(Window.partitionBy("h"))).persist(keep)
+    dropped = ex.where(F.col("n") > copts.max_bucket).select("h").distinct().count()
+    ok = ex.where((F.col("n") >= 2) & (F.col("n") <= copts.max_bucket)).select("h", "id")
+    sizes = pg.select("id", F.size("hs").alias("k"), "dg")
+    pairs = (ok.alias("x").join(ok.alias("y"), "h").where(F.col("x.id") < F.col("y.id"))
+             .groupBy(F.col("x.id").alias("a"), F.col("y.id").alias("b")).agg(F.count("*").alias("shared"))
+             .where(F.col("shared") >= copts.min_shared)
+             .join(sizes.toDF("a", "ka", "da"), "a").join(sizes.toDF("b", "kb", "db"), "b")
+             .where(F.col("shared") >= F.lit(copts.min_containment) * F.least("ka", "kb")))
+    # a repeated text pair (same two digests) is verified once, as the first pair of its
+    # digests in (a, b) order, and the others take its result (turned round if need be)
+    by_texts = Window.partitionBy(F.least("da", "db"), F.greatest("da", "db")).orderBy("a", "b")
+    pairs = pairs.select("a", "b", "shared", F.first("a").over(by_texts).alias("ra"),
+                         F.first("b").over(by_texts).alias("rb"),
+                         (F.first("da").over(by_texts) != F.col("da")).alias("swap")).persist(keep)
+    return pairs, ex, dropped
+
+
 def _run(spark: Any, files: list[str], opts: ScanOptions, st: State, seconds: dict[str, float],
          split_bytes: int = SPLIT_BYTES) -> None:
-    from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     keep = _keep()
@@ -538,22 +566,7 @@ def _run(spark: Any, files: list[str], opts: ScanOptions, st: State, seconds: di
     pg = spark.createDataFrame(
         ided.map(lambda kv: (kv[0], kv[1][1], _digest(kv[1][0]))), "id long, hs array<long>, dg long"
     ).persist(keep)
-    ex = pg.select("id", F.explode("hs").alias("h")) \
-        .withColumn("n", F.count("*").over(Window.partitionBy("h"))).persist(keep)
-    dropped = ex.where(F.col("n") > copts.max_bucket).select("h").distinct().count()
-    ok = ex.where((F.col("n") >= 2) & (F.col("n") <= copts.max_bucket)).select("h", "id")
-    sizes = pg.select("id", F.size("hs").alias("k"), "dg")
-    pairs = (ok.alias("x").join(ok.alias("y"), "h").where(F.col("x.id") < F.col("y.id"))
-             .groupBy(F.col("x.id").alias("a"), F.col("y.id").alias("b")).agg(F.count("*").alias("shared"))
-             .where(F.col("shared") >= copts.min_shared)
-             .join(sizes.toDF("a", "ka", "da"), "a").join(sizes.toDF("b", "kb", "db"), "b")
-             .where(F.col("shared") >= F.lit(copts.min_containment) * F.least("ka", "kb")))
-    # a repeated text pair (same two digests) is verified once, as the first pair of its
-    # digests in (a, b) order, and the others take its result (turned round if need be)
-    by_texts = Window.partitionBy(F.least("da", "db"), F.greatest("da", "db")).orderBy("a", "b")
-    pairs = pairs.select("a", "b", "shared", F.first("a").over(by_texts).alias("ra"),
-                         F.first("b").over(by_texts).alias("rb"),
-                         (F.first("da").over(by_texts) != F.col("da")).alias("swap")).persist(keep)
+    pairs, ex, dropped = candidate_pairs_df(pg, copts)
     n_pairs = pairs.count()
     ex.unpersist()
     seconds["candidates"] = round(time.monotonic() - t0, 3)
