@@ -85,6 +85,25 @@ def test_spark_engine_writes_the_same_files_as_the_local_engine(name: str, spark
             assert sorted(c1.execute(q).fetchall()) == sorted(c2.execute(q).fetchall()), q
 
 
+def test_spark_engine_counts_duplicate_urls_as_the_local_engine(spark: object, tmp_path: Path) -> None:
+    """A second copy of the crawl: each of its pages repeats a URL of the first input, so it
+    is a ``duplicate_url`` skip and takes no page id (the Spark engine numbers pages where
+    they were read, from the kept pages of every earlier byte range)."""
+    import shutil as sh
+
+    from unspin.scan import spark as mod
+
+    again = tmp_path / "again.warc.gz"
+    sh.copy(CRAWL / "crawl.warc.gz", again)
+    inputs = [str(CRAWL / "crawl.warc.gz"), str(again)]
+    local = scan(inputs, tmp_path / "local", progress=False)
+    dist = mod.scan_spark(inputs, tmp_path / "spark", spark=spark, split_bytes=40_000)
+    assert local.skipped["duplicate_url"] == local.pages > 40
+    assert dist.skipped == local.skipped and dist.pages == local.pages
+    for out in ("articles.jsonl", "sites.csv"):
+        assert (tmp_path / "local" / out).read_bytes() == (tmp_path / "spark" / out).read_bytes(), out
+
+
 def test_missing_pyspark_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     import builtins
 

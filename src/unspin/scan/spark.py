@@ -8,16 +8,23 @@ answer (``tests/test_scan_spark.py`` checks that the files are identical):
    ``mapPartitions``. Resources (extractors, lexicons, the encoder) are module-level caches of
    the stage functions, so each Python worker builds them once and keeps them for later tasks
    (``spark.python.worker.reuse``, Spark's default). Page ids are assigned as the local engine
-   does: in (input position, record number) order, a later page with an already seen URL
-   counted as ``duplicate_url`` (a window ``row_number`` by URL, then ``zipWithIndex``);
-2. **candidates**: anchors exploded to (anchor, page), grouped by anchor, the same
-   ``pairs_from_bucket`` cap on huge groups, pairs counted with ``reduceByKey``, the same
-   ``min_shared`` and ``min_containment`` rules;
-3. **verify**: pairs joined with the two page texts, ``verify_pair`` per pair;
-4. **graph**: connected components of the copy edges by iterative min-label propagation
-   (no edge ever goes to the driver), then ``place`` per component (a cluster's id is its
-   source page, so placing one component at a time equals placing the whole graph);
-5. **judge**: ``judge_pair`` per copy against the original at the end of its chain;
+   does, in (input position, record number) order, a later page with an already seen URL
+   counted as ``duplicate_url``, without moving the pages: the duplicates (few) go to the
+   driver, which gives each read task the first id of its kept pages;
+2. **candidates**, as DataFrame operations in the JVM: anchors exploded to (anchor, page), the
+   pages of each anchor counted (a window), groups of 2 to ``max_bucket`` pages self-joined on
+   the anchor, pairs counted, the same ``min_shared`` and ``min_containment`` rules as
+   ``pairs_from_bucket`` and the local engine; pairs with the same two texts (page digests) get
+   the first of them in (a, b) order as their representative;
+3. **verify**: each representative pair is sent to a partition with the texts it needs (every
+   text shuffled once per partition that needs it), ``verify_many`` per chunk (a page tokenised
+   once per chunk); the other pairs take their representative's result, turned round if need be;
+4. **graph**: connected components of the copy edges by min-label propagation with pointer
+   jumping in DataFrames (no edge ever goes to the driver), then ``place`` per component (a
+   cluster's id is its source page, so placing one component at a time equals placing the
+   whole graph);
+5. **judge**: copies sent to a partition by original with the texts they need, judged by
+   original, one ``judge_pair`` per (original, copy text) as in the local engine;
 6. **write**: the rows are streamed to the driver (``toLocalIterator``, one partition at a
    time) into a state file of the local engine's schema and the same ``write_outputs``
    writes every file. At 100M pages this driver-side writer is the bottleneck; see
@@ -445,14 +452,7 @@ def scan_spark(inputs: Iterable[str], out: str | os.PathLike[str], options: Scan
     seconds: dict[str, float] = {"startup": round(time.monotonic() - t_start, 3)}
     st = State(outp)
     try:
-        t0 = time.monotonic()
-        sc = spark.sparkContext
-        n = max(1, sc.defaultParallelism)
-        built = sc.parallelize(range(n), n).mapPartitions(
-            lambda it: _warm(opts.extractor, opts.verify, it)).collect()
-        seconds["resources"] = round(time.monotonic() - t0, 3)  # the job's wall clock
-        seconds["resources_per_worker"] = max((b for _, b in built), default=0.0)
-        log.info("resources built in %d workers: %s", len({p for p, _ in built}), built)
+        _warm_workers(spark, opts, seconds)
         files = list_inputs(spark, inputs)
         _run(spark, files, opts, st, seconds, split_bytes)
         t0 = time.monotonic()
@@ -469,9 +469,51 @@ def scan_spark(inputs: Iterable[str], out: str | os.PathLike[str], options: Scan
 PAGES_PER_PART = 2500
 
 
+def _warm_workers(spark: Any, opts: ScanOptions, seconds: dict[str, float]) -> None:
+    """Run the warm-up job (one task per default parallelism slot); its wall clock is added to
+    ``resources``, the slowest worker's build kept in ``resources_per_worker``. Run again after
+    the candidate step: Spark stops Python workers idle for a minute, and that step runs in the
+    JVM, so the workers of verify and judge would otherwise rebuild their resources in a task."""
+    t0 = time.monotonic()
+    sc = spark.sparkContext
+    n = max(1, sc.defaultParallelism)
+    built = sc.parallelize(range(n), n).mapPartitions(lambda it: _warm(opts.extractor, opts.verify, it)).collect()
+    seconds["resources"] = round(seconds.get("resources", 0.0) + time.monotonic() - t0, 3)  # the jobs' wall clock
+    seconds["resources_per_worker"] = max([seconds.get("resources_per_worker", 0.0), *(b for _, b in built)])
+    log.info("resources built in %d workers: %s", len({p for p, _ in built}), built)
+
+
+def candidate_pairs_df(pg: Any, copts: CandidateOptions) -> tuple[Any, Any, int]:
+    """The candidate step in the JVM over ``pg`` (a DataFrame of ``id``, ``hs`` (the page's
+    anchors, ``array<bigint>``) and ``dg`` (its text digest, ``bigint``)): (the persisted pairs
+    ``a, b, shared, ra, rb, swap``, the persisted exploded anchors to unpersist after counting
+    the pairs, anchor groups over the cap). ``ra, rb`` is the pair verified for the pair's two
+    texts; ``swap``: its texts are the other way round."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    keep = _keep()
+    ex = pg.select("id", F.explode("hs").alias("h")) \
+        .withColumn("n", F.count("*").over(Window.partitionBy("h"))).persist(keep)
+    dropped = ex.where(F.col("n") > copts.max_bucket).select("h").distinct().count()
+    ok = ex.where((F.col("n") >= 2) & (F.col("n") <= copts.max_bucket)).select("h", "id")
+    sizes = pg.select("id", F.size("hs").alias("k"), "dg")
+    pairs = (ok.alias("x").join(ok.alias("y"), "h").where(F.col("x.id") < F.col("y.id"))
+             .groupBy(F.col("x.id").alias("a"), F.col("y.id").alias("b")).agg(F.count("*").alias("shared"))
+             .where(F.col("shared") >= copts.min_shared)
+             .join(sizes.toDF("a", "ka", "da"), "a").join(sizes.toDF("b", "kb", "db"), "b")
+             .where(F.col("shared") >= F.lit(copts.min_containment) * F.least("ka", "kb")))
+    # a repeated text pair (same two digests) is verified once, as the first pair of its
+    # digests in (a, b) order, and the others take its result (turned round if need be)
+    by_texts = Window.partitionBy(F.least("da", "db"), F.greatest("da", "db")).orderBy("a", "b")
+    pairs = pairs.select("a", "b", "shared", F.first("a").over(by_texts).alias("ra"),
+                         F.first("b").over(by_texts).alias("rb"),
+                         (F.first("da").over(by_texts) != F.col("da")).alias("swap")).persist(keep)
+    return pairs, ex, dropped
+
+
 def _run(spark: Any, files: list[str], opts: ScanOptions, st: State, seconds: dict[str, float],
          split_bytes: int = SPLIT_BYTES) -> None:
-    from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     keep = _keep()
@@ -524,25 +566,11 @@ def _run(spark: Any, files: list[str], opts: ScanOptions, st: State, seconds: di
     pg = spark.createDataFrame(
         ided.map(lambda kv: (kv[0], kv[1][1], _digest(kv[1][0]))), "id long, hs array<long>, dg long"
     ).persist(keep)
-    ex = pg.select("id", F.explode("hs").alias("h")) \
-        .withColumn("n", F.count("*").over(Window.partitionBy("h"))).persist(keep)
-    dropped = ex.where(F.col("n") > copts.max_bucket).select("h").distinct().count()
-    ok = ex.where((F.col("n") >= 2) & (F.col("n") <= copts.max_bucket)).select("h", "id")
-    sizes = pg.select("id", F.size("hs").alias("k"), "dg")
-    pairs = (ok.alias("x").join(ok.alias("y"), "h").where(F.col("x.id") < F.col("y.id"))
-             .groupBy(F.col("x.id").alias("a"), F.col("y.id").alias("b")).agg(F.count("*").alias("shared"))
-             .where(F.col("shared") >= copts.min_shared)
-             .join(sizes.toDF("a", "ka", "da"), "a").join(sizes.toDF("b", "kb", "db"), "b")
-             .where(F.col("shared") >= F.lit(copts.min_containment) * F.least("ka", "kb")))
-    # a repeated text pair (same two digests) is verified once, as the first pair of its
-    # digests in (a, b) order, and the others take its result (turned round if need be)
-    by_texts = Window.partitionBy(F.least("da", "db"), F.greatest("da", "db")).orderBy("a", "b")
-    pairs = pairs.select("a", "b", "shared", F.first("a").over(by_texts).alias("ra"),
-                         F.first("b").over(by_texts).alias("rb"),
-                         (F.first("da").over(by_texts) != F.col("da")).alias("swap")).persist(keep)
+    pairs, ex, dropped = candidate_pairs_df(pg, copts)
     n_pairs = pairs.count()
     ex.unpersist()
     seconds["candidates"] = round(time.monotonic() - t0, 3)
+    _warm_workers(spark, opts, seconds)
 
     # 3. verify the representative pairs, each partition with the texts it needs, then every pair
     t0 = time.monotonic()
