@@ -45,6 +45,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # extension copied in) with this script, in the same interpreter
 SRC = Path(sys.argv[sys.argv.index("--src") + 1]) if "--src" in sys.argv[:-1] else ROOT / "src"
 sys.path.insert(0, str(SRC))
+import unspin  # noqa: E402,F401  (bound from SRC first: eval_trace puts this checkout's src ahead)
+
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from eval_trace import BBC, SAMPLES, load_bbc, load_jsonl  # noqa: E402

@@ -33,6 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # ``--src DIR``: time another checkout's code with this script (the trace process gets it too)
 SRC = Path(sys.argv[sys.argv.index("--src") + 1]) if "--src" in sys.argv[:-1] else ROOT / "src"
 sys.path.insert(0, str(SRC))
+import unspin  # noqa: E402,F401  (bound from SRC first: eval_trace puts this checkout's src ahead)
+
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from eval_trace import BBC, SAMPLES, load_bbc, load_jsonl, local_spin  # noqa: E402
