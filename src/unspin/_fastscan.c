@@ -671,9 +671,9 @@ done:
 
 /* ---- Index format 4: posting groups (issue 16, branch post16) ------------------------
  *
- * groups(pair_keys, pair_rowids, base, bits) -> (grps, dirs, datas)
- *   The posting rows of a batch (or of a merge). Pairs (47-bit term key, rowid), each key's
- *   rowids ascending in input order and >= base. Terms are grouped by the top ``bits`` of
+ * groups(pair_hashes, pair_rowids, base, bits[, shift]) -> (grps, dirs, datas)
+ *   The posting rows of a batch (or of a merge). Pairs (term key = hash >> shift, 47 bits;
+ *   rowid, int64, 0: left out), each key's rowids ascending in input order and >= base. Terms are grouped by the top ``bits`` of
  *   their key; one row per non-empty group, groups ascending: grps (int64 per row,
  *   (1 << bits) | (key >> (47 - bits))), dirs (bytes, per term of the group by ascending key,
  *   16 bytes: key uint64, count uint32, end uint32 = the byte end of its rowids in data),
@@ -733,72 +733,180 @@ groups_free(groups_t *g)
     PyMem_RawFree(g->data);
 }
 
-/* groups' work without the GIL: 0, -1 out of memory, -2 rowids not ascending or below base */
+typedef struct {
+    uint64_t key;
+    int64_t tid;
+} keyed_t;
+
 static int
-groups_build(const uint64_t *h, const uint32_t *r, Py_ssize_t n, int64_t base, int bits, groups_t *g)
+keyed_cmp(const void *a, const void *b)
 {
-    plan_t p = {0, NULL, NULL, NULL, NULL};
-    int rc = postings_plan(h, r, n, &p);
-    if (rc < 0) {
-        plan_free(&p);
-        return -1;
+    uint64_t x = ((const keyed_t *)a)->key, y = ((const keyed_t *)b)->key;
+    return x < y ? -1 : x > y;
+}
+
+/* groups' work without the GIL: 0, -1 out of memory, -2 rowids not ascending or below base.
+ * A counting sort of the pairs by the top (at most 16) bits of their key (the input order
+ * kept within a bucket), then per bucket a small hash table of its keys (in cache), its
+ * distinct keys sorted, its rowids laid out key by key, and the varints written. */
+static int
+groups_build(const uint64_t *h, const int64_t *r, Py_ssize_t n, int kshift, int64_t base, int bits,
+             groups_t *g)
+{
+    int bb = bits < 16 ? bits : 16, bshift = KEY_BITS - bb, shift = KEY_BITS - bits;
+    size_t nb = (size_t)1 << bb;
+    int rc = -1;
+    int64_t *start = (int64_t *)PyMem_RawCalloc(nb + 1, sizeof(int64_t));
+    uint64_t *bk = NULL;
+    uint32_t *br = NULL, *rowbuf = NULL;
+    int64_t *tid = NULL, *off = NULL, *cnt = NULL;
+    keyed_t *ks = NULL;
+    slot_t *slots = NULL;
+    size_t *used = NULL;
+    Py_ssize_t m = 0, kept = 0;
+    if (!start)
+        goto out;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (!r[k])
+            continue;
+        start[((h[k] >> kshift) >> bshift) + 1]++;
+        kept++;
     }
-    int64_t m = p.m;
-    g->gid = (int64_t *)PyMem_RawMalloc((m + 1) * sizeof(int64_t));
-    g->tstart = (int64_t *)PyMem_RawMalloc((m + 2) * sizeof(int64_t));
-    g->dstart = (int64_t *)PyMem_RawMalloc((m + 2) * sizeof(int64_t));
-    g->dir = (unsigned char *)PyMem_RawMalloc(16 * (size_t)m + 1);
-    g->data = (unsigned char *)PyMem_RawMalloc(5 * (size_t)n + 1);
-    if (!g->gid || !g->tstart || !g->dstart || !g->dir || !g->data) {
-        plan_free(&p);
-        return -1;
+    int64_t maxb = 0;
+    for (size_t b = 0; b < nb; b++) {
+        if (start[b + 1] > maxb)
+            maxb = start[b + 1];
+        start[b + 1] += start[b];
     }
-    int shift = KEY_BITS - bits;
-    int64_t at = 0, pos = 0, ng = 0;
+    bk = (uint64_t *)PyMem_RawMalloc((kept + 1) * sizeof(uint64_t));
+    br = (uint32_t *)PyMem_RawMalloc((kept + 1) * sizeof(uint32_t));
+    g->gid = (int64_t *)PyMem_RawMalloc((kept + 1) * sizeof(int64_t));
+    g->tstart = (int64_t *)PyMem_RawMalloc((kept + 2) * sizeof(int64_t));
+    g->dstart = (int64_t *)PyMem_RawMalloc((kept + 2) * sizeof(int64_t));
+    g->dir = (unsigned char *)PyMem_RawMalloc(16 * (size_t)kept + 1);
+    g->data = (unsigned char *)PyMem_RawMalloc(5 * (size_t)kept + 1);
+    if (!bk || !br || !g->gid || !g->tstart || !g->dstart || !g->dir || !g->data)
+        goto out;
+    {
+        int64_t *pos = (int64_t *)PyMem_RawMalloc((nb + 1) * sizeof(int64_t));
+        if (!pos)
+            goto out;
+        memcpy(pos, start, (nb + 1) * sizeof(int64_t));
+        for (Py_ssize_t k = 0; k < n; k++) {
+            if (!r[k])
+                continue;
+            uint64_t key = h[k] >> kshift;
+            int64_t p = pos[key >> bshift]++;
+            bk[p] = key;
+            br[p] = (uint32_t)r[k];
+        }
+        PyMem_RawFree(pos);
+    }
+    size_t cap = 16;
+    while (cap < 2 * (size_t)maxb)
+        cap *= 2;
+    slots = (slot_t *)PyMem_RawMalloc(cap * sizeof(slot_t));
+    tid = (int64_t *)PyMem_RawMalloc((maxb + 1) * sizeof(int64_t));
+    off = (int64_t *)PyMem_RawMalloc((maxb + 1) * sizeof(int64_t));
+    cnt = (int64_t *)PyMem_RawMalloc((maxb + 1) * sizeof(int64_t));
+    ks = (keyed_t *)PyMem_RawMalloc((maxb + 1) * sizeof(keyed_t));
+    rowbuf = (uint32_t *)PyMem_RawMalloc((maxb + 1) * sizeof(uint32_t));
+    used = (size_t *)PyMem_RawMalloc((maxb + 1) * sizeof(size_t));
+    if (!slots || !tid || !off || !cnt || !ks || !rowbuf || !used)
+        goto out;
+    for (size_t q = 0; q < cap; q++)
+        slots[q].idx = -1;
+    int64_t pos = 0, ng = 0, j = 0;
     uint64_t cur = 0;
-    for (int64_t j = 0; j < m; j++) {
-        int64_t t = p.order[j];
-        uint64_t key = p.keys[t];
-        uint64_t grp = key >> shift;
-        if (j == 0 || grp != cur) {
-            g->gid[ng] = (int64_t)(((uint64_t)1 << bits) | grp);
-            g->tstart[ng] = j;
-            g->dstart[ng] = pos;
-            ng++;
-            cur = grp;
-        }
-        int64_t prev = -1;
-        for (int64_t q = 0; q < p.cnt[t]; q++) {
-            int64_t row = (int64_t)get_u32(p.buf + 4 * (at + q));
-            int64_t v;
-            if (q == 0) {
-                if (row < base) {
-                    plan_free(&p);
-                    return -2;
-                }
-                v = row - base;
-            } else {
-                if (row <= prev) {
-                    plan_free(&p);
-                    return -2;
-                }
-                v = row - prev - 1;
+    for (size_t b = 0; b < nb; b++) {
+        int64_t s0 = start[b], s1 = start[b + 1], nk = 0;
+        if (s0 == s1)
+            continue;
+        size_t bcap = 16;
+        while (bcap < 2 * (size_t)(s1 - s0))
+            bcap *= 2;
+        for (int64_t p = s0; p < s1; p++) {
+            uint64_t key = bk[p];
+            size_t q = table_home(key, bcap);
+            while (slots[q].idx >= 0 && slots[q].key != key)
+                q = (q + 1) & (bcap - 1);
+            if (slots[q].idx < 0) {
+                slots[q].key = key;
+                slots[q].idx = nk;
+                used[nk] = q;
+                ks[nk].key = key;
+                ks[nk].tid = nk;
+                cnt[nk] = 0;
+                nk++;
             }
-            pos += put_varint(g->data + pos, (uint32_t)v);
-            prev = row;
+            tid[p - s0] = slots[q].idx;
+            cnt[slots[q].idx]++;
         }
-        at += p.cnt[t];
-        unsigned char *d = g->dir + 16 * j;
-        for (int q = 0; q < 8; q++)
-            d[q] = (unsigned char)(key >> (8 * q));
-        put_u32(d + 8, (uint32_t)p.cnt[t]);
-        put_u32(d + 12, (uint32_t)(pos - g->dstart[ng - 1]));
+        for (int64_t t = 0; t < nk; t++) /* empty the slots used, for the next bucket */
+            slots[used[t]].idx = -1;
+        qsort(ks, (size_t)nk, sizeof(keyed_t), keyed_cmp);
+        int64_t at = 0;
+        for (int64_t t = 0; t < nk; t++) {
+            off[ks[t].tid] = at;
+            at += cnt[ks[t].tid];
+        }
+        for (int64_t p = s0; p < s1; p++)
+            rowbuf[off[tid[p - s0]]++] = br[p];
+        /* off[t] is now the end of term t's rowids */
+        for (int64_t t = 0; t < nk; t++, j++) {
+            uint64_t key = ks[t].key;
+            int64_t id = ks[t].tid, c = cnt[id], e = off[id];
+            uint64_t grp = key >> shift;
+            if (j == 0 || grp != cur) {
+                g->gid[ng] = (int64_t)(((uint64_t)1 << bits) | grp);
+                g->tstart[ng] = j;
+                g->dstart[ng] = pos;
+                ng++;
+                cur = grp;
+            }
+            int64_t prev = -1;
+            for (int64_t q = e - c; q < e; q++) {
+                int64_t row = (int64_t)rowbuf[q], v;
+                if (q == e - c) {
+                    if (row < base) {
+                        rc = -2;
+                        goto out;
+                    }
+                    v = row - base;
+                } else {
+                    if (row <= prev) {
+                        rc = -2;
+                        goto out;
+                    }
+                    v = row - prev - 1;
+                }
+                pos += put_varint(g->data + pos, (uint32_t)v);
+                prev = row;
+            }
+            unsigned char *d = g->dir + 16 * j;
+            for (int q = 0; q < 8; q++)
+                d[q] = (unsigned char)(key >> (8 * q));
+            put_u32(d + 8, (uint32_t)c);
+            put_u32(d + 12, (uint32_t)(pos - g->dstart[ng - 1]));
+        }
     }
+    m = j;
     g->tstart[ng] = m;
     g->dstart[ng] = pos;
     g->ng = ng;
-    plan_free(&p);
-    return 0;
+    rc = 0;
+out:
+    PyMem_RawFree(start);
+    PyMem_RawFree(bk);
+    PyMem_RawFree(br);
+    PyMem_RawFree(rowbuf);
+    PyMem_RawFree(tid);
+    PyMem_RawFree(off);
+    PyMem_RawFree(cnt);
+    PyMem_RawFree(ks);
+    PyMem_RawFree(slots);
+    PyMem_RawFree(used);
+    return rc;
 }
 
 static PyObject *
@@ -806,25 +914,32 @@ fs_groups(PyObject *self, PyObject *args)
 {
     Py_buffer ph, pr;
     long long base;
-    int bits;
-    if (!PyArg_ParseTuple(args, "y*y*Li", &ph, &pr, &base, &bits))
+    int bits, kshift = 0;
+    if (!PyArg_ParseTuple(args, "y*y*Li|i", &ph, &pr, &base, &bits, &kshift))
         return NULL;
     PyObject *grps = NULL, *dirs = NULL, *datas = NULL, *result = NULL;
     groups_t g = {0, NULL, NULL, NULL, NULL, NULL};
     Py_ssize_t n = ph.len / 8;
-    if (ph.len % 8 || pr.len != 4 * n || bits < 1 || bits > KEY_BITS || base < 0) {
-        PyErr_SetString(PyExc_ValueError, "groups: arrays of mismatched sizes or bad bits/base");
+    if (ph.len % 8 || pr.len != 8 * n || bits < 1 || bits > 32 || base < 0 || kshift < 0 ||
+        kshift > 63) {
+        PyErr_SetString(PyExc_ValueError, "groups: arrays of mismatched sizes or bad bits/base/shift");
         goto done;
     }
-    const uint64_t *keys = (const uint64_t *)ph.buf;
-    for (Py_ssize_t k = 0; k < n; k++)
-        if (keys[k] >> KEY_BITS) {
+    const uint64_t *hs = (const uint64_t *)ph.buf;
+    const int64_t *rows = (const int64_t *)pr.buf;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (rows[k] && (hs[k] >> kshift) >> KEY_BITS) {
             PyErr_SetString(PyExc_ValueError, "groups: a key wider than 47 bits");
             goto done;
         }
+        if (rows[k] < 0 || rows[k] > 0xFFFFFFFFLL) {
+            PyErr_SetString(PyExc_ValueError, "groups: a rowid out of range");
+            goto done;
+        }
+    }
     int rc;
     Py_BEGIN_ALLOW_THREADS
-    rc = groups_build(keys, (const uint32_t *)pr.buf, n, (int64_t)base, bits, &g);
+    rc = groups_build(hs, rows, n, kshift, (int64_t)base, bits, &g);
     Py_END_ALLOW_THREADS
     if (rc == -2) {
         PyErr_SetString(PyExc_ValueError, "groups: a key's rowids are not ascending (or below base)");

@@ -544,27 +544,32 @@ def _fast_has(name: str) -> bool:
     return _fast is not None and hasattr(_fast, name)
 
 
-def posting_groups(pair_keys: np.ndarray, pair_rowids: np.ndarray, base: int,
-                   bits: int) -> tuple[list[int], list[bytes], list[bytes]]:
-    """Posting rows of (term key, rowid) pairs: one per non-empty group of ``bits`` bits,
-    ascending: the row ids, directories and data (see ``DIR_ENTRY``).
+def posting_groups(pair_hashes: np.ndarray, pair_rowids: np.ndarray, base: int, bits: int,
+                   shift: int = 0) -> tuple[list[int], list[bytes], list[bytes]]:
+    """Posting rows of (term key, rowid) pairs: one per non-empty group of ``bits`` bits
+    (at most 32), ascending: the row ids, directories and data (see ``DIR_ENTRY``).
 
-    Each key's rowids must come in ascending order in the input (a batch lists its articles
-    in rowid order) and be ``>= base``.
+    A pair's key is ``pair_hashes >> shift`` (47 bits at most); its rowid (int64) 0 leaves
+    the pair out (an article not added). Each key's rowids must come in ascending order in
+    the input (a batch lists its articles in rowid order) and be ``>= base``.
     """
-    pk = np.ascontiguousarray(pair_keys, dtype=np.uint64)
-    pr = np.ascontiguousarray(pair_rowids, dtype=np.uint32)
-    if len(pk) != len(pr) or not 1 <= bits <= KEY_BITS or base < 0:
-        raise ValueError("posting_groups: arrays of mismatched sizes or bad bits/base")
+    ph = np.ascontiguousarray(pair_hashes, dtype=np.uint64)
+    pr = np.ascontiguousarray(pair_rowids, dtype=np.int64)
+    if len(ph) != len(pr) or not 1 <= bits <= 32 or base < 0 or not 0 <= shift <= 63:
+        raise ValueError("posting_groups: arrays of mismatched sizes or bad bits/base/shift")
     if _fast_has("groups"):
-        gb, dirs, datas = _fast.groups(pk, pr, int(base), int(bits))
+        gb, dirs, datas = _fast.groups(ph, pr, int(base), int(bits), int(shift))
         return np.frombuffer(gb, dtype=np.int64).tolist(), dirs, datas
+    keep = pr != 0
+    pk, pr = ph[keep] >> np.uint64(shift), pr[keep]
     if len(pk) and int(pk.max()) >> KEY_BITS:
         raise ValueError("posting_groups: a key wider than 47 bits")
+    if len(pr) and (int(pr.min()) < 0 or int(pr.max()) > 0xFFFFFFFF):
+        raise ValueError("posting_groups: a rowid out of range")
     if not len(pk):
         return [], [], []
     order = np.argsort(pk, kind="stable")
-    k, r = pk[order], pr[order].astype(np.int64)
+    k, r = pk[order], pr[order]
     new = np.concatenate(([True], k[1:] != k[:-1]))
     gaps = np.empty(len(r), dtype=np.int64)
     gaps[new] = r[new] - base

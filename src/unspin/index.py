@@ -386,9 +386,8 @@ def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
 def _posting_rows(batch: Prepared, rid: np.ndarray, chunk: int, bits: int) -> Iterator[tuple[int, int, bytes, bytes]]:
     """One posting row per term group of the batch: (group id, chunk, directory, data) of
     its added articles (``analyze.posting_groups``), in group order (local B-tree inserts)."""
-    owner = np.repeat(rid, np.diff(batch.pair_off))
-    use = owner > 0
-    grps, dirs, datas = posting_groups(batch.term_hashes[use] >> KEY_SHIFT, owner[use], chunk, bits)
+    owner = np.repeat(rid, np.diff(batch.pair_off))  # 0: not added (left out)
+    grps, dirs, datas = posting_groups(batch.term_hashes, owner, chunk, bits, int(KEY_SHIFT))
     return zip(grps, itertools.repeat(chunk), dirs, datas)
 
 
@@ -884,7 +883,7 @@ class Index:
                                                 input=str(self.path),
                                                 hint=f"see 'unspin index check --db {self.path}'") from None
                     keys.append(np.repeat(k, c))
-                    rowids.append(r)
+                    rowids.append(r.astype(np.int64))
                 grps, dirs, datas = posting_groups(np.concatenate(keys), np.concatenate(rowids), 0, bm)
                 _insert_rows(conn, "postings_merged(grp, chunk, dir, data)", 4,
                              zip(grps, itertools.repeat(0), dirs, datas), 64)
