@@ -287,6 +287,7 @@ _MIN_TIMED_BATCH = 1000
 # sentence spans (uint32 pairs), token ids (``unspin.analyze``: tokens per sentence, then the ids).
 _Row = tuple[str, str, str | None, str | None, str | None, str | None, str | None, str, bytes, bytes]
 _CHUNK = 1024  # articles analysed together (``analyze_many``); ``--jobs`` hands out chunks this size
+_AHEAD_ARTICLES = 8192  # ``--jobs``: articles analysed ahead while a batch is written
 
 
 class Prepared(NamedTuple):
@@ -767,6 +768,7 @@ class Index:
         commits = 0
         deadline = time.monotonic() + commit_seconds
         pool = None
+        before_commit: Callable[[int], None] | None = None
         size = max(1, min(_CHUNK, batch_size))
         mwl = self.params.min_word_len
         if jobs > 1:
@@ -778,14 +780,25 @@ class Index:
             size = max(1, min(_CHUNK // 2, batch_size))
             pool = ThreadPoolExecutor(jobs, thread_name_prefix="unspin-index")
 
-            def ahead() -> Iterator[Prepared]:  # at most 2 chunks per thread in flight
-                flight: collections.deque[Future[Prepared]] = collections.deque()
-                for part in _chunks(articles, size):
+            flight: collections.deque[Future[Prepared]] = collections.deque()
+            src = _chunks(articles, size)
+
+            def top_up(limit: int) -> None:
+                while len(flight) < limit and (part := next(src, None)) is not None:
                     flight.append(pool.submit(prepare_many, part, mwl))
-                    if len(flight) >= 2 * jobs:
-                        yield flight.popleft().result()
-                while flight:
+
+            def ahead() -> Iterator[Prepared]:  # 2 chunks per thread in flight
+                while True:
+                    top_up(2 * jobs)
+                    if not flight:
+                        return
                     yield flight.popleft().result()
+
+            def before_commit(n: int) -> None:
+                # While this thread writes a batch, the threads analyse up to as many articles
+                # again (at most _AHEAD_ARTICLES more held in memory): the write and the
+                # analysis overlap instead of taking turns.
+                top_up(2 * jobs + -(-min(n, _AHEAD_ARTICLES) // size))
 
             prepared: Iterable[Prepared] = ahead()
         else:
@@ -800,6 +813,8 @@ class Index:
                     n_pending += len(head.rows)
                     if n_pending >= batch_size or (n_pending >= _MIN_TIMED_BATCH
                                                    and time.monotonic() >= deadline):
+                        if before_commit is not None:
+                            before_commit(n_pending)
                         total = total + self._add_batch(Prepared.concat(pending))
                         commits += 1
                         pending, n_pending = [], 0
