@@ -278,17 +278,18 @@ def test_group_lookup_equals_the_reference(monkeypatch: pytest.MonkeyPatch) -> N
     dirs = rows[0][1] + rows[1][1]
     datas = rows[0][2] + rows[1][2]
     bases = [0] * len(rows[0][0]) + [rows[1][3][0]] * len(rows[1][0])
-    at: dict[int, list[int]] = {}
-    for i, g in enumerate(rows[0][0] + rows[1][0]):
-        at.setdefault(g, []).append(i)
+    # rows sorted by (group, chunk), as the index reads them
+    grps = rows[0][0] + rows[1][0]
+    order = sorted(range(len(grps)), key=lambda i: (grps[i], bases[i]))
+    grps, dirs, datas, bases = ([x[i] for i in order] for x in (grps, dirs, datas, bases))
     want = np.concatenate((np.unique(np.concatenate((k1, k2)))[::7], [3, 1 << 46])).astype(np.uint64)
-    rows_of = [at.get(int(g), []) for g in analyze_mod.group_ids(want, 6)]
+    gids = analyze_mod.group_ids(want, 6)[None, :]
     for data in (datas, None):
-        got, ref = _both(monkeypatch, analyze_mod.group_lookup, want, rows_of, dirs, data, bases)
+        got, ref = _both(monkeypatch, analyze_mod.group_lookup, want, gids, grps, dirs, data, bases)
         assert _same(got, ref)
     offs, ids = got  # type: ignore[misc]
     assert ids is None
-    offs, ids = analyze_mod.group_lookup(want, rows_of, dirs, datas, bases)
+    offs, ids = analyze_mod.group_lookup(want, gids, grps, dirs, datas, bases)
     allk, allr = np.concatenate((k1, k2)), np.concatenate((r1, r2))
     for i, key in enumerate(want.tolist()):
         assert ids[offs[i]:offs[i + 1]].tolist() == allr[allk == key].tolist()

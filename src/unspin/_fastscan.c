@@ -678,8 +678,9 @@ done:
  *   (1 << bits) | (key >> (47 - bits))), dirs (bytes, per term of the group by ascending key,
  *   16 bytes: key uint64, count uint32, end uint32 = the byte end of its rowids in data),
  *   datas (bytes, per term, LEB128 varints: its first rowid - base, then each gap - 1).
- * lookup(keys, ptr, idx, dirs, datas, bases) -> (offsets, rowids)
- *   For key i, the rows idx[ptr[i]:ptr[i+1]] (indexes into dirs/datas/bases) in order: the
+ * lookup(keys, gids, row_grps, dirs, datas, bases) -> (offsets, rowids)
+ *   Rows sorted by (group id, chunk); gids: for each level, each key's group id (level by
+ *   level, int64[levels * k]). For key i, the rows of its group at each level in turn: the
  *   number of its rowids (offsets, int64[k + 1], cumulative) and, unless datas is None,
  *   the rowids themselves (uint32, key after key; else None).
  * decode(dir, data, base) -> (keys, counts, rowids)
@@ -1105,28 +1106,52 @@ dir_find(const unsigned char *dir, Py_ssize_t m, uint64_t key)
     return -1;
 }
 
+/* The first of the n ascending values >= g. */
+static Py_ssize_t
+lower_bound(const int64_t *v, Py_ssize_t n, int64_t g)
+{
+    Py_ssize_t lo = 0, hi = n;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < g)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 static PyObject *
 fs_lookup(PyObject *self, PyObject *args)
 {
-    Py_buffer kb, pb, ib, bb;
+    Py_buffer kb, gb, rb, bb;
     PyObject *dirs, *datas;
-    if (!PyArg_ParseTuple(args, "y*y*y*O!Oy*", &kb, &pb, &ib, &PyList_Type, &dirs, &datas, &bb))
+    if (!PyArg_ParseTuple(args, "y*y*y*O!Oy*", &kb, &gb, &rb, &PyList_Type, &dirs, &datas, &bb))
         return NULL;
     PyObject *offs = NULL, *rows = NULL, *result = NULL;
-    int64_t *found = NULL;
-    Py_ssize_t k = kb.len / 8, ni = ib.len / 8, nr = PyList_GET_SIZE(dirs);
+    int64_t *hit_row = NULL, *hit_ent = NULL;
+    Py_ssize_t k = kb.len / 8, nr = rb.len / 8, nl = k ? gb.len / 8 / k : 0;
     int decode = datas != Py_None;
     const uint64_t *keys = (const uint64_t *)kb.buf;
-    const int64_t *ptr = (const int64_t *)pb.buf, *idx = (const int64_t *)ib.buf;
+    const int64_t *gids = (const int64_t *)gb.buf, *rg = (const int64_t *)rb.buf;
     const int64_t *bases = (const int64_t *)bb.buf;
-    if (kb.len % 8 || pb.len != 8 * (k + 1) || ib.len % 8 || bb.len != 8 * nr ||
+    if (kb.len % 8 || gb.len % 8 || (k && gb.len != 8 * nl * k) || rb.len % 8 ||
+        PyList_GET_SIZE(dirs) != nr || bb.len != 8 * nr ||
         (decode && (!PyList_Check(datas) || PyList_GET_SIZE(datas) != nr))) {
         PyErr_SetString(PyExc_ValueError, "lookup: arguments of mismatched sizes");
         goto done;
     }
-    found = (int64_t *)PyMem_RawMalloc((ni + 1) * sizeof(int64_t));
+    for (Py_ssize_t q = 1; q < nr; q++)
+        if (rg[q] < rg[q - 1]) {
+            PyErr_SetString(PyExc_ValueError, "lookup: rows not in group order");
+            goto done;
+        }
+    /* at most one hit per key and row */
+    Py_ssize_t cap = 16, nh = 0;
+    hit_row = (int64_t *)PyMem_RawMalloc(cap * sizeof(int64_t));
+    hit_ent = (int64_t *)PyMem_RawMalloc(cap * sizeof(int64_t));
     offs = PyBytes_FromStringAndSize(NULL, 8 * (k + 1));
-    if (!found || !offs) {
+    if (!hit_row || !hit_ent || !offs) {
         PyErr_NoMemory();
         goto done;
     }
@@ -1134,26 +1159,33 @@ fs_lookup(PyObject *self, PyObject *args)
     int64_t total = 0;
     oo[0] = 0;
     for (Py_ssize_t i = 0; i < k; i++) {
-        if (ptr[i] < 0 || ptr[i + 1] < ptr[i] || ptr[i + 1] > ni) {
-            PyErr_SetString(PyExc_ValueError, "lookup: row pointers out of range");
-            goto done;
-        }
-        for (int64_t j = ptr[i]; j < ptr[i + 1]; j++) {
-            int64_t q = idx[j];
-            found[j] = -1;
-            if (q < 0 || q >= nr) {
-                PyErr_SetString(PyExc_ValueError, "lookup: row index out of range");
-                goto done;
-            }
-            PyObject *d = PyList_GET_ITEM(dirs, q);
-            if (!PyBytes_Check(d) || PyBytes_GET_SIZE(d) % 16) {
-                PyErr_SetString(PyExc_ValueError, "lookup: a directory is not a whole number of entries");
-                goto done;
-            }
-            const unsigned char *dd = (const unsigned char *)PyBytes_AS_STRING(d);
-            Py_ssize_t e = dir_find(dd, PyBytes_GET_SIZE(d) / 16, keys[i]);
-            if (e >= 0) {
-                found[j] = e;
+        for (Py_ssize_t l = 0; l < nl; l++) {
+            int64_t g = gids[l * k + i];
+            for (Py_ssize_t q = lower_bound(rg, nr, g); q < nr && rg[q] == g; q++) {
+                PyObject *d = PyList_GET_ITEM(dirs, q);
+                if (!PyBytes_Check(d) || PyBytes_GET_SIZE(d) % 16) {
+                    PyErr_SetString(PyExc_ValueError, "lookup: a directory is not a whole number of entries");
+                    goto done;
+                }
+                const unsigned char *dd = (const unsigned char *)PyBytes_AS_STRING(d);
+                Py_ssize_t e = dir_find(dd, PyBytes_GET_SIZE(d) / 16, keys[i]);
+                if (e < 0)
+                    continue;
+                if (nh == cap) {
+                    cap *= 2;
+                    int64_t *a = (int64_t *)PyMem_RawRealloc(hit_row, cap * sizeof(int64_t));
+                    if (a)
+                        hit_row = a;
+                    int64_t *b = (int64_t *)PyMem_RawRealloc(hit_ent, cap * sizeof(int64_t));
+                    if (b)
+                        hit_ent = b;
+                    if (!a || !b) {
+                        PyErr_NoMemory();
+                        goto done;
+                    }
+                }
+                hit_row[nh] = q;
+                hit_ent[nh++] = e;
                 total += get_u32(dd + 16 * e + 8);
             }
         }
@@ -1168,10 +1200,8 @@ fs_lookup(PyObject *self, PyObject *args)
             goto done;
         uint32_t *ro = (uint32_t *)PyBytes_AS_STRING(rows);
         int64_t at = 0;
-        for (Py_ssize_t j = 0; j < ptr[k]; j++) {
-            if (found[j] < 0)
-                continue;
-            int64_t q = idx[j], e = found[j];
+        for (Py_ssize_t h = 0; h < nh; h++) {
+            int64_t q = hit_row[h], e = hit_ent[h];
             PyObject *d = PyList_GET_ITEM(dirs, q), *b = PyList_GET_ITEM(datas, q);
             if (!PyBytes_Check(b)) {
                 PyErr_SetString(PyExc_ValueError, "lookup: a row's data is not bytes");
@@ -1195,12 +1225,13 @@ fs_lookup(PyObject *self, PyObject *args)
     result = Py_BuildValue("(NN)", offs, rows);
     offs = rows = NULL;
 done:
-    PyMem_RawFree(found);
+    PyMem_RawFree(hit_row);
+    PyMem_RawFree(hit_ent);
     Py_XDECREF(offs);
     Py_XDECREF(rows);
     PyBuffer_Release(&kb);
-    PyBuffer_Release(&pb);
-    PyBuffer_Release(&ib);
+    PyBuffer_Release(&gb);
+    PyBuffer_Release(&rb);
     PyBuffer_Release(&bb);
     return result;
 }

@@ -687,41 +687,45 @@ def _term_rowids(b: np.ndarray, lo: np.ndarray, hi: np.ndarray, counts: np.ndarr
     return rows.astype(np.uint32)
 
 
-def group_lookup(keys: np.ndarray, rows_of: Sequence[Sequence[int]], dirs: list[bytes],
+def group_lookup(keys: np.ndarray, gids: np.ndarray, row_grps: Sequence[int], dirs: list[bytes],
                  datas: list[bytes] | None, bases: Sequence[int]) -> tuple[np.ndarray, np.ndarray | None]:
-    """Each of ``keys``'s rowids from posting rows: key ``i`` is looked up in the rows
-    ``rows_of[i]`` (indexes into ``dirs``, ``datas`` and ``bases``) in that order. Returns the
-    cumulative counts (int64, ``len(keys) + 1``) and, unless ``datas`` is None, the rowids
-    (uint32, key after key)."""
+    """Each of ``keys``'s rowids from posting rows sorted by (group id, chunk): key ``i`` is
+    looked up in the rows of its group at each level in turn (``gids[l, i]``: its group id at
+    level ``l``). Returns the cumulative counts (int64, ``len(keys) + 1``) and, unless
+    ``datas`` is None, the rowids (uint32, key after key)."""
     k = np.ascontiguousarray(keys, dtype=np.uint64)
-    ptr = np.zeros(len(k) + 1, dtype=np.int64)
-    ptr[1:] = np.cumsum([len(r) for r in rows_of])
-    idx = np.fromiter((q for r in rows_of for q in r), dtype=np.int64, count=int(ptr[-1]))
+    g = np.ascontiguousarray(gids, dtype=np.int64).reshape(-1, len(k)) if len(k) else np.zeros((0, 0), np.int64)
+    rg = np.asarray(row_grps, dtype=np.int64)
     bs = np.asarray(bases, dtype=np.int64)
     if _fast_has("lookup"):
-        ob, rb = _fast.lookup(k, ptr, idx, dirs, datas, bs)
+        ob, rb = _fast.lookup(k, g, rg, dirs, datas, bs)
         return np.frombuffer(ob, dtype=np.int64), None if rb is None else np.frombuffer(rb, dtype=np.uint32)
+    if len(rg) > 1 and bool((rg[1:] < rg[:-1]).any()):
+        raise ValueError("lookup: rows not in group order")
+    lo_of = np.searchsorted(rg, g, side="left")
+    hi_of = np.searchsorted(rg, g, side="right")
     recs: dict[int, np.ndarray] = {}
     counts = np.zeros(len(k), dtype=np.int64)
     parts: list[np.ndarray] = []
-    for i, r in enumerate(rows_of):
-        for q in r:
-            rec = recs.get(q)
-            if rec is None:
-                if len(dirs[q]) % 16:
-                    raise ValueError("lookup: a directory is not a whole number of entries")
-                rec = recs[q] = np.frombuffer(dirs[q], dtype=DIR_ENTRY)
-            e = int(np.searchsorted(rec["key"], k[i]))
-            if e >= len(rec) or rec["key"][e] != k[i]:
-                continue
-            n = int(rec["count"][e])
-            counts[i] += n
-            if datas is not None:
-                lo, hi = (int(rec["end"][e - 1]) if e else 0), int(rec["end"][e])
-                if lo > hi or hi > len(datas[q]):
-                    raise ValueError("a term's bytes lie outside its row")
-                parts.append(_term_rowids(np.frombuffer(datas[q], dtype=np.uint8), np.array([lo]),
-                                          np.array([hi]), np.array([n]), np.array([bs[q]])))
+    for i in range(len(k)):
+        for lev in range(g.shape[0]):
+            for q in range(int(lo_of[lev, i]), int(hi_of[lev, i])):
+                rec = recs.get(q)
+                if rec is None:
+                    if len(dirs[q]) % 16:
+                        raise ValueError("lookup: a directory is not a whole number of entries")
+                    rec = recs[q] = np.frombuffer(dirs[q], dtype=DIR_ENTRY)
+                e = int(np.searchsorted(rec["key"], k[i]))
+                if e >= len(rec) or rec["key"][e] != k[i]:
+                    continue
+                n = int(rec["count"][e])
+                counts[i] += n
+                if datas is not None:
+                    lo, hi = (int(rec["end"][e - 1]) if e else 0), int(rec["end"][e])
+                    if lo > hi or hi > len(datas[q]):
+                        raise ValueError("a term's bytes lie outside its row")
+                    parts.append(_term_rowids(np.frombuffer(datas[q], dtype=np.uint8), np.array([lo]),
+                                              np.array([hi]), np.array([n]), np.array([bs[q]])))
     offs = np.concatenate(([0], np.cumsum(counts)))
     if datas is None:
         return offs, None

@@ -42,7 +42,6 @@ import sqlite3
 import sys
 import time
 from array import array
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import chain, islice
@@ -1043,15 +1042,9 @@ class Index:
                     conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             raise self._db_error(exc) from exc
-        at: dict[int, list[int]] = defaultdict(list)
-        for i, r in enumerate(found):
-            at[r[0]].append(i)
-        empty: list[int] = []
-        lv = [g.tolist() for g in levels]
-        rows_of = [list(chain.from_iterable(at.get(g[i], empty) for g in lv)) for i in range(len(k))]
         try:
-            return group_lookup(k, rows_of, [r[2] for r in found], [r[3] for r in found] if rowids else None,
-                                [r[1] for r in found])
+            return group_lookup(k, np.stack(levels), [r[0] for r in found], [r[2] for r in found],
+                                [r[3] for r in found] if rowids else None, [r[1] for r in found])
         except ValueError as exc:
             raise IndexCorruptError(f"damaged index: a posting row: {exc}", input=str(self.path),
                                     hint=f"see 'unspin index check --db {self.path}'; rebuild it with "
