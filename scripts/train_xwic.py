@@ -32,7 +32,8 @@ in the same run. The learning curve (held-out AUC every ``--eval-every`` steps, 
 seconds) is printed.
 
     .venv/bin/pip install torch==2.13.0          # the [train] extra (a CPU wheel; never unpinned)
-    .venv/bin/python scripts/train_xwic.py --rows /tmp/xwic-rows.json --out /tmp/xwic.npz
+    .venv/bin/python scripts/train_xwic.py --rows /tmp/xwic-rows.json --train-rows 12800 --steps 400 \
+        --eval-every 100 --lr 1e-4 --out /tmp/xwic.npz    # docs/benchmarks.md, "Diff judgement, session 7"
     .venv/bin/python scripts/train_xwic.py --check  # the torch port against onnxruntime only
 
 ``--out`` keeps the trained layers and head (float16, npz) for ``benchmarks/probe_sense6.py
