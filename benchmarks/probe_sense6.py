@@ -11,7 +11,10 @@ scores, per swap:
   sense: a copy word that can name none of them), and ``disc2`` (only compounds that are a
   kind of the word count, and the copy word may stand for that sense), with the GloVe cosine
   of the two words, so a bound can be chosen offline;
-- ``wic``: the word-in-context head trained by ``scripts/train_wic.py`` (with ``--wic``).
+- ``wic``: the word-in-context head trained by ``scripts/train_wic.py`` (with ``--wic``);
+- ``xwic``: the fine-tuned MiniLM cross-encoder of ``scripts/train_xwic.py`` (with ``--xwic
+  FILE``, the file its ``--out`` wrote; needs torch), over the source sentence and the same
+  sentence with the copy word put in place of the source word (session 7).
 
 ``--report`` prints, per population, how many swaps each rule flags (positives: wrong-sense
 flips / recorded ``meaning`` edits; negatives: swaps in equivalent pairs / harmless edits) and
@@ -172,7 +175,7 @@ def discourse_sense(stext: str, a: str, b: str, heads: bool = False) -> str | No
     return f"another sense than the source's {told!r}" if told else None
 
 
-def gather(limit: int, seed: int, wic: bool) -> list[dict[str, Any]]:
+def gather(limit: int, seed: int, wic: bool, xwic: Path | None = None) -> list[dict[str, Any]]:
     from unspin.lexicon import vectors
 
     vec = vectors()
@@ -191,7 +194,24 @@ def gather(limit: int, seed: int, wic: bool) -> list[dict[str, Any]]:
         items = [(r["ctx"], *r["sspan"], r["cctx"], *r["cspan"], r["b"], r["a"]) for r in rows]
         for r, p in zip(rows, wic_scores(items, HEAD), strict=True):
             r["wic"] = round(p, 4)
+    if xwic:
+        for r, q in zip(rows, xwic_scores(rows, xwic), strict=True):
+            r["xwic"] = None if q is None else round(q, 4)
     return rows
+
+
+def xwic_scores(rows: list[dict[str, Any]], path: Path) -> list[float | None]:
+    """The cross-encoder's probability of another sense for each swap: the source sentence
+    against itself with the copy's word (as the copy spells it) in the source word's place."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from train_xwic import scorer
+
+    items = []
+    for r in rows:
+        s0, s1 = r["sspan"]
+        word = r["cctx"][r["cspan"][0]:r["cspan"][1]]
+        items.append((r["ctx"], s0, s1, r["ctx"][:s0] + word + r["ctx"][s1:], s0, s0 + len(word)))
+    return scorer(path)(items)
 
 
 def rules() -> list[tuple[str, Callable[[dict[str, Any]], bool]]]:
@@ -202,6 +222,8 @@ def rules() -> list[tuple[str, Callable[[dict[str, Any]], bool]]]:
                         and r["glove"] is not None and r["glove"] < g))
     for t in (0.5, 0.7, 0.8, 0.9, 0.95, 0.98):
         out.append((f"old + wic>={t}", lambda r, t=t: r["old"] or r.get("wic", 0.0) >= t))
+    for t in (0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99):
+        out.append((f"old + xwic>={t}", lambda r, t=t: r["old"] or (r.get("xwic") or 0.0) >= t))
     return out
 
 
@@ -229,6 +251,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=40)
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--wic", action="store_true", help="score with the trained word-in-context head")
+    ap.add_argument("--xwic", type=Path, help="score with the cross-encoder train_xwic.py --out wrote")
     ap.add_argument("--out", type=Path)
     ap.add_argument("--report", type=Path)
     ap.add_argument("--where", default="", help="python filter over a row r")
@@ -236,7 +259,7 @@ def main() -> None:
     if a.report:
         report([json.loads(x) for x in a.report.read_text().splitlines() if x.strip()], a.where)
         return
-    rows = gather(a.limit, a.seed, a.wic)
+    rows = gather(a.limit, a.seed, a.wic, a.xwic)
     if a.out:
         a.out.write_text("".join(json.dumps(r) + "\n" for r in rows))
     report(rows, a.where)

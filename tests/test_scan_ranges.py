@@ -148,6 +148,11 @@ def test_judge_workers_empty_their_memo_caches_without_changing_verdicts(whole: 
     engine._clear_memo_caches()
     assert lexicon.zipf.cache_info().currsize == 0  # a memo cache is emptied
     assert lexicon.thesaurus() is thesaurus  # a loaded resource is kept
+    lexicon.zipf("border")
+    assert not engine.relieve_memory(limit_mb=1e9)  # under the limit: kept
+    assert lexicon.zipf.cache_info().currsize > 0
+    assert engine.relieve_memory(limit_mb=-1)  # over it: emptied
+    assert lexicon.zipf.cache_info().currsize == 0
     monkeypatch.setattr(engine, "JUDGE_WORKER_MB", 0)  # empty them after every judge batch
     scan([str(WARC)], tmp_path / "s", progress=False)
     _same(whole, tmp_path / "s")

@@ -697,9 +697,19 @@ def _stage_judge(st: State, opts: ScanOptions, jobs: int) -> None:
 def _judge_job(args: tuple[list[tuple[int, str, int, str]], list[list[int]]]) -> tuple[list[Judgement], Any]:
     items, same = args
     out = _judge_batch(items)
-    if _resident_mb() > JUDGE_WORKER_MB:
-        _clear_memo_caches()
+    relieve_memory()
     return out, same
+
+
+def relieve_memory(limit_mb: float | None = None) -> bool:
+    """Empty the memo caches when this process holds more than ``limit_mb`` (default
+    ``JUDGE_WORKER_MB``, read at call time) resident (a judge
+    worker's caches grow with every new word and stretch it meets); True when it did. Used by the
+    local engine's judge workers and by Spark's judge partitions alike."""
+    if _resident_mb() <= (JUDGE_WORKER_MB if limit_mb is None else limit_mb):
+        return False
+    _clear_memo_caches()
+    return True
 
 
 def _resident_mb() -> float:

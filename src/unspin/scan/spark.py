@@ -346,7 +346,7 @@ def _judge_part(items: Iterable[Any]) -> Iterator[Any]:
     """A partition's copies, by original (one ingest of each original: diff's source cache),
     one judgement per (original, copy text) as the local engine: the copy with the smallest id
     is judged and the others with the same text take its verdict."""
-    from unspin.scan.engine import JUDGE_WORKER_MB, _clear_memo_caches, _resident_mb
+    from unspin.scan.engine import relieve_memory
 
     texts, copies = _split(items)
     copies.sort(key=lambda cr: (cr[1], texts[cr[0]][2], cr[0]))
@@ -357,8 +357,8 @@ def _judge_part(items: Iterable[Any]) -> Iterator[Any]:
         if key != last:
             j = judge_pair(c, texts[c][0], r, texts[r][0])[0]
             last = key
-            if k % 50 == 49 and _resident_mb() > JUDGE_WORKER_MB:
-                _clear_memo_caches()
+            if k % 50 == 49:
+                relieve_memory()
         yield j if j.id == c else replace(j, id=c)
 
 
