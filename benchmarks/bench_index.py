@@ -19,8 +19,9 @@ the workers' CPU is added from ``RUSAGE_CHILDREN``) and wall time for:
 code, which builds a byte-identical index.
 
 Reported as articles per CPU second, the ratio unspin/tantivy, and bytes per article on disk;
-with ``--jobs`` also the writer's own CPU (this process alone): what bounds the wall throughput
-when the workers have cores of their own.
+with ``--jobs`` also the writer's own CPU (the calling thread alone, ``time.thread_time``; the
+analysis runs in the pool's threads): what bounds the wall throughput when the threads have
+cores of their own.
 ``tantivy`` is in the ``bench`` extra.
 """
 
@@ -40,7 +41,12 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+# ``--src DIR``: time another checkout's code (e.g. ``git archive`` of main with its built
+# extension copied in) with this script, in the same interpreter
+SRC = Path(sys.argv[sys.argv.index("--src") + 1]) if "--src" in sys.argv[:-1] else ROOT / "src"
+sys.path.insert(0, str(SRC))
+import unspin  # noqa: E402,F401  (bound from SRC first: eval_trace puts this checkout's src ahead)
+
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from eval_trace import BBC, SAMPLES, load_bbc, load_jsonl  # noqa: E402
@@ -72,15 +78,15 @@ def run_unspin(arts: list[Article], tmp: Path, jobs: int = 1, **kw: Any) -> tupl
     db = tmp / "u.unspin"
     for p in tmp.glob("u.unspin*"):
         p.unlink()
-    t, c, w = time.perf_counter(), _cpu(jobs > 1), time.process_time()
+    t, c, w = time.perf_counter(), _cpu(jobs > 1), time.thread_time()
     with Index.open(db, create=True) as ix:
         ix.add(arts, jobs=jobs, **kw)
         ix.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    _WRITER.append(time.process_time() - w)
+    _WRITER.append(time.thread_time() - w)
     return time.perf_counter() - t, _cpu(jobs > 1) - c, _size(db)
 
 
-_WRITER: list[float] = []  # CPU of this process alone in each unspin run (with --jobs: the writer)
+_WRITER: list[float] = []  # CPU of the calling thread in each unspin run (with --jobs: the writer)
 
 
 def run_fts5(arts: list[Article], tmp: Path) -> tuple[float, float, int]:
@@ -130,6 +136,7 @@ def main() -> None:
     ap.add_argument("--no-tantivy", action="store_true")
     ap.add_argument("--no-fts5", action="store_true")
     ap.add_argument("--no-c", action="store_true", help="unspin without its C extension")
+    ap.add_argument("--src", default=None, help="the unspin source tree to time (default: this checkout's src)")
     ap.add_argument("--batch", type=int, default=0,
                     help="fixed batches of this many articles (no timed commits, no merge): sizes "
                          "comparable whatever the load")
@@ -140,7 +147,8 @@ def main() -> None:
         unspin.analyze._fast = None
     arts = corpus(a.docs)
     words = sum(len(x.text.split()) for x in arts) / len(arts)
-    out: dict[str, Any] = {"docs": a.docs, "mean_words": round(words), "loadavg_1min": round(os.getloadavg()[0], 2),
+    out: dict[str, Any] = {"docs": a.docs, "src": str(SRC), "mean_words": round(words),
+                           "loadavg_1min": round(os.getloadavg()[0], 2),
                            "c_extension": getattr(unspin.analyze, "_fast", None) is not None}
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)

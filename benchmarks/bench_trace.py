@@ -30,7 +30,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+# ``--src DIR``: time another checkout's code with this script (the trace process gets it too)
+SRC = Path(sys.argv[sys.argv.index("--src") + 1]) if "--src" in sys.argv[:-1] else ROOT / "src"
+sys.path.insert(0, str(SRC))
+import unspin  # noqa: E402,F401  (bound from SRC first: eval_trace puts this checkout's src ahead)
+
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from eval_trace import BBC, SAMPLES, load_bbc, load_jsonl, local_spin  # noqa: E402
@@ -93,7 +97,7 @@ def build(db: Path, docs: int, suspects: int, base: list[Article]) -> tuple[dict
     return {"indexed": n, "build_s": round(total, 1), "generate_s": round(gen_s, 1),
             "index_add_articles_per_s_at_scale_wall": round(n / max(total - gen_s, 1e-9)),
             "index_add_articles_per_s_at_scale_cpu": round(n / max(total_cpu - gen_cpu, 1e-9)),
-            "index_bytes": db.stat().st_size}, longs
+            "index_bytes": db.stat().st_size, "bytes_per_article": round(db.stat().st_size / max(n, 1))}, longs
 
 
 def _trim(a: Article, words: int) -> Article:
@@ -119,7 +123,7 @@ def run_traces(db: Path, suspects_file: Path, repeat: int = 1) -> dict[str, Any]
     ix = Index.open(db, readonly=True)
     for a, _ in sus[:5]:
         trace(a, ix)
-    lat, cpu, floor = [1e9] * len(sus), [1e9] * len(sus), [1e9] * len(sus)
+    lat, cpu, floor, reads = [1e9] * len(sus), [1e9] * len(sus), [1e9] * len(sus), [1e9] * len(sus)
     hits = 0
     for rnd in range(max(1, repeat)):
         for k, (a, src) in enumerate(sus):
@@ -129,10 +133,13 @@ def run_traces(db: Path, suspects_file: Path, repeat: int = 1) -> dict[str, Any]
             cpu[k] = min(cpu[k], time.process_time() - c)
             hits += rnd == 0 and bool(r.sources) and r.sources[0].id == src
         for k, (a, _) in enumerate(sus):
-            floor[k] = min(floor[k], _floor(a, ix))
+            f, p = _floor(a, ix)
+            floor[k] = min(floor[k], f)
+            reads[k] = min(reads[k], p)
     lat.sort()
     cpu.sort()
     floor.sort()
+    reads.sort()
     words = sum(len(a.text.split()) for a, _ in sus) / len(sus)
     return {"suspects": len(sus), "suspect_mean_words": round(words), "repeat": max(1, repeat),
             "trace_p50_ms": round(1000 * lat[len(lat) // 2], 1),
@@ -142,14 +149,16 @@ def run_traces(db: Path, suspects_file: Path, repeat: int = 1) -> dict[str, Any]
             "trace_cpu_p95_ms": round(1000 * cpu[min(len(cpu) - 1, int(0.95 * len(cpu)))], 1),
             "floor_cpu_p50_ms": round(1000 * floor[len(floor) // 2], 2),
             "trace_over_floor": round(cpu[len(cpu) // 2] / floor[len(floor) // 2], 2),
+            "postings_read_cpu_p50_ms": round(1000 * reads[len(reads) // 2], 3),
             "recall@1": round(hits / len(sus), 4), "loadavg_1min": round(os.getloadavg()[0], 2),
             "trace_peak_rss_mib": _peak_rss_mib()}
 
 
-def _floor(article: Article, ix: Index) -> float:
+def _floor(article: Article, ix: Index) -> tuple[float, float]:
     """CPU time of the irreducible parts of one trace (the floor of issue 16): one regex pass
     over the suspect, reading the 48 chosen posting lists, fetching the 12 candidates, and
-    comparing pre-made token strings of the suspect's and the candidates' sentences."""
+    comparing pre-made token strings of the suspect's and the candidates' sentences; and of
+    the posting reads alone."""
     import numpy as np
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
@@ -175,12 +184,14 @@ def _floor(article: Article, ix: Index) -> float:
     strings = tmod._symbol_strings([an.counts] + [c for c, _ in ids], [an.hashes] + [i for _, i in ids])
     c = time.process_time()
     KEY_RE.findall(article.text.lower())
+    p = time.process_time()
     ix.postings(chosen)
+    p = time.process_time() - p
     ix.get(rows)
     for ss in strings[1:]:
         np.asarray(process.cdist(strings[0], ss, scorer=Levenshtein.normalized_similarity,
                                  dtype=np.float32, workers=1)).max(axis=1)
-    return time.process_time() - c
+    return time.process_time() - c, p
 
 
 def _peak_rss_mib() -> int:
@@ -204,6 +215,7 @@ def main() -> None:
     ap.add_argument("--dir", default=None, help="working directory (default: a temporary one)")
     ap.add_argument("--keep", default=None, help="build the scale index at this path and keep it")
     ap.add_argument("--repeat", type=int, default=1, help="best of N rounds per suspect (trace and floor)")
+    ap.add_argument("--src", default=None, help="the unspin source tree to time (default: this checkout's src)")
     ap.add_argument("--trace-only", nargs=2, metavar=("DB", "SUSPECTS"),
                     help="only time the traces of SUSPECTS (JSONL written by --keep) against DB")
     a = ap.parse_args()
@@ -211,7 +223,8 @@ def main() -> None:
         print(json.dumps(run_traces(Path(a.trace_only[0]), Path(a.trace_only[1]), a.repeat)))
         return
     base = _base()
-    out: dict[str, Any] = {"docs": a.docs, "cpu": os.cpu_count(), "loadavg_start": round(os.getloadavg()[0], 2)}
+    out: dict[str, Any] = {"docs": a.docs, "src": str(SRC), "cpu": os.cpu_count(),
+                           "loadavg_start": round(os.getloadavg()[0], 2)}
     with tempfile.TemporaryDirectory(dir=a.dir) as d:
         tmp = Path(d)
         if a.jsonl_docs:
@@ -226,7 +239,8 @@ def main() -> None:
             for k, src in enumerate(longs):
                 fh.write(json.dumps({"id": f"sus-{k}", "source": src.id,
                                      "text": local_spin(src.text, a.rate, 900 + k)}) + "\n")
-        r = subprocess.run([sys.executable, __file__, "--trace-only", str(db), str(sf), "--repeat", str(a.repeat)],
+        r = subprocess.run([sys.executable, __file__, "--trace-only", str(db), str(sf), "--repeat", str(a.repeat),
+                            "--src", str(SRC)],
                            capture_output=True, text=True, check=True, env={**os.environ, "OMP_NUM_THREADS": "1",
                                                                            "OPENBLAS_NUM_THREADS": "1"})
         out.update(json.loads(r.stdout.splitlines()[-1]))

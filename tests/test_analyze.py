@@ -101,7 +101,7 @@ def test_index_stores_the_token_ids_trace_reads(tmp_path: Path) -> None:
             assert np.array_equal(counts, an.counts) and np.array_equal(ids, an.hashes)
 
 
-@pytest.mark.parametrize("old", ["1", "2"])  # 2: postings keyed by term text
+@pytest.mark.parametrize("old", ["1", "2", "3"])  # 2: postings keyed by term text; 3: a row per term
 def test_old_index_format_asks_for_a_rebuild(tmp_path: Path, old: str) -> None:
     db = tmp_path / "old.unspin"
     with Index.open(db, create=True) as ix:
@@ -144,7 +144,7 @@ def test_jobs_build_the_same_index(tmp_path: Path) -> None:
         with Index.open(tmp_path / f"j{jobs}.unspin", create=True) as ix:
             c = ix.add(arts, jobs=jobs, batch_size=3)
             rows = ix.conn.execute("SELECT rowid, id, hash, text, sents, toks FROM articles ORDER BY rowid").fetchall()
-            post = ix.conn.execute("SELECT term, chunk, rowids FROM postings ORDER BY term, chunk").fetchall()
+            post = ix.conn.execute("SELECT grp, chunk, dir, data FROM postings ORDER BY grp, chunk").fetchall()
             got.append((c, rows, post))
     assert got[0] == got[1]
     assert got[0][0].failed == 1 and got[0][0].added == len(arts) - 1

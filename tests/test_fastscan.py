@@ -157,3 +157,139 @@ def test_bad_buffers_are_refused() -> None:
         fast.pack(np.zeros(1, np.uint32), np.array([0, 2], np.int64), np.zeros(0, np.uint8),
                   np.zeros(0, np.uint32), np.array([0, 0], np.int64))
     assert re.fullmatch(r"\d+", str(fast.VERSION))
+
+
+# -- index format 4: posting groups ---------------------------------------------------------
+
+def _pairs(seed: int, terms: int = 400, articles: int = 300, base: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """(term key, rowid) pairs as a batch lists them: article by article, rowids ascending,
+    each article's distinct keys in no particular order; keys include both 47-bit extremes."""
+    rng = np.random.default_rng(seed)
+    vocab = np.concatenate(([0, (1 << 47) - 1], rng.integers(0, 1 << 47, terms))).astype(np.uint64)
+    zipf = 1.0 / np.arange(1, len(vocab) + 1)
+    keys, rows = [], []
+    rowid = base
+    for _ in range(articles):
+        k = rng.choice(vocab, size=int(rng.integers(0, 40)), replace=False, p=zipf / zipf.sum())
+        keys.append(k)
+        rows.append(np.full(len(k), rowid, dtype=np.uint32))
+        rowid += int(rng.choice([1, 1, 1, 7, 300, 70_000]))  # gaps of 1 to 3-byte varints
+    return np.concatenate(keys), np.concatenate(rows)
+
+
+def _both(monkeypatch: pytest.MonkeyPatch, fn: object, *args: object) -> tuple[object, object]:
+    """``fn(*args)`` with the C extension, then with the numpy reference; each a result or
+    the ValueError raised."""
+    out = []
+    for use_c in (True, False):
+        with monkeypatch.context() as m:
+            if not use_c:
+                _without_c(m)
+            try:
+                out.append(fn(*args))  # type: ignore[operator]
+            except ValueError as exc:
+                out.append(exc)
+    return out[0], out[1]
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, ValueError) or isinstance(b, ValueError):
+        return isinstance(a, ValueError) and isinstance(b, ValueError)
+    if isinstance(a, tuple | list):
+        return isinstance(b, tuple | list) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.dtype == b.dtype and np.array_equal(a, b)
+    return a == b
+
+
+@pytest.mark.parametrize("bits", [1, 4, 12, 17, 32])
+def test_posting_groups_equal_the_numpy_reference(monkeypatch: pytest.MonkeyPatch, bits: int) -> None:
+    for seed, base in ((1, 1), (2, 5000), (3, 0)):
+        keys, rows = _pairs(seed, base=max(base, 1))
+        got, ref = _both(monkeypatch, analyze_mod.posting_groups, keys, rows.astype(np.int64), base, bits)
+        assert _same(got, ref)
+        grps, dirs, datas = got  # type: ignore[misc]
+        assert grps == sorted(set(grps)) and len(grps) == len(dirs) == len(datas)
+        # every row decodes (C and numpy alike) to its groups' pairs; together, the input
+        back_k, back_r = [], []
+        for g, d, b in zip(grps, dirs, datas, strict=True):
+            dec, dref = _both(monkeypatch, analyze_mod.decode_group, d, b, base)
+            assert _same(dec, dref)
+            k, c, r = dec  # type: ignore[misc]
+            assert (analyze_mod.group_ids(k, bits) == g).all()
+            back_k.append(np.repeat(k, c))
+            back_r.append(r)
+        order = np.argsort(keys, kind="stable")
+        assert np.array_equal(np.concatenate(back_k), keys[order])
+        assert np.array_equal(np.concatenate(back_r), rows[order])
+
+
+def test_posting_groups_refuse_what_they_cannot_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    k = np.array([5, 5], dtype=np.uint64)
+    # not ascending; below base; out of uint32
+    for rows, base in (([3, 3], 0), ([4, 3], 0), ([3, 4], 4), ([1, -1], 0), ([1, 1 << 32], 0)):
+        got, ref = _both(monkeypatch, analyze_mod.posting_groups, k, np.array(rows, np.int64), base, 12)
+        assert isinstance(got, ValueError) and isinstance(ref, ValueError)
+    got, ref = _both(monkeypatch, analyze_mod.posting_groups, np.array([1 << 47], np.uint64),
+                     np.array([1], np.int64), 0, 12)
+    assert isinstance(got, ValueError) and isinstance(ref, ValueError)
+    # a key of a wide hash: left out with its rowid 0, or shifted to 47 bits
+    got, ref = _both(monkeypatch, analyze_mod.posting_groups, np.array([1 << 63, 1 << 63], np.uint64),
+                     np.array([0, 9], np.int64), 0, 12, 17)
+    assert _same(got, ref) and got[0] == [(1 << 12) | (1 << 11)]  # type: ignore[index]
+    got, ref = _both(monkeypatch, analyze_mod.posting_groups, np.array([7], np.uint64),
+                     np.array([0xFFFFFFFF], np.int64), 0, 12)  # the largest rowid: a 5-byte varint
+    assert _same(got, ref) and got[2][0][-5:] == b"\xff\xff\xff\xff\x0f"  # type: ignore[index]
+
+
+def test_damaged_posting_rows_fail_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    keys, rows = _pairs(7, terms=60, articles=80)
+    grps, dirs, datas = analyze_mod.posting_groups(keys, rows.astype(np.int64), 1, 4)
+    rng = random.Random(3)
+    bad = 0
+    for trial in range(600):
+        q = rng.randrange(len(dirs))
+        d, b = bytearray(dirs[q]), bytearray(datas[q])
+        what = trial % 6
+        if what == 0 and b:
+            b[rng.randrange(len(b))] ^= 1 << rng.randrange(8)
+        elif what == 1:
+            d[rng.randrange(len(d))] ^= 1 << rng.randrange(8)
+        elif what == 2:
+            b = b[:rng.randrange(len(b) + 1)]
+        elif what == 3:
+            d = d[:rng.randrange(len(d) + 1)]
+        elif what == 4:
+            b += bytes([rng.choice([0x80, 0xFF, 0x05])]) * rng.randint(1, 7)
+        else:
+            b = b"\xff" * 5 + b"\x7f" + b[6:]
+        got, ref = _both(monkeypatch, analyze_mod.decode_group, bytes(d), bytes(b), 1)
+        assert _same(got, ref), (trial, got, ref)
+        bad += isinstance(got, ValueError)
+    assert bad > 300  # most damage is caught (a flipped low bit of a gap stays a valid row)
+
+
+def test_group_lookup_equals_the_reference(monkeypatch: pytest.MonkeyPatch) -> None:
+    k1, r1 = _pairs(11, base=1)
+    k2, r2 = _pairs(12, base=int(r1.max()) + 1)
+    rows = []
+    for k, r, base in ((k1, r1, 0), (k2, r2, int(r1.max()) + 1)):  # a merged level, then a batch
+        rows.append(analyze_mod.posting_groups(k, r.astype(np.int64), base, 6) + ([base],))
+    dirs = rows[0][1] + rows[1][1]
+    datas = rows[0][2] + rows[1][2]
+    bases = [0] * len(rows[0][0]) + [rows[1][3][0]] * len(rows[1][0])
+    # rows sorted by (group, chunk), as the index reads them
+    grps = rows[0][0] + rows[1][0]
+    order = sorted(range(len(grps)), key=lambda i: (grps[i], bases[i]))
+    grps, dirs, datas, bases = ([x[i] for i in order] for x in (grps, dirs, datas, bases))
+    want = np.concatenate((np.unique(np.concatenate((k1, k2)))[::7], [3, 1 << 46])).astype(np.uint64)
+    gids = analyze_mod.group_ids(want, 6)[None, :]
+    for data in (datas, None):
+        got, ref = _both(monkeypatch, analyze_mod.group_lookup, want, gids, grps, dirs, data, bases)
+        assert _same(got, ref)
+    offs, ids = got  # type: ignore[misc]
+    assert ids is None
+    offs, ids = analyze_mod.group_lookup(want, gids, grps, dirs, datas, bases)
+    allk, allr = np.concatenate((k1, k2)), np.concatenate((r1, r2))
+    for i, key in enumerate(want.tolist()):
+        assert ids[offs[i]:offs[i + 1]].tolist() == allr[allk == key].tolist()

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from unspin.analyze import hash_keys, term_keys
+from unspin.analyze import decode_group, hash_keys, term_keys
 from unspin.errors import IndexError_
 from unspin.index import (
     Index,
@@ -49,10 +49,15 @@ def _check_consistent(db: Path) -> int:
     with Index.open(db) as ix:
         n = len(ix)
         assert ix.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        df = dict(ix.conn.execute("SELECT term, SUM(length(rowids)) / 4 FROM postings GROUP BY term"))
+        df: dict[int, int] = {}
         counted: dict[int, int] = {}
-        for term, blob in ix.conn.execute("SELECT term, rowids FROM postings"):
-            counted[term] = counted.get(term, 0) + len(np.frombuffer(blob, dtype="<u4"))
+        for _grp, chunk, d, data in ix.conn.execute("SELECT grp, chunk, dir, data FROM postings"):
+            keys, counts, rowids = decode_group(d, data, chunk)
+            assert len(rowids) == int(counts.sum())
+            for k, c in zip(keys.tolist(), counts.tolist(), strict=True):
+                df[k] = df.get(k, 0) + c
+            for k in np.repeat(keys, counts).tolist():
+                counted[k] = counted.get(k, 0) + 1
         assert df == counted
         expect: dict[int, int] = {}
         for a in ix.iter_articles():

@@ -9,9 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from unspin.analyze import term_keys
+from unspin.analyze import group_ids, term_keys
 from unspin.cli import main
 from unspin.index import Index, IndexCorruptError, IndexFullError
 from unspin.ingest import from_text
@@ -20,6 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from index_crash import concurrent_add_trace, kill_cycles, make_corpus  # noqa: E402
+
+_HARBOUR = int(group_ids(np.array(term_keys(["harbour"]), dtype=np.uint64), 12)[0])  # its batch group
 
 
 def build(db: Path, n: int = 30) -> None:
@@ -43,8 +46,9 @@ def test_sound_index_checks_ok(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 @pytest.mark.parametrize("damage, expect", [
     ("UPDATE articles SET text = text || ' tampered' WHERE rowid = 7", "rowid 7: its text does not match"),
-    (f"UPDATE postings SET rowids = rowids || rowids WHERE term = {term_keys(['harbour'])[0]}",
-     f"postings of term key {term_keys(['harbour'])[0]} (batch"),
+    (f"UPDATE postings SET data = data || X'05' WHERE grp = {_HARBOUR}", f"posting group {_HARBOUR} (batch"),
+    (f"UPDATE postings SET dir = substr(dir, 1, length(dir) - 16) WHERE grp = {_HARBOUR}",
+     f"posting group {_HARBOUR} (batch"),
     ("DELETE FROM articles WHERE rowid = 3", "missing article"),
 ])
 def test_logical_damage_is_found(tmp_path: Path, capsys: pytest.CaptureFixture[str],

@@ -669,6 +669,574 @@ done:
     return result;
 }
 
+/* ---- Index format 4: posting groups (issue 16, branch post16) ------------------------
+ *
+ * groups(pair_hashes, pair_rowids, base, bits[, shift]) -> (grps, dirs, datas)
+ *   The posting rows of a batch (or of a merge). Pairs (term key = hash >> shift, 47 bits;
+ *   rowid, int64, 0: left out), each key's rowids ascending in input order and >= base. Terms are grouped by the top ``bits`` of
+ *   their key; one row per non-empty group, groups ascending: grps (int64 per row,
+ *   (1 << bits) | (key >> (47 - bits))), dirs (bytes, per term of the group by ascending key,
+ *   16 bytes: key uint64, count uint32, end uint32 = the byte end of its rowids in data),
+ *   datas (bytes, per term, LEB128 varints: its first rowid - base, then each gap - 1).
+ * lookup(keys, gids, row_grps, dirs, datas, bases) -> (offsets, rowids)
+ *   Rows sorted by (group id, chunk); gids: for each level, each key's group id (level by
+ *   level, int64[levels * k]). For key i, the rows of its group at each level in turn: the
+ *   number of its rowids (offsets, int64[k + 1], cumulative) and, unless datas is None,
+ *   the rowids themselves (uint32, key after key; else None).
+ * decode(dir, data, base) -> (keys, counts, rowids)
+ *   A whole row, validated (ValueError naming the problem).
+ */
+#define KEY_BITS 47
+
+static inline uint64_t
+get_u64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int q = 7; q >= 0; q--)
+        v = (v << 8) | p[q];
+    return v;
+}
+
+static inline uint32_t
+get_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+static inline Py_ssize_t
+put_varint(unsigned char *p, uint32_t v)
+{
+    Py_ssize_t n = 0;
+    while (v >= 128) {
+        p[n++] = (unsigned char)((v & 127) | 128);
+        v >>= 7;
+    }
+    p[n++] = (unsigned char)v;
+    return n;
+}
+
+typedef struct {
+    int64_t ng;          /* non-empty groups */
+    int64_t *gid;        /* group id of each */
+    int64_t *tstart;     /* first term of each (ng + 1) */
+    int64_t *dstart;     /* first data byte of each (ng + 1) */
+    unsigned char *dir;  /* 16 bytes a term, ends relative to the group's data */
+    unsigned char *data; /* varints */
+} groups_t;
+
+static void
+groups_free(groups_t *g)
+{
+    PyMem_RawFree(g->gid);
+    PyMem_RawFree(g->tstart);
+    PyMem_RawFree(g->dstart);
+    PyMem_RawFree(g->dir);
+    PyMem_RawFree(g->data);
+}
+
+typedef struct {
+    uint64_t key;
+    int64_t tid;
+} keyed_t;
+
+static int
+keyed_cmp(const void *a, const void *b)
+{
+    uint64_t x = ((const keyed_t *)a)->key, y = ((const keyed_t *)b)->key;
+    return x < y ? -1 : x > y;
+}
+
+/* groups' work without the GIL: 0, -1 out of memory, -2 rowids not ascending or below base.
+ * A counting sort of the pairs by the top (at most 16) bits of their key (the input order
+ * kept within a bucket), then per bucket a small hash table of its keys (in cache), its
+ * distinct keys sorted, its rowids laid out key by key, and the varints written. */
+static int
+groups_build(const uint64_t *h, const int64_t *r, Py_ssize_t n, int kshift, int64_t base, int bits,
+             groups_t *g)
+{
+    int bb = bits < 16 ? bits : 16, bshift = KEY_BITS - bb, shift = KEY_BITS - bits;
+    size_t nb = (size_t)1 << bb;
+    int rc = -1;
+    int64_t *start = (int64_t *)PyMem_RawCalloc(nb + 1, sizeof(int64_t));
+    uint64_t *bk = NULL;
+    uint32_t *br = NULL, *rowbuf = NULL;
+    int64_t *tid = NULL, *off = NULL, *cnt = NULL;
+    keyed_t *ks = NULL;
+    slot_t *slots = NULL;
+    size_t *used = NULL;
+    Py_ssize_t m = 0, kept = 0;
+    if (!start)
+        goto out;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (!r[k])
+            continue;
+        start[((h[k] >> kshift) >> bshift) + 1]++;
+        kept++;
+    }
+    int64_t maxb = 0;
+    for (size_t b = 0; b < nb; b++) {
+        if (start[b + 1] > maxb)
+            maxb = start[b + 1];
+        start[b + 1] += start[b];
+    }
+    bk = (uint64_t *)PyMem_RawMalloc((kept + 1) * sizeof(uint64_t));
+    br = (uint32_t *)PyMem_RawMalloc((kept + 1) * sizeof(uint32_t));
+    g->gid = (int64_t *)PyMem_RawMalloc((kept + 1) * sizeof(int64_t));
+    g->tstart = (int64_t *)PyMem_RawMalloc((kept + 2) * sizeof(int64_t));
+    g->dstart = (int64_t *)PyMem_RawMalloc((kept + 2) * sizeof(int64_t));
+    g->dir = (unsigned char *)PyMem_RawMalloc(16 * (size_t)kept + 1);
+    g->data = (unsigned char *)PyMem_RawMalloc(5 * (size_t)kept + 1);
+    if (!bk || !br || !g->gid || !g->tstart || !g->dstart || !g->dir || !g->data)
+        goto out;
+    {
+        int64_t *pos = (int64_t *)PyMem_RawMalloc((nb + 1) * sizeof(int64_t));
+        if (!pos)
+            goto out;
+        memcpy(pos, start, (nb + 1) * sizeof(int64_t));
+        for (Py_ssize_t k = 0; k < n; k++) {
+            if (!r[k])
+                continue;
+            uint64_t key = h[k] >> kshift;
+            int64_t p = pos[key >> bshift]++;
+            bk[p] = key;
+            br[p] = (uint32_t)r[k];
+        }
+        PyMem_RawFree(pos);
+    }
+    size_t cap = 16;
+    while (cap < 2 * (size_t)maxb)
+        cap *= 2;
+    slots = (slot_t *)PyMem_RawMalloc(cap * sizeof(slot_t));
+    tid = (int64_t *)PyMem_RawMalloc((maxb + 1) * sizeof(int64_t));
+    off = (int64_t *)PyMem_RawMalloc((maxb + 1) * sizeof(int64_t));
+    cnt = (int64_t *)PyMem_RawMalloc((maxb + 1) * sizeof(int64_t));
+    ks = (keyed_t *)PyMem_RawMalloc((maxb + 1) * sizeof(keyed_t));
+    rowbuf = (uint32_t *)PyMem_RawMalloc((maxb + 1) * sizeof(uint32_t));
+    used = (size_t *)PyMem_RawMalloc((maxb + 1) * sizeof(size_t));
+    if (!slots || !tid || !off || !cnt || !ks || !rowbuf || !used)
+        goto out;
+    for (size_t q = 0; q < cap; q++)
+        slots[q].idx = -1;
+    int64_t pos = 0, ng = 0, j = 0;
+    uint64_t cur = 0;
+    for (size_t b = 0; b < nb; b++) {
+        int64_t s0 = start[b], s1 = start[b + 1], nk = 0;
+        if (s0 == s1)
+            continue;
+        size_t bcap = 16;
+        while (bcap < 2 * (size_t)(s1 - s0))
+            bcap *= 2;
+        for (int64_t p = s0; p < s1; p++) {
+            uint64_t key = bk[p];
+            size_t q = table_home(key, bcap);
+            while (slots[q].idx >= 0 && slots[q].key != key)
+                q = (q + 1) & (bcap - 1);
+            if (slots[q].idx < 0) {
+                slots[q].key = key;
+                slots[q].idx = nk;
+                used[nk] = q;
+                ks[nk].key = key;
+                ks[nk].tid = nk;
+                cnt[nk] = 0;
+                nk++;
+            }
+            tid[p - s0] = slots[q].idx;
+            cnt[slots[q].idx]++;
+        }
+        for (int64_t t = 0; t < nk; t++) /* empty the slots used, for the next bucket */
+            slots[used[t]].idx = -1;
+        qsort(ks, (size_t)nk, sizeof(keyed_t), keyed_cmp);
+        int64_t at = 0;
+        for (int64_t t = 0; t < nk; t++) {
+            off[ks[t].tid] = at;
+            at += cnt[ks[t].tid];
+        }
+        for (int64_t p = s0; p < s1; p++)
+            rowbuf[off[tid[p - s0]]++] = br[p];
+        /* off[t] is now the end of term t's rowids */
+        for (int64_t t = 0; t < nk; t++, j++) {
+            uint64_t key = ks[t].key;
+            int64_t id = ks[t].tid, c = cnt[id], e = off[id];
+            uint64_t grp = key >> shift;
+            if (j == 0 || grp != cur) {
+                g->gid[ng] = (int64_t)(((uint64_t)1 << bits) | grp);
+                g->tstart[ng] = j;
+                g->dstart[ng] = pos;
+                ng++;
+                cur = grp;
+            }
+            int64_t prev = -1;
+            for (int64_t q = e - c; q < e; q++) {
+                int64_t row = (int64_t)rowbuf[q], v;
+                if (q == e - c) {
+                    if (row < base) {
+                        rc = -2;
+                        goto out;
+                    }
+                    v = row - base;
+                } else {
+                    if (row <= prev) {
+                        rc = -2;
+                        goto out;
+                    }
+                    v = row - prev - 1;
+                }
+                pos += put_varint(g->data + pos, (uint32_t)v);
+                prev = row;
+            }
+            unsigned char *d = g->dir + 16 * j;
+            for (int q = 0; q < 8; q++)
+                d[q] = (unsigned char)(key >> (8 * q));
+            put_u32(d + 8, (uint32_t)c);
+            put_u32(d + 12, (uint32_t)(pos - g->dstart[ng - 1]));
+        }
+    }
+    m = j;
+    g->tstart[ng] = m;
+    g->dstart[ng] = pos;
+    g->ng = ng;
+    rc = 0;
+out:
+    PyMem_RawFree(start);
+    PyMem_RawFree(bk);
+    PyMem_RawFree(br);
+    PyMem_RawFree(rowbuf);
+    PyMem_RawFree(tid);
+    PyMem_RawFree(off);
+    PyMem_RawFree(cnt);
+    PyMem_RawFree(ks);
+    PyMem_RawFree(slots);
+    PyMem_RawFree(used);
+    return rc;
+}
+
+static PyObject *
+fs_groups(PyObject *self, PyObject *args)
+{
+    Py_buffer ph, pr;
+    long long base;
+    int bits, kshift = 0;
+    if (!PyArg_ParseTuple(args, "y*y*Li|i", &ph, &pr, &base, &bits, &kshift))
+        return NULL;
+    PyObject *grps = NULL, *dirs = NULL, *datas = NULL, *result = NULL;
+    groups_t g = {0, NULL, NULL, NULL, NULL, NULL};
+    Py_ssize_t n = ph.len / 8;
+    if (ph.len % 8 || pr.len != 8 * n || bits < 1 || bits > 32 || base < 0 || kshift < 0 ||
+        kshift > 63) {
+        PyErr_SetString(PyExc_ValueError, "groups: arrays of mismatched sizes or bad bits/base/shift");
+        goto done;
+    }
+    const uint64_t *hs = (const uint64_t *)ph.buf;
+    const int64_t *rows = (const int64_t *)pr.buf;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (rows[k] && (hs[k] >> kshift) >> KEY_BITS) {
+            PyErr_SetString(PyExc_ValueError, "groups: a key wider than 47 bits");
+            goto done;
+        }
+        if (rows[k] < 0 || rows[k] > 0xFFFFFFFFLL) {
+            PyErr_SetString(PyExc_ValueError, "groups: a rowid out of range");
+            goto done;
+        }
+    }
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = groups_build(hs, rows, n, kshift, (int64_t)base, bits, &g);
+    Py_END_ALLOW_THREADS
+    if (rc == -2) {
+        PyErr_SetString(PyExc_ValueError, "groups: a key's rowids are not ascending (or below base)");
+        goto done;
+    }
+    if (rc < 0) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    grps = PyBytes_FromStringAndSize((const char *)g.gid, 8 * g.ng);
+    dirs = PyList_New(g.ng);
+    datas = PyList_New(g.ng);
+    if (!grps || !dirs || !datas)
+        goto done;
+    for (int64_t q = 0; q < g.ng; q++) {
+        PyObject *d = PyBytes_FromStringAndSize((const char *)g.dir + 16 * g.tstart[q],
+                                                16 * (g.tstart[q + 1] - g.tstart[q]));
+        if (!d)
+            goto done;
+        PyList_SET_ITEM(dirs, q, d);
+        PyObject *b = PyBytes_FromStringAndSize((const char *)g.data + g.dstart[q],
+                                                g.dstart[q + 1] - g.dstart[q]);
+        if (!b)
+            goto done;
+        PyList_SET_ITEM(datas, q, b);
+    }
+    result = Py_BuildValue("(NNN)", grps, dirs, datas); /* steals the three references */
+    grps = dirs = datas = NULL;
+done:
+    groups_free(&g);
+    Py_XDECREF(grps);
+    Py_XDECREF(dirs);
+    Py_XDECREF(datas);
+    PyBuffer_Release(&ph);
+    PyBuffer_Release(&pr);
+    return result;
+}
+
+/* The directory of a row: NULL if sound, else what is wrong. */
+static const char *
+dir_problem(const unsigned char *dir, Py_ssize_t dlen, Py_ssize_t datalen)
+{
+    if (dlen % 16)
+        return "its directory is not a whole number of entries";
+    Py_ssize_t m = dlen / 16;
+    uint64_t prev_key = 0;
+    uint32_t prev_end = 0;
+    for (Py_ssize_t j = 0; j < m; j++) {
+        const unsigned char *d = dir + 16 * j;
+        uint64_t key = get_u64(d);
+        uint32_t cnt = get_u32(d + 8), end = get_u32(d + 12);
+        if (j && key <= prev_key)
+            return "its keys are not ascending";
+        if (key >> KEY_BITS)
+            return "a key is wider than 47 bits";
+        if (cnt == 0)
+            return "a term without rowids";
+        if (end < prev_end || (uint64_t)end - prev_end < cnt)
+            return "a term's rowids do not fit its bytes";
+        prev_key = key;
+        prev_end = end;
+    }
+    if ((Py_ssize_t)prev_end != datalen)
+        return "its directory does not end where its data ends";
+    return NULL;
+}
+
+/* Decodes one term's rowids (data[lo:hi], count values) into out: NULL, or the problem. */
+static const char *
+term_rowids(const unsigned char *data, Py_ssize_t lo, Py_ssize_t hi, uint32_t count, int64_t base,
+            uint32_t *out)
+{
+    Py_ssize_t pos = lo;
+    uint64_t prev = 0;
+    for (uint32_t c = 0; c < count; c++) {
+        uint64_t v = 0;
+        for (int k = 0;; k++) {
+            if (k == 5)
+                return "a rowid's varint is longer than 5 bytes";
+            if (pos >= hi)
+                return "a term's rowids run past its bytes";
+            unsigned char b = data[pos++];
+            v |= (uint64_t)(b & 127) << (7 * k);
+            if (!(b & 128))
+                break;
+        }
+        uint64_t row = c == 0 ? (uint64_t)base + v : prev + 1 + v;
+        if (row > 0xFFFFFFFFULL)
+            return "a rowid out of range";
+        out[c] = (uint32_t)row;
+        prev = row;
+    }
+    if (pos != hi)
+        return "a term's bytes hold more than its rowids";
+    return NULL;
+}
+
+static PyObject *
+fs_decode(PyObject *self, PyObject *args)
+{
+    Py_buffer dir, data;
+    long long base;
+    if (!PyArg_ParseTuple(args, "y*y*L", &dir, &data, &base))
+        return NULL;
+    PyObject *keys = NULL, *counts = NULL, *rows = NULL, *result = NULL;
+    const unsigned char *d = (const unsigned char *)dir.buf, *b = (const unsigned char *)data.buf;
+    const char *why = base < 0 ? "a negative base" : dir_problem(d, dir.len, data.len);
+    if (why) {
+        PyErr_SetString(PyExc_ValueError, why);
+        goto done;
+    }
+    Py_ssize_t m = dir.len / 16, total = 0;
+    for (Py_ssize_t j = 0; j < m; j++)
+        total += get_u32(d + 16 * j + 8);
+    keys = PyBytes_FromStringAndSize(NULL, 8 * m);
+    counts = PyBytes_FromStringAndSize(NULL, 8 * m);
+    rows = PyBytes_FromStringAndSize(NULL, 4 * total);
+    if (!keys || !counts || !rows)
+        goto done;
+    uint64_t *ko = (uint64_t *)PyBytes_AS_STRING(keys);
+    int64_t *co = (int64_t *)PyBytes_AS_STRING(counts);
+    uint32_t *ro = (uint32_t *)PyBytes_AS_STRING(rows);
+    Py_ssize_t lo = 0, at = 0;
+    for (Py_ssize_t j = 0; j < m && !why; j++) {
+        const unsigned char *e = d + 16 * j;
+        uint32_t cnt = get_u32(e + 8), end = get_u32(e + 12);
+        ko[j] = get_u64(e);
+        co[j] = cnt;
+        why = term_rowids(b, lo, end, cnt, base, ro + at);
+        at += cnt;
+        lo = end;
+    }
+    if (why) {
+        PyErr_SetString(PyExc_ValueError, why);
+        goto done;
+    }
+    result = Py_BuildValue("(NNN)", keys, counts, rows);
+    keys = counts = rows = NULL;
+done:
+    Py_XDECREF(keys);
+    Py_XDECREF(counts);
+    Py_XDECREF(rows);
+    PyBuffer_Release(&dir);
+    PyBuffer_Release(&data);
+    return result;
+}
+
+/* The entry of key in a directory of m entries, or -1. */
+static Py_ssize_t
+dir_find(const unsigned char *dir, Py_ssize_t m, uint64_t key)
+{
+    Py_ssize_t lo = 0, hi = m;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        uint64_t k = get_u64(dir + 16 * mid);
+        if (k < key)
+            lo = mid + 1;
+        else if (k > key)
+            hi = mid;
+        else
+            return mid;
+    }
+    return -1;
+}
+
+/* The first of the n ascending values >= g. */
+static Py_ssize_t
+lower_bound(const int64_t *v, Py_ssize_t n, int64_t g)
+{
+    Py_ssize_t lo = 0, hi = n;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < g)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static PyObject *
+fs_lookup(PyObject *self, PyObject *args)
+{
+    Py_buffer kb, gb, rb, bb;
+    PyObject *dirs, *datas;
+    if (!PyArg_ParseTuple(args, "y*y*y*O!Oy*", &kb, &gb, &rb, &PyList_Type, &dirs, &datas, &bb))
+        return NULL;
+    PyObject *offs = NULL, *rows = NULL, *result = NULL;
+    int64_t *hit_row = NULL, *hit_ent = NULL;
+    Py_ssize_t k = kb.len / 8, nr = rb.len / 8, nl = k ? gb.len / 8 / k : 0;
+    int decode = datas != Py_None;
+    const uint64_t *keys = (const uint64_t *)kb.buf;
+    const int64_t *gids = (const int64_t *)gb.buf, *rg = (const int64_t *)rb.buf;
+    const int64_t *bases = (const int64_t *)bb.buf;
+    if (kb.len % 8 || gb.len % 8 || (k && gb.len != 8 * nl * k) || rb.len % 8 ||
+        PyList_GET_SIZE(dirs) != nr || bb.len != 8 * nr ||
+        (decode && (!PyList_Check(datas) || PyList_GET_SIZE(datas) != nr))) {
+        PyErr_SetString(PyExc_ValueError, "lookup: arguments of mismatched sizes");
+        goto done;
+    }
+    for (Py_ssize_t q = 1; q < nr; q++)
+        if (rg[q] < rg[q - 1]) {
+            PyErr_SetString(PyExc_ValueError, "lookup: rows not in group order");
+            goto done;
+        }
+    /* at most one hit per key and row */
+    Py_ssize_t cap = 16, nh = 0;
+    hit_row = (int64_t *)PyMem_RawMalloc(cap * sizeof(int64_t));
+    hit_ent = (int64_t *)PyMem_RawMalloc(cap * sizeof(int64_t));
+    offs = PyBytes_FromStringAndSize(NULL, 8 * (k + 1));
+    if (!hit_row || !hit_ent || !offs) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    int64_t *oo = (int64_t *)PyBytes_AS_STRING(offs);
+    int64_t total = 0;
+    oo[0] = 0;
+    for (Py_ssize_t i = 0; i < k; i++) {
+        for (Py_ssize_t l = 0; l < nl; l++) {
+            int64_t g = gids[l * k + i];
+            for (Py_ssize_t q = lower_bound(rg, nr, g); q < nr && rg[q] == g; q++) {
+                PyObject *d = PyList_GET_ITEM(dirs, q);
+                if (!PyBytes_Check(d) || PyBytes_GET_SIZE(d) % 16) {
+                    PyErr_SetString(PyExc_ValueError, "lookup: a directory is not a whole number of entries");
+                    goto done;
+                }
+                const unsigned char *dd = (const unsigned char *)PyBytes_AS_STRING(d);
+                Py_ssize_t e = dir_find(dd, PyBytes_GET_SIZE(d) / 16, keys[i]);
+                if (e < 0)
+                    continue;
+                if (nh == cap) {
+                    cap *= 2;
+                    int64_t *a = (int64_t *)PyMem_RawRealloc(hit_row, cap * sizeof(int64_t));
+                    if (a)
+                        hit_row = a;
+                    int64_t *b = (int64_t *)PyMem_RawRealloc(hit_ent, cap * sizeof(int64_t));
+                    if (b)
+                        hit_ent = b;
+                    if (!a || !b) {
+                        PyErr_NoMemory();
+                        goto done;
+                    }
+                }
+                hit_row[nh] = q;
+                hit_ent[nh++] = e;
+                total += get_u32(dd + 16 * e + 8);
+            }
+        }
+        oo[i + 1] = total;
+    }
+    if (!decode) {
+        rows = Py_None;
+        Py_INCREF(rows);
+    } else {
+        rows = PyBytes_FromStringAndSize(NULL, 4 * total);
+        if (!rows)
+            goto done;
+        uint32_t *ro = (uint32_t *)PyBytes_AS_STRING(rows);
+        int64_t at = 0;
+        for (Py_ssize_t h = 0; h < nh; h++) {
+            int64_t q = hit_row[h], e = hit_ent[h];
+            PyObject *d = PyList_GET_ITEM(dirs, q), *b = PyList_GET_ITEM(datas, q);
+            if (!PyBytes_Check(b)) {
+                PyErr_SetString(PyExc_ValueError, "lookup: a row's data is not bytes");
+                goto done;
+            }
+            const unsigned char *ent = (const unsigned char *)PyBytes_AS_STRING(d) + 16 * e;
+            uint32_t cnt = get_u32(ent + 8), end = get_u32(ent + 12);
+            uint32_t lo = e ? get_u32(ent - 4) : 0;
+            const char *why = NULL;
+            if (lo > end || (Py_ssize_t)end > PyBytes_GET_SIZE(b))
+                why = "a term's bytes lie outside its row";
+            else
+                why = term_rowids((const unsigned char *)PyBytes_AS_STRING(b), lo, end, cnt, bases[q], ro + at);
+            if (why) {
+                PyErr_SetString(PyExc_ValueError, why);
+                goto done;
+            }
+            at += cnt;
+        }
+    }
+    result = Py_BuildValue("(NN)", offs, rows);
+    offs = rows = NULL;
+done:
+    PyMem_RawFree(hit_row);
+    PyMem_RawFree(hit_ent);
+    Py_XDECREF(offs);
+    Py_XDECREF(rows);
+    PyBuffer_Release(&kb);
+    PyBuffer_Release(&gb);
+    PyBuffer_Release(&rb);
+    PyBuffer_Release(&bb);
+    return result;
+}
+/* ---- end of index format 4 ------------------------------------------------------------ */
+
 static PyObject *
 fs_classes(PyObject *self, PyObject *args)
 {
@@ -692,6 +1260,9 @@ static PyMethodDef methods[] = {
     {"dedupe", fs_dedupe, METH_VARARGS, "Distinct terms of a batch and each article's terms."},
     {"postings", fs_postings, METH_VARARGS, "One posting block per distinct term hash."},
     {"pack", fs_pack, METH_VARARGS, "Every article's stored token form in one bytes object."},
+    {"groups", fs_groups, METH_VARARGS, "Posting rows of term groups (index format 4)."},
+    {"decode", fs_decode, METH_VARARGS, "One posting row decoded and validated (index format 4)."},
+    {"lookup", fs_lookup, METH_VARARGS, "Keys' rowids (or counts) from posting rows (index format 4)."},
     {"classes", fs_classes, METH_VARARGS, "The character class of each code point (for tests)."},
     {NULL, NULL, 0, NULL},
 };

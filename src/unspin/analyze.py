@@ -523,27 +523,213 @@ def unpack(blob: bytes, n_sentences: int) -> tuple[np.ndarray, np.ndarray]:
 KEY_SHIFT = np.uint64(17)
 
 
-def posting_blocks(pair_hashes: np.ndarray, pair_rowids: np.ndarray) -> tuple[list[int], list[bytes]]:
-    """One posting block per distinct term: the term keys (``term_keys``), ascending, and each
-    term's rowids (little-endian uint32) in input order.
+KEY_BITS = 47  # 64 - KEY_SHIFT
 
-    ``pair_hashes`` (uint64 term hashes) and ``pair_rowids`` (uint32): one entry per (article,
-    term) pair, the articles in ascending rowid order, so each block ascends.
+# Index format 4 stores postings by *term group*: a term belongs to group ``key >> (47 - bits)``
+# and one row holds a group's terms for one batch (or, after a merge, for the whole index):
+# a directory of 16 bytes a term (``DIR_ENTRY``: key, number of rowids, byte end of its rowids in
+# the row's data, ascending keys) and the data (per term, LEB128 varints: its first rowid -
+# the row's base, then each gap - 1). A row's id is ``(1 << bits) | group``: rows of
+# different ``bits`` never share an id.
+DIR_ENTRY = np.dtype([("key", "<u8"), ("count", "<u4"), ("end", "<u4")])
+
+
+def group_ids(keys: np.ndarray, bits: int) -> np.ndarray:
+    """The row id (int64) of each 47-bit term key's group at ``bits`` bits."""
+    k = np.asarray(keys, dtype=np.uint64)
+    return ((k >> np.uint64(KEY_BITS - bits)) | np.uint64(1 << bits)).astype(np.int64)
+
+
+def _fast_has(name: str) -> bool:
+    return _fast is not None and hasattr(_fast, name)
+
+
+def posting_groups(pair_hashes: np.ndarray, pair_rowids: np.ndarray, base: int, bits: int,
+                   shift: int = 0) -> tuple[list[int], list[bytes], list[bytes]]:
+    """Posting rows of (term key, rowid) pairs: one per non-empty group of ``bits`` bits
+    (at most 32), ascending: the row ids, directories and data (see ``DIR_ENTRY``).
+
+    A pair's key is ``pair_hashes >> shift`` (47 bits at most); its rowid (int64) 0 leaves
+    the pair out (an article not added). Each key's rowids must come in ascending order in
+    the input (a batch lists its articles in rowid order) and be ``>= base``.
     """
-    ph = np.ascontiguousarray(pair_hashes, dtype=np.uint64) >> KEY_SHIFT
-    pr = np.ascontiguousarray(pair_rowids, dtype=np.uint32)
-    if _fast is not None:
-        hb, blobs = _fast.postings(ph, pr)
-        return np.frombuffer(hb, dtype=np.int64).tolist(), blobs
-    keys = ph.view(np.int64)
-    order = np.argsort(keys, kind="stable")
-    keys, rows = keys[order], pr[order]
-    if not len(keys):
-        return [], []
-    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-    ends = np.append(starts[1:], len(keys)).tolist()
-    buf = rows.astype("<u4").tobytes()
-    return keys[starts].tolist(), [buf[4 * a:4 * b] for a, b in zip(starts.tolist(), ends, strict=True)]
+    ph = np.ascontiguousarray(pair_hashes, dtype=np.uint64)
+    pr = np.ascontiguousarray(pair_rowids, dtype=np.int64)
+    if len(ph) != len(pr) or not 1 <= bits <= 32 or base < 0 or not 0 <= shift <= 63:
+        raise ValueError("posting_groups: arrays of mismatched sizes or bad bits/base/shift")
+    if _fast_has("groups"):
+        gb, dirs, datas = _fast.groups(ph, pr, int(base), int(bits), int(shift))
+        return np.frombuffer(gb, dtype=np.int64).tolist(), dirs, datas
+    keep = pr != 0
+    pk, pr = ph[keep] >> np.uint64(shift), pr[keep]
+    if len(pk) and int(pk.max()) >> KEY_BITS:
+        raise ValueError("posting_groups: a key wider than 47 bits")
+    if len(pr) and (int(pr.min()) < 0 or int(pr.max()) > 0xFFFFFFFF):
+        raise ValueError("posting_groups: a rowid out of range")
+    if not len(pk):
+        return [], [], []
+    order = np.argsort(pk, kind="stable")
+    k, r = pk[order], pr[order]
+    new = np.concatenate(([True], k[1:] != k[:-1]))
+    gaps = np.empty(len(r), dtype=np.int64)
+    gaps[new] = r[new] - base
+    gaps[~new] = r[~new] - np.concatenate(([0], r[:-1]))[~new] - 1
+    if int(gaps.min()) < 0:
+        raise ValueError("posting_groups: a key's rowids are not ascending (or below base)")
+    data, nb = _varints(gaps.astype(np.uint64))
+    starts = np.flatnonzero(new)
+    ends = np.append(starts[1:], len(k))
+    byte_end = np.cumsum(nb)[ends - 1]  # each term's end in the whole data
+    keys = k[starts]
+    grp = keys >> np.uint64(KEY_BITS - bits)
+    gnew = np.flatnonzero(np.concatenate(([True], grp[1:] != grp[:-1])))
+    gstart_byte = np.concatenate(([0], byte_end))[gnew]  # data start of each group
+    rec = np.empty(len(keys), dtype=DIR_ENTRY)
+    rec["key"] = keys
+    rec["count"] = ends - starts
+    rec["end"] = byte_end - np.repeat(gstart_byte, np.diff(np.append(gnew, len(keys))))
+    dbuf = rec.tobytes()
+    tb = np.append(gnew, len(keys)).tolist()
+    db = np.append(gstart_byte, len(data)).tolist()
+    dirs = [dbuf[16 * a:16 * b] for a, b in zip(tb[:-1], tb[1:], strict=True)]
+    raw = data.tobytes()
+    datas = [raw[a:b] for a, b in zip(db[:-1], db[1:], strict=True)]
+    return group_ids(keys[gnew], bits).tolist(), dirs, datas
+
+
+def _varints(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """LEB128 bytes of each of ``v`` (uint64 < 2**32), concatenated, and each one's length."""
+    nb = np.ones(len(v), dtype=np.int64)
+    for s in (7, 14, 21, 28):
+        nb += v >= np.uint64(1 << s)
+    off = np.cumsum(nb) - nb
+    out = np.empty(int(nb.sum()), dtype=np.uint8)
+    for j in range(5):
+        m = nb > j
+        byte = (v[m] >> np.uint64(7 * j)) & np.uint64(127)
+        byte |= np.where(nb[m] > j + 1, np.uint64(128), np.uint64(0))
+        out[off[m] + j] = byte.astype(np.uint8)
+    return out, nb
+
+
+def _dir_problem(rec: np.ndarray, datalen: int) -> str | None:
+    """``_fastscan``'s ``dir_problem`` (the same conditions)."""
+    keys, cnt, end = rec["key"], rec["count"].astype(np.int64), rec["end"].astype(np.int64)
+    if len(keys) > 1 and bool((keys[1:] <= keys[:-1]).any()):
+        return "its keys are not ascending"
+    if len(keys) and int(keys.max()) >> KEY_BITS:
+        return "a key is wider than 47 bits"
+    if len(cnt) and int(cnt.min()) == 0:
+        return "a term without rowids"
+    lo = np.concatenate(([0], end[:-1]))
+    if bool(((end < lo) | (end - lo < cnt)).any()):
+        return "a term's rowids do not fit its bytes"
+    if (int(end[-1]) if len(end) else 0) != datalen:
+        return "its directory does not end where its data ends"
+    return None
+
+
+def decode_group(dir_: bytes, data: bytes, base: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One posting row: its keys (uint64), each key's number of rowids (int64) and the rowids
+    (uint32, key after key). Raises ``ValueError`` naming what is wrong with a damaged row."""
+    if _fast_has("decode"):
+        kb, cb, rb = _fast.decode(dir_, data, int(base))
+        return (np.frombuffer(kb, dtype=np.uint64), np.frombuffer(cb, dtype=np.int64),
+                np.frombuffer(rb, dtype=np.uint32))
+    why = "a negative base" if base < 0 else (
+        "its directory is not a whole number of entries" if len(dir_) % 16 else None)
+    rec = np.frombuffer(dir_, dtype=DIR_ENTRY) if why is None else None
+    if rec is not None:
+        why = _dir_problem(rec, len(data))
+    if why is not None or rec is None:
+        raise ValueError(why)
+    counts = rec["count"].astype(np.int64)
+    lo = np.concatenate(([0], rec["end"][:-1].astype(np.int64)))
+    rows = _term_rowids(np.frombuffer(data, dtype=np.uint8), lo, rec["end"].astype(np.int64), counts,
+                        np.full(len(counts), base, dtype=np.int64))
+    return rec["key"].copy(), counts, rows
+
+
+def _term_rowids(b: np.ndarray, lo: np.ndarray, hi: np.ndarray, counts: np.ndarray,
+                 bases: np.ndarray) -> np.ndarray:
+    """The rowids of terms whose varints are ``b[lo[i]:hi[i]]`` (``counts[i]`` values each,
+    the first relative to ``bases[i]``), as ``_fastscan``'s ``term_rowids`` reads them."""
+    total = int(counts.sum())
+    if not total:
+        return np.zeros(0, dtype=np.uint32)
+    if len(lo) == 1 or (int(lo[0]) == 0 and np.array_equal(lo[1:], hi[:-1])):
+        sel = b[int(lo[0]):int(hi[-1])]  # a whole row's terms: one run of bytes
+    else:
+        sel = np.concatenate([b[a:z] for a, z in zip(lo.tolist(), hi.tolist(), strict=True)])
+    lens = hi - lo
+    stop = sel < 128
+    ends = np.flatnonzero(stop)
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    # every term's bytes end with a varint's last byte and hold exactly its count of varints
+    tend = np.cumsum(lens)
+    nstop = np.concatenate(([0], np.cumsum(stop)))
+    if bool((lens <= 0).any()) or bool((~stop[tend - 1]).any()) or \
+            not np.array_equal(nstop[tend] - nstop[tend - lens], counts):
+        raise ValueError("a term's rowids run past its bytes" if bool((lens <= 0).any() or (~stop[tend - 1]).any())
+                         else "a term's bytes hold more than its rowids")
+    vlen = ends - starts + 1
+    if int(vlen.max()) > 5:
+        raise ValueError("a rowid's varint is longer than 5 bytes")
+    pos = np.arange(len(sel)) - np.repeat(starts, vlen)
+    vals = np.add.reduceat((sel & 127).astype(np.uint64) << (7 * pos).astype(np.uint64), starts).astype(np.int64)
+    first = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    step = vals + 1
+    step[first] = vals[first] + bases
+    csum = np.cumsum(step)
+    rows = csum - np.repeat(csum[first] - step[first], counts)
+    if int(rows.max()) > 0xFFFFFFFF:
+        raise ValueError("a rowid out of range")
+    return rows.astype(np.uint32)
+
+
+def group_lookup(keys: np.ndarray, gids: np.ndarray, row_grps: Sequence[int], dirs: list[bytes],
+                 datas: list[bytes] | None, bases: Sequence[int]) -> tuple[np.ndarray, np.ndarray | None]:
+    """Each of ``keys``'s rowids from posting rows sorted by (group id, chunk): key ``i`` is
+    looked up in the rows of its group at each level in turn (``gids[l, i]``: its group id at
+    level ``l``). Returns the cumulative counts (int64, ``len(keys) + 1``) and, unless
+    ``datas`` is None, the rowids (uint32, key after key)."""
+    k = np.ascontiguousarray(keys, dtype=np.uint64)
+    g = np.ascontiguousarray(gids, dtype=np.int64).reshape(-1, len(k)) if len(k) else np.zeros((0, 0), np.int64)
+    rg = np.asarray(row_grps, dtype=np.int64)
+    bs = np.asarray(bases, dtype=np.int64)
+    if _fast_has("lookup"):
+        ob, rb = _fast.lookup(k, g, rg, dirs, datas, bs)
+        return np.frombuffer(ob, dtype=np.int64), None if rb is None else np.frombuffer(rb, dtype=np.uint32)
+    if len(rg) > 1 and bool((rg[1:] < rg[:-1]).any()):
+        raise ValueError("lookup: rows not in group order")
+    lo_of = np.searchsorted(rg, g, side="left")
+    hi_of = np.searchsorted(rg, g, side="right")
+    recs: dict[int, np.ndarray] = {}
+    counts = np.zeros(len(k), dtype=np.int64)
+    parts: list[np.ndarray] = []
+    for i in range(len(k)):
+        for lev in range(g.shape[0]):
+            for q in range(int(lo_of[lev, i]), int(hi_of[lev, i])):
+                rec = recs.get(q)
+                if rec is None:
+                    if len(dirs[q]) % 16:
+                        raise ValueError("lookup: a directory is not a whole number of entries")
+                    rec = recs[q] = np.frombuffer(dirs[q], dtype=DIR_ENTRY)
+                e = int(np.searchsorted(rec["key"], k[i]))
+                if e >= len(rec) or rec["key"][e] != k[i]:
+                    continue
+                n = int(rec["count"][e])
+                counts[i] += n
+                if datas is not None:
+                    lo, hi = (int(rec["end"][e - 1]) if e else 0), int(rec["end"][e])
+                    if lo > hi or hi > len(datas[q]):
+                        raise ValueError("a term's bytes lie outside its row")
+                    parts.append(_term_rowids(np.frombuffer(datas[q], dtype=np.uint8), np.array([lo]),
+                                              np.array([hi]), np.array([n]), np.array([bs[q]])))
+    offs = np.concatenate(([0], np.cumsum(counts)))
+    if datas is None:
+        return offs, None
+    return offs, np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)
 
 
 def term_keys(terms: Sequence[str]) -> list[int]:

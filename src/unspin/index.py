@@ -8,18 +8,23 @@ with the index format, its parameters and the unspin version that wrote it. Ever
 leaves the last committed batch and a rerun completes the rest (articles are keyed by a
 content hash, so re-adding is a no-op).
 
-Inverted index layout: ``postings(term, chunk, rowids)`` holds, for every term (keyed by
-the top 47 bits of its 64-bit hash, ``unspin.analyze.term_keys``) and every committed batch
-(``chunk`` = first rowid of the batch), the sorted ``uint32`` rowids of the batch's articles
-containing the term; a term's document frequency is the total length of its
-blocks. ``optimize`` (run by ``add`` itself after many batches) merges each term's blocks into
-one, so a lookup reads one blob per term however the index was built.
+Inverted index layout (format 4): terms are keyed by the top 47 bits of their 64-bit hash
+(``unspin.analyze.term_keys``) and hashed into *groups* by the key's top bits.
+``postings(grp, chunk, dir, data)`` holds one row per group and committed batch (``chunk`` =
+first rowid of the batch; ``IndexParams.group_bits`` bits, 4,096 groups): a directory of the
+group's terms in that batch (key, number of articles, byte end) and their rowids as
+delta-coded varints (``unspin.analyze.posting_groups``). A batch of 5,000 articles writes a
+few thousand rows instead of one per distinct term (~90,000), which was half the CPU of a
+build. A term's document frequency is the sum of its counts. ``optimize`` (run by ``add``
+itself after many batches) merges every batch into one set of rows (``chunk`` 0) grouped by
+more bits, chosen so that a row holds a few KB (``merged_bits`` in ``meta``), so a lookup
+reads one row per term and level however the index was built.
 
 Format 2 also stores with every article what trace's verification compares (``toks``: its
 token ids, sentence by sentence, from ``unspin.analyze``), so candidates are not tokenised
 again at query time. Format 3 keys the postings by term hash instead of term text (the build
-never makes the term strings; six bytes a key). An index of an older format is refused with a request to
-rebuild it.
+never makes the term strings; six bytes a key). Format 4 groups the postings (above). An index of an
+older format is refused with a request to rebuild it.
 """
 
 from __future__ import annotations
@@ -37,7 +42,6 @@ import sqlite3
 import sys
 import time
 from array import array
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import chain, islice
@@ -48,12 +52,16 @@ import numpy as np
 
 from unspin import __version__
 from unspin.analyze import (
+    DIR_ENTRY,
     KEY_SHIFT,
     SCHEME,
     analyze,
     analyze_many,
+    decode_group,
+    group_ids,
+    group_lookup,
     hash_keys,
-    posting_blocks,
+    posting_groups,
     term_keys,
     unpack,
 )
@@ -65,8 +73,9 @@ log = logging.getLogger(__name__)
 
 FORMAT = "unspin-index"
 # 2: token ids per sentence stored (``toks``), terms from ``unspin.analyze``;
-# 3: postings keyed by the term's hash (an INTEGER, ``analyze.term_keys``), not its text
-FORMAT_VERSION = 3
+# 3: postings keyed by the term's hash (an INTEGER, ``analyze.term_keys``), not its text;
+# 4: one posting row per term group and batch (``analyze.posting_groups``)
+FORMAT_VERSION = 4
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -164,11 +173,14 @@ class IndexParams(Record):
         min_word_len: shortest word indexed as a term.
         tokenizer: digest of the shared tokenizer and stopword list; an index built with
             another tokenizer gives wrong terms, so a change refuses the index.
+        group_bits: a batch's posting rows group terms by this many top bits of their key
+            (``2 ** group_bits`` rows at most a batch; 4 to 20).
     """
 
     terms: str = "content+numbers"
     min_word_len: int = 2
     tokenizer: str = ""
+    group_bits: int = 12
 
     @classmethod
     def default(cls) -> IndexParams:
@@ -274,6 +286,7 @@ _MIN_TIMED_BATCH = 1000
 # sentence spans (uint32 pairs), token ids (``unspin.analyze``: tokens per sentence, then the ids).
 _Row = tuple[str, str, str | None, str | None, str | None, str | None, str | None, str, bytes, bytes]
 _CHUNK = 1024  # articles analysed together (``analyze_many``); ``--jobs`` hands out chunks this size
+_AHEAD_ARTICLES = 8192  # ``--jobs``: articles analysed ahead while a batch is written
 
 
 class Prepared(NamedTuple):
@@ -370,13 +383,24 @@ def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield part
 
 
-def _posting_rows(batch: Prepared, rid: np.ndarray, chunk: int) -> Iterator[tuple[int, int, bytes]]:
-    """One posting row per term of the batch: (term key, chunk, its added articles' rowids as
-    little-endian uint32, ascending), in key order (local B-tree inserts)."""
-    owner = np.repeat(rid, np.diff(batch.pair_off))
-    use = owner > 0
-    keys, blobs = posting_blocks(batch.term_hashes[use], owner[use])
-    return zip(keys, itertools.repeat(chunk), blobs)
+def _posting_rows(batch: Prepared, rid: np.ndarray, chunk: int, bits: int) -> Iterator[tuple[int, int, bytes, bytes]]:
+    """One posting row per term group of the batch: (group id, chunk, directory, data) of
+    its added articles (``analyze.posting_groups``), in group order (local B-tree inserts)."""
+    owner = np.repeat(rid, np.diff(batch.pair_off))  # 0: not added (left out)
+    grps, dirs, datas = posting_groups(batch.term_hashes, owner, chunk, bits, int(KEY_SHIFT))
+    return zip(grps, itertools.repeat(chunk), dirs, datas)
+
+
+# A merged row holds about this many bytes (``optimize`` picks its group bits by the total):
+# a lookup reads a whole row, and fewer, larger rows are cheaper to write.
+_MERGED_ROW_BYTES = 4096
+_MERGE_BLOCK_BYTES = 4 << 20  # ``optimize`` decodes about this many stored bytes at a time
+
+
+def _merged_bits(total_bytes: int, batch_bits: int) -> int:
+    """Group bits of merged rows: a row holds ~``_MERGED_ROW_BYTES``, never fewer groups than a batch."""
+    want = max(1, total_bytes // _MERGED_ROW_BYTES).bit_length()
+    return min(max(batch_bits, want), 32)
 
 
 def _insert_rows(conn: sqlite3.Connection, into: str, width: int, rows: Iterable[tuple[Any, ...]],
@@ -412,26 +436,34 @@ CREATE TABLE IF NOT EXISTS articles (
     toks BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS postings (
-    term INTEGER NOT NULL, chunk INTEGER NOT NULL, rowids BLOB NOT NULL,
-    PRIMARY KEY (term, chunk)
+    grp INTEGER NOT NULL, chunk INTEGER NOT NULL, dir BLOB NOT NULL, data BLOB NOT NULL,
+    PRIMARY KEY (grp, chunk)
 ) WITHOUT ROWID;
 """
+_POSTINGS = ("(grp INTEGER NOT NULL, chunk INTEGER NOT NULL, dir BLOB NOT NULL, data BLOB NOT NULL, "
+             "PRIMARY KEY (grp, chunk)) WITHOUT ROWID")
 
 
 class _DocFreqs:
-    """Every term's document frequency in memory: sorted 64-bit term hashes and counts."""
+    """Every term's document frequency in memory: sorted 47-bit term keys and counts, read
+    from the posting rows' directories (not their rowids)."""
 
     def __init__(self, conn: sqlite3.Connection):
-        hs, ds = [], []
-        cur = conn.execute("SELECT term, SUM(length(rowids)) / 4 FROM postings GROUP BY term")
-        while rows := cur.fetchmany(100_000):
-            hs.append(np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)).view(np.uint64))
-            ds.append(np.fromiter((r[1] for r in rows), dtype=np.uint32, count=len(rows)))
-        h = np.concatenate(hs) if hs else np.zeros(0, np.uint64)
-        d = np.concatenate(ds) if ds else np.zeros(0, np.uint32)
-        order = np.argsort(h)
-        self.keys = h[order]
-        self.dfs = d[order]
+        ks, cs = [], []
+        cur = conn.execute("SELECT dir FROM postings")
+        while rows := cur.fetchmany(10_000):
+            if any(len(r[0]) % 16 for r in rows):
+                raise sqlite3.DatabaseError("a posting row's directory is damaged")
+            rec = np.frombuffer(b"".join(r[0] for r in rows), dtype=DIR_ENTRY)
+            ks.append(rec["key"])
+            cs.append(rec["count"])
+        k = np.concatenate(ks) if ks else np.zeros(0, np.uint64)
+        c = np.concatenate(cs) if cs else np.zeros(0, np.uint32)
+        order = np.argsort(k, kind="stable")
+        k, c = k[order], c[order]
+        starts = np.flatnonzero(np.concatenate(([True], k[1:] != k[:-1]))) if len(k) else np.zeros(0, np.int64)
+        self.keys = k[starts]
+        self.dfs = (np.add.reduceat(c.astype(np.int64), starts) if len(k) else np.zeros(0, np.int64)).astype(np.uint32)
 
     def lookup(self, terms: list[str]) -> dict[str, int]:
         if not terms or not len(self.keys):
@@ -531,6 +563,9 @@ class Index:
             raise IndexCorruptError(f"cannot read index ({exc})", input=src,
                                     hint="the file is damaged or not an index; rebuild it") from exc
         want = params or IndexParams.default()
+        if not exists and not 4 <= want.group_bits <= 20:
+            conn.close()
+            raise IndexParamsError(f"posting group bits must be 4 to 20, not {want.group_bits}", input=src)
         if not exists:
             try:
                 # 64 KiB pages hold many articles each (with 4 KiB ones, an article of 3.4 KB
@@ -568,6 +603,10 @@ class Index:
             log.info("opened new index %s", src)
             exists = True
         stored = IndexParams.from_dict(json.loads(meta["params"]))
+        if not 4 <= stored.group_bits <= 20:
+            conn.close()
+            raise IndexCorruptError(f"damaged index: its posting group bits ({stored.group_bits}) are out of range",
+                                    input=src, hint="rebuild it with 'unspin index add'")
         if meta.get("format_version") != str(FORMAT_VERSION):
             conn.close()
             raise IndexParamsError(
@@ -728,6 +767,7 @@ class Index:
         commits = 0
         deadline = time.monotonic() + commit_seconds
         pool = None
+        before_commit: Callable[[int], None] | None = None
         size = max(1, min(_CHUNK, batch_size))
         mwl = self.params.min_word_len
         if jobs > 1:
@@ -739,14 +779,25 @@ class Index:
             size = max(1, min(_CHUNK // 2, batch_size))
             pool = ThreadPoolExecutor(jobs, thread_name_prefix="unspin-index")
 
-            def ahead() -> Iterator[Prepared]:  # at most 2 chunks per thread in flight
-                flight: collections.deque[Future[Prepared]] = collections.deque()
-                for part in _chunks(articles, size):
+            flight: collections.deque[Future[Prepared]] = collections.deque()
+            src = _chunks(articles, size)
+
+            def top_up(limit: int) -> None:
+                while len(flight) < limit and (part := next(src, None)) is not None:
                     flight.append(pool.submit(prepare_many, part, mwl))
-                    if len(flight) >= 2 * jobs:
-                        yield flight.popleft().result()
-                while flight:
+
+            def ahead() -> Iterator[Prepared]:  # 2 chunks per thread in flight
+                while True:
+                    top_up(2 * jobs)
+                    if not flight:
+                        return
                     yield flight.popleft().result()
+
+            def before_commit(n: int) -> None:
+                # While this thread writes a batch, the threads analyse up to as many articles
+                # again (at most _AHEAD_ARTICLES more held in memory): the write and the
+                # analysis overlap instead of taking turns.
+                top_up(2 * jobs + -(-min(n, _AHEAD_ARTICLES) // size))
 
             prepared: Iterable[Prepared] = ahead()
         else:
@@ -761,6 +812,8 @@ class Index:
                     n_pending += len(head.rows)
                     if n_pending >= batch_size or (n_pending >= _MIN_TIMED_BATCH
                                                    and time.monotonic() >= deadline):
+                        if before_commit is not None:
+                            before_commit(n_pending)
                         total = total + self._add_batch(Prepared.concat(pending))
                         commits += 1
                         pending, n_pending = [], 0
@@ -806,39 +859,54 @@ class Index:
             raise
 
     def optimize(self) -> int:
-        """Merge every term's posting blocks (one per committed batch) into one block.
+        """Merge every batch's posting rows into one row per term group (``chunk`` 0).
 
-        Reads then cost one blob per term whatever the number of batches. Runs in one
-        transaction: an interruption leaves the index as it was. Returns the number of
-        posting blocks after the merge.
+        The merged rows group terms by more bits than a batch's (a row holds a few KB, see
+        ``_merged_bits``; recorded as ``merged_bits`` in ``meta``), so a lookup reads one
+        row per term whatever the number of batches. Runs in one transaction: an
+        interruption leaves the index as it was. Returns the number of posting rows after.
         """
+        bb = self.params.group_bits
         with self._transaction() as conn:
+            old = self._merged_bits_of(conn)
+            total = conn.execute("SELECT COALESCE(SUM(length(dir) + length(data)), 0) FROM postings").fetchone()[0]
+            bm = _merged_bits(int(total), bb)
             conn.execute("DROP TABLE IF EXISTS postings_merged")
-            conn.execute("CREATE TABLE postings_merged (term INTEGER NOT NULL, chunk INTEGER NOT NULL, "
-                         "rowids BLOB NOT NULL, PRIMARY KEY (term, chunk)) WITHOUT ROWID")
-            cur = conn.execute("SELECT term, chunk, rowids FROM postings ORDER BY term, chunk")
-            out: list[tuple[int, int, bytes]] = []
-            insert = "INSERT INTO postings_merged(term, chunk, rowids) VALUES (?,?,?)"
-            term: int | None = None
-            first, blobs = 0, []  # type: int, list[bytes]
-            for t, c, blob in cur:
-                if t != term:
-                    if blobs:
-                        out.append((term, first, b"".join(blobs)))  # type: ignore[arg-type]
-                    term, first, blobs = t, c, []
-                blobs.append(blob)
-                if len(out) >= 20_000:
-                    conn.executemany(insert, out)
-                    out = []
-            if blobs:
-                out.append((term, first, b"".join(blobs)))  # type: ignore[arg-type]
-            conn.executemany(insert, out)
+            conn.execute(f"CREATE TABLE postings_merged {_POSTINGS}")
+            levels = sorted({bb} | ({old} if old else set()))
+            # stream: a block of the batch level's groups at a time (every level's groups
+            # nest in them: a level has at least the batch level's bits)
+            blocks = 1 << min(bb, max(0, (int(total) // _MERGE_BLOCK_BYTES).bit_length()))
+            span = (1 << bb) // blocks
+            for blk in range(blocks):
+                rows: list[tuple[int, bytes, bytes]] = []
+                for b in levels:
+                    lo = (1 << b) + ((blk * span) << (b - bb))
+                    hi = (1 << b) + (((blk + 1) * span) << (b - bb)) - 1
+                    rows += conn.execute("SELECT chunk, dir, data FROM postings WHERE grp BETWEEN ? AND ?",
+                                         (lo, hi)).fetchall()
+                if not rows:
+                    continue
+                rows.sort(key=operator.itemgetter(0))  # merged first, then batches in rowid order
+                keys, rowids = [], []
+                for chunk, d, data in rows:
+                    try:
+                        k, c, r = decode_group(d, data, chunk)
+                    except ValueError as exc:
+                        raise IndexCorruptError(f"damaged index: a posting row of batch {chunk}: {exc}",
+                                                input=str(self.path),
+                                                hint=f"see 'unspin index check --db {self.path}'") from None
+                    keys.append(np.repeat(k, c))
+                    rowids.append(r.astype(np.int64))
+                grps, dirs, datas = posting_groups(np.concatenate(keys), np.concatenate(rowids), 0, bm)
+                _insert_rows(conn, "postings_merged(grp, chunk, dir, data)", 4,
+                             zip(grps, itertools.repeat(0), dirs, datas), 64)
             conn.execute("DROP TABLE postings")
             conn.execute("ALTER TABLE postings_merged RENAME TO postings")
             top = conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM articles").fetchone()[0]
             conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?) "
                              "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                             [("unmerged", "0"), ("merged_upto", str(top))])
+                             [("unmerged", "0"), ("merged_upto", str(top)), ("merged_bits", str(bm))])
             n = conn.execute("SELECT COUNT(*) FROM postings").fetchone()[0]
         try:
             # executescript steps the pragma to the end (execute would free one page per call)
@@ -847,6 +915,12 @@ class Index:
             raise self._db_error(exc) from exc
         self._df = None
         return int(n)
+
+    @staticmethod
+    def _merged_bits_of(conn: sqlite3.Connection) -> int:
+        """Group bits of the merged rows (0: never merged)."""
+        row = conn.execute("SELECT value FROM meta WHERE key = 'merged_bits'").fetchone()
+        return int(row[0]) if row else 0
 
     def _add_batch(self, batch: Prepared) -> AddCounts:
         failed = 0
@@ -890,7 +964,8 @@ class Index:
                 nxt += 1
             _insert_rows(conn, "articles(rowid, id, hash, url, site, title, published, input, text, sents, toks)",
                          11, inserts, 64)
-            _insert_rows(conn, "postings(term, chunk, rowids)", 3, _posting_rows(batch, rid, chunk), 256)
+            _insert_rows(conn, "postings(grp, chunk, dir, data)", 4,
+                         _posting_rows(batch, rid, chunk, self.params.group_bits), 64)
             if inserts:
                 conn.execute("INSERT INTO meta(key, value) VALUES ('unspin_version', ?) "
                              "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (__version__,))
@@ -924,35 +999,56 @@ class Index:
                 raise self._db_error(exc) from exc
         if self._df is not None:
             return self._df.lookup(terms)
-        out: dict[str, int] = {}
         of = dict(zip(term_keys(terms), terms, strict=True))
-        keys = list(of)
-        try:
-            for k in range(0, len(keys), 500):
-                part = keys[k:k + 500]
-                q = ",".join("?" * len(part))
-                for key, df in self.conn.execute(f"SELECT term, SUM(length(rowids)) / 4 FROM postings "
-                                                 f"WHERE term IN ({q}) GROUP BY term", part):
-                    out[of[key]] = df
-        except sqlite3.DatabaseError as exc:
-            raise self._db_error(exc) from exc
-        return out
+        offs, _ = self._lookup(list(of), rowids=False)
+        counts = np.diff(offs).tolist()
+        return {t: c for t, c in zip(of.values(), counts, strict=True) if c > 0}
 
     def postings(self, terms: Sequence[str]) -> dict[str, np.ndarray]:
-        """Rowids of the articles containing each term (uint32 arrays)."""
-        parts: dict[str, list[np.ndarray]] = defaultdict(list)
+        """Rowids of the articles containing each term (uint32 arrays, ascending)."""
         of = dict(zip(term_keys(list(terms)), terms, strict=True))
-        keys = list(of)
+        offs, rows = self._lookup(list(of), rowids=True)
+        assert rows is not None
+        o = offs.tolist()
+        return {t: rows[a:b] for t, a, b in zip(of.values(), o[:-1], o[1:], strict=True) if b > a}
+
+    def _lookup(self, keys: list[int], rowids: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        """``analyze.group_lookup`` of term keys in the posting rows of their groups (the
+        merged level first, then the batches in rowid order), read in one transaction (a
+        concurrent ``optimize`` may change the merged level's bits)."""
+        if not keys:
+            return np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint32)
+        k = np.array(keys, dtype=np.int64).view(np.uint64)
+        bb = self.params.group_bits
+        conn = self.conn
+        cols = "grp, chunk, dir, data" if rowids else "grp, chunk, dir"
+        found: list[tuple[Any, ...]] = []
         try:
-            for k in range(0, len(keys), 500):
-                part = keys[k:k + 500]
-                q = ",".join("?" * len(part))
-                for key, blob in self.conn.execute(
-                        f"SELECT term, rowids FROM postings WHERE term IN ({q})", part):
-                    parts[of[key]].append(np.frombuffer(blob, dtype="<u4"))
+            own = not conn.in_transaction
+            if own:
+                conn.execute("BEGIN")
+            try:
+                bm = self._merged_bits_of(conn)
+                levels = [group_ids(k, bm)] if bm and bm != bb else []
+                levels.append(group_ids(k, bb))
+                want = sorted(set(np.concatenate(levels).tolist()))
+                for s in range(0, len(want), 500):
+                    part = want[s:s + 500]
+                    q = ",".join("?" * len(part))
+                    found += conn.execute(f"SELECT {cols} FROM postings WHERE grp IN ({q}) ORDER BY grp, chunk",
+                                          part).fetchall()
+            finally:
+                if own:
+                    conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             raise self._db_error(exc) from exc
-        return {t: (p[0] if len(p) == 1 else np.concatenate(p)) for t, p in parts.items()}
+        try:
+            return group_lookup(k, np.stack(levels), [r[0] for r in found], [r[2] for r in found],
+                                [r[3] for r in found] if rowids else None, [r[1] for r in found])
+        except ValueError as exc:
+            raise IndexCorruptError(f"damaged index: a posting row: {exc}", input=str(self.path),
+                                    hint=f"see 'unspin index check --db {self.path}'; rebuild it with "
+                                         "'unspin index add'") from None
 
     def get(self, rowids: Iterable[int]) -> list[StoredArticle]:
         """Stored articles by rowid (in the order given; unknown rowids are left out)."""
@@ -994,8 +1090,8 @@ class Index:
 
     def check(self, full: bool = True, limit: int = 20) -> CheckReport:
         """Check the index: SQLite's integrity check, then (``full``) every stored content
-        hash against its text, every posting block against the articles (sorted, unique,
-        existing rowids). Reads the whole file; ``index add`` runs the quick form of the
+        hash against its text, every posting row against the articles (a sound row of a
+        known group, existing rowids). Reads the whole file; ``index add`` runs the quick form of the
         SQLite check by itself before writing.
 
         Returns:
@@ -1026,30 +1122,8 @@ class Index:
                     if not good and add(f"article rowid {rowid}: its text does not match its "
                                         "stored hash"):
                         break
-                df: dict[int, int] = defaultdict(int)
-                for term, chunk, blob in self.conn.execute(
-                        "SELECT term, chunk, rowids FROM postings"):
-                    if not isinstance(blob, bytes) or len(blob) % 4:
-                        if add(f"postings of term key {term} (batch {chunk}): not a rowid list"):
-                            break
-                        continue
-                    ids = np.frombuffer(blob, dtype="<u4")
-                    df[term] += len(ids)
-                    if len(ids) > 1 and bool((np.diff(ids.astype(np.int64)) <= 0).any()) and add(
-                            f"postings of term key {term} (batch {chunk}): rowids not sorted and unique"):
-                        break
-                    missing = [int(r) for r in ids if int(r) not in seen]
-                    if missing and add(f"postings of term key {term} point to {len(missing)} "
-                                       f"missing article(s), e.g. rowid {missing[0]}"):
-                        break
-                # The index keeps no vocabulary table: a term's document frequency is the
-                # length of its postings, so it cannot disagree with them; a term in more
-                # articles than the index holds means duplicated postings.
-                terms = len(df)
-                for term in sorted(df):
-                    if df[term] > n and add(f"term key {term}: postings name {df[term]} articles, "
-                                            f"the index holds {n}"):
-                        break
+                if len(problems) < limit:
+                    terms = self._check_postings(np.array(sorted(seen), dtype=np.int64), add)
         except sqlite3.DatabaseError as exc:
             if _is_full(exc) or "readonly" in str(exc):
                 raise self._db_error(exc) from exc
@@ -1058,11 +1132,66 @@ class Index:
         return CheckReport(path=src, ok=not problems, articles=n, terms=terms,
                            problems=tuple(problems[:limit]), full=full)
 
+    def _check_postings(self, seen: np.ndarray, add: Callable[[str], bool]) -> int:
+        """``check``'s look at every posting row: a sound row (``analyze.decode_group``) of a
+        known level, its keys in its group, rowids of existing articles; no term in more
+        articles than the index holds. Returns the number of distinct terms."""
+        bb = self.params.group_bits
+        bm = self._merged_bits_of(self.conn)
+        n = len(seen)
+        keys, counts = [], []
+        for grp, chunk, d, data in self.conn.execute("SELECT grp, chunk, dir, data FROM postings"):
+            where = f"posting group {grp} (batch {chunk})"
+            bits = int(grp).bit_length() - 1 if isinstance(grp, int) and grp > 0 else -1
+            chunk_ok = isinstance(chunk, int)
+            if not (chunk_ok and bits == bb and chunk > 0) and not (chunk_ok and bits == bm and chunk == 0):
+                if add(f"{where}: not a group of this index's batches or of its merged rows"):
+                    return 0
+                continue
+            if not isinstance(d, bytes) or not isinstance(data, bytes):
+                if add(f"{where}: not a posting row"):
+                    return 0
+                continue
+            try:
+                k, c, r = decode_group(d, data, chunk)
+            except ValueError as exc:
+                if add(f"{where}: damaged ({exc})"):
+                    return 0
+                continue
+            bad = np.flatnonzero(group_ids(k, bits) != grp)
+            if len(bad) and add(f"postings of term key {int(k[bad[0]])} (batch {chunk}): in group {grp}, "
+                                "not its own"):
+                return 0
+            pos = np.minimum(np.searchsorted(seen, r), max(n - 1, 0))
+            missing = r[seen[pos] != r] if n else r
+            if len(missing):
+                owner = np.repeat(k, c)[seen[pos] != r] if n else np.repeat(k, c)
+                if add(f"postings of term key {int(owner[0])} (batch {chunk}) point to {len(missing)} "
+                       f"missing article(s), e.g. rowid {int(missing[0])}"):
+                    return 0
+            keys.append(k)
+            counts.append(c)
+        # The index keeps no vocabulary table: a term's document frequency is the sum of its
+        # counts, so it cannot disagree with them; a term in more articles than the index
+        # holds means duplicated postings.
+        k = np.concatenate(keys) if keys else np.zeros(0, np.uint64)
+        c = np.concatenate(counts) if counts else np.zeros(0, np.int64)
+        order = np.argsort(k, kind="stable")
+        k, c = k[order], c[order]
+        if not len(k):
+            return 0
+        starts = np.flatnonzero(np.concatenate(([True], k[1:] != k[:-1])))
+        df = np.add.reduceat(c, starts)
+        for j in np.flatnonzero(df > n).tolist():
+            if add(f"term key {int(k[starts[j]])}: postings name {int(df[j])} articles, the index holds {n}"):
+                break
+        return len(starts)
+
     def stats(self) -> dict[str, Any]:
         """Counts, parameters, version and size on disk."""
         try:
             n = len(self)
-            terms = self.conn.execute("SELECT COUNT(DISTINCT term) FROM postings").fetchone()[0]
+            terms = len(_DocFreqs(self.conn).keys)
             chunks = self.conn.execute("SELECT COUNT(*) FROM postings").fetchone()[0]
             dates = self.conn.execute("SELECT MIN(published), MAX(published) FROM articles").fetchone()
             sites = self.conn.execute("SELECT COUNT(DISTINCT site) FROM articles").fetchone()[0]
