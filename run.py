@@ -32,8 +32,10 @@ def ensure_env(extras: str) -> None:
         print(f"creating virtual environment in {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     # the C extension (setup.py, src/unspin/_fastscan.c) is compiled at install: a change to it
-    # reinstalls too
-    built = [ROOT / "pyproject.toml", ROOT / "setup.py", ROOT / "src" / "unspin" / "_fastscan.c"]
+    # reinstalls too; so does a change to a module setup.py compiles with mypyc (else the stale
+    # build is set aside and the tests, speed gate included, run the pure-Python modules)
+    built = [ROOT / "pyproject.toml", ROOT / "setup.py", ROOT / "src" / "unspin" / "_fastscan.c",
+             *(ROOT / "src" / "unspin" / f"{m}.py" for m in ("aligner", "differ", "meaning", "names"))]
     digest = hashlib.sha256(b"".join(p.read_bytes() for p in built if p.exists())
                             + extras.encode()).hexdigest()
     stamp = VENV / ".unspin-installed"

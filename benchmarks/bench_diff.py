@@ -18,6 +18,7 @@ Also the time including ``ingest.from_text`` of both texts (once per pair, after
 
     .venv/bin/python benchmarks/bench_diff.py [--articles 30] [--repeat 5]
     .venv/bin/python benchmarks/bench_diff.py --compare /tmp/main-src --rounds 5   # ratios to other code, same run
+    .venv/bin/python benchmarks/bench_diff.py --compare pure --rounds 5            # mypyc build vs its .py files
 
 ``--compare SRC`` runs ``--rounds`` fresh processes of this code and of the code in ``SRC`` (a
 ``src`` folder, e.g. from ``git archive main``) alternately on the same pairs (written once to
@@ -96,7 +97,8 @@ def run(pairs: list[tuple[str, str, str]], repeat: int, contextual: bool) -> dic
         with_ingest.append(time.process_time() - c0)
     import unspin
 
-    return {"code": str(Path(unspin.__file__).parent), "first": first, "steady": steady, "repeat": rep,
+    return {"code": str(Path(unspin.__file__).parent), "compiled": list(getattr(unspin, "COMPILED_MODULES", ())),
+            "first": first, "steady": steady, "repeat": rep,
             "with_ingest": with_ingest, "words": [len(p[0].split()) for p in pairs[:-1]]}
 
 
@@ -107,7 +109,7 @@ def _ms(xs: list[float]) -> dict[str, float]:
 
 def summary(res: dict[str, Any], corpus: str, contextual: bool) -> dict[str, Any]:
     return {"corpus": corpus, "contextual": contextual, "copies": len(res["steady"]),
-            "copy_words_median": statistics.median(res["words"]), "code": res["code"],
+            "copy_words_median": statistics.median(res["words"]), "code": res["code"], "compiled": res["compiled"],
             "first_diff_cpu_ms": round(1000 * res["first"], 1),
             "steady_cpu_ms": _ms(res["steady"]), "repeat_cpu_ms": _ms(res["repeat"]),
             "with_ingest_cpu_ms": _ms(res["with_ingest"])}
@@ -115,21 +117,23 @@ def summary(res: dict[str, Any], corpus: str, contextual: bool) -> dict[str, Any
 
 def compare(a: argparse.Namespace, pairs_file: Path) -> dict[str, Any]:
     """Fresh processes of this code and of ``a.compare`` alternately; per-pair minima."""
-    codes = {"this": str(ROOT / "src"), "other": a.compare}
+    pure = a.compare == "pure"  # this code with its mypyc-compiled modules set aside
+    codes = {"this": str(ROOT / "src"), "other": str(ROOT / "src") if pure else a.compare}
     got: dict[str, list[dict[str, Any]]] = {"this": [], "other": []}
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    envs = {"this": env, "other": dict(env, UNSPIN_PURE_PYTHON="1") if pure else env}
     for r in range(a.rounds):
         for name in (("this", "other") if r % 2 == 0 else ("other", "this")):
             out = subprocess.run([sys.executable, __file__, "--child", "--pairs", str(pairs_file),
                                   "--repeat", str(a.repeat), "--src", codes[name]]
                                  + (["--contextual"] if a.contextual else []),
-                                 check=True, capture_output=True, text=True, env=env).stdout
+                                 check=True, capture_output=True, text=True, env=envs[name]).stdout
             got[name].append(json.loads(out))
     report: dict[str, Any] = {"rounds": a.rounds, "repeat": a.repeat, "load": round(os.getloadavg()[0], 1)}
     for name, runs in got.items():
         per = {k: [min(r[k][i] for r in runs) for i in range(len(runs[0][k]))]
                for k in ("steady", "repeat", "with_ingest")}
-        report[name] = {"code": runs[0]["code"], "first_diff_cpu_ms": round(1000 * min(r["first"] for r in runs), 1),
+        report[name] = {"code": runs[0]["code"], "compiled": runs[0]["compiled"], "first_diff_cpu_ms": round(1000 * min(r["first"] for r in runs), 1),
                         **{f"{k}_cpu_ms": _ms(v) for k, v in per.items()}}
     report["ratio_this_to_other"] = {
         k: round(report["this"][k]["median"] / report["other"][k]["median"], 3)
@@ -147,7 +151,8 @@ def main() -> None:
                     help="diff(..., contextual=True): also run the MiniLM check on swaps with no lexical link")
     ap.add_argument("--pairs", type=Path, default=None, help="read the pairs from this JSONL, or write them there")
     ap.add_argument("--src", default=None, help="time the unspin package in this src folder")
-    ap.add_argument("--compare", default=None, help="also time the code in this src folder, alternately")
+    ap.add_argument("--compare", default=None, help="also time the code in this src folder, alternately "
+                    "('pure': this code's pure-Python modules, UNSPIN_PURE_PYTHON=1)")
     ap.add_argument("--rounds", type=int, default=5, help="fresh processes per code with --compare")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()

@@ -21,6 +21,66 @@ from unspin.models import Article, Record, Span
 
 _logging.getLogger(__name__).addHandler(_logging.NullHandler())
 
+
+def _compiled_modules() -> tuple[str, ...]:
+    """The modules setup.py compiled with mypyc that may be used: all of them when the build
+    wrote ``_compiled.json`` and every module's source is still the one compiled, else none
+    (a stale build beside edited sources, or ``UNSPIN_PURE_PYTHON=1``, loads the .py files).
+    Compiled modules call each other directly, so one stale source disables them all."""
+    import hashlib
+    import json
+    import os
+
+    here = os.path.dirname(__file__)
+    try:
+        with open(os.path.join(here, "_compiled.json"), encoding="utf-8") as f:
+            mods: dict[str, str] = json.load(f)["modules"]
+        if os.environ.get("UNSPIN_PURE_PYTHON", "") not in ("", "0"):
+            return ()
+        from importlib.machinery import EXTENSION_SUFFIXES
+
+        built = set(os.listdir(here))
+        for m, digest in mods.items():
+            if not any(m + suffix in built for suffix in EXTENSION_SUFFIXES):
+                return ()
+            with open(os.path.join(here, f"{m}.py"), "rb") as g:
+                if hashlib.sha256(g.read()).hexdigest() != digest:
+                    return ()
+    except (OSError, ValueError, KeyError, TypeError):
+        return ()
+    return tuple(mods)
+
+
+class _SourceFirst:
+    """Meta-path finder that loads ``unspin/<name>.py`` for the modules setup.py compiles
+    whenever the compiled build is not to be used (see ``_compiled_modules``)."""
+
+    def __init__(self, names: frozenset[str]):
+        self.names = names
+
+    def find_spec(self, fullname: str, path: _Any = None, target: _Any = None) -> _Any:
+        if fullname not in self.names:
+            return None
+        import importlib.util
+        import os
+
+        return importlib.util.spec_from_file_location(
+            fullname, os.path.join(os.path.dirname(__file__), fullname.rsplit(".", 1)[1] + ".py"))
+
+
+def _install_source_first(compiled: tuple[str, ...]) -> None:
+    import sys
+
+    all_names = ("aligner", "differ", "meaning", "names")  # setup.py's MYPYC_MODULES
+    names = frozenset(f"unspin.{m}" for m in all_names if m not in compiled)
+    if names and not any(isinstance(f, _SourceFirst) for f in sys.meta_path):
+        sys.meta_path.insert(0, _SourceFirst(names))
+
+
+#: The diff's modules that run compiled (mypyc); empty for the pure-Python reference.
+COMPILED_MODULES = _compiled_modules()
+_install_source_first(COMPILED_MODULES)
+
 if _TYPE_CHECKING:
     from unspin.aligner import Passage, align
     from unspin.checker import CheckResult, Flag, check

@@ -29,15 +29,15 @@ repaired in ingestion, so ``Article.text`` holds them as one number token.
 from __future__ import annotations
 
 import bisect
-import functools
 import math
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
-from unspin.models import Article, Record
-from unspin.text import STOPWORDS, TOKEN_RE, split_sentences
+from unspin._records import Passage, PlagdetScore
+from unspin.models import Article
+from unspin.text import STOPWORDS, TOKEN_RE, lower, split_sentences
 
 __all__ = [
     "Passage", "PlagdetScore", "Unit", "align", "plagdet", "units", "granularity",
@@ -69,7 +69,7 @@ def units(text: str) -> list[Unit]:
     new = tuple.__new__
     out: list[Unit] = []
     append = out.append
-    low = text.lower()
+    low = text.lower()  # (mypyc's lower differs from Python's only at a capital sigma: not used then)
     if len(low) != len(text) or "Σ" in text:
         # a letter that lower-cases to two ("İ"), or a capital sigma (lower-cased by its
         # context): each word on its own, as the keys are defined
@@ -77,7 +77,7 @@ def units(text: str) -> list[Unit]:
             kind = m.lastgroup or "punct"
             t = m.group()
             if kind == "word":
-                key = t.lower().replace("’", "'")
+                key = lower(t).replace("’", "'")  # (not t.lower(): see unspin.text.lower)
             elif kind == "number":
                 key = t.replace(",", "")
             else:
@@ -102,18 +102,6 @@ def units(text: str) -> list[Unit]:
 
 # ---------------------------------------------------------------------------- passages
 
-@dataclass(frozen=True, slots=True)
-class Passage(Record):
-    """An aligned passage: ``copy[copy_start:copy_end]`` was taken from ``source[source_start:source_end]``."""
-
-    copy_start: int
-    copy_end: int
-    source_start: int
-    source_end: int
-    source_id: str = ""
-    score: float = 0.0
-
-
 @dataclass(slots=True)
 class _Sentence:
     start: int
@@ -130,6 +118,7 @@ class _Doc:
         self.units = units(text)
         starts = [u.start for u in self.units]
         self.sentences: list[_Sentence] = []
+        self._sentence_keys: list[tuple[str, ...]] | None = None
 
         for s, e in split_sentences(text):
             u0 = bisect.bisect_left(starts, s)
@@ -139,11 +128,16 @@ class _Doc:
             feats, nc = _features(self.units[u0:u1])
             self.sentences.append(_Sentence(s, e, u0, u1, feats, nc))
 
-    @functools.cached_property
+    @property
     def sentence_keys(self) -> list[tuple[str, ...]]:
-        """Each sentence's unit keys (made once: a remembered document serves many diffs)."""
-        us = self.units
-        return [tuple(u[4] for u in us[st.u0:st.u1]) for st in self.sentences]
+        """Each sentence's unit keys (made once: a remembered document serves many diffs; a
+        plain attribute, not ``functools.cached_property``, which needs an instance ``__dict__``
+        that the mypyc-compiled class does not have)."""
+        keys = self._sentence_keys
+        if keys is None:
+            us = self.units
+            keys = self._sentence_keys = [tuple(u[4] for u in us[st.u0:st.u1]) for st in self.sentences]
+        return keys
 
 
 #: The last few documents' units and sentence features, by text: a scan diffs many copies
@@ -592,16 +586,6 @@ class _Ann(Protocol):
     def source_start(self) -> int: ...
     @property
     def source_end(self) -> int: ...
-
-
-@dataclass(frozen=True, slots=True)
-class PlagdetScore(Record):
-    precision: float
-    recall: float
-    granularity: float
-    plagdet: float
-    cases: int = 0
-    detections: int = 0
 
 
 def _span(a: Any, side: str) -> tuple[Any, int, int]:

@@ -29,16 +29,16 @@ import bisect
 import functools
 import logging
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
 from unspin import meaning, names, vocab
+from unspin._records import Change, DiffResult, Summary
 from unspin.aligner import Passage, Unit, _alignment, _Doc, _doc
-from unspin.models import Article, Record
-from unspin.text import STOPWORDS
+from unspin.models import Article
+from unspin.text import STOPWORDS, lower
 
 log = logging.getLogger(__name__)
 
@@ -47,83 +47,6 @@ __all__ = ["Change", "DiffResult", "Summary", "diff", "summarize", "verdict", "F
 KINDS = ("fact", "omission", "insertion", "reword", "synonym", "verbatim", "clutter")
 FACT_SUBTYPES = ("meaning", "entity", "number", "date", "negation", "attribution", "role", "modality")
 VERDICTS = ("verbatim", "rewritten", "distorted")
-
-
-@dataclass(frozen=True, slots=True)
-class Change(Record):
-    """One classified stretch of the copy (or of the source, for omissions)."""
-
-    kind: str
-    subtype: str | None
-    copy_start: int
-    copy_end: int
-    source_id: str
-    source_start: int
-    source_end: int
-    copy_text: str
-    source_text: str
-    explanation: str
-
-
-@dataclass(frozen=True, slots=True)
-class Summary(Record):
-    """Shares of the copy's words by kind, and fact changes by subtype.
-
-    ``shares`` maps ``verbatim``, ``synonym``, ``reword``, ``fact``, ``inserted`` and
-    ``clutter`` to the share of the copy's words (numbers included) they cover; the shares
-    sum to 1 when the copy has words. ``facts`` counts fact changes by subtype (every subtype
-    present, zero included); ``counts`` counts changes by kind.
-    """
-
-    copy_words: int
-    source_words: int
-    omitted_words: int
-    shares: dict[str, float]
-    facts: dict[str, int]
-    counts: dict[str, int]
-    passages: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class DiffResult(Record):
-    """The changes between a copy and its source; iterates over ``changes`` like a list.
-
-    ``input`` names the copy as it was given (its path or URL; its id for text), like the
-    ``input`` of every other result; ``copy_id``/``source_id`` are the articles' ids.
-    """
-
-    input: str
-    copy_id: str
-    source_id: str
-    changes: tuple[Change, ...]
-    summary: Summary
-    passages: tuple[Passage, ...] = ()
-    offsets: str = "original"
-    verdict: str = ""
-    evidence: str = ""
-    copy: Article | None = field(default=None, compare=False, repr=False, metadata={"serialize": False})
-    source: Article | None = field(default=None, compare=False, repr=False, metadata={"serialize": False})
-    sources: tuple[Article, ...] = field(default=(), compare=False, repr=False, metadata={"serialize": False})
-
-    def __iter__(self) -> Iterator[Change]:
-        return iter(self.changes)
-
-    def _repr_html_(self) -> str:
-        """The HTML report (Jupyter shows it for a result on the last line of a cell)."""
-        from unspin.report import render_html
-
-        return render_html(self)
-
-    def __len__(self) -> int:
-        return len(self.changes)
-
-    def __getitem__(self, i: int) -> Change:
-        return self.changes[i]
-
-    @property
-    def facts(self) -> list[Change]:
-        """Fact changes, in copy order."""
-        return [c for c in self.changes if c.kind == "fact"]
 
 
 # ---------------------------------------------------------------------------- word classes
@@ -1534,7 +1457,7 @@ def _uncovered_blocks(text: str, covered: list[tuple[int, int]],
 
 
 def _furniture(line: str, seen: dict[str, int]) -> str:
-    key = " ".join(line.lower().split())
+    key = " ".join(lower(line).split())  # (not line.lower(): see unspin.text.lower)
     seen[key] = seen.get(key, 0) + 1
     words = re.findall(r"\w+", line)
     if seen[key] > 1:

@@ -15,6 +15,7 @@ it at any time.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import json
 import logging
@@ -25,7 +26,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -121,6 +122,20 @@ def _cached(name: str, source: Path, build: Any) -> Any:
     return value
 
 
+_R = TypeVar("_R")
+
+
+def resident(value: _R) -> _R:
+    """``value``, a resource kept for the life of the process, after ``gc.freeze()``: every
+    object alive now leaves the cyclic collector's generations. The lexical tables and what
+    they load (wordfreq's word lists, WordNet's sets: ~850,000 references) were walked at every
+    full collection, ~40-60 ms each, about a fifth of a steady diff's time (docs/benchmarks.md,
+    "Diff speed, session 7"). Objects are still freed when their last reference goes; only
+    reference cycles that were already garbage at this moment are never collected."""
+    gc.freeze()
+    return value
+
+
 # ---------------------------------------------------------------------------- frequencies
 
 @functools.lru_cache(maxsize=200_000)
@@ -146,7 +161,7 @@ def _wordfreq_table() -> tuple[dict[str, float], float]:
     """wordfreq's English frequencies, and the frequency of Zipf 0 (``zipf_frequency``'s minimum)."""
     from wordfreq import get_frequency_dict, zipf_to_freq
 
-    return get_frequency_dict("en", "best"), zipf_to_freq(0.0)
+    return resident((get_frequency_dict("en", "best"), zipf_to_freq(0.0)))
 
 
 def _plain_zipf(word: str) -> float:
@@ -297,13 +312,15 @@ class WordList:
         self._table = None if not words else CountTable(words["keys"], words["rows"], None, words["buckets"])
 
     @functools.cached_property
-    def vocab(self) -> list[str]:
-        """The word of each row."""
+    def vocab(self) -> tuple[str, ...]:
+        """The word of each row. A tuple: the garbage collector stops tracking a tuple of
+        strings, while a list of 200,000 words was visited word by word at every full
+        collection (tens of milliseconds each, a fifth of a diff's time; issue 16)."""
         if isinstance(self._vocab, list):
-            return self._vocab
+            return tuple(self._vocab)
         if self._words is not None:  # the words are stored NUL-terminated: one split
-            return bytes(self._words["blob"]).decode("utf-8").split("\0")[:-1]
-        return self._vocab()
+            return tuple(bytes(self._words["blob"]).decode("utf-8").split("\0")[:-1])
+        return tuple(self._vocab())
 
     @functools.cached_property
     def index(self) -> dict[str, int]:
@@ -421,7 +438,7 @@ class Thesaurus(WordList):
         return out
 
 
-def _reverse_index(vocab: list[str], indptr: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _reverse_index(vocab: Sequence[str], indptr: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For every word, the heads whose entry lists it (CSR: heads, pointers)."""
     order = np.argsort(ids, kind="stable")
     heads = np.repeat(np.arange(len(indptr) - 1, dtype=np.int32), np.diff(indptr))
@@ -468,7 +485,7 @@ def _build_moby(path: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
 @functools.lru_cache(maxsize=1)
 def thesaurus() -> Thesaurus:
     """The shared Moby thesaurus (loaded on first use)."""
-    return Thesaurus.load()
+    return resident(Thesaurus.load())
 
 
 # ---------------------------------------------------------------------------- vectors
@@ -578,7 +595,7 @@ def _build_glove_vocab(path: Path) -> list[str]:
 @functools.lru_cache(maxsize=1)
 def vectors() -> Vectors:
     """The shared GloVe vectors (loaded on first use)."""
-    return Vectors.load()
+    return resident(Vectors.load())
 
 
 # ---------------------------------------------------------------------------- n-gram counts
@@ -619,7 +636,7 @@ def _read_counts(path: Path) -> dict[str, int]:
 @functools.lru_cache(maxsize=1)
 def ngrams() -> NgramCounts:
     """The shared n-gram counts (loaded on first use)."""
-    return NgramCounts.load()
+    return resident(NgramCounts.load())
 
 
 class CountTable:

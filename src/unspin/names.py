@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from rapidfuzz.distance import Levenshtein
 
 from unspin import vocab
+from unspin.text import lower
 
 __all__ = ["canonical_names", "same_entity", "skeleton", "transliteration_variant", "strip_possessive"]
 
@@ -92,7 +93,7 @@ def _fold(s: str) -> str:
     if s.isascii():  # NFKD leaves ASCII as it is and it has no combining marks
         return s.lower()
     s = unicodedata.normalize("NFKD", s)
-    return "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
+    return lower("".join(ch for ch in s if not unicodedata.combining(ch)))  # (see unspin.text.lower)
 
 
 @functools.lru_cache(maxsize=1)

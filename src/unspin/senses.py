@@ -129,10 +129,10 @@ class WordNet:
 @functools.lru_cache(maxsize=1)
 def wordnet() -> WordNet:
     """The shared WordNet tables (parsed once, then cached on disk)."""
-    from unspin.lexicon import _cached
+    from unspin.lexicon import _cached, resident
 
     folder = _folder()
-    return WordNet(_cached("wordnet30c", folder / "data.noun", lambda _p: _build(folder)))
+    return resident(WordNet(_cached("wordnet30c", folder / "data.noun", lambda _p: _build(folder))))
 
 
 def known(w: str) -> bool:
