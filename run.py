@@ -9,6 +9,7 @@ out/ is written.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -36,15 +37,20 @@ def ensure_env(extras: str) -> None:
     # build is set aside and the tests, speed gate included, run the pure-Python modules)
     built = [ROOT / "pyproject.toml", ROOT / "setup.py", ROOT / "src" / "unspin" / "_fastscan.c",
              *(ROOT / "src" / "unspin" / f"{m}.py" for m in ("aligner", "differ", "meaning", "names"))]
-    digest = hashlib.sha256(b"".join(p.read_bytes() for p in built if p.exists())
-                            + extras.encode()).hexdigest()
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in built if p.exists())).hexdigest()
+    wanted = set(filter(None, extras.split(",")))
     stamp = VENV / ".unspin-installed"
-    if stamp.exists() and stamp.read_text() == digest:
-        return
+    try:  # {"digest": ..., "extras": [...]}: the same sources with at least these extras installed
+        done = json.loads(stamp.read_text())
+        if done["digest"] == digest and wanted <= set(done["extras"]):
+            return
+        wanted |= set(done["extras"])  # keep what is installed in the stamp
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
     sh(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--upgrade", "pip")
-    target = f".[{extras}]" if extras else "."
+    target = f".[{','.join(sorted(wanted))}]" if wanted else "."
     sh(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", target)
-    stamp.write_text(digest)
+    stamp.write_text(json.dumps({"digest": digest, "extras": sorted(wanted)}))
 
 
 def demo() -> int:
