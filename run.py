@@ -27,6 +27,16 @@ def sh(*cmd: str | os.PathLike[str], check: bool = True) -> int:
     return subprocess.run([str(c) for c in cmd], cwd=ROOT, check=check).returncode
 
 
+def _mypyc_modules() -> tuple[str, ...]:
+    """The modules setup.py compiles (``MYPYC_MODULES`` of src/unspin/__init__.py, read without importing it)."""
+    import ast
+
+    for node in ast.parse((ROOT / "src" / "unspin" / "__init__.py").read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "MYPYC_MODULES" for t in node.targets):
+            return tuple(ast.literal_eval(node.value))
+    return ()
+
+
 def ensure_env(extras: str) -> None:
     """Create .venv and install unspin[extras] unless the stamp says it is current."""
     if not PY.exists():
@@ -36,7 +46,7 @@ def ensure_env(extras: str) -> None:
     # reinstalls too; so does a change to a module setup.py compiles with mypyc (else the stale
     # build is set aside and the tests, speed gate included, run the pure-Python modules)
     built = [ROOT / "pyproject.toml", ROOT / "setup.py", ROOT / "src" / "unspin" / "_fastscan.c",
-             *(ROOT / "src" / "unspin" / f"{m}.py" for m in ("aligner", "differ", "meaning", "names"))]
+             *(ROOT / "src" / "unspin" / f"{m}.py" for m in _mypyc_modules())]
     digest = hashlib.sha256(b"".join(p.read_bytes() for p in built if p.exists())).hexdigest()
     wanted = set(filter(None, extras.split(",")))
     stamp = VENV / ".unspin-installed"

@@ -28,11 +28,21 @@ EXTENSIONS = [Extension("unspin._fastscan", ["src/unspin/_fastscan.c"], optional
 
 # ---------------------------------------------------------------------------- the diff compiled with mypyc
 
+def mypyc_modules(init: Path) -> tuple[str, ...]:
+    """``MYPYC_MODULES`` of src/unspin/__init__.py, read without importing unspin."""
+    import ast
+
+    for node in ast.parse(init.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "MYPYC_MODULES" for t in node.targets):
+            return tuple(ast.literal_eval(node.value))
+    raise RuntimeError(f"{init}: MYPYC_MODULES not found")
+
+
 #: Pure-Python modules compiled with mypyc (issue 16: the diff's rule chain, canonical forms and
 #: alignment). The .py files stay the reference: ``unspin/__init__.py`` loads them instead when
 #: ``_compiled.json`` (written below after a complete build) is missing, names other sources, or
 #: ``UNSPIN_PURE_PYTHON=1`` is set; tests/test_compiled.py checks both give the same output.
-MYPYC_MODULES = ("aligner", "differ", "meaning", "names")
+MYPYC_MODULES = mypyc_modules(ROOT / "src" / "unspin" / "__init__.py")
 MYPYC_GROUP = "unspin._diffcore"  # the shared library: unspin/_diffcore__mypyc*.so
 MANIFEST = "_compiled.json"
 

@@ -17,7 +17,7 @@ import unspin
 
 ROOT = Path(__file__).resolve().parent.parent
 PKG = Path(unspin.__file__).resolve().parent
-MODULES = ("aligner", "differ", "meaning", "names")
+MODULES = unspin.MYPYC_MODULES
 
 # every pair of the 16 samples spun by both generators (35% swaps, four fact edits), each diffed
 # forward then backward, a multi-source diff and plain strings: the hashes of ``to_dict()``

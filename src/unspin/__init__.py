@@ -22,6 +22,10 @@ from unspin.models import Article, Record, Span
 _logging.getLogger(__name__).addHandler(_logging.NullHandler())
 
 
+#: The modules setup.py compiles with mypyc (setup.py and run.py read this line; keep it a literal tuple).
+MYPYC_MODULES = ("aligner", "differ", "meaning", "names")
+
+
 def _compiled_modules() -> tuple[str, ...]:
     """The modules setup.py compiled with mypyc that may be used: all of them when the build
     wrote ``_compiled.json`` and every module's source is still the one compiled, else none
@@ -71,8 +75,7 @@ class _SourceFirst:
 def _install_source_first(compiled: tuple[str, ...]) -> None:
     import sys
 
-    all_names = ("aligner", "differ", "meaning", "names")  # setup.py's MYPYC_MODULES
-    names = frozenset(f"unspin.{m}" for m in all_names if m not in compiled)
+    names = frozenset(f"unspin.{m}" for m in MYPYC_MODULES if m not in compiled)
     if names and not any(isinstance(f, _SourceFirst) for f in sys.meta_path):
         sys.meta_path.insert(0, _SourceFirst(names))
 
