@@ -15,7 +15,7 @@ import pytest
 
 from unspin.crawlsynth import read_articles, score_scan
 from unspin.scan import engine, scan
-from unspin.scan.candidates import CandidateOptions, candidate_pairs, pair_keys
+from unspin.scan.candidates import CandidateOptions, anchor_join, candidate_pairs, pair_keys
 from unspin.scan.judge import _contained, judge_pair
 from unspin.sourcegen import fit
 
@@ -44,6 +44,25 @@ def test_vectorised_anchor_join_equals_the_reference() -> None:
     assert got == want and want
     big = sum(1 for h in set(hs.tolist()) if (hs == h).sum() > opts.max_bucket)
     assert dropped == big > 0
+
+
+@pytest.mark.parametrize("per_pass", [10_000, 150, 37])
+def test_spilled_multi_pass_join_equals_the_reference(tmp_path: Path, per_pass: int) -> None:
+    rng = random.Random(11)
+    opts = CandidateOptions(max_bucket=6, min_shared=2, min_containment=0.1)
+    pages = [(p, sorted({rng.randrange(150) * 7919 - 200 for _ in range(rng.randint(0, 15))})) for p in range(1, 80)]
+    want = candidate_pairs(opts, pages)
+    blobs = [(p, np.asarray(x, dtype="<i8").tobytes()) for p, x in pages]
+    n = sum(len(x) for _, x in pages)
+    a, b, c, dropped = anchor_join(lambda: iter(blobs), n, opts, per_pass=per_pass, spill=tmp_path)
+    got = list(zip(a.tolist(), b.tolist(), c.tolist(), strict=True))
+    assert got == want and len(want) > 20  # same pairs, ascending by (a, b), in one pass or many
+    hs = [h for _, x in pages for h in x]
+    assert dropped == sum(1 for h in set(hs) if hs.count(h) > opts.max_bucket) > 0
+    if per_pass < n:
+        assert any(tmp_path.iterdir()), "several passes spill their counted pairs"
+        with pytest.raises(ValueError, match="spill"):
+            anchor_join(lambda: iter(blobs), n, opts, per_pass=per_pass)
 
 
 def test_join_in_several_passes_and_pair_repeats_give_the_same_scan(tmp_path: Path,

@@ -30,8 +30,9 @@ emission is the sum over groups of size^2; with the group cap that is at most
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -39,7 +40,7 @@ from unspin.analyze import KEY_RE
 from unspin.models import Record
 from unspin.text import STOPWORDS
 
-__all__ = ["CandidateOptions", "anchors", "skeleton", "pair_keys", "pairs_from_bucket"]
+__all__ = ["CandidateOptions", "anchors", "anchor_join", "skeleton", "pair_keys", "pairs_from_bucket"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,3 +149,95 @@ def pair_keys(hs: np.ndarray, pages: np.ndarray, copts: CandidateOptions) -> tup
         i, j = np.triu_indices(int(size), k=1)
         out.append(((groups[:, i] << 32) | groups[:, j]).ravel())
     return (np.concatenate(out) if out else np.zeros(0, np.int64)), int((lens > copts.max_bucket).sum())
+
+
+#: ranges of the first page id a multi-pass join's counted pairs are spilled in (one file each)
+JOIN_SLICES = 64
+
+
+def anchor_join(rows: Callable[[], Iterable[tuple[int, bytes]]], n_anchors: int, copts: CandidateOptions, *,
+                per_pass: int, spill: Path | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """The candidate pairs of a crawl's anchors: ``(a, b, shared)`` arrays (``a < b``, ascending
+    by ``(a, b)``) and the number of anchor groups over the cap.
+
+    ``rows()`` yields ``(page, anchors)`` (little-endian int64 hashes) in page order and is
+    called once per pass. Memory is bounded by ``per_pass``: with more anchors than that, each
+    pass keeps the anchors whose hash falls in its residue class, emits its pairs
+    (``pair_keys``) and counts them; the counted pairs go to ``spill`` (a directory) in
+    ``JOIN_SLICES`` ranges of the first page, and each range is summed over the passes and
+    filtered alone. So no step holds the whole crawl's anchors or pair keys (1M pages: 84M
+    anchors, 5 passes); the pairs are the same as in one pass.
+    """
+    parts = max(1, -(-n_anchors // max(1, per_pass)))
+    if parts > 1 and spill is None:
+        raise ValueError("a join in several passes needs a spill directory")
+    page_l: list[int] = []
+    size_l: list[int] = []
+    spilled: list[list[tuple[Path, Path]]] = [[] for _ in range(JOIN_SLICES)]
+    held: list[tuple[np.ndarray, np.ndarray]] = []
+    bounds: np.ndarray | None = None
+    big = 0
+    for part in range(parts):
+        hs_l: list[np.ndarray] = []
+        ids: list[int] = []
+        lens: list[int] = []
+        for page, blob in rows():
+            h = np.frombuffer(blob, dtype="<i8")
+            if part == 0:
+                page_l.append(page)
+                size_l.append(len(h))
+            if parts > 1:
+                h = h[(h.view(np.uint64) % np.uint64(parts)) == part]
+            if len(h):
+                hs_l.append(h)
+                ids.append(page)
+                lens.append(len(h))
+        hs = np.concatenate(hs_l) if hs_l else np.zeros(0, np.int64)
+        del hs_l
+        pages = np.repeat(np.asarray(ids, dtype=np.int64), np.asarray(lens, dtype=np.int64))
+        keys, dropped = pair_keys(hs, pages, copts)
+        del hs, pages
+        big += dropped
+        uk, cnt = np.unique(keys, return_counts=True)
+        del keys
+        if parts == 1:
+            held.append((uk, cnt))
+            continue
+        assert spill is not None
+        if bounds is None:
+            top = max(page_l, default=0) + 1
+            bounds = np.linspace(0, top, JOIN_SLICES + 1).astype(np.int64) << 32
+        cut = np.searchsorted(uk, bounds).tolist()
+        for r in range(JOIN_SLICES):
+            if cut[r + 1] > cut[r]:
+                fk, fc = spill / f"pairs-{part}-{r}.npy", spill / f"counts-{part}-{r}.npy"
+                np.save(fk, uk[cut[r]:cut[r + 1]])
+                np.save(fc, cnt[cut[r]:cut[r + 1]])
+                spilled[r].append((fk, fc))
+        del uk, cnt
+    n_of = np.zeros(max(page_l, default=0) + 1, dtype=np.int64)
+    n_of[np.asarray(page_l, dtype=np.int64)] = np.asarray(size_l, dtype=np.int64)
+    del page_l, size_l
+    out_a: list[np.ndarray] = []
+    out_b: list[np.ndarray] = []
+    out_c: list[np.ndarray] = []
+    chunks: Iterable[list[tuple[np.ndarray, np.ndarray]]] = (
+        [held] if parts == 1 else ([(np.load(fk), np.load(fc)) for fk, fc in files] for files in spilled))
+    for chunk in chunks:
+        if not chunk:
+            continue
+        if len(chunk) == 1:
+            uk, counts = chunk[0]
+        else:
+            uk, inv = np.unique(np.concatenate([k for k, _ in chunk]), return_inverse=True)
+            counts = np.bincount(inv.ravel(), weights=np.concatenate([c for _, c in chunk]),
+                                 minlength=len(uk)).astype(np.int64)
+        a, b = uk >> 32, uk & 0xFFFFFFFF
+        keep = (counts >= copts.min_shared) & (counts >= copts.min_containment * np.minimum(n_of[a], n_of[b]))
+        out_a.append(a[keep])
+        out_b.append(b[keep])
+        out_c.append(counts[keep])
+    if not out_a:
+        z = np.zeros(0, np.int64)
+        return z, z, z, big
+    return np.concatenate(out_a), np.concatenate(out_b), np.concatenate(out_c), big

@@ -24,8 +24,10 @@ import logging
 import multiprocessing as mp
 import os
 import queue
+import shutil
 import sqlite3
 import sys
+import tempfile
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -38,7 +40,7 @@ import numpy as np
 from unspin import __version__
 from unspin.errors import OutputError, UnspinError
 from unspin.models import Record
-from unspin.scan.candidates import CandidateOptions, anchors, pair_keys
+from unspin.scan.candidates import CandidateOptions, anchor_join, anchors
 from unspin.scan.graph import Node, place
 from unspin.scan.judge import Judgement, judge_pair
 from unspin.scan.read import (
@@ -488,44 +490,19 @@ class _Store:
 
 
 def _stage_candidates(st: State, opts: ScanOptions) -> None:
-    """The anchor join in numpy, in ``parts`` passes over the anchors (each pass keeps the
-    anchors whose hash falls in its range, so memory is the crawl's anchors / ``parts``);
-    pairs are written in order of their pages' digests, so that verify finds repeated text
-    pairs next to each other."""
+    """The anchor join in numpy (``candidates.anchor_join``: passes of at most
+    ``ANCHORS_PER_PASS`` anchors, counted pairs spilled beside the state file); pairs are
+    written in order of their pages' digests, so that verify finds repeated text pairs next
+    to each other."""
     t0, c0 = time.monotonic(), _cpu()
     conn = st.conn
     copts = opts.candidates
     n_anchors = int(conn.execute("SELECT COALESCE(SUM(LENGTH(hs)), 0) FROM anchors").fetchone()[0]) // 8
-    parts = max(1, -(-n_anchors // ANCHORS_PER_PASS))
-    sizes: dict[int, int] = {}
-    keys: list[np.ndarray] = []
-    big = 0
-    for part in range(parts):
-        hs_l: list[np.ndarray] = []
-        pg_l: list[np.ndarray] = []
-        for page, blob in conn.execute("SELECT page, hs FROM anchors ORDER BY page"):
-            h = np.frombuffer(blob, dtype="<i8")
-            if part == 0:
-                sizes[page] = len(h)
-            if parts > 1:
-                h = h[(h.view(np.uint64) % np.uint64(parts)) == part]
-            hs_l.append(h)
-            pg_l.append(np.full(len(h), page, dtype=np.int64))
-        part_keys, dropped = pair_keys(np.concatenate(hs_l) if hs_l else np.zeros(0, np.int64),
-                                       np.concatenate(pg_l) if pg_l else np.zeros(0, np.int64), copts)
-        keys.append(part_keys)
-        big += dropped
-        del hs_l, pg_l
-    allk = np.concatenate(keys) if keys else np.zeros(0, np.int64)
-    del keys
-    uk, counts = np.unique(allk, return_counts=True)
-    del allk
-    a, b = uk >> 32, uk & 0xFFFFFFFF
-    n_of = np.zeros(max(sizes, default=0) + 1, dtype=np.int64)
-    for page, n in sizes.items():
-        n_of[page] = n
-    keep = (counts >= copts.min_shared) & (counts >= copts.min_containment * np.minimum(n_of[a], n_of[b]))
-    a, b, counts = a[keep], b[keep], counts[keep]
+    for stale in st.path.parent.glob(".candidates-*"):  # left by a scan killed in this stage
+        shutil.rmtree(stale, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix=".candidates-", dir=st.path.parent) as spill:
+        a, b, counts, big = anchor_join(lambda: conn.execute("SELECT page, hs FROM anchors ORDER BY page"),
+                                        n_anchors, copts, per_pass=ANCHORS_PER_PASS, spill=Path(spill))
     conn.execute("BEGIN")
     conn.execute("DELETE FROM pairs")
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS cand (a INTEGER, b INTEGER, shared INTEGER)")
