@@ -407,9 +407,11 @@ def _merged_bits(total_bytes: int, batch_bits: int) -> int:
 
 # The merge policy (tiered, like Lucene's): runs (a batch's rows, or a merged run of
 # consecutive batches) fall in size classes a factor ``_MERGE_FACTOR`` apart, the smallest
-# class below ``_MERGE_FACTOR * _MERGE_UNIT`` bytes of postings.
-_MERGE_FACTOR = 8
+# class below ``_MERGE_FACTOR * _MERGE_UNIT`` bytes of postings; at the end of an add, the
+# newest runs holding at most ``_MERGE_TAIL`` times the bytes it wrote become one.
+_MERGE_FACTOR = 4
 _MERGE_UNIT = 1 << 20
+_MERGE_TAIL = 2
 
 
 def _size_class(nbytes: int) -> int:
@@ -445,6 +447,18 @@ def _next_merge(sizes: Sequence[int]) -> tuple[int, int] | None:
                 return i, k
             i = k
     return None
+
+
+def _tail_merge(sizes: Sequence[int], added: int) -> tuple[int, int] | None:
+    """At the end of an add that wrote ``added`` posting bytes: the newest runs whose bytes
+    together are at most ``_MERGE_TAIL * added`` (two runs at least), merged into one. Costs
+    at most ``_MERGE_TAIL`` times what the add wrote, and leaves a large add's batches in one
+    run instead of up to ``3 * (F - 1)`` small ones."""
+    i, acc = len(sizes), 0
+    while i > 0 and acc + sizes[i - 1] <= _MERGE_TAIL * added:
+        i -= 1
+        acc += sizes[i]
+    return (i, len(sizes)) if len(sizes) - i >= 2 else None
 
 
 def _insert_rows(conn: sqlite3.Connection, into: str, width: int, rows: Iterable[tuple[Any, ...]],
@@ -533,6 +547,7 @@ class Index:
         self._n_cache: int | None = None
         self._df: _DocFreqs | None = None
         self._df_calls = 0
+        self._batch_bytes = 0  # posting bytes the last batch wrote
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
@@ -817,7 +832,7 @@ class Index:
         total = AddCounts()
         pending: list[Prepared] = []
         n_pending = 0
-        merges = 0
+        merges = added = 0
         deadline = time.monotonic() + commit_seconds
         pool = None
         before_commit: Callable[[int], None] | None = None
@@ -868,6 +883,7 @@ class Index:
                         if before_commit is not None:
                             before_commit(n_pending)
                         total = total + self._add_batch(Prepared.concat(pending))
+                        added += self._batch_bytes
                         if optimize is None:
                             merges += self._merge_by_policy()
                         pending, n_pending = [], 0
@@ -876,6 +892,7 @@ class Index:
                             on_batch(total)
             if pending:
                 total = total + self._add_batch(Prepared.concat(pending))
+                added += self._batch_bytes
                 if optimize is None:
                     merges += self._merge_by_policy()
                 if on_batch:
@@ -885,7 +902,10 @@ class Index:
                 pool.shutdown(wait=True, cancel_futures=True)
         if optimize:
             self.optimize()
-        elif merges:
+            return total
+        if optimize is None and self._merge(lambda sizes: _tail_merge(sizes, added)):
+            merges += 1 + self._merge_by_policy()
+        if merges:
             self._vacuum()
         return total
 
@@ -893,7 +913,7 @@ class Index:
         """Run the merges the policy asks for now (``_next_merge``), each in its own
         transaction; returns how many."""
         n = 0
-        while self._merge(whole=False):
+        while self._merge(_next_merge):
             n += 1
         return n
 
@@ -919,7 +939,7 @@ class Index:
         ``_merged_bits``). Runs in one transaction: an interruption leaves the index as it
         was. Returns the number of posting rows after.
         """
-        self._merge(whole=True)
+        self._merge(lambda sizes: (0, len(sizes)) if sizes else None, whole=True)
         self._vacuum()
         self._df = None
         try:
@@ -935,9 +955,10 @@ class Index:
         except sqlite3.DatabaseError as exc:
             raise self._db_error(exc) from exc
 
-    def _merge(self, whole: bool) -> bool:
-        """One merge in one transaction: every run (``whole``), else the runs the policy asks
-        for (``_next_merge``). Returns whether anything was merged.
+    def _merge(self, plan: Callable[[list[int]], tuple[int, int] | None], whole: bool = False) -> bool:
+        """One merge in one transaction: the runs ``[i, j)`` that ``plan`` picks from the runs'
+        posting bytes (oldest first), if any; ``whole``: they are all the runs. Returns whether
+        anything was merged.
 
         The runs' rows are read, decoded and written again as one run (``chunk`` = the
         first run's, group bits by its size: ``_merged_bits``) a block of groups at a time,
@@ -946,15 +967,11 @@ class Index:
         bb = self.params.group_bits
         with self._transaction() as conn:
             runs = self._writable_runs(conn)
-            if whole:
-                if not runs:
-                    return False
-                i, j = 0, len(runs)
-            else:
-                span_ = _next_merge([r[3] for r in runs])
-                if span_ is None:
-                    return False
-                i, j = span_
+            picked = plan([r[3] for r in runs])
+            if picked is None:
+                return False
+            i, j = picked
+            whole = whole and (i, j) == (0, len(runs))
             part = runs[i:j]
             first, last = part[0][0], part[-1][0]
             total = sum(r[3] for r in part)
@@ -1104,6 +1121,7 @@ class Index:
                              "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (__version__,))
                 conn.execute("INSERT INTO runs(chunk, bits, articles, bytes) VALUES (?, ?, ?, ?)",
                              (chunk, self.params.group_bits, len(inserts), nbytes))
+        self._batch_bytes = nbytes
         self._n_cache = None
         self._df = None
         return AddCounts(len(inserts), skipped, failed)
