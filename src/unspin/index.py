@@ -8,23 +8,34 @@ with the index format, its parameters and the unspin version that wrote it. Ever
 leaves the last committed batch and a rerun completes the rest (articles are keyed by a
 content hash, so re-adding is a no-op).
 
-Inverted index layout (format 4): terms are keyed by the top 47 bits of their 64-bit hash
-(``unspin.analyze.term_keys``) and hashed into *groups* by the key's top bits.
-``postings(grp, chunk, dir, data)`` holds one row per group and committed batch (``chunk`` =
-first rowid of the batch; ``IndexParams.group_bits`` bits, 4,096 groups): a directory of the
-group's terms in that batch (key, number of articles, byte end) and their rowids as
-delta-coded varints (``unspin.analyze.posting_groups``). A batch of 5,000 articles writes a
-few thousand rows instead of one per distinct term (~90,000), which was half the CPU of a
-build. A term's document frequency is the sum of its counts. ``optimize`` (run by ``add``
-itself after many batches) merges every batch into one set of rows (``chunk`` 0) grouped by
-more bits, chosen so that a row holds a few KB (``merged_bits`` in ``meta``), so a lookup
-reads one row per term and level however the index was built.
+Inverted index layout (formats 4 and 5): terms are keyed by the top 47 bits of their 64-bit
+hash (``unspin.analyze.term_keys``) and hashed into *groups* by the key's top bits.
+``postings(grp, chunk, dir, data)`` holds one row per group and *run*: a directory of the
+group's terms in that run (key, number of articles, byte end) and their rowids as delta-coded
+varints (``unspin.analyze.posting_groups``); ``grp`` carries its number of bits (its top set
+bit). A committed batch is a run of its own (``chunk`` = its first rowid, ``IndexParams.group_bits``
+bits, 4,096 groups): a batch of 5,000 articles writes a few thousand rows instead of one per
+distinct term (~90,000), which was half the CPU of a build. A term's document frequency is the
+sum of its counts.
+
+Runs are merged (format 5) so that a lookup, which reads a term's row in every run, reads few
+rows however the index was built: consecutive runs become one run (``chunk`` = the first one's,
+grouped by more bits as it grows, so a row holds a few KB: ``_merged_bits``). ``runs(chunk,
+bits, articles, bytes)`` records every run, read by a lookup in the same transaction as the
+rows (a concurrent merge is never half seen). After each batch ``add`` applies a tiered policy
+(``_next_merge``: size classes a factor 4 apart; a run larger than the runs before it absorbs
+them; four runs of one class become one of a larger class), and at its end merges the newest
+runs holding at most twice what it wrote (``_tail_merge``): O(log N) runs at any time, each
+byte rewritten O(log N) times. Each merge is one transaction. ``optimize`` merges every run
+into one.
 
 Format 2 also stores with every article what trace's verification compares (``toks``: its
 token ids, sentence by sentence, from ``unspin.analyze``), so candidates are not tokenised
 again at query time. Format 3 keys the postings by term hash instead of term text (the build
-never makes the term strings; six bytes a key). Format 4 groups the postings (above). An index of an
-older format is refused with a request to rebuild it.
+never makes the term strings; six bytes a key). Format 4 groups the postings (above), with one
+merged level (``chunk`` 0, its bits in ``meta``) and the batches after it; format 5 records
+the runs. A format-4 index is read as it is and gets its ``runs`` table (becoming format 5) at
+its first write. An index of an older format is refused with a request to rebuild it.
 """
 
 from __future__ import annotations
