@@ -24,8 +24,8 @@ grouped by more bits as it grows, so a row holds a few KB: ``_merged_bits``). ``
 bits, articles, bytes)`` records every run, read by a lookup in the same transaction as the
 rows (a concurrent merge is never half seen). After each batch ``add`` applies a tiered policy
 (``_next_merge``: size classes a factor 4 apart; a run larger than the runs before it absorbs
-them; four runs of one class become one of a larger class), and at its end merges the newest
-runs holding at most twice what it wrote (``_tail_merge``): O(log N) runs at any time, each
+them; four runs of one class become one of a larger class), and at its end, when more than
+three runs remain, merges the newest runs holding at most twice what it wrote (``_tail_merge``): O(log N) runs at any time, each
 byte rewritten O(log N) times. Each merge is one transaction. ``optimize`` merges every run
 into one.
 
@@ -418,11 +418,13 @@ def _merged_bits(total_bytes: int, batch_bits: int) -> int:
 
 # The merge policy (tiered, like Lucene's): runs (a batch's rows, or a merged run of
 # consecutive batches) fall in size classes a factor ``_MERGE_FACTOR`` apart, the smallest
-# class below ``_MERGE_FACTOR * _MERGE_UNIT`` bytes of postings; at the end of an add, the
-# newest runs holding at most ``_MERGE_TAIL`` times the bytes it wrote become one.
+# class below ``_MERGE_FACTOR * _MERGE_UNIT`` bytes of postings; at the end of an add that
+# leaves more than ``_MERGE_TAIL_RUNS`` runs, the newest runs holding at most ``_MERGE_TAIL``
+# times the bytes it wrote become one.
 _MERGE_FACTOR = 4
 _MERGE_UNIT = 1 << 20
 _MERGE_TAIL = 2
+_MERGE_TAIL_RUNS = 3
 
 
 def _size_class(nbytes: int) -> int:
@@ -461,10 +463,14 @@ def _next_merge(sizes: Sequence[int]) -> tuple[int, int] | None:
 
 
 def _tail_merge(sizes: Sequence[int], added: int) -> tuple[int, int] | None:
-    """At the end of an add that wrote ``added`` posting bytes: the newest runs whose bytes
-    together are at most ``_MERGE_TAIL * added`` (two runs at least), merged into one. Costs
-    at most ``_MERGE_TAIL`` times what the add wrote, and leaves a large add's batches in one
-    run instead of up to ``3 * (F - 1)`` small ones."""
+    """At the end of an add that wrote ``added`` posting bytes and left more than
+    ``_MERGE_TAIL_RUNS`` runs: the newest runs whose bytes together are at most ``_MERGE_TAIL
+    * added`` (two runs at least), merged into one. Costs at most ``_MERGE_TAIL`` times what
+    the add wrote, and leaves a large add's batches in one run instead of up to ``F - 1`` runs
+    of each class they reached (an index of a few batches is left as it is: one pass over
+    them would cost more than it saves)."""
+    if len(sizes) <= _MERGE_TAIL_RUNS:
+        return None
     i, acc = len(sizes), 0
     while i > 0 and acc + sizes[i - 1] <= _MERGE_TAIL * added:
         i -= 1
