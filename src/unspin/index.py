@@ -25,9 +25,9 @@ bits, articles, bytes)`` records every run, read by a lookup in the same transac
 rows (a concurrent merge is never half seen). After each batch ``add`` applies a tiered policy
 (``_next_merge``: size classes a factor 4 apart; a run larger than the runs before it absorbs
 them; four runs of one class become one of a larger class), and at its end, when more than
-three runs remain, merges the newest runs holding at most twice what it wrote (``_tail_merge``): O(log N) runs at any time, each
-byte rewritten O(log N) times. Each merge is one transaction. ``optimize`` merges every run
-into one.
+three runs remain, merges the newest runs holding at most twice what it wrote
+(``_tail_merge``): O(log N) runs at any time, each byte rewritten O(log N) times. Each merge
+is one transaction. ``optimize`` merges every run into one.
 
 Format 2 also stores with every article what trace's verification compares (``toks``: its
 token ids, sentence by sentence, from ``unspin.analyze``), so candidates are not tokenised
