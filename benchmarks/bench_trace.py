@@ -93,11 +93,17 @@ def build(db: Path, docs: int, suspects: int, base: list[Article]) -> tuple[dict
         ix.add(longs, batch_size=5000)
         ix.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         n = len(ix)
-    total, total_cpu = time.perf_counter() - t, time.process_time() - cpu
+        total, total_cpu = time.perf_counter() - t, time.process_time() - cpu
+        # runs of posting rows a term lookup reads (format 5's runs table; format 4: its levels)
+        tables = {r[0] for r in ix.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        runs = ix.conn.execute("SELECT COUNT(*) FROM runs" if "runs" in tables else
+                               "SELECT COUNT(DISTINCT chunk) FROM postings").fetchone()[0]
+        rows = ix.conn.execute("SELECT COUNT(*) FROM postings").fetchone()[0]
     return {"indexed": n, "build_s": round(total, 1), "generate_s": round(gen_s, 1),
             "index_add_articles_per_s_at_scale_wall": round(n / max(total - gen_s, 1e-9)),
             "index_add_articles_per_s_at_scale_cpu": round(n / max(total_cpu - gen_cpu, 1e-9)),
-            "index_bytes": db.stat().st_size, "bytes_per_article": round(db.stat().st_size / max(n, 1))}, longs
+            "index_bytes": db.stat().st_size, "bytes_per_article": round(db.stat().st_size / max(n, 1)),
+            "posting_runs": int(runs), "posting_rows": int(rows)}, longs
 
 
 def _trim(a: Article, words: int) -> Article:

@@ -31,7 +31,7 @@ def test_index_add_stats_trace(tmp_path: Path, corpus: Path, capsys: pytest.Capt
                                                    "failed_inputs": 0, "articles": 16}
     assert main(["index", "stats", "--db", str(db), "--json"]) == 0
     st = json.loads(capsys.readouterr().out)
-    assert st["articles"] == 16 and st["format_version"] == 4
+    assert st["articles"] == 16 and st["format_version"] == 5 and st["posting_runs"] >= 1
     assert main(["index", "stats", "--db", str(db)]) == 0
     assert "articles" in capsys.readouterr().out
 

@@ -687,8 +687,8 @@ def _term_rowids(b: np.ndarray, lo: np.ndarray, hi: np.ndarray, counts: np.ndarr
     return rows.astype(np.uint32)
 
 
-def group_lookup(keys: np.ndarray, gids: np.ndarray, row_grps: Sequence[int], dirs: list[bytes],
-                 datas: list[bytes] | None, bases: Sequence[int]) -> tuple[np.ndarray, np.ndarray | None]:
+def group_lookup(keys: np.ndarray, gids: np.ndarray, row_grps: Sequence[int] | np.ndarray, dirs: list[bytes],
+                 datas: list[bytes] | None, bases: Sequence[int] | np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     """Each of ``keys``'s rowids from posting rows sorted by (group id, chunk): key ``i`` is
     looked up in the rows of its group at each level in turn (``gids[l, i]``: its group id at
     level ``l``). Returns the cumulative counts (int64, ``len(keys) + 1``) and, unless

@@ -8,23 +8,34 @@ with the index format, its parameters and the unspin version that wrote it. Ever
 leaves the last committed batch and a rerun completes the rest (articles are keyed by a
 content hash, so re-adding is a no-op).
 
-Inverted index layout (format 4): terms are keyed by the top 47 bits of their 64-bit hash
-(``unspin.analyze.term_keys``) and hashed into *groups* by the key's top bits.
-``postings(grp, chunk, dir, data)`` holds one row per group and committed batch (``chunk`` =
-first rowid of the batch; ``IndexParams.group_bits`` bits, 4,096 groups): a directory of the
-group's terms in that batch (key, number of articles, byte end) and their rowids as
-delta-coded varints (``unspin.analyze.posting_groups``). A batch of 5,000 articles writes a
-few thousand rows instead of one per distinct term (~90,000), which was half the CPU of a
-build. A term's document frequency is the sum of its counts. ``optimize`` (run by ``add``
-itself after many batches) merges every batch into one set of rows (``chunk`` 0) grouped by
-more bits, chosen so that a row holds a few KB (``merged_bits`` in ``meta``), so a lookup
-reads one row per term and level however the index was built.
+Inverted index layout (formats 4 and 5): terms are keyed by the top 47 bits of their 64-bit
+hash (``unspin.analyze.term_keys``) and hashed into *groups* by the key's top bits.
+``postings(grp, chunk, dir, data)`` holds one row per group and *run*: a directory of the
+group's terms in that run (key, number of articles, byte end) and their rowids as delta-coded
+varints (``unspin.analyze.posting_groups``); ``grp`` carries its number of bits (its top set
+bit). A committed batch is a run of its own (``chunk`` = its first rowid, ``IndexParams.group_bits``
+bits, 4,096 groups): a batch of 5,000 articles writes a few thousand rows instead of one per
+distinct term (~90,000), which was half the CPU of a build. A term's document frequency is the
+sum of its counts.
+
+Runs are merged (format 5) so that a lookup, which reads a term's row in every run, reads few
+rows however the index was built: consecutive runs become one run (``chunk`` = the first one's,
+grouped by more bits as it grows, so a row holds a few KB: ``_merged_bits``). ``runs(chunk,
+bits, articles, bytes)`` records every run, read by a lookup in the same transaction as the
+rows (a concurrent merge is never half seen). After each batch ``add`` applies a tiered policy
+(``_next_merge``: size classes a factor 4 apart; a run larger than the runs before it absorbs
+them; four runs of one class become one of a larger class), and at its end, when more than
+three runs remain, merges the newest runs holding at most twice what it wrote
+(``_tail_merge``): O(log N) runs at any time, each byte rewritten O(log N) times. Each merge
+is one transaction. ``optimize`` merges every run into one.
 
 Format 2 also stores with every article what trace's verification compares (``toks``: its
 token ids, sentence by sentence, from ``unspin.analyze``), so candidates are not tokenised
 again at query time. Format 3 keys the postings by term hash instead of term text (the build
-never makes the term strings; six bytes a key). Format 4 groups the postings (above). An index of an
-older format is refused with a request to rebuild it.
+never makes the term strings; six bytes a key). Format 4 groups the postings (above), with one
+merged level (``chunk`` 0, its bits in ``meta``) and the batches after it; format 5 records
+the runs. A format-4 index is read as it is and gets its ``runs`` table (becoming format 5) at
+its first write. An index of an older format is refused with a request to rebuild it.
 """
 
 from __future__ import annotations
@@ -75,7 +86,10 @@ FORMAT = "unspin-index"
 # 2: token ids per sentence stored (``toks``), terms from ``unspin.analyze``;
 # 3: postings keyed by the term's hash (an INTEGER, ``analyze.term_keys``), not its text;
 # 4: one posting row per term group and batch (``analyze.posting_groups``)
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
+# Format 4 (one merged level and the batches after it, ``merged_bits`` in ``meta``) is read as it
+# is; the first write into it records its runs (``runs`` table) and makes it format 5.
+_LEGACY_VERSION = 4
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -276,7 +290,6 @@ def _u32(values: Iterable[int]) -> bytes:
     return arr.tobytes()
 
 
-_MERGE_AFTER_BATCHES = 8
 _PAGE_SIZE = 65536
 # A timed commit waits for this many articles: on a slow or busy machine, tiny batches would
 # multiply posting blocks (one per term per batch) and slow the whole build down.
@@ -403,6 +416,68 @@ def _merged_bits(total_bytes: int, batch_bits: int) -> int:
     return min(max(batch_bits, want), 32)
 
 
+# The merge policy (tiered, like Lucene's): runs (a batch's rows, or a merged run of
+# consecutive batches) fall in size classes a factor ``_MERGE_FACTOR`` apart, the smallest
+# class below ``_MERGE_FACTOR * _MERGE_UNIT`` bytes of postings; at the end of an add that
+# leaves more than ``_MERGE_TAIL_RUNS`` runs, the newest runs holding at most ``_MERGE_TAIL``
+# times the bytes it wrote become one.
+_MERGE_FACTOR = 4
+_MERGE_UNIT = 1 << 20
+_MERGE_TAIL = 2
+_MERGE_TAIL_RUNS = 3
+
+
+def _size_class(nbytes: int) -> int:
+    """The size class of a run of ``nbytes`` posting bytes (0: below ``F * U``)."""
+    c, top = 0, _MERGE_FACTOR * _MERGE_UNIT
+    while nbytes >= top:
+        c += 1
+        top *= _MERGE_FACTOR
+    return c
+
+
+def _next_merge(sizes: Sequence[int]) -> tuple[int, int] | None:
+    """The runs ``[i, j)`` (oldest first, by their posting bytes) the policy merges next, if any.
+
+    Classes never grow from an older run to a newer one: a run of a larger class than the
+    runs before it (a big batch after small ones, or a merge's result) is merged with those
+    smaller runs. Then ``_MERGE_FACTOR`` runs of one class are merged into one of a larger
+    class. So at most ``F - 1`` runs of each class remain, O(log N) in all, and every merge
+    but the first rewrite of a new run moves each byte it rewrites into a larger class: a
+    byte is rewritten O(log N) times (amortised O(N log N) merge bytes for N bytes added).
+    """
+    cls = [_size_class(s) for s in sizes]
+    for k in range(1, len(cls)):
+        if cls[k] > cls[k - 1]:
+            i = k - 1
+            while i > 0 and cls[i - 1] < cls[k]:
+                i -= 1
+            return i, k + 1
+    i = 0
+    for k in range(1, len(cls) + 1):
+        if k == len(cls) or cls[k] != cls[i]:
+            if k - i >= _MERGE_FACTOR:
+                return i, k
+            i = k
+    return None
+
+
+def _tail_merge(sizes: Sequence[int], added: int) -> tuple[int, int] | None:
+    """At the end of an add that wrote ``added`` posting bytes and left more than
+    ``_MERGE_TAIL_RUNS`` runs: the newest runs whose bytes together are at most ``_MERGE_TAIL
+    * added`` (two runs at least), merged into one. Costs at most ``_MERGE_TAIL`` times what
+    the add wrote, and leaves a large add's batches in one run instead of up to ``F - 1`` runs
+    of each class they reached (an index of a few batches is left as it is: one pass over
+    them would cost more than it saves)."""
+    if len(sizes) <= _MERGE_TAIL_RUNS:
+        return None
+    i, acc = len(sizes), 0
+    while i > 0 and acc + sizes[i - 1] <= _MERGE_TAIL * added:
+        i -= 1
+        acc += sizes[i]
+    return (i, len(sizes)) if len(sizes) - i >= 2 else None
+
+
 def _insert_rows(conn: sqlite3.Connection, into: str, width: int, rows: Iterable[tuple[Any, ...]],
                  per: int) -> None:
     """``INSERT INTO {into} VALUES ...`` of every row, ``per`` rows a statement: one SQLite step
@@ -440,6 +515,10 @@ CREATE TABLE IF NOT EXISTS postings (
     PRIMARY KEY (grp, chunk)
 ) WITHOUT ROWID;
 """
+# One row per run of posting rows (a batch's, or merged consecutive batches'): its first
+# rowid (``chunk``), group bits, articles and posting bytes (format 5).
+_SCHEMA_RUNS = ("CREATE TABLE IF NOT EXISTS runs (chunk INTEGER PRIMARY KEY, bits INTEGER NOT NULL, "
+                "articles INTEGER NOT NULL, bytes INTEGER NOT NULL)")
 _POSTINGS = ("(grp INTEGER NOT NULL, chunk INTEGER NOT NULL, dir BLOB NOT NULL, data BLOB NOT NULL, "
              "PRIMARY KEY (grp, chunk)) WITHOUT ROWID")
 
@@ -485,6 +564,7 @@ class Index:
         self._n_cache: int | None = None
         self._df: _DocFreqs | None = None
         self._df_calls = 0
+        self._batch_bytes = 0  # posting bytes the last batch wrote
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
@@ -582,6 +662,7 @@ class Index:
                 for stmt in _SCHEMA.strip().split(";"):
                     if stmt.strip():
                         conn.execute(stmt)
+                conn.execute(_SCHEMA_RUNS)
                 meta = {"format": FORMAT, "format_version": str(FORMAT_VERSION),
                         "params": json.dumps(want.to_dict(), sort_keys=True),
                         "unspin_version": __version__, "created_by": __version__}
@@ -607,11 +688,11 @@ class Index:
             conn.close()
             raise IndexCorruptError(f"damaged index: its posting group bits ({stored.group_bits}) are out of range",
                                     input=src, hint="rebuild it with 'unspin index add'")
-        if meta.get("format_version") != str(FORMAT_VERSION):
+        if meta.get("format_version") not in (str(FORMAT_VERSION), str(_LEGACY_VERSION)):
             conn.close()
             raise IndexParamsError(
                 f"index format {meta.get('format_version')} was written by unspin "
-                f"{meta.get('unspin_version')}; this unspin ({__version__}) reads format {FORMAT_VERSION}",
+                f"{meta.get('unspin_version')}; this unspin ({__version__}) reads formats {_LEGACY_VERSION} and {FORMAT_VERSION}",
                 input=src, hint="rebuild it: unspin index add --db NEW.unspin INPUT..." + (
                     f" (or use unspin {meta.get('unspin_version')})"
                     if meta.get("unspin_version") != __version__ else ""))
@@ -716,6 +797,8 @@ class Index:
             raise IndexCorruptError("not an unspin index (its meta table is not unspin's)", input=src,
                                     hint="pass an index made by 'unspin index add', or a new path")
         missing = {"articles", "postings"} - tables
+        if meta.get("format_version") == str(FORMAT_VERSION) and "runs" not in tables:
+            missing.add("runs")
         if missing:
             raise IndexCorruptError(f"damaged index: missing tables {sorted(missing)}", input=src,
                                     hint="rebuild it with 'unspin index add'")
@@ -758,13 +841,15 @@ class Index:
         the index. ``on_batch`` is called with the running counts after each commit.
 
         ``jobs``: analyse articles in this many threads while this one writes.
-        ``optimize``: merge posting blocks at the end (``None``: when this add left many
-        unmerged batches, see ``optimize``).
+        ``optimize``: ``None`` merges posting runs after each batch as the merge policy asks
+        (``_next_merge``: a lookup reads O(log N) rows per term however the index was
+        built); ``True`` also merges everything into one run at the end (``optimize``);
+        ``False`` merges nothing.
         """
         total = AddCounts()
         pending: list[Prepared] = []
         n_pending = 0
-        commits = 0
+        merges = added = 0
         deadline = time.monotonic() + commit_seconds
         pool = None
         before_commit: Callable[[int], None] | None = None
@@ -815,33 +900,39 @@ class Index:
                         if before_commit is not None:
                             before_commit(n_pending)
                         total = total + self._add_batch(Prepared.concat(pending))
-                        commits += 1
+                        added += self._batch_bytes
+                        if optimize is None:
+                            merges += self._merge_by_policy()
                         pending, n_pending = [], 0
                         deadline = time.monotonic() + commit_seconds
                         if on_batch:
                             on_batch(total)
             if pending:
                 total = total + self._add_batch(Prepared.concat(pending))
-                commits += 1
+                added += self._batch_bytes
+                if optimize is None:
+                    merges += self._merge_by_policy()
                 if on_batch:
                     on_batch(total)
         finally:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
-        if optimize or (optimize is None and commits and self._wants_merge()):
+        if optimize:
             self.optimize()
+            return total
+        if optimize is None and self._merge(lambda sizes: _tail_merge(sizes, added)):
+            merges += 1 + self._merge_by_policy()
+        if merges:
+            self._vacuum()
         return total
 
-    def _wants_merge(self) -> bool:
-        """Many batches since the last merge, and they hold a good share of the articles."""
-        row = self.conn.execute("SELECT value FROM meta WHERE key = 'unmerged'").fetchone()
-        unmerged = int(row[0]) if row else 0
-        if unmerged < _MERGE_AFTER_BATCHES:
-            return False
-        row = self.conn.execute("SELECT value FROM meta WHERE key = 'merged_upto'").fetchone()
-        merged = int(row[0]) if row else 0
-        top = self.conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM articles").fetchone()[0]
-        return bool(4 * (top - merged) >= merged)
+    def _merge_by_policy(self) -> int:
+        """Run the merges the policy asks for now (``_next_merge``), each in its own
+        transaction; returns how many."""
+        n = 0
+        while self._merge(_next_merge):
+            n += 1
+        return n
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -859,35 +950,74 @@ class Index:
             raise
 
     def optimize(self) -> int:
-        """Merge every batch's posting rows into one row per term group (``chunk`` 0).
+        """Merge every run of posting rows into one (a lookup then reads one row per term).
 
         The merged rows group terms by more bits than a batch's (a row holds a few KB, see
-        ``_merged_bits``; recorded as ``merged_bits`` in ``meta``), so a lookup reads one
-        row per term whatever the number of batches. Runs in one transaction: an
-        interruption leaves the index as it was. Returns the number of posting rows after.
+        ``_merged_bits``). Runs in one transaction: an interruption leaves the index as it
+        was. Returns the number of posting rows after.
+        """
+        self._merge(lambda sizes: (0, len(sizes)) if sizes else None, whole=True)
+        self._vacuum()
+        self._df = None
+        try:
+            return int(self.conn.execute("SELECT COUNT(*) FROM postings").fetchone()[0])
+        except sqlite3.DatabaseError as exc:
+            raise self._db_error(exc) from exc
+
+    def _vacuum(self) -> None:
+        """Give the pages merges freed back to the file system."""
+        try:
+            # executescript steps the pragma to the end (execute would free one page per call)
+            self.conn.executescript("PRAGMA incremental_vacuum;")
+        except sqlite3.DatabaseError as exc:
+            raise self._db_error(exc) from exc
+
+    def _merge(self, plan: Callable[[list[int]], tuple[int, int] | None], whole: bool = False) -> bool:
+        """One merge in one transaction: the runs ``[i, j)`` that ``plan`` picks from the runs'
+        posting bytes (oldest first), if any; ``whole``: they are all the runs. Returns whether
+        anything was merged.
+
+        The runs' rows are read, decoded and written again as one run (``chunk`` = the
+        first run's, group bits by its size: ``_merged_bits``) a block of groups at a time,
+        so memory stays bounded; the ``runs`` table is updated in the same transaction.
         """
         bb = self.params.group_bits
         with self._transaction() as conn:
-            old = self._merged_bits_of(conn)
-            total = conn.execute("SELECT COALESCE(SUM(length(dir) + length(data)), 0) FROM postings").fetchone()[0]
-            bm = _merged_bits(int(total), bb)
-            conn.execute("DROP TABLE IF EXISTS postings_merged")
-            conn.execute(f"CREATE TABLE postings_merged {_POSTINGS}")
-            levels = sorted({bb} | ({old} if old else set()))
-            # stream: a block of the batch level's groups at a time (every level's groups
-            # nest in them: a level has at least the batch level's bits)
-            blocks = 1 << min(bb, max(0, (int(total) // _MERGE_BLOCK_BYTES).bit_length()))
+            runs = self._writable_runs(conn)
+            picked = plan([r[3] for r in runs])
+            if picked is None:
+                return False
+            i, j = picked
+            whole = whole and (i, j) == (0, len(runs))
+            part = runs[i:j]
+            first, last = part[0][0], part[-1][0]
+            total = sum(r[3] for r in part)
+            bm = _merged_bits(total, bb)
+            levels = sorted({r[1] for r in part})
+            swap = whole  # everything: write a new table and drop the old one (no deletes)
+            into = "postings"
+            if swap:
+                conn.execute("DROP TABLE IF EXISTS postings_merged")
+                conn.execute(f"CREATE TABLE postings_merged {_POSTINGS}")
+                into = "postings_merged"
+            # stream: a block of the batch level's groups at a time (every run's groups nest
+            # in them: a run has at least the batch level's bits)
+            blocks = 1 << min(bb, max(0, (total // _MERGE_BLOCK_BYTES).bit_length()))
             span = (1 << bb) // blocks
+            written = 0
             for blk in range(blocks):
                 rows: list[tuple[int, bytes, bytes]] = []
                 for b in levels:
                     lo = (1 << b) + ((blk * span) << (b - bb))
                     hi = (1 << b) + (((blk + 1) * span) << (b - bb)) - 1
-                    rows += conn.execute("SELECT chunk, dir, data FROM postings WHERE grp BETWEEN ? AND ?",
-                                         (lo, hi)).fetchall()
+                    where = "grp BETWEEN ? AND ? AND chunk BETWEEN ? AND ?"
+                    rows += conn.execute(f"SELECT chunk, dir, data FROM postings WHERE {where}",
+                                         (lo, hi, first, last)).fetchall()
+                    if not swap:
+                        conn.execute(f"DELETE FROM postings WHERE {where}", (lo, hi, first, last))
                 if not rows:
                     continue
-                rows.sort(key=operator.itemgetter(0))  # merged first, then batches in rowid order
+                rows.sort(key=operator.itemgetter(0))  # runs in rowid order
                 keys, rowids = [], []
                 for chunk, d, data in rows:
                     try:
@@ -898,29 +1028,57 @@ class Index:
                                                 hint=f"see 'unspin index check --db {self.path}'") from None
                     keys.append(np.repeat(k, c))
                     rowids.append(r.astype(np.int64))
-                grps, dirs, datas = posting_groups(np.concatenate(keys), np.concatenate(rowids), 0, bm)
-                _insert_rows(conn, "postings_merged(grp, chunk, dir, data)", 4,
-                             zip(grps, itertools.repeat(0), dirs, datas), 64)
-            conn.execute("DROP TABLE postings")
-            conn.execute("ALTER TABLE postings_merged RENAME TO postings")
-            top = conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM articles").fetchone()[0]
-            conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?) "
-                             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                             [("unmerged", "0"), ("merged_upto", str(top)), ("merged_bits", str(bm))])
-            n = conn.execute("SELECT COUNT(*) FROM postings").fetchone()[0]
-        try:
-            # executescript steps the pragma to the end (execute would free one page per call)
-            self.conn.executescript("PRAGMA incremental_vacuum;")
-        except sqlite3.DatabaseError as exc:
-            raise self._db_error(exc) from exc
+                grps, dirs, datas = posting_groups(np.concatenate(keys), np.concatenate(rowids), first, bm)
+                written += sum(map(len, dirs)) + sum(map(len, datas))
+                _insert_rows(conn, f"{into}(grp, chunk, dir, data)", 4,
+                             zip(grps, itertools.repeat(first), dirs, datas), 64)
+            if swap:
+                conn.execute("DROP TABLE postings")
+                conn.execute("ALTER TABLE postings_merged RENAME TO postings")
+            conn.execute("DELETE FROM runs WHERE chunk BETWEEN ? AND ?", (first, last))
+            conn.execute("INSERT INTO runs(chunk, bits, articles, bytes) VALUES (?, ?, ?, ?)",
+                         (first, bm, sum(r[2] for r in part), written))
         self._df = None
-        return int(n)
+        return True
 
     @staticmethod
-    def _merged_bits_of(conn: sqlite3.Connection) -> int:
-        """Group bits of the merged rows (0: never merged)."""
-        row = conn.execute("SELECT value FROM meta WHERE key = 'merged_bits'").fetchone()
-        return int(row[0]) if row else 0
+    def _format_of(conn: sqlite3.Connection) -> int:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'format_version'").fetchone()
+        return int(row[0]) if row and str(row[0]).isdigit() else 0
+
+    @staticmethod
+    def _runs_of(conn: sqlite3.Connection) -> list[tuple[int, int, int, int]]:
+        """The runs of posting rows, oldest first: (chunk, group bits, articles, bytes)."""
+        return [tuple(r) for r in conn.execute("SELECT chunk, bits, articles, bytes FROM runs ORDER BY chunk")]
+
+    def _writable_runs(self, conn: sqlite3.Connection) -> list[tuple[int, int, int, int]]:
+        """``_runs_of`` inside a write transaction; a format-4 index gets its ``runs`` table
+        first (its merged level and each batch after it, from its rows) and becomes format 5."""
+        if self._format_of(conn) == _LEGACY_VERSION:
+            conn.execute(_SCHEMA_RUNS)
+            sizes = conn.execute("SELECT chunk, MAX(grp), SUM(length(dir) + length(data)) FROM postings "
+                                 "GROUP BY chunk ORDER BY chunk").fetchall()
+            top = conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM articles").fetchone()[0]
+            ends = [c for c, _, _ in sizes[1:]] + [top + 1]
+            for (chunk, g, nbytes), end in zip(sizes, ends, strict=True):
+                n = conn.execute("SELECT COUNT(*) FROM articles WHERE rowid >= ? AND rowid < ?",
+                                 (chunk, end)).fetchone()[0]
+                conn.execute("INSERT INTO runs(chunk, bits, articles, bytes) VALUES (?, ?, ?, ?)",
+                             (chunk, int(g).bit_length() - 1, n, nbytes))
+            conn.execute("DELETE FROM meta WHERE key IN ('unmerged', 'merged_upto', 'merged_bits')")
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'format_version'", (str(FORMAT_VERSION),))
+            self.meta["format_version"] = str(FORMAT_VERSION)
+            log.info("%s: index format %d upgraded to %d (runs recorded)", self.path, _LEGACY_VERSION,
+                     FORMAT_VERSION)
+        return self._runs_of(conn)
+
+    @classmethod
+    def _run_bits(cls, conn: sqlite3.Connection, batch_bits: int) -> list[int]:
+        """The group bits of the runs a lookup reads (format 4: the merged level's and the batches')."""
+        if cls._format_of(conn) == _LEGACY_VERSION:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'merged_bits'").fetchone()
+            return sorted({batch_bits} | ({int(row[0])} if row and int(row[0]) else set()))
+        return [int(r[0]) for r in conn.execute("SELECT DISTINCT bits FROM runs ORDER BY bits")]
 
     def _add_batch(self, batch: Prepared) -> AddCounts:
         failed = 0
@@ -933,6 +1091,7 @@ class Index:
                 kept.append(i)
         rows: list[_Row] = [batch.rows[i] for i in kept]  # type: ignore[misc]
         with self._transaction() as conn:
+            self._writable_runs(conn)  # a format-4 index: its runs recorded first
             seen_h: set[str] = set()
             seen_i: set[str] = set()
             for k in range(0, len(rows), 500):
@@ -964,13 +1123,22 @@ class Index:
                 nxt += 1
             _insert_rows(conn, "articles(rowid, id, hash, url, site, title, published, input, text, sents, toks)",
                          11, inserts, 64)
+            nbytes = 0
+
+            def counted(rows: Iterable[tuple[int, int, bytes, bytes]]) -> Iterator[tuple[int, int, bytes, bytes]]:
+                nonlocal nbytes
+                for r in rows:
+                    nbytes += len(r[2]) + len(r[3])
+                    yield r
+
             _insert_rows(conn, "postings(grp, chunk, dir, data)", 4,
-                         _posting_rows(batch, rid, chunk, self.params.group_bits), 64)
+                         counted(_posting_rows(batch, rid, chunk, self.params.group_bits)), 64)
             if inserts:
                 conn.execute("INSERT INTO meta(key, value) VALUES ('unspin_version', ?) "
                              "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (__version__,))
-                conn.execute("INSERT INTO meta(key, value) VALUES ('unmerged', '1') "
-                             "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+                conn.execute("INSERT INTO runs(chunk, bits, articles, bytes) VALUES (?, ?, ?, ?)",
+                             (chunk, self.params.group_bits, len(inserts), nbytes))
+        self._batch_bytes = nbytes
         self._n_cache = None
         self._df = None
         return AddCounts(len(inserts), skipped, failed)
@@ -1013,13 +1181,17 @@ class Index:
         return {t: rows[a:b] for t, a, b in zip(of.values(), o[:-1], o[1:], strict=True) if b > a}
 
     def _lookup(self, keys: list[int], rowids: bool) -> tuple[np.ndarray, np.ndarray | None]:
-        """``analyze.group_lookup`` of term keys in the posting rows of their groups (the
-        merged level first, then the batches in rowid order), read in one transaction (a
-        concurrent ``optimize`` may change the merged level's bits)."""
+        """``analyze.group_lookup`` of term keys in the posting rows of their groups in every
+        run, oldest first, read in one transaction with the runs' group bits (a concurrent
+        merge is never half seen).
+
+        A run is a level of the lookup; runs may share group bits (their rows then share
+        group ids), so each row's id is made ``grp * L + level`` (and each key's wanted ids
+        alike): a key meets the rows of exactly its own run at each level, and its rowids
+        come out ascending, run after run."""
         if not keys:
             return np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint32)
         k = np.array(keys, dtype=np.int64).view(np.uint64)
-        bb = self.params.group_bits
         conn = self.conn
         cols = "grp, chunk, dir, data" if rowids else "grp, chunk, dir"
         found: list[tuple[Any, ...]] = []
@@ -1028,10 +1200,9 @@ class Index:
             if own:
                 conn.execute("BEGIN")
             try:
-                bm = self._merged_bits_of(conn)
-                levels = [group_ids(k, bm)] if bm and bm != bb else []
-                levels.append(group_ids(k, bb))
-                want = sorted(set(np.concatenate(levels).tolist()))
+                want = sorted(set(np.concatenate([group_ids(k, b) for b in
+                                                  self._run_bits(conn, self.params.group_bits)] or
+                                                 [np.zeros(0, np.int64)]).tolist()))
                 for s in range(0, len(want), 500):
                     part = want[s:s + 500]
                     q = ",".join("?" * len(part))
@@ -1042,9 +1213,18 @@ class Index:
                     conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             raise self._db_error(exc) from exc
+        if not found:
+            return np.zeros(len(k) + 1, dtype=np.int64), np.zeros(0, dtype=np.uint32) if rowids else None
+        grp = np.fromiter((r[0] for r in found), dtype=np.int64, count=len(found))
+        chunk = np.fromiter((r[1] for r in found), dtype=np.int64, count=len(found))
+        runs, first = np.unique(chunk, return_index=True)  # a run is its first rowid
+        level = np.searchsorted(runs, chunk)
+        nl = len(runs)
+        bits = [int(g).bit_length() - 1 for g in grp[first].tolist()]
+        gids = np.stack([group_ids(k, b) * nl + lev for lev, b in enumerate(bits)])
         try:
-            return group_lookup(k, np.stack(levels), [r[0] for r in found], [r[2] for r in found],
-                                [r[3] for r in found] if rowids else None, [r[1] for r in found])
+            return group_lookup(k, gids, grp * nl + level, [r[2] for r in found],
+                                [r[3] for r in found] if rowids else None, chunk)
         except ValueError as exc:
             raise IndexCorruptError(f"damaged index: a posting row: {exc}", input=str(self.path),
                                     hint=f"see 'unspin index check --db {self.path}'; rebuild it with "
@@ -1132,26 +1312,68 @@ class Index:
         return CheckReport(path=src, ok=not problems, articles=n, terms=terms,
                            problems=tuple(problems[:limit]), full=full)
 
+    def _check_runs(self, seen: np.ndarray, add: Callable[[str], bool]) -> dict[int, tuple[int, int]] | None:
+        """``check``'s look at the ``runs`` table (format 5): sound values, each run's count of
+        articles (those from its first rowid to the next run's), no article outside a run.
+        Returns each run's (group bits, end rowid) by first rowid, None after ``limit`` problems."""
+        bb = self.params.group_bits
+        runs = self.conn.execute("SELECT chunk, bits, articles, bytes FROM runs ORDER BY chunk").fetchall()
+        out: dict[int, tuple[int, int]] = {}
+        for q, (chunk, bits, arts, nbytes) in enumerate(runs):
+            if not all(isinstance(v, int) for v in (chunk, bits, arts, nbytes)) or chunk < 0 or \
+                    not bb <= bits <= 32 or arts < 0 or nbytes < 0:
+                if add(f"run {chunk}: damaged bookkeeping (bits {bits!r}, articles {arts!r}, bytes {nbytes!r})"):
+                    return None
+                continue
+            end = int(runs[q + 1][0]) if q + 1 < len(runs) and isinstance(runs[q + 1][0], int) else 1 << 32
+            held = int(np.searchsorted(seen, end) - np.searchsorted(seen, chunk))
+            if held != arts and add(f"run {chunk}: the runs table says {arts} articles, it holds {held}"):
+                return None
+            out[chunk] = (bits, end)
+        outside = int(np.searchsorted(seen, runs[0][0])) if runs and isinstance(runs[0][0], int) else len(seen)
+        if outside and add(f"{outside} article(s) before the first run of posting rows (rowid {int(seen[0])})"):
+            return None
+        return out
+
     def _check_postings(self, seen: np.ndarray, add: Callable[[str], bool]) -> int:
         """``check``'s look at every posting row: a sound row (``analyze.decode_group``) of a
-        known level, its keys in its group, rowids of existing articles; no term in more
-        articles than the index holds. Returns the number of distinct terms."""
+        recorded run (its group bits, its rowids, the run's byte count), its keys in its group,
+        rowids of existing articles; no term in more articles than the index holds. Returns
+        the number of distinct terms."""
         bb = self.params.group_bits
-        bm = self._merged_bits_of(self.conn)
+        legacy = self._format_of(self.conn) == _LEGACY_VERSION
+        if legacy:  # format 4: the merged level (chunk 0) and the batches
+            row = self.conn.execute("SELECT value FROM meta WHERE key = 'merged_bits'").fetchone()
+            bm = int(row[0]) if row else 0
+            run_of: dict[int, tuple[int, int]] = {}
+        else:
+            got = self._check_runs(seen, add)
+            if got is None:
+                return 0
+            run_of = got
+        held: dict[int, int] = collections.defaultdict(int)
         n = len(seen)
         keys, counts = [], []
         for grp, chunk, d, data in self.conn.execute("SELECT grp, chunk, dir, data FROM postings"):
             where = f"posting group {grp} (batch {chunk})"
             bits = int(grp).bit_length() - 1 if isinstance(grp, int) and grp > 0 else -1
             chunk_ok = isinstance(chunk, int)
-            if not (chunk_ok and bits == bb and chunk > 0) and not (chunk_ok and bits == bm and chunk == 0):
-                if add(f"{where}: not a group of this index's batches or of its merged rows"):
+            if legacy:
+                if not (chunk_ok and bits == bb and chunk > 0) and not (chunk_ok and bits == bm and chunk == 0):
+                    if add(f"{where}: not a group of this index's batches or of its merged rows"):
+                        return 0
+                    continue
+            elif not chunk_ok or chunk not in run_of or run_of[chunk][0] != bits:
+                why = "of no recorded run" if not chunk_ok or chunk not in run_of else \
+                    f"of {bits} bits, its run's rows have {run_of[chunk][0]}"
+                if add(f"{where}: a row {why}"):
                     return 0
                 continue
             if not isinstance(d, bytes) or not isinstance(data, bytes):
                 if add(f"{where}: not a posting row"):
                     return 0
                 continue
+            held[chunk] += len(d) + len(data)
             try:
                 k, c, r = decode_group(d, data, chunk)
             except ValueError as exc:
@@ -1162,6 +1384,9 @@ class Index:
             if len(bad) and add(f"postings of term key {int(k[bad[0]])} (batch {chunk}): in group {grp}, "
                                 "not its own"):
                 return 0
+            if not legacy and len(r) and int(r.max()) >= run_of[chunk][1] and \
+                    add(f"{where}: rowid {int(r.max())} beyond its run (next run at {run_of[chunk][1]})"):
+                return 0
             pos = np.minimum(np.searchsorted(seen, r), max(n - 1, 0))
             missing = r[seen[pos] != r] if n else r
             if len(missing):
@@ -1171,6 +1396,12 @@ class Index:
                     return 0
             keys.append(k)
             counts.append(c)
+        if not legacy:
+            for chunk, nbytes in self.conn.execute("SELECT chunk, bytes FROM runs").fetchall():
+                if held.get(chunk, 0) != nbytes and \
+                        add(f"run {chunk}: the runs table says {nbytes} posting bytes, its rows hold "
+                            f"{held.get(chunk, 0)}"):
+                    return 0
         # The index keeps no vocabulary table: a term's document frequency is the sum of its
         # counts, so it cannot disagree with them; a term in more articles than the index
         # holds means duplicated postings.
@@ -1193,12 +1424,15 @@ class Index:
             n = len(self)
             terms = len(_DocFreqs(self.conn).keys)
             chunks = self.conn.execute("SELECT COUNT(*) FROM postings").fetchone()[0]
+            runs = self.conn.execute("SELECT COUNT(DISTINCT chunk) FROM postings" if self._format_of(self.conn)
+                                     == _LEGACY_VERSION else "SELECT COUNT(*) FROM runs").fetchone()[0]
             dates = self.conn.execute("SELECT MIN(published), MAX(published) FROM articles").fetchone()
             sites = self.conn.execute("SELECT COUNT(DISTINCT site) FROM articles").fetchone()[0]
         except sqlite3.DatabaseError as exc:
             raise self._db_error(exc) from exc
         size = sum(f.stat().st_size for f in (self.path, Path(f"{self.path}-wal")) if f.exists())
         return {"path": str(self.path), "articles": n, "terms": int(terms), "posting_blocks": int(chunks),
+                "posting_runs": int(runs),
                 "sites": int(sites), "published_min": dates[0], "published_max": dates[1],
                 "bytes": size, "format_version": int(self.meta.get("format_version", 0)),
                 "unspin_version": self.meta.get("unspin_version"), "params": self.params.to_dict()}

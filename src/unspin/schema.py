@@ -129,6 +129,7 @@ def schemas() -> dict[str, dict[str, Any]]:
     opt_str = {"type": ["string", "null"]}
     out["index-stats.schema.json"] = _plain("index-stats.schema.json", "IndexStats", {
         "path": {"type": "string"}, "articles": count, "terms": count, "posting_blocks": count,
+        "posting_runs": count,
         "sites": count, "published_min": opt_str, "published_max": opt_str, "bytes": count,
         "format_version": count, "unspin_version": opt_str, "params": {"type": "object"}})
     return out

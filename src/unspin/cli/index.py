@@ -131,9 +131,9 @@ def optimize(
     db: str = typer.Option(..., "--db", help="Index file."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
-    """Merge the index's posting blocks (one per committed batch) so lookups read one per term.
+    """Merge all the index's runs of posting blocks into one, so lookups read one block per term.
 
-    ``index add`` does this by itself at the end of a large add.
+    ``index add`` merges runs by itself as it goes (a few runs remain, O(log N)).
     Example: unspin index optimize --db news.unspin
     """
     from unspin.index import Index
