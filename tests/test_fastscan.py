@@ -343,3 +343,11 @@ def test_aligner_units_equal_the_reference() -> None:
     for t in _texts():
         if len(t.lower()) == len(t) and "Σ" not in t:
             assert units(t) == _units_reference(t), t
+
+
+def test_word_counts_equal_findall() -> None:
+    import re
+
+    word = re.compile(r"\w+(?:['’\-]\w+)*")  # unspin.differ's summary counts these
+    for t in [*_texts(), "a-b-c -a- a--b a'’b _x_ x_y 3-4 ’’", "don’t co-op’s -- 'x' é-", "a" * 5 + "-"]:
+        assert fast.count_words(t) == len(word.findall(t)), t

@@ -15,7 +15,7 @@
  *   and each article's distinct terms (indexes into firsts), articles being token ranges.
  * pack(counts, sent_off, codes, ids, tok_off) -> (blob, offsets)
  *   Every article's stored token form (analyze.pack) in one bytes object.
- * units(text, low, unit_type), features(units, u0, u1, stopwords)
+ * units(text, low, unit_type), features(units, u0, u1, stopwords), count_words(text)
  *   The diff's tokens and a sentence's alignment features (unspin.aligner, which falls back to
  *   its own Python code when this module is not built; tests/test_fastscan.py compares them).
  */
@@ -1338,6 +1338,67 @@ fail:
 
 static PyObject *s_hash, *s_under, *p_n, *p_w, *f_num, *f_word, *f_skel;
 
+/* "s:a b c" (what PyUnicode_FromFormat("s:%U %U %U") gives, without parsing a format) */
+static PyObject *
+skeleton_key(PyObject *a, PyObject *b, PyObject *c)
+{
+    Py_ssize_t la = PyUnicode_GET_LENGTH(a), lb = PyUnicode_GET_LENGTH(b), lc = PyUnicode_GET_LENGTH(c);
+    Py_UCS4 mx = PyUnicode_MAX_CHAR_VALUE(a);
+    if (PyUnicode_MAX_CHAR_VALUE(b) > mx)
+        mx = PyUnicode_MAX_CHAR_VALUE(b);
+    if (PyUnicode_MAX_CHAR_VALUE(c) > mx)
+        mx = PyUnicode_MAX_CHAR_VALUE(c);
+    PyObject *out = PyUnicode_New(la + lb + lc + 4, mx);
+    if (!out)
+        return NULL;
+    PyUnicode_WriteChar(out, 0, 's');
+    PyUnicode_WriteChar(out, 1, ':');
+    PyUnicode_WriteChar(out, 2 + la, ' ');
+    PyUnicode_WriteChar(out, 3 + la + lb, ' ');
+    if (PyUnicode_CopyCharacters(out, 2, a, 0, la) < 0 || PyUnicode_CopyCharacters(out, 3 + la, b, 0, lb) < 0
+        || PyUnicode_CopyCharacters(out, 4 + la + lb, c, 0, lc) < 0) {
+        Py_DECREF(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* count_words(text) -> int
+ *   len(re.findall(r"\w+(?:['’\-]\w+)*", text)) without making the strings (\w: the classes
+ *   above but space and punctuation). */
+static PyObject *
+fs_count_words(PyObject *self, PyObject *args)
+{
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "U", &text))
+        return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, count = 0;
+#define IS_W(c) (cclass(c) != C_SPACE && cclass(c) != C_PUNCT)
+    while (i < n) {
+        if (!IS_W(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        count++;
+        for (;;) {
+            while (i < n && IS_W(PyUnicode_READ(kind, data, i)))
+                i++;
+            if (i + 1 < n) {
+                Py_UCS4 c = PyUnicode_READ(kind, data, i);
+                if ((c == '\'' || c == 0x2019 || c == '-') && IS_W(PyUnicode_READ(kind, data, i + 1))) {
+                    i += 2;
+                    continue;
+                }
+            }
+            break;
+        }
+    }
+#undef IS_W
+    return PyLong_FromSsize_t(count);
+}
+
 /* features(units, u0, u1, stopwords) -> (feats, n_content)
  *   unspin.aligner._features of units[u0:u1] (the same keys, values and insertion order). */
 static PyObject *
@@ -1412,7 +1473,7 @@ fs_features(PyObject *self, PyObject *args)
     for (Py_ssize_t q = 0; q + 2 < m; q++) {
         if (wild[q] && wild[q + 1] && wild[q + 2])
             continue;
-        PyObject *f = PyUnicode_FromFormat("s:%U %U %U", skel[q], skel[q + 1], skel[q + 2]);
+        PyObject *f = skeleton_key(skel[q], skel[q + 1], skel[q + 2]);
         if (!f || PyDict_SetItem(feats, f, f_skel) < 0) {
             Py_XDECREF(f);
             goto fail;
@@ -1459,6 +1520,7 @@ static PyMethodDef methods[] = {
     {"classes", fs_classes, METH_VARARGS, "The character class of each code point (for tests)."},
     {"units", fs_units, METH_VARARGS, "unspin.aligner.units' tokens with keys (see the module source)."},
     {"features", fs_features, METH_VARARGS, "unspin.aligner._features of a sentence's units."},
+    {"count_words", fs_count_words, METH_VARARGS, "How many words unspin.differ.summarize counts in a text."},
     {NULL, NULL, 0, NULL},
 };
 

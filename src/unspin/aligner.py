@@ -47,24 +47,24 @@ __all__ = [
 
 # ---------------------------------------------------------------------------- units
 
-def _fast_functions() -> tuple[Any, Any]:
-    """``unspin._fastscan``'s ``units`` and ``features`` (C, built at install when a compiler is
-    there; tests/test_fastscan.py checks they give what the Python code below gives), else None:
-    the Python code runs."""
+def _fast_function(name: str) -> Any:
+    """The function ``name`` of ``unspin._fastscan`` (C, built at install when a compiler is
+    there; tests/test_fastscan.py checks each gives what the Python code it replaces gives), else
+    None (not built, an older build, or ``UNSPIN_PURE_PYTHON=1``): the Python code runs."""
     import importlib
     import os
 
     if os.environ.get("UNSPIN_PURE_PYTHON", "") not in ("", "0"):
-        return None, None
+        return None
     try:
         fs = importlib.import_module("unspin._fastscan")
     except ImportError:
-        return None, None
-    return getattr(fs, "units", None), getattr(fs, "features", None)
+        return None
+    return getattr(fs, name, None)
 
 
-_FAST_UNITS: Final[Any] = _fast_functions()[0]
-_FAST_FEATURES: Final[Any] = _fast_functions()[1]
+_FAST_UNITS: Final[Any] = _fast_function("units")
+_FAST_FEATURES: Final[Any] = _fast_function("features")
 
 class Unit(NamedTuple):
     """A token with a comparison key: lower-cased words, numbers without separators."""

@@ -37,7 +37,7 @@ from rapidfuzz.distance import Levenshtein
 
 from unspin import meaning, names, vocab
 from unspin._records import Change, DiffResult, Summary
-from unspin.aligner import Passage, Unit, _alignment, _Doc, _doc
+from unspin.aligner import Passage, Unit, _alignment, _Doc, _doc, _fast_function
 from unspin.models import Article
 from unspin.text import STOPWORDS, lower
 
@@ -1480,6 +1480,15 @@ def _furniture(line: str, seen: dict[str, int]) -> str:
 
 
 _WORD: Final = re.compile(r"\w+(?:['’\-]\w+)*")
+_FAST_COUNT: Final[Any] = _fast_function("count_words")
+
+
+def _count_words(text: str) -> int:
+    """``len(_WORD.findall(text))`` (in C when ``unspin._fastscan`` is built: no strings made)."""
+    if _FAST_COUNT is not None:
+        n: int = _FAST_COUNT(text)
+        return n
+    return len(_WORD.findall(text))
 
 
 def summarize(changes: Sequence[Change], copy: Article | None = None, source: Article | None = None,
@@ -1496,11 +1505,11 @@ def summarize(changes: Sequence[Change], copy: Article | None = None, source: Ar
         if c.kind == "fact" and c.subtype:
             facts[c.subtype] = facts.get(c.subtype, 0) + 1
         if c.kind == "omission":
-            omitted += len(_WORD.findall(c.source_text))
+            omitted += _count_words(c.source_text)
             continue
-        words[share_kind[c.kind]] += len(_WORD.findall(c.copy_text))
+        words[share_kind[c.kind]] += _count_words(c.copy_text)
     total = sum(words.values())
     shares = {k: round(v / total, 4) if total else 0.0 for k, v in words.items()}
-    cw = len(_WORD.findall(copy.original)) if copy is not None else total
-    sw = len(_WORD.findall(source.original)) if source is not None else 0
+    cw = _count_words(copy.original) if copy is not None else total
+    sw = _count_words(source.original) if source is not None else 0
     return Summary(cw, sw, omitted, shares, facts, counts, passages)
