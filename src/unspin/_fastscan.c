@@ -1324,6 +1324,9 @@ fs_units(PyObject *self, PyObject *args)
         PyTuple_SET_ITEM(u, 2, t);
         PyTuple_SET_ITEM(u, 3, kd);
         PyTuple_SET_ITEM(u, 4, k);
+        /* ints and strings only (and a type without __dict__): it can be in no reference cycle,
+         * so the collector need not walk it (CPython untracks such plain tuples itself) */
+        PyObject_GC_UnTrack(u);
         int rc = PyList_Append(out, u);
         Py_DECREF(u);
         if (rc < 0)

@@ -1060,6 +1060,39 @@ def _as_article(x: str | Article, default_id: str) -> Article:
     return from_text(x, id=default_id)
 
 
+class _ToOriginal:
+    """``art.to_original`` (``Article.to_original`` and ``OffsetMap.span_to_original``, the same
+    answers) for the many spans of one diff: the runs' start offsets are bisected as plain ints
+    instead of (offset, inf, 0) tuples against the runs, in Python, at every call."""
+
+    def __init__(self, art: Article):
+        m = art.offset_map
+        self.runs: list[tuple[int, int, int]] = list(m.runs)
+        self.starts = [r[0] for r in self.runs]
+        self.identity = not self.runs and art.original == art.text
+        self.original_length: int = m.original_length
+
+    def point(self, offset: int) -> int:
+        runs = self.runs
+        if not runs:
+            return min(offset, self.original_length)
+        i = bisect.bisect_right(self.starts, offset) - 1  # the last run starting at or before offset
+        if i < 0:
+            return runs[0][1]
+        ds, os_, n = runs[i]
+        if offset < ds + n:
+            return os_ + (offset - ds)
+        return os_ + n
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        if self.identity:
+            return start, end
+        if end <= start:
+            o = self.point(start)
+            return o, o
+        return self.point(start), self.point(end - 1) + 1
+
+
 def _segments(cu: Sequence[Unit], su: Sequence[Unit], ids: dict[str, int]) -> list[list[Any]]:
     """Edit script over unit keys; neighbouring small changes are joined into one."""
     a = [ids.setdefault(u.key, len(ids)) for u in cu]
@@ -1307,10 +1340,12 @@ def diff(copy: str | Article, source: str | Article | Sequence[str | Article], *
                         f"left out of the copy: {_quote(sa.text[s0:e0])}", k))
 
     changes: list[Change] = []
+    cmap = _ToOriginal(ca)
+    smaps = [_ToOriginal(sa) for sa in srcs]
     for kind, rsub, cs, ce, ss, se, expl, k in raw:
         sa = srcs[k]
-        ocs, oce = ca.to_original(cs, ce)
-        oss, ose = sa.to_original(ss, se)
+        ocs, oce = cmap.span(cs, ce)
+        oss, ose = smaps[k].span(ss, se)
         changes.append(Change(kind, rsub, ocs, oce, sids[k], oss, ose, ca.original[ocs:oce],
                               sa.original[oss:ose], expl))
     for cl in ca.clutter:
