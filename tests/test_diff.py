@@ -277,3 +277,23 @@ def test_digit_groups_split_or_joined_are_formatting_not_a_new_number():
     assert changes("It fell by 1.5 points.", "It fell by 15 points.") == [("fact", "number")]
     assert changes("It cost 4,500 dollars.", "It cost 4,000 dollars.") == [("fact", "number")]
     assert changes("The 754 and 539 units.", "The 754,539 units.")[0][0] != "synonym"
+
+
+def test_offsets_mapped_as_article_to_original() -> None:
+    """differ._ToOriginal gives Article.to_original's spans (the diff maps every change with it)."""
+    import random
+
+    from unspin.differ import _ToOriginal
+    from unspin.ingest import from_text
+    from unspin.models import Article, OffsetMap
+
+    arts = [from_text("About 4, 000 people   fled.\n\nIn 2004 , 12 000 more (Reuters) left."), Article("x", "plain text"),
+            Article("y", "abcdef", "aXbcdef", offset_map=OffsetMap(((0, 0, 1), (1, 2, 5)), 6, 7)),
+            Article("z", "abc", "abcdef", offset_map=OffsetMap((), 3, 6))]
+    rng = random.Random(3)
+    for a in arts:
+        m = _ToOriginal(a)
+        n = len(a.text)
+        for s in range(-1, n + 2):
+            for e in (s - 1, s, s + 1, s + rng.randint(0, n + 1), n + 1):
+                assert m.span(s, e) == a.to_original(s, e), (a.id, s, e)

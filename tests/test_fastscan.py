@@ -293,3 +293,61 @@ def test_group_lookup_equals_the_reference(monkeypatch: pytest.MonkeyPatch) -> N
     allk, allr = np.concatenate((k1, k2)), np.concatenate((r1, r2))
     for i, key in enumerate(want.tolist()):
         assert ids[offs[i]:offs[i + 1]].tolist() == allr[allk == key].tolist()
+
+
+# ---------------------------------------------------------------------------- the diff's tokens
+
+def _units_reference(text: str) -> list[tuple[int, int, str, str, str]]:
+    """``unspin.aligner.units``' Python loop (its branch for texts whose lower-casing keeps the length)."""
+    from unspin.text import TOKEN_RE
+
+    low = text.lower().replace("’", "'")
+    out = []
+    for m in TOKEN_RE.finditer(text):
+        kind, t = m.lastgroup or "punct", m.group()
+        key = low[m.start():m.end()] if kind == "word" else t.replace(",", "") if kind == "number" else t
+        out.append((m.start(), m.end(), t, kind, key))
+    return out
+
+
+def test_diff_units_and_features_equal_the_python_code() -> None:
+    from unspin.aligner import Unit, _features
+    from unspin.text import STOPWORDS
+
+    n = 0
+    for t in _texts():
+        low = t.lower()
+        if len(low) != len(t) or "Σ" in t:
+            continue  # aligner.units keys such texts word by word, in Python
+        got = fast.units(t, low.replace("’", "'"), Unit)
+        assert got == _units_reference(t), t
+        assert all(type(u) is Unit for u in got)
+        for a in range(0, len(got) + 1, 7):
+            for b in (a, a + 3, a + 40, len(got) + 5):
+                want = _features(got[a:b])
+                have = fast.features(got, a, b, STOPWORDS)
+                assert have == want and list(have[0]) == list(want[0]), (t, a, b)  # the same order too
+        n += 1
+    assert n > 100  # (most hostile texts hold a letter that lower-cases to two, or a capital sigma)
+    with pytest.raises(ValueError, match="as long as"):
+        fast.units("abc", "ab", Unit)
+    with pytest.raises(TypeError):
+        fast.units("abc", "abc", dict)
+    with pytest.raises(TypeError):
+        fast.features([(1, 2)], 0, 1, STOPWORDS)
+
+
+def test_aligner_units_equal_the_reference() -> None:
+    from unspin.aligner import units
+
+    for t in _texts():
+        if len(t.lower()) == len(t) and "Σ" not in t:
+            assert units(t) == _units_reference(t), t
+
+
+def test_word_counts_equal_findall() -> None:
+    import re
+
+    word = re.compile(r"\w+(?:['’\-]\w+)*")  # unspin.differ's summary counts these
+    for t in [*_texts(), "a-b-c -a- a--b a'’b _x_ x_y 3-4 ’’", "don’t co-op’s -- 'x' é-", "a" * 5 + "-"]:
+        assert fast.count_words(t) == len(word.findall(t)), t

@@ -15,6 +15,9 @@
  *   and each article's distinct terms (indexes into firsts), articles being token ranges.
  * pack(counts, sent_off, codes, ids, tok_off) -> (blob, offsets)
  *   Every article's stored token form (analyze.pack) in one bytes object.
+ * units(text, low, unit_type), features(units, u0, u1, stopwords), count_words(text)
+ *   The diff's tokens and a sentence's alignment features (unspin.aligner, which falls back to
+ *   its own Python code when this module is not built; tests/test_fastscan.py compares them).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -1237,6 +1240,260 @@ done:
 }
 /* ---- end of index format 4 ------------------------------------------------------------ */
 
+/* ---- the diff's tokens (unspin.aligner.units) ------------------------------------------ */
+
+static PyObject *s_word, *s_number, *s_punct, *s_comma, *s_empty;
+
+/* units(text, low, unit_type) -> list of unit_type(start, end, text, kind, key)
+ *   unspin.aligner.units' fast path: the tokens of TOKEN_RE (classes as in scan), a word's key
+ *   the slice of ``low`` (text lower-cased, "’" as "'", the same length as text: the caller
+ *   checks), a number's key its text without commas, a punctuation mark's key its text. */
+static PyObject *
+fs_units(PyObject *self, PyObject *args)
+{
+    PyObject *text, *low;
+    PyTypeObject *unit;
+    if (!PyArg_ParseTuple(args, "UUO!", &text, &low, &PyType_Type, &unit))
+        return NULL;
+    if (!PyType_IsSubtype(unit, &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "unit_type must be a tuple subclass");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (PyUnicode_GET_LENGTH(low) != n) {
+        PyErr_SetString(PyExc_ValueError, "low must be as long as text");
+        return NULL;
+    }
+    PyObject *out = PyList_New(0);
+    if (!out)
+        return NULL;
+    Py_ssize_t i = 0;
+    while (i < n) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        int cls = cclass(c);
+        if (cls == C_SPACE || cls == C_UNDERSCORE) {
+            i++;
+            continue;
+        }
+        Py_ssize_t j = cls == C_PUNCT ? i + 1 : token_end(kind, data, n, i, cls);
+        PyObject *t = PyUnicode_Substring(text, i, j);
+        if (!t)
+            goto fail;
+        PyObject *k = NULL, *kd;
+        if (cls == C_LETTER) {
+            kd = s_word;
+            k = PyUnicode_Substring(low, i, j);
+        } else if (cls == C_DIGIT) {
+            kd = s_number;
+            int comma = 0;
+            for (Py_ssize_t q = i; q < j; q++)
+                if (PyUnicode_READ(kind, data, q) == ',') {
+                    comma = 1;
+                    break;
+                }
+            if (comma)
+                k = PyUnicode_Replace(t, s_comma, s_empty, -1);
+            else {
+                k = t;
+                Py_INCREF(k);
+            }
+        } else {
+            kd = s_punct;
+            k = t;
+            Py_INCREF(k);
+        }
+        if (!k) {
+            Py_DECREF(t);
+            goto fail;
+        }
+        PyObject *a = PyLong_FromSsize_t(i), *b = PyLong_FromSsize_t(j);
+        PyObject *u = unit->tp_alloc(unit, 5);
+        if (!a || !b || !u) {
+            Py_XDECREF(a);
+            Py_XDECREF(b);
+            Py_XDECREF(u);
+            Py_DECREF(t);
+            Py_DECREF(k);
+            goto fail;
+        }
+        Py_INCREF(kd);
+        PyTuple_SET_ITEM(u, 0, a);
+        PyTuple_SET_ITEM(u, 1, b);
+        PyTuple_SET_ITEM(u, 2, t);
+        PyTuple_SET_ITEM(u, 3, kd);
+        PyTuple_SET_ITEM(u, 4, k);
+        /* ints and strings only (and a type without __dict__): it can be in no reference cycle,
+         * so the collector need not walk it (CPython untracks such plain tuples itself) */
+        PyObject_GC_UnTrack(u);
+        int rc = PyList_Append(out, u);
+        Py_DECREF(u);
+        if (rc < 0)
+            goto fail;
+        i = j;
+    }
+    return out;
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
+static PyObject *s_hash, *s_under, *p_n, *p_w, *f_num, *f_word, *f_skel;
+
+/* "s:a b c" (what PyUnicode_FromFormat("s:%U %U %U") gives, without parsing a format) */
+static PyObject *
+skeleton_key(PyObject *a, PyObject *b, PyObject *c)
+{
+    Py_ssize_t la = PyUnicode_GET_LENGTH(a), lb = PyUnicode_GET_LENGTH(b), lc = PyUnicode_GET_LENGTH(c);
+    Py_UCS4 mx = PyUnicode_MAX_CHAR_VALUE(a);
+    if (PyUnicode_MAX_CHAR_VALUE(b) > mx)
+        mx = PyUnicode_MAX_CHAR_VALUE(b);
+    if (PyUnicode_MAX_CHAR_VALUE(c) > mx)
+        mx = PyUnicode_MAX_CHAR_VALUE(c);
+    PyObject *out = PyUnicode_New(la + lb + lc + 4, mx);
+    if (!out)
+        return NULL;
+    PyUnicode_WriteChar(out, 0, 's');
+    PyUnicode_WriteChar(out, 1, ':');
+    PyUnicode_WriteChar(out, 2 + la, ' ');
+    PyUnicode_WriteChar(out, 3 + la + lb, ' ');
+    if (PyUnicode_CopyCharacters(out, 2, a, 0, la) < 0 || PyUnicode_CopyCharacters(out, 3 + la, b, 0, lb) < 0
+        || PyUnicode_CopyCharacters(out, 4 + la + lb, c, 0, lc) < 0) {
+        Py_DECREF(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* count_words(text) -> int
+ *   len(re.findall(r"\w+(?:['’\-]\w+)*", text)) without making the strings (\w: the classes
+ *   above but space and punctuation). */
+static PyObject *
+fs_count_words(PyObject *self, PyObject *args)
+{
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "U", &text))
+        return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, count = 0;
+#define IS_W(c) (cclass(c) != C_SPACE && cclass(c) != C_PUNCT)
+    while (i < n) {
+        if (!IS_W(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        count++;
+        for (;;) {
+            while (i < n && IS_W(PyUnicode_READ(kind, data, i)))
+                i++;
+            if (i + 1 < n) {
+                Py_UCS4 c = PyUnicode_READ(kind, data, i);
+                if ((c == '\'' || c == 0x2019 || c == '-') && IS_W(PyUnicode_READ(kind, data, i + 1))) {
+                    i += 2;
+                    continue;
+                }
+            }
+            break;
+        }
+    }
+#undef IS_W
+    return PyLong_FromSsize_t(count);
+}
+
+/* features(units, u0, u1, stopwords) -> (feats, n_content)
+ *   unspin.aligner._features of units[u0:u1] (the same keys, values and insertion order). */
+static PyObject *
+fs_features(PyObject *self, PyObject *args)
+{
+    PyObject *us, *stop;
+    Py_ssize_t u0, u1;
+    if (!PyArg_ParseTuple(args, "O!nnO", &PyList_Type, &us, &u0, &u1, &stop))
+        return NULL;
+    if (!PyAnySet_Check(stop)) {
+        PyErr_SetString(PyExc_TypeError, "stopwords must be a set");
+        return NULL;
+    }
+    if (u0 < 0)
+        u0 = 0;
+    if (u1 > PyList_GET_SIZE(us))
+        u1 = PyList_GET_SIZE(us);
+    PyObject *feats = PyDict_New();
+    Py_ssize_t cap = u1 > u0 ? u1 - u0 : 0, m = 0, n_content = 0;
+    PyObject **skel = PyMem_Malloc((cap + 1) * sizeof(PyObject *)); /* borrowed */
+    char *wild = PyMem_Malloc(cap + 1);
+    if (!feats || !skel || !wild) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (Py_ssize_t q = u0; q < u1; q++) {
+        PyObject *u = PyList_GET_ITEM(us, q);
+        if (!PyTuple_Check(u) || PyTuple_GET_SIZE(u) != 5) {
+            PyErr_SetString(PyExc_TypeError, "a unit must be a 5-tuple");
+            goto fail;
+        }
+        PyObject *kd = PyTuple_GET_ITEM(u, 3), *key = PyTuple_GET_ITEM(u, 4);
+        int is_num = PyUnicode_Check(kd) && PyUnicode_CompareWithASCIIString(kd, "number") == 0;
+        int is_word = !is_num && PyUnicode_Check(kd) && PyUnicode_CompareWithASCIIString(kd, "word") == 0;
+        if (!is_num && !is_word)
+            continue;
+        if (!PyUnicode_Check(key)) {
+            PyErr_SetString(PyExc_TypeError, "a unit's key must be a str");
+            goto fail;
+        }
+        if (is_num) {
+            PyObject *f = PyUnicode_Concat(p_n, key);
+            if (!f || PyDict_SetItem(feats, f, f_num) < 0) {
+                Py_XDECREF(f);
+                goto fail;
+            }
+            Py_DECREF(f);
+            skel[m] = s_hash;
+            wild[m++] = 1;
+            continue;
+        }
+        int sw = PySet_Contains(stop, key);
+        if (sw < 0)
+            goto fail;
+        if (sw) {
+            skel[m] = key;
+            wild[m++] = 0;
+            continue;
+        }
+        n_content++;
+        PyObject *stem = PyUnicode_Substring(key, 0, 5);
+        PyObject *f = stem ? PyUnicode_Concat(p_w, stem) : NULL;
+        Py_XDECREF(stem);
+        if (!f || PyDict_SetItem(feats, f, f_word) < 0) {
+            Py_XDECREF(f);
+            goto fail;
+        }
+        Py_DECREF(f);
+        skel[m] = s_under;
+        wild[m++] = 1;
+    }
+    for (Py_ssize_t q = 0; q + 2 < m; q++) {
+        if (wild[q] && wild[q + 1] && wild[q + 2])
+            continue;
+        PyObject *f = skeleton_key(skel[q], skel[q + 1], skel[q + 2]);
+        if (!f || PyDict_SetItem(feats, f, f_skel) < 0) {
+            Py_XDECREF(f);
+            goto fail;
+        }
+        Py_DECREF(f);
+    }
+    PyMem_Free(skel);
+    PyMem_Free(wild);
+    PyObject *r = Py_BuildValue("(Nn)", feats, n_content);
+    return r;
+fail:
+    Py_XDECREF(feats);
+    PyMem_Free(skel);
+    PyMem_Free(wild);
+    return NULL;
+}
+
 static PyObject *
 fs_classes(PyObject *self, PyObject *args)
 {
@@ -1264,6 +1521,9 @@ static PyMethodDef methods[] = {
     {"decode", fs_decode, METH_VARARGS, "One posting row decoded and validated (index format 4)."},
     {"lookup", fs_lookup, METH_VARARGS, "Keys' rowids (or counts) from posting rows (index format 4)."},
     {"classes", fs_classes, METH_VARARGS, "The character class of each code point (for tests)."},
+    {"units", fs_units, METH_VARARGS, "unspin.aligner.units' tokens with keys (see the module source)."},
+    {"features", fs_features, METH_VARARGS, "unspin.aligner._features of a sentence's units."},
+    {"count_words", fs_count_words, METH_VARARGS, "How many words unspin.differ.summarize counts in a text."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1277,6 +1537,21 @@ PyInit__fastscan(void)
 {
     for (int c = 0; c < 128; c++)
         ascii_class[c] = (unsigned char)uclass((Py_UCS4)c);
+    s_word = PyUnicode_InternFromString("word");
+    s_number = PyUnicode_InternFromString("number");
+    s_punct = PyUnicode_InternFromString("punct");
+    s_comma = PyUnicode_InternFromString(",");
+    s_empty = PyUnicode_InternFromString("");
+    s_hash = PyUnicode_InternFromString("#");
+    s_under = PyUnicode_InternFromString("_");
+    p_n = PyUnicode_InternFromString("n:");
+    p_w = PyUnicode_InternFromString("w:");
+    f_num = PyFloat_FromDouble(1.5);
+    f_word = PyFloat_FromDouble(1.0);
+    f_skel = PyFloat_FromDouble(0.5);
+    if (!s_word || !s_number || !s_punct || !s_comma || !s_empty || !s_hash || !s_under || !p_n || !p_w
+        || !f_num || !f_word || !f_skel)
+        return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m && PyModule_AddIntConstant(m, "VERSION", FASTSCAN_VERSION) < 0) {
         Py_DECREF(m);

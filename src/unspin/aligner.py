@@ -33,7 +33,7 @@ import math
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Final, NamedTuple, Protocol
 
 from unspin._records import Passage, PlagdetScore
 from unspin.models import Article
@@ -46,6 +46,25 @@ __all__ = [
 
 
 # ---------------------------------------------------------------------------- units
+
+def _fast_function(name: str) -> Any:
+    """The function ``name`` of ``unspin._fastscan`` (C, built at install when a compiler is
+    there; tests/test_fastscan.py checks each gives what the Python code it replaces gives), else
+    None (not built, an older build, or ``UNSPIN_PURE_PYTHON=1``): the Python code runs."""
+    import importlib
+    import os
+
+    if os.environ.get("UNSPIN_PURE_PYTHON", "") not in ("", "0"):
+        return None
+    try:
+        fs = importlib.import_module("unspin._fastscan")
+    except ImportError:
+        return None
+    return getattr(fs, name, None)
+
+
+_FAST_UNITS: Final[Any] = _fast_function("units")
+_FAST_FEATURES: Final[Any] = _fast_function("features")
 
 class Unit(NamedTuple):
     """A token with a comparison key: lower-cased words, numbers without separators."""
@@ -87,6 +106,9 @@ def units(text: str) -> list[Unit]:
     # else every character lower-cases to one, whatever its neighbours: a word's key is the
     # slice of the lower-cased text (one pass over the text instead of one per word)
     low = low.replace("’", "'")
+    if _FAST_UNITS is not None:  # the same units from unspin._fastscan (C), when it was built
+        fast: list[Unit] = _FAST_UNITS(text, low, Unit)
+        return fast
     for m in TOKEN_RE.finditer(text):
         group = m.lastgroup
         s, e = m.span()
@@ -125,7 +147,10 @@ class _Doc:
             u1 = bisect.bisect_left(starts, e)
             if u1 <= u0:
                 continue
-            feats, nc = _features(self.units[u0:u1])
+            if _FAST_FEATURES is not None:
+                feats, nc = _FAST_FEATURES(self.units, u0, u1, STOPWORDS)
+            else:
+                feats, nc = _features(self.units[u0:u1])
             self.sentences.append(_Sentence(s, e, u0, u1, feats, nc))
 
     @property
@@ -142,10 +167,10 @@ class _Doc:
 
 #: The last few documents' units and sentence features, by text: a scan diffs many copies
 #: against one source, the web app a copy against the sources a trace found. Read-only once made.
-_DOC_CACHE: dict[str, _Doc] = {}
-_DOC_CACHE_MAX = 16
-_DOC_CACHE_TEXT_MAX = 200_000  # characters; longer texts are not remembered
-_DOC_LOCK = threading.Lock()
+_DOC_CACHE: Final[dict[str, _Doc]] = {}
+_DOC_CACHE_MAX: Final = 16
+_DOC_CACHE_TEXT_MAX: Final = 200_000  # characters; longer texts are not remembered
+_DOC_LOCK: Final = threading.Lock()
 
 
 def _doc(text: str) -> _Doc:
@@ -166,7 +191,8 @@ def _doc(text: str) -> _Doc:
 
 
 def _features(us: Sequence[Unit]) -> tuple[dict[str, float], int]:
-    """Raw (unweighted) features of a sentence: content stems, numbers, stopword skeleton."""
+    """Raw (unweighted) features of a sentence: content stems, numbers, stopword skeleton
+    (``unspin._fastscan.features`` does the same in C: same keys, values and order)."""
     feats: dict[str, float] = {}
     skeleton: list[str] = []
     n_content = 0
@@ -188,7 +214,7 @@ def _features(us: Sequence[Unit]) -> tuple[dict[str, float], int]:
     return feats, n_content
 
 
-_WILD = frozenset(("_", "#"))
+_WILD: Final = frozenset(("_", "#"))
 
 
 def _as_text(x: str | Article) -> str:
@@ -246,7 +272,7 @@ def _pair_scores(cdoc: _Doc, sdoc: _Doc) -> list[tuple[int, int, float, float, f
 
 #: ``_pair_sums`` holds two arrays of (copy sentences x source sentences) cells: at most this many
 #: (32 MB); longer texts take the loop.
-_CELLS_MAX = 1 << 21
+_CELLS_MAX: Final = 1 << 21
 
 
 def _pair_sums(cw: list[dict[str, float]], stot: list[float], inv: dict[str, list[int]],
@@ -309,7 +335,7 @@ def _pair_sums(cw: list[dict[str, float]], stot: list[float], inv: dict[str, lis
 # A feature in more sentences than this (only in very long or repetitive texts: an 800-word
 # article has ~40) no longer proposes pairs, or every sentence would meet every other one
 # (quadratic time); pairs found through rarer features still count it in their score.
-_DF_CAP = 256
+_DF_CAP: Final = 256
 
 
 def _pair_scores_capped(cw: list[dict[str, float]], sw: list[dict[str, float]], stot: list[float],

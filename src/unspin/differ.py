@@ -30,13 +30,14 @@ import functools
 import logging
 import re
 from collections.abc import Sequence
-from typing import Any
+from types import ModuleType
+from typing import Any, Final
 
 from rapidfuzz.distance import Levenshtein
 
 from unspin import meaning, names, vocab
 from unspin._records import Change, DiffResult, Summary
-from unspin.aligner import Passage, Unit, _alignment, _Doc, _doc
+from unspin.aligner import Passage, Unit, _alignment, _Doc, _doc, _fast_function
 from unspin.models import Article
 from unspin.text import STOPWORDS, lower
 
@@ -44,45 +45,55 @@ log = logging.getLogger(__name__)
 
 __all__ = ["Change", "DiffResult", "Summary", "diff", "summarize", "verdict", "FACT_SUBTYPES", "KINDS", "VERDICTS"]
 
-KINDS = ("fact", "omission", "insertion", "reword", "synonym", "verbatim", "clutter")
-FACT_SUBTYPES = ("meaning", "entity", "number", "date", "negation", "attribution", "role", "modality")
-VERDICTS = ("verbatim", "rewritten", "distorted")
+KINDS: Final = ("fact", "omission", "insertion", "reword", "synonym", "verbatim", "clutter")
+FACT_SUBTYPES: Final = ("meaning", "entity", "number", "date", "negation", "attribution", "role", "modality")
+VERDICTS: Final = ("verbatim", "rewritten", "distorted")
 
 
 # ---------------------------------------------------------------------------- word classes
 
-_MONTHS = {m.lower() for m in vocab.MONTHS} | {m.lower() for m in vocab.MONTH_ABBREVIATIONS}
-_WEEKDAYS = {d.lower() for d in vocab.WEEKDAYS}
-_RELDAYS = {d for d in vocab.RELATIVE_DAYS if " " not in d}
-_DATE_WORDS = _MONTHS | _WEEKDAYS | _RELDAYS
-_ORDINALS = set(vocab.ORDINAL_VALUE) - {"last"}
-_NUMBER_WORDS = {k: v for k, v in vocab.NUMBER_WORDS.items() if k not in ("half", "double", "twice", "triple")}
-_NEG = set(vocab.NEGATIONS) | set(vocab.NEGATED_CONTRACTIONS)
-_POLARITY = vocab.POLARITY_SWAPS
-_NAMES = ({w.lower() for w in vocab.COUNTRIES | vocab.DEMONYMS | vocab.CITIES}
+_MONTHS: Final = {m.lower() for m in vocab.MONTHS} | {m.lower() for m in vocab.MONTH_ABBREVIATIONS}
+_WEEKDAYS: Final = {d.lower() for d in vocab.WEEKDAYS}
+_RELDAYS: Final = {d for d in vocab.RELATIVE_DAYS if " " not in d}
+_DATE_WORDS: Final = _MONTHS | _WEEKDAYS | _RELDAYS
+_ORDINALS: Final = set(vocab.ORDINAL_VALUE) - {"last"}
+_NUMBER_WORDS: Final = {k: v for k, v in vocab.NUMBER_WORDS.items() if k not in ("half", "double", "twice", "triple")}
+_NEG: Final = set(vocab.NEGATIONS) | set(vocab.NEGATED_CONTRACTIONS)
+_POLARITY: Final = vocab.POLARITY_SWAPS
+_NAMES: Final = ({w.lower() for w in vocab.COUNTRIES | vocab.DEMONYMS | vocab.CITIES}
           | {w.lower() for w in vocab.GIVEN_NAMES + vocab.SURNAMES}
           | {w.lower() for w in vocab.COUNTRY_DEMONYM})
-_NAME_WORDS = {p for w in _NAMES for p in w.split()} - {"the", "of", "de", "new", "south", "north", "city"}
-_TITLES = set(vocab.TITLES) | {t for ts in vocab.TITLE_CONFUSIONS.values() for t in ts}
-_TITLE_WORDS = {t for t in _TITLES if " " not in t}
-_TITLE_PARTS = {w for t in _TITLES if " " in t for w in t.split()} - {"of", "the"}
-_TITLE_PAIRS = {(a, b) for a, bs in vocab.TITLE_CONFUSIONS.items() for b in bs}
-_REPORTING = set(vocab.REPORTING_VERBS)
-_REPORTING_SWAPS = {(a, b) for a, bs in vocab.REPORTING_VERB_SWAPS.items() for b in bs}
+_NAME_WORDS: Final = {p for w in _NAMES for p in w.split()} - {"the", "of", "de", "new", "south", "north", "city"}
+_TITLES: Final = set(vocab.TITLES) | {t for ts in vocab.TITLE_CONFUSIONS.values() for t in ts}
+_TITLE_WORDS: Final = {t for t in _TITLES if " " not in t}
+_TITLE_PARTS: Final = {w for t in _TITLES if " " in t for w in t.split()} - {"of", "the"}
+_TITLE_PAIRS: Final = {(a, b) for a, bs in vocab.TITLE_CONFUSIONS.items() for b in bs}
+_REPORTING: Final = set(vocab.REPORTING_VERBS)
+_REPORTING_SWAPS: Final = {(a, b) for a, bs in vocab.REPORTING_VERB_SWAPS.items() for b in bs}
 #: Certainty and obligation swapped: vocab's list (which synth also draws on) plus modals of
 #: obligation ("should" -> "must", "may" -> "must"), kept here so synth's edits do not change.
-_OBLIGATION = {("should", "must"), ("must", "should"), ("may", "must"), ("might", "must"), ("could", "must"),
+_OBLIGATION: Final = {("should", "must"), ("must", "should"), ("may", "must"), ("might", "must"), ("could", "must"),
                ("should", "will"), ("ought", "must")}
-_MODALITY_PAIRS = set(vocab.MODALITY_SWAPS.items()) | _OBLIGATION
-_NUMBER_HEDGES = set(vocab.NUMBER_HEDGES)
+_MODALITY_PAIRS: Final = set(vocab.MODALITY_SWAPS.items()) | _OBLIGATION
+_NUMBER_HEDGES: Final = set(vocab.NUMBER_HEDGES)
 # "expected to" and the like stay out: a swap of "expected" is a synonym, not a hedge removed
-_HEDGES = (set(vocab.HEDGES) - _NUMBER_HEDGES - {"estimated", "believed to", "thought to", "expected to"}
+_HEDGES: Final = (set(vocab.HEDGES) - _NUMBER_HEDGES - {"estimated", "believed to", "thought to", "expected to"}
            | {"alleged", "purported", "suspected", "apparent", "presumed", "maybe", "accused", "liable to",
               "apt to", "prone to", "inclined to", "bound to"})
-_PHRASES = {(a, b) for a, bs in vocab.PHRASE_REWORDS.items() for b in bs}
-_FURNITURE = re.compile(
+_PHRASES: Final = {(a, b) for a, bs in vocab.PHRASE_REWORDS.items() for b in bs}
+_FURNITURE: Final = re.compile(
     r"^(trending|related|read more|more from|advertisement|share( this)?|follow us|sign up|"
     r"subscribe|most read|popular|recommended|you may also like|see also|comments?)\b", re.I)
+
+
+def _lexicon() -> ModuleType:
+    """``unspin.lexicon``, imported on first use (see ``meaning.lazy_module``)."""
+    return meaning.lazy_module("unspin.lexicon")
+
+
+def _senses() -> ModuleType:
+    """``unspin.senses``, imported on first use."""
+    return meaning.lazy_module("unspin.senses")
 
 
 def _is_neg(key: str) -> bool:
@@ -90,10 +101,9 @@ def _is_neg(key: str) -> bool:
 
 
 def _lemma(key: str) -> str:
-    from unspin.lexicon import lemma_candidates, thesaurus
-
-    cands = lemma_candidates(key)
-    th = thesaurus()
+    lex = _lexicon()
+    cands: list[str] = lex.lemma_candidates(key)
+    th = lex.thesaurus()
     for c in reversed(cands):
         if c in th:
             return c
@@ -111,28 +121,33 @@ def _linked(word: str, targets: frozenset[int]) -> bool:
     set of every id they hold."""
     if not targets:
         return False
-    from unspin.lexicon import lemma_candidates, thesaurus
-
-    th = thesaurus()
-    for base in lemma_candidates(word):
+    lex = _lexicon()
+    th = lex.thesaurus()
+    for base in lex.lemma_candidates(word):
         i = th.index.get(base)
         if i is None:
             continue
-        rows = [th._rev_heads[th._rev_ptr[i]:th._rev_ptr[i + 1]]]
-        if i < len(th.indptr) - 1:
-            rows.append(th.ids[th.indptr[i]:th.indptr[i + 1]])
-        for row in rows:
-            if len(row) and any(bool((row == t).any()) for t in targets):
-                return True
+        if _row_hits(th._rev_heads[th._rev_ptr[i]:th._rev_ptr[i + 1]], targets):
+            return True
+        if i < len(th.indptr) - 1 and _row_hits(th.ids[th.indptr[i]:th.indptr[i + 1]], targets):
+            return True
     return False
+
+
+def _row_hits(row: Any, targets: frozenset[int]) -> bool:
+    """Some id of the thesaurus row (an int array) is in ``targets``. A short row is tested as
+    Python ints against the set (one C call, instead of a numpy compare per target: most rows
+    are short); a long one with numpy, one compare per target (1-3 of them)."""
+    if len(row) <= 256:
+        return not targets.isdisjoint(row.tolist())
+    return any(bool((row == t).any()) for t in targets)
 
 
 @functools.lru_cache(maxsize=65536)
 def _word_ids(word: str) -> frozenset[int]:
-    from unspin.lexicon import lemma_candidates, thesaurus
-
-    th = thesaurus()
-    return frozenset(i for b in lemma_candidates(word) if (i := th.index.get(b)) is not None)
+    lex = _lexicon()
+    th = lex.thesaurus()
+    return frozenset(i for b in lex.lemma_candidates(word) if (i := th.index.get(b)) is not None)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -150,17 +165,14 @@ def _relation(a: str, b: str) -> str | None:
     # symmetric, so ``_linked(b, ids of a)`` gives the same answer
     if _linked(a, _word_ids(b)):
         return "thesaurus"
-    from unspin.lexicon import vectors
-
-    if vectors().similarity(a, b) >= 0.8:
+    if _lexicon().vectors().similarity(a, b) >= 0.8:
         return "vector"
     return None
 
 
 def _lemma_cands(w: str) -> list[str]:
-    from unspin.lexicon import lemma_candidates
-
-    return lemma_candidates(w)
+    cands: list[str] = _lexicon().lemma_candidates(w)
+    return cands
 
 
 def _number_value(u: Unit) -> str | None:
@@ -175,7 +187,7 @@ def _number_value(u: Unit) -> str | None:
     return None
 
 
-_GROUPING = re.compile(r"[,\s]")
+_GROUPING: Final = re.compile(r"[,\s]")
 
 
 def _regrouped(C: Sequence[Unit], S: Sequence[Unit]) -> bool:
@@ -492,13 +504,13 @@ def _classify(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[str, str |
 
 
 # speaker position (shared with synth, which labels a name swapped there ``attribution``)
-_ATTR_BEFORE = vocab.SPEAKER_BEFORE
-_ATTR_AFTER = vocab.SPEAKER_AFTER
+_ATTR_BEFORE: Final = vocab.SPEAKER_BEFORE
+_ATTR_AFTER: Final = vocab.SPEAKER_AFTER
 # places and nationalities: swapping one is an entity change even next to "said" (a speaker is
 # a person or an organisation)
-_PLACE_WORDS = {p for w in vocab.COUNTRIES | vocab.DEMONYMS | vocab.CITIES | set(vocab.COUNTRY_DEMONYM)
+_PLACE_WORDS: Final = {p for w in vocab.COUNTRIES | vocab.DEMONYMS | vocab.CITIES | set(vocab.COUNTRY_DEMONYM)
                 for p in w.lower().split()} - {"the", "of", "de"}
-_DEMONYM_WORDS = {p.lower() for d in vocab.DEMONYMS for p in d.split()} | {"north", "south", "east", "west"}
+_DEMONYM_WORDS: Final = {p.lower() for d in vocab.DEMONYMS for p in d.split()} | {"north", "south", "east", "west"}
 
 
 def _name_phrases(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> str:
@@ -535,7 +547,7 @@ def _attributed(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
     return False
 
 
-_TIMESTAMP = re.compile(
+_TIMESTAMP: Final = re.compile(
     r"^[^\w\n]*(?:(?:last )?(?:updated|published|posted)(?: on)?:?\s+)?"
     r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
     r"(?:[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3,9}\.?,?\s+\d{4})"
@@ -585,11 +597,11 @@ def _speaker_phrase(us: Sequence[Unit], a: int, b: int) -> bool:
 
 
 #: The portfolio words of offices ("defence" in "defence minister", "foreign" in "foreign secretary").
-_PORTFOLIOS = {t.split()[0] for t in _TITLES if " " in t and t.split()[-1] in ("minister", "secretary", "director")} \
+_PORTFOLIOS: Final = {t.split()[0] for t in _TITLES if " " in t and t.split()[-1] in ("minister", "secretary", "director")} \
     - {"deputy", "vice", "general", "managing", "executive", "press", "chief"}
 
 #: People who speak for no one in particular: swapping one for another does not change the speaker.
-_GENERIC_SPEAKERS = {"officials", "official", "authorities", "ministers", "analysts", "analyst", "experts", "expert",
+_GENERIC_SPEAKERS: Final = {"officials", "official", "authorities", "ministers", "analysts", "analyst", "experts", "expert",
                      "observers", "economists", "economist", "commentators", "sources", "source", "spokesman",
                      "spokeswoman", "spokesperson", "representatives", "aides", "insiders", "executives", "bosses",
                      "leaders", "managers", "staff", "people", "critics", "detractors", "diplomats", "officers"}
@@ -612,9 +624,8 @@ def _according_names(ctx: _Ctx, us: Sequence[Unit], k: int, text: str) -> set[st
 
 def _adverb(w: str) -> bool:
     """An "-ly" word that is an adverb ("reportedly"), or unknown to WordNet; not "family"."""
-    from unspin import senses
-
-    return senses.only_adverb(w) or not senses.known(w)
+    senses = _senses()
+    return bool(senses.only_adverb(w) or not senses.known(w))
 
 
 def _speaker_changed(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
@@ -645,7 +656,7 @@ def _speaker_changed(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
 
 
 #: Keys whose ``_title_key`` is a title word: the words and their plurals.
-_TITLE_KEYS = frozenset(_TITLE_WORDS | {w + "s" for w in _TITLE_WORDS})
+_TITLE_KEYS: Final = frozenset(_TITLE_WORDS | {w + "s" for w in _TITLE_WORDS})
 
 
 def _title_key(k: str) -> str:
@@ -654,14 +665,14 @@ def _title_key(k: str) -> str:
     return k
 
 
-_SPECIAL = (_DATE_WORDS | _ORDINALS | set(_NUMBER_WORDS) | _NEG | set(_POLARITY) | _TITLE_WORDS
+_SPECIAL: Final = (_DATE_WORDS | _ORDINALS | set(_NUMBER_WORDS) | _NEG | set(_POLARITY) | _TITLE_WORDS
             | {w for t in _TITLES for w in t.split()} | _REPORTING | set(vocab.MODALITY_SWAPS)
             | set(vocab.MODALITY_SWAPS.values()) | {w for p in _OBLIGATION for w in p}
             | {w for h in vocab.HEDGES for w in h.split()}
             | {w for a, b in _REPORTING_SWAPS for w in (a, b)})
 
 
-_PHRASE_KEYS = {a for a, _ in _PHRASES}
+_PHRASE_KEYS: Final = {a for a, _ in _PHRASES}
 
 
 def _phrase_pair(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
@@ -691,13 +702,13 @@ def _title_next(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> bool:
 #: GloVe cosine below which a thesaurus swap is "used differently in news text" (wrong-sense
 #: evidence needs this and one WordNet signal; fitted on synth and the contrast set, see
 #: docs/benchmarks.md, "Diff judgement, session 4")
-WRONG_SENSE_GLOVE = 0.4
+WRONG_SENSE_GLOVE: Final = 0.4
 
 
 #: the same bound for a rare copy word (Zipf < 3: GloVe knows it less well), which must be
 #: WordNet-far (no fixed-expression evidence): "impeaching" for "reporting", "laterals" for
 #: "phones" (docs/benchmarks.md, "Diff judgement, session 6")
-RARE_WRONG_SENSE_GLOVE = 0.2
+RARE_WRONG_SENSE_GLOVE: Final = 0.2
 
 
 def _sense_checked(ctx: _Ctx, i0: int, j0: int, a: str, b: str, both: str) -> tuple[str, str | None, str]:
@@ -724,9 +735,8 @@ def _wrong_sense(ctx: _Ctx, i0: int, j0: int, a: str, b: str) -> str | None:
       the copy's two words never occur together in the Web Trillion Word bigram counts
       ("armed causes"): a fixed expression broken (common copy words only).
     """
-    from unspin import senses
-    from unspin.lexicon import ngrams, zipf
-
+    senses, lex = _senses(), _lexicon()
+    zipf = lex.zipf
     if a in STOPWORDS or b in STOPWORDS or "-" in a + b:
         return None
     sim = _glove_similarity(a, b)
@@ -738,7 +748,7 @@ def _wrong_sense(ctx: _Ctx, i0: int, j0: int, a: str, b: str) -> str | None:
         pc, ps = ctx.cu[i0 - 1], ctx.su[j0 - 1]
         if (pc.kind == ps.kind == "word" and pc.key == ps.key and ps.key not in STOPWORDS
                 and senses.compound(ps.key, b) and not senses.compound(ps.key, a)
-                and ngrams().bigram(ps.key, a) == 0):
+                and lex.ngrams().bigram(ps.key, a) == 0):
             return f"a fixed expression broken ({_quote(ps.key + ' ' + b)})"
     return None
 
@@ -747,15 +757,13 @@ def _wrong_sense(ctx: _Ctx, i0: int, j0: int, a: str, b: str) -> str | None:
 def _glove_similarity(a: str, b: str) -> float | None:
     """GloVe cosine of two words, None when either is not in GloVe (remembered: a pair of words
     comes back in the copies of one source)."""
-    from unspin.lexicon import vectors
-
-    vec = vectors()
+    vec = _lexicon().vectors()
     if a not in vec or b not in vec:
         return None
-    return vec.similarity(a, b)
+    return float(vec.similarity(a, b))
 
 
-_ARTICLES = frozenset({"the", "a", "an"})
+_ARTICLES: Final = frozenset({"the", "a", "an"})
 
 
 def _one_word_each(ctx: _Ctx, i0: int, i1: int, j0: int, j1: int) -> tuple[int, int] | None:
@@ -788,18 +796,18 @@ def _word_swap(a: str, b: str, both: str) -> tuple[str, str | None, str]:
     return "synonym", rel, f"{label}: {both}"
 
 
-_PERIOD_WORDS = set(vocab.PERIODS) | {"morning", "afternoon", "evening", "night", "spring", "summer", "autumn",
+_PERIOD_WORDS: Final = set(vocab.PERIODS) | {"morning", "afternoon", "evening", "night", "spring", "summer", "autumn",
                                       "winter"}
-_PERIOD_SAME = {"previous": "last", "past": "last", "preceding": "last", "coming": "next", "following": "next",
+_PERIOD_SAME: Final = {"previous": "last", "past": "last", "preceding": "last", "coming": "next", "following": "next",
                 "upcoming": "next", "current": "this", "present": "this"}
-_PERIOD_BEFORE = {"preceding", "upcoming", "current", "present", "last", "next", "this", "previous", "coming", "past", "following", "same", "that"}
-_INTENT = {"plan", "plans", "planned", "planning", "intend", "intends", "intended", "aim", "aims", "aimed",
+_PERIOD_BEFORE: Final = {"preceding", "upcoming", "current", "present", "last", "next", "this", "previous", "coming", "past", "following", "same", "that"}
+_INTENT: Final = {"plan", "plans", "planned", "planning", "intend", "intends", "intended", "aim", "aims", "aimed",
            "hope", "hopes", "hoped", "want", "wants", "wanted", "propose", "proposes", "proposed", "seek",
            "seeks", "sought", "threaten", "threatens", "threatened", "try", "tries", "tried", "expect",
            "expects", "promise", "promises", "promised", "vow", "vows", "vowed", "poised"}
-_PREDICTED = {"set", "expected", "likely", "due", "poised", "anticipated", "predicted", "projected", "tipped",
+_PREDICTED: Final = {"set", "expected", "likely", "due", "poised", "anticipated", "predicted", "projected", "tipped",
               "forecast", "scheduled", "slated", "unlikely", "bound"}
-_BE = {"is", "are", "was", "were", "be", "been", "being", "am", "'s"}
+_BE: Final = {"is", "are", "was", "were", "be", "been", "being", "am", "'s"}
 
 
 def _periods(us: Sequence[Unit], a: int, b: int) -> list[str]:
@@ -827,19 +835,19 @@ def _equivalent_kind(cc: Sequence[str]) -> str:
 
 
 #: Titles that name one office ("boss" for "chief executive").
-_OFFICE = {"boss": "chief executive", "chief": "chief executive", "head": "chief executive",
+_OFFICE: Final = {"boss": "chief executive", "chief": "chief executive", "head": "chief executive",
            "ceo": "chief executive", "chief executive officer": "chief executive", "premier": "prime minister",
            "spokeswoman": "spokesman", "spokesperson": "spokesman", "chairwoman": "chairman", "chair": "chairman",
            "chairperson": "chairman", "lawmaker": "mp", "legislator": "mp", "congressman": "mp",
            "congresswoman": "mp", "defense minister": "defence minister"}
-_QUALIFIERS = {"deputy", "vice", "acting", "former", "ex", "interim", "assistant", "junior", "shadow", "co",
+_QUALIFIERS: Final = {"deputy", "vice", "acting", "former", "ex", "interim", "assistant", "junior", "shadow", "co",
                "outgoing", "incoming", "caretaker", "honorary", "associate"}
-_DESCRIPTORS = {h.lower() for h in vocab.HONORIFICS} | {"the", "a", "an", ","}
-_COMPASS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "north-east",
+_DESCRIPTORS: Final = {h.lower() for h in vocab.HONORIFICS} | {"the", "a", "an", ","}
+_COMPASS: Final = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "north-east",
             "north-west", "south-east", "south-west", "northeast", "northwest", "southeast", "southwest",
             "north-eastern", "north-western", "south-eastern", "south-western"}
-_COORDINATORS = {"and", "or", "nor", "as", "well", "plus", "both", "either", "neither", "also", "&"}
-_DIRECTION = {"from", "to", "into", "than", "against", "over", "beat", "beats", "defeated", "by", "toward",
+_COORDINATORS: Final = {"and", "or", "nor", "as", "well", "plus", "both", "either", "neither", "also", "&"}
+_DIRECTION: Final = {"from", "to", "into", "than", "against", "over", "beat", "beats", "defeated", "by", "toward",
               "towards", "versus", "vs", "between", "onto", "past"}
 
 
@@ -1050,6 +1058,39 @@ def _as_article(x: str | Article, default_id: str) -> Article:
     from unspin.ingest import from_text
 
     return from_text(x, id=default_id)
+
+
+class _ToOriginal:
+    """``art.to_original`` (``Article.to_original`` and ``OffsetMap.span_to_original``, the same
+    answers) for the many spans of one diff: the runs' start offsets are bisected as plain ints
+    instead of (offset, inf, 0) tuples against the runs, in Python, at every call."""
+
+    def __init__(self, art: Article):
+        m = art.offset_map
+        self.runs: list[tuple[int, int, int]] = list(m.runs)
+        self.starts = [r[0] for r in self.runs]
+        self.identity = not self.runs and art.original == art.text
+        self.original_length: int = m.original_length
+
+    def point(self, offset: int) -> int:
+        runs = self.runs
+        if not runs:
+            return min(offset, self.original_length)
+        i = bisect.bisect_right(self.starts, offset) - 1  # the last run starting at or before offset
+        if i < 0:
+            return runs[0][1]
+        ds, os_, n = runs[i]
+        if offset < ds + n:
+            return os_ + (offset - ds)
+        return os_ + n
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        if self.identity:
+            return start, end
+        if end <= start:
+            o = self.point(start)
+            return o, o
+        return self.point(start), self.point(end - 1) + 1
 
 
 def _segments(cu: Sequence[Unit], su: Sequence[Unit], ids: dict[str, int]) -> list[list[Any]]:
@@ -1299,10 +1340,12 @@ def diff(copy: str | Article, source: str | Article | Sequence[str | Article], *
                         f"left out of the copy: {_quote(sa.text[s0:e0])}", k))
 
     changes: list[Change] = []
+    cmap = _ToOriginal(ca)
+    smaps = [_ToOriginal(sa) for sa in srcs]
     for kind, rsub, cs, ce, ss, se, expl, k in raw:
         sa = srcs[k]
-        ocs, oce = ca.to_original(cs, ce)
-        oss, ose = sa.to_original(ss, se)
+        ocs, oce = cmap.span(cs, ce)
+        oss, ose = smaps[k].span(ss, se)
         changes.append(Change(kind, rsub, ocs, oce, sids[k], oss, ose, ca.original[ocs:oce],
                               sa.original[oss:ose], expl))
     for cl in ca.clutter:
@@ -1348,7 +1391,7 @@ def _fact_order(facts: Sequence[Change]) -> list[Change]:
 
 
 #: At most this many swaps per document go to the encoder (bounded time; the rest stay swaps to check).
-CONTEXT_BUDGET = 12
+CONTEXT_BUDGET: Final = 12
 
 
 def _sentence_of(doc: _Doc, pos: int) -> tuple[int, int]:
@@ -1471,7 +1514,16 @@ def _furniture(line: str, seen: dict[str, int]) -> str:
     return ""
 
 
-_WORD = re.compile(r"\w+(?:['’\-]\w+)*")
+_WORD: Final = re.compile(r"\w+(?:['’\-]\w+)*")
+_FAST_COUNT: Final[Any] = _fast_function("count_words")
+
+
+def _count_words(text: str) -> int:
+    """``len(_WORD.findall(text))`` (in C when ``unspin._fastscan`` is built: no strings made)."""
+    if _FAST_COUNT is not None:
+        n: int = _FAST_COUNT(text)
+        return n
+    return len(_WORD.findall(text))
 
 
 def summarize(changes: Sequence[Change], copy: Article | None = None, source: Article | None = None,
@@ -1488,11 +1540,11 @@ def summarize(changes: Sequence[Change], copy: Article | None = None, source: Ar
         if c.kind == "fact" and c.subtype:
             facts[c.subtype] = facts.get(c.subtype, 0) + 1
         if c.kind == "omission":
-            omitted += len(_WORD.findall(c.source_text))
+            omitted += _count_words(c.source_text)
             continue
-        words[share_kind[c.kind]] += len(_WORD.findall(c.copy_text))
+        words[share_kind[c.kind]] += _count_words(c.copy_text)
     total = sum(words.values())
     shares = {k: round(v / total, 4) if total else 0.0 for k, v in words.items()}
-    cw = len(_WORD.findall(copy.original)) if copy is not None else total
-    sw = len(_WORD.findall(source.original)) if source is not None else 0
+    cw = _count_words(copy.original) if copy is not None else total
+    sw = _count_words(source.original) if source is not None else 0
     return Summary(cw, sw, omitted, shares, facts, counts, passages)

@@ -31,9 +31,11 @@ Three parts, used by ``unspin.diff``:
 from __future__ import annotations
 
 import functools
+import importlib
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Final
 
 from unspin import names, vocab
 
@@ -43,20 +45,33 @@ if TYPE_CHECKING:
 __all__ = ["canon", "negations", "antonyms", "bound_class", "MEANING_THRESHOLDS", "contextual_scores",
            "sense_scores", "sense_margin", "fit_margin"]
 
+_LAZY: Final[dict[str, ModuleType]] = {}
+
+
+def lazy_module(name: str) -> ModuleType:
+    """The module ``name`` (``unspin.lexicon``, ``unspin.senses``), imported on first use: importing
+    unspin does not load numpy or WordNet. In the compiled modules a ``from ... import`` inside a
+    function runs the import machinery at every call (~4% of a diff's time, session 8), hence
+    this one dict lookup."""
+    m = _LAZY.get(name)
+    if m is None:
+        m = _LAZY[name] = importlib.import_module(name)
+    return m
+
 # ----------------------------------------------------------------------------- numbers
 
-_SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9, "trillion": 10**12,
+_SCALES: Final = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9, "trillion": 10**12,
            "m": 10**6, "mn": 10**6, "bn": 10**9, "b": 10**9, "k": 1000, "tn": 10**12, "tr": 10**12}
-_SMALL = {k: v for k, v in vocab.NUMBER_WORDS.items()
+_SMALL: Final = {k: v for k, v in vocab.NUMBER_WORDS.items()
           if k not in ("half", "double", "twice", "triple", "dozens", "hundreds", "thousands", "millions",
                        "hundred", "thousand", "million", "billion", "trillion")}
-_ORD = {k: v for k, v in vocab.ORDINAL_VALUE.items() if v > 0}
-_ORD_SUFFIX = {"st", "nd", "rd", "th"}
-_MONTH = {m.lower(): m.lower() for m in vocab.MONTHS} | {a.lower(): f.lower() for a, f in vocab.MONTH_ABBREVIATIONS.items()}
-_CURRENCY = {"$": "usd", "£": "gbp", "€": "eur", "¥": "jpy", "dollars": "usd", "dollar": "usd", "usd": "usd",
+_ORD: Final = {k: v for k, v in vocab.ORDINAL_VALUE.items() if v > 0}
+_ORD_SUFFIX: Final = {"st", "nd", "rd", "th"}
+_MONTH: Final = {m.lower(): m.lower() for m in vocab.MONTHS} | {a.lower(): f.lower() for a, f in vocab.MONTH_ABBREVIATIONS.items()}
+_CURRENCY: Final = {"$": "usd", "£": "gbp", "€": "eur", "¥": "jpy", "dollars": "usd", "dollar": "usd", "usd": "usd",
              "pounds": "gbp", "pound": "gbp", "gbp": "gbp", "euros": "eur", "euro": "eur", "eur": "eur",
              "yen": "jpy"}
-_UNITS = {"km": "km", "kms": "km", "kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km",
+_UNITS: Final = {"km": "km", "kms": "km", "kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km",
           "mile": "mi", "miles": "mi", "mi": "mi", "kg": "kg", "kgs": "kg", "kilogram": "kg", "kilograms": "kg",
           "kilogramme": "kg", "kilogrammes": "kg", "cm": "cm", "centimetre": "cm", "centimetres": "cm",
           "centimeter": "cm", "centimeters": "cm", "mm": "mm", "millimetre": "mm", "millimetres": "mm",
@@ -76,13 +91,13 @@ def _fmt(v: float) -> str:
 
 #: Hedges of one strength map to one class; bounds before a number: lower ("more than"), upper
 #: ("at most"), approximate ("about").
-_HEDGE_CLASS: dict[str, str] = {
+_HEDGE_CLASS: Final[dict[str, str]] = {
     "perhaps": "maybe", "maybe": "maybe", "possibly": "maybe", "conceivably": "maybe",
     "probably": "likely", "likely": "likely", "presumably": "likely",
     "reportedly": "reportedly", "allegedly": "reportedly", "purportedly": "reportedly",
     "apparently": "apparently", "seemingly": "apparently",
 }
-_BOUNDS: dict[str, str] = {
+_BOUNDS: Final[dict[str, str]] = {
     "more than": "lower", "over": "lower", "above": "lower", "at least": "lower", "upwards of": "lower",
     "in excess of": "lower", "no fewer than": "lower", "no less than": "lower", "greater than": "lower",
     "a minimum of": "lower", "at minimum": "lower", "not less than": "lower", "not fewer than": "lower",
@@ -95,9 +110,9 @@ _BOUNDS: dict[str, str] = {
     "exactly": "exact", "precisely": "exact", "just over": "lower", "well over": "lower",
     "exceeding": "lower", "exceeds": "lower", "surpassing": "lower", "beyond": "lower", "topping": "lower",
 }
-_BOUND_MAX = max(len(k.split()) for k in _BOUNDS)
+_BOUND_MAX: Final = max(len(k.split()) for k in _BOUNDS)
 #: The first word of every bound: a token that is none of them starts no bound (a fast test).
-_BOUND_FIRST = frozenset(k.split()[0] for k in _BOUNDS)
+_BOUND_FIRST: Final = frozenset(k.split()[0] for k in _BOUNDS)
 
 
 def bound_class(phrase: str) -> str | None:
@@ -107,12 +122,12 @@ def bound_class(phrase: str) -> str | None:
 
 # ----------------------------------------------------------------------------- negation
 
-_NEGATORS = {"not", "never", "no", "none", "nobody", "nothing", "neither", "nor", "nowhere", "without",
+_NEGATORS: Final = {"not", "never", "no", "none", "nobody", "nothing", "neither", "nor", "nowhere", "without",
              "hardly", "barely", "scarcely"}
-_DO = {"do", "does", "did", "would"}
-_FAIL = {"failed", "fail", "fails", "failing", "declined", "declines", "decline", "refused", "refuses", "refuse"}
-_CAN = {"can", "could"}
-_UN_EXCEPT = {"unless", "under", "union", "unions", "unique", "unit", "units", "unite", "united", "unity",
+_DO: Final = {"do", "does", "did", "would"}
+_FAIL: Final = {"failed", "fail", "fails", "failing", "declined", "declines", "decline", "refused", "refuses", "refuse"}
+_CAN: Final = {"can", "could"}
+_UN_EXCEPT: Final = {"unless", "under", "union", "unions", "unique", "unit", "units", "unite", "united", "unity",
               "universe", "universal", "university", "universities", "until", "unto", "uncle", "understand",
               "understood", "undertake", "undertaken", "underway", "unveil", "unveiled", "unleash",
               "unleashed", "unravel", "unrest", "undo", "unload", "unloaded", "unpack", "unlock"}
@@ -133,20 +148,18 @@ def _negated_word(w: str) -> str | None:
 
 @functools.lru_cache(maxsize=65536)
 def _is_word(w: str) -> bool:
-    from unspin.lexicon import zipf  # wordfreq's figure (plain words read from its table)
-
-    return zipf(w) >= 2.5
+    return bool(lazy_module("unspin.lexicon").zipf(w) >= 2.5)  # wordfreq's figure (plain words read from its table)
 
 
 # ----------------------------------------------------------------------------- spelling
 
-_SPELLING_WORDS = {"programme": "program", "programmes": "programs", "adviser": "advisor", "advisers": "advisors",
+_SPELLING_WORDS: Final = {"programme": "program", "programmes": "programs", "adviser": "advisor", "advisers": "advisors",
                    "towards": "toward", "judgement": "judgment", "grey": "gray", "ageing": "aging",
                    "whilst": "while", "amongst": "among", "cheque": "check", "tyre": "tire", "tyres": "tires",
                    "aluminium": "aluminum", "mum": "mom", "per cent": "percent", "kerb": "curb",
                    "pyjamas": "pajamas", "plough": "plow", "sceptical": "skeptical", "storey": "story",
                    "jewellery": "jewelry", "manoeuvre": "maneuver", "manoeuvres": "maneuvers"}
-_OUR_EXCEPT = {"four", "hour", "hours", "your", "yours", "pour", "tour", "tours", "flour", "sour", "detour",
+_OUR_EXCEPT: Final = {"four", "hour", "hours", "your", "yours", "pour", "tour", "tours", "flour", "sour", "detour",
                "devour", "our", "ours", "journey", "course", "source", "court", "courts", "pours", "fours"}
 
 
@@ -176,12 +189,12 @@ def spelling(w: str) -> str:
     return w
 
 
-_ISE = re.compile(r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations)$")
-_YSE = re.compile(r"(?<=[a-z]{2})yse(d|s)?$")
-_OUR = re.compile(r"(?<=[a-z]{2})our(s|ed|ing|able|ite|ites)?$")
-_ENCE = re.compile(r"^(def|off|lic|pret)ence(s)?$")
-_TRE = re.compile(r"^(cent|theat|met|lit|fib|somb|spect)re(s)?$")
-_LL = re.compile(r"(?<=[aeiou][a-z])ll(ed|ing|er|ers)$")
+_ISE: Final = re.compile(r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations)$")
+_YSE: Final = re.compile(r"(?<=[a-z]{2})yse(d|s)?$")
+_OUR: Final = re.compile(r"(?<=[a-z]{2})our(s|ed|ing|able|ite|ites)?$")
+_ENCE: Final = re.compile(r"^(def|off|lic|pret)ence(s)?$")
+_TRE: Final = re.compile(r"^(cent|theat|met|lit|fib|somb|spect)re(s)?$")
+_LL: Final = re.compile(r"(?<=[aeiou][a-z])ll(ed|ing|er|ers)$")
 
 
 # ----------------------------------------------------------------------------- canonical form
@@ -221,9 +234,9 @@ def canon(units: Sequence[Unit], after: Sequence[Unit] = (), before: Sequence[Un
     return list(hit)
 
 
-_CANON_CACHE: dict[tuple[Any, ...], tuple[str, ...]] = {}
+_CANON_CACHE: Final[dict[tuple[Any, ...], tuple[str, ...]]] = {}
 #: Remembered canonical forms (about 0.5 KB each); the table is emptied when full.
-_CANON_CACHE_MAX = 20_000
+_CANON_CACHE_MAX: Final = 20_000
 
 
 def clear_cache() -> None:
@@ -509,7 +522,7 @@ def _antonym_table() -> dict[str, frozenset[str]]:
     return dict(vocab.ANTONYMS)
 
 
-_IRREGULAR = {"lost": "lose", "won": "win", "fell": "fall", "fallen": "fall", "rose": "rise", "risen": "rise",
+_IRREGULAR: Final = {"lost": "lose", "won": "win", "fell": "fall", "fallen": "fall", "rose": "rise", "risen": "rise",
               "sold": "sell", "bought": "buy", "left": "leave", "began": "begin", "begun": "begin",
               "took": "take", "taken": "take", "gave": "give", "given": "give", "sent": "send", "led": "lead",
               "held": "hold", "grew": "grow", "grown": "grow", "shrank": "shrink", "shrunk": "shrink",
@@ -522,9 +535,7 @@ _IRREGULAR = {"lost": "lose", "won": "win", "fell": "fall", "fallen": "fall", "r
 @functools.lru_cache(maxsize=65536)
 def _bases(w: str) -> tuple[str, ...]:
     """The word, its base forms, and its positive degree ('highest' -> 'high', 'bigger' -> 'big')."""
-    from unspin.lexicon import lemma_candidates
-
-    out = list(lemma_candidates(w))
+    out = list(lazy_module("unspin.lexicon").lemma_candidates(w))
     if w in _IRREGULAR and w not in ("better", "best", "worse", "worst", "more", "most", "less", "least"):
         out.append(_IRREGULAR[w])
     for suf in ("est", "er"):
@@ -561,9 +572,7 @@ def indirect_antonyms(a: str, b: str) -> bool:
     """``b`` is a mutual thesaurus synonym of a listed antonym of ``a`` ('conquer' for 'liberate':
     'conquer' and 'occupy' list each other in Moby, and 'occupy' is an antonym of 'liberate').
     Callers ask only about words with no direct lexical link."""
-    from unspin.lexicon import thesaurus
-
-    th = thesaurus()
+    th = lazy_module("unspin.lexicon").thesaurus()
     t = _antonym_table()
     opposites = {y for x in _bases(a) for y in t.get(x, ())}
     if not opposites:
@@ -580,7 +589,7 @@ def indirect_antonyms(a: str, b: str) -> bool:
 
 
 #: Words with more Moby synonyms than this are too polysemous for a synonym-of-antonym hop.
-_MAX_SENSES = 150
+_MAX_SENSES: Final = 150
 
 
 def degree(w: str) -> str:
@@ -605,10 +614,10 @@ def degree(w: str) -> str:
 #: ``python benchmarks/fit_meaning.py --write``. The ``linked_*`` pair is the same fit on swaps the
 #: thesaurus links (wrong senses it accepts): it catches 2 of 13 such flips at zero false
 #: positives, too little to pay for encoding every synonym swap, so ``diff`` does not use it.
-MEANING_THRESHOLDS: dict[str, float] = {"wic": 0.3, "shift": 0.08, "linked_wic": 0.2, "linked_shift": 0.22}
+MEANING_THRESHOLDS: Final[dict[str, float]] = {"wic": 0.3, "shift": 0.08, "linked_wic": 0.2, "linked_shift": 0.22}
 
 
-_WORDS = re.compile(r"\w+")
+_WORDS: Final = re.compile(r"\w+")
 
 
 def contextual_scores(items: Sequence[tuple[str, int, int, str, int, int]]) -> list[tuple[float, float]]:
@@ -638,9 +647,9 @@ def contextual_scores(items: Sequence[tuple[str, int, int, str, int, int]]) -> l
 # ----------------------------------------------------------------------------- sense in context
 
 #: Bounded caches of encoder outputs: gloss vectors per WordNet synset, context vectors per text.
-_GLOSS_VECS: dict[int, Any] = {}
-_CONTEXT_VECS: dict[str, Any] = {}
-_VEC_CACHE_MAX = 20_000
+_GLOSS_VECS: Final[dict[int, Any]] = {}
+_CONTEXT_VECS: Final[dict[str, Any]] = {}
+_VEC_CACHE_MAX: Final = 20_000
 
 
 def _vectors(texts: Sequence[str], cache: dict[Any, Any], keys: Sequence[Any]) -> list[Any]:

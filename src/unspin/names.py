@@ -21,6 +21,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Sequence
+from typing import Final
 
 from rapidfuzz.distance import Levenshtein
 
@@ -30,7 +31,7 @@ from unspin.text import lower
 __all__ = ["canonical_names", "same_entity", "skeleton", "transliteration_variant", "strip_possessive"]
 
 #: Short forms and aliases news copy uses for countries -> ISO alpha-3 (ours, reviewed).
-COUNTRY_ALIASES: dict[str, str] = {
+COUNTRY_ALIASES: Final[dict[str, str]] = {
     "us": "USA", "usa": "USA", "america": "USA", "united states": "USA", "united states of america": "USA",
     "the states": "USA", "american": "USA", "americans": "USA",
     "uk": "GBR", "gb": "GBR", "britain": "GBR", "great britain": "GBR", "united kingdom": "GBR",
@@ -54,7 +55,7 @@ COUNTRY_ALIASES: dict[str, str] = {
 }
 
 #: Organisations: every name and abbreviation -> one id (ours, reviewed).
-ORGANISATIONS: dict[str, tuple[str, ...]] = {
+ORGANISATIONS: Final[dict[str, tuple[str, ...]]] = {
     "un": ("un", "united nations", "u n"),
     "eu": ("eu", "european union", "e u"),
     "nato": ("nato", "north atlantic treaty organization", "north atlantic treaty organisation",
@@ -80,7 +81,7 @@ ORGANISATIONS: dict[str, tuple[str, ...]] = {
     "white house": ("white house",),
 }
 
-_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_POSSESSIVE: Final = re.compile(r"(?:'s|’s|'|’)$")
 
 
 def strip_possessive(key: str) -> str:
@@ -205,7 +206,7 @@ def _canonical_names(keys: tuple[str, ...], texts: tuple[str, ...] | None) -> tu
     return tuple(out)
 
 
-_ABBREVIATIONS = {"us", "usa", "uk", "gb", "un", "eu", "ap", "afp", "rok", "dprk", "drc", "prc",
+_ABBREVIATIONS: Final = {"us", "usa", "uk", "gb", "un", "eu", "ap", "afp", "rok", "dprk", "drc", "prc",
                   "uae", "bbc", "fbi", "cia", "icc", "imf", "wto", "ecb", "nhs", "nato", "who",
                   "opec", "fed", "ussr"}
 
@@ -215,7 +216,7 @@ def known(key: str) -> bool:
     return (strip_possessive(_fold(key)),) in _table()
 
 
-_SKEL_MAP = (("ph", "f"), ("kh", "h"), ("dh", "d"), ("zh", "j"), ("ck", "k"), ("q", "k"),
+_SKEL_MAP: Final = (("ph", "f"), ("kh", "h"), ("dh", "d"), ("zh", "j"), ("ck", "k"), ("q", "k"),
              ("c", "k"), ("w", "v"), ("y", "i"), ("x", "ks"))
 
 
@@ -286,7 +287,7 @@ def same_entity(a: Sequence[str], b: Sequence[str], a_texts: Sequence[str] | Non
     return all(any(transliteration_variant(x, y) for y in long_) for x in short)
 
 
-_TITLE_TOKENS = {w for t in vocab.TITLES for w in t.split()} | {h.lower() for h in vocab.HONORIFICS}
+_TITLE_TOKENS: Final = {w for t in vocab.TITLES for w in t.split()} | {h.lower() for h in vocab.HONORIFICS}
 
 
 def _drop_titles(ids: list[str]) -> list[str]:
