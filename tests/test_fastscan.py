@@ -392,3 +392,43 @@ def test_pair_scores_equal_the_python_code() -> None:
         fast.pair_scores([{1: 1.0}], [{"w:a": 1.0}], _CELLS_MAX, _DF_CAP)
     with pytest.raises(TypeError):
         fast.pair_scores([("w:a", 1.0)], [], _CELLS_MAX, _DF_CAP)
+
+
+def test_thesaurus_row_test_equals_the_python_code() -> None:
+    """``differ._linked``'s row test in C (``rows_hit``) against the numpy rows it replaces,
+    over real thesaurus rows and targets, and its refusals."""
+    from unspin import lexicon
+
+    th = lexicon.thesaurus()
+    rng = random.Random(3)
+    n_ids, n_rows = int(th._rev_ptr[-1]), len(th._rev_ptr) - 1
+
+    def reference(rows: list[int], targets: frozenset[int]) -> bool:
+        for i in rows:
+            if not targets.isdisjoint(th._rev_heads[th._rev_ptr[i]:th._rev_ptr[i + 1]].tolist()):
+                return True
+            if i < len(th.indptr) - 1 and not targets.isdisjoint(th.ids[th.indptr[i]:th.indptr[i + 1]].tolist()):
+                return True
+        return False
+
+    hits = 0
+    for _ in range(3000):
+        rows = [rng.randrange(n_rows) for _ in range(rng.randint(0, 3))]
+        if rows and rng.random() < 0.5:  # a target taken from one of the rows: some hits
+            i = rows[0]
+            row = th.ids[th.indptr[i]:th.indptr[i + 1]].tolist() if i < len(th.indptr) - 1 else []
+            targets = frozenset([rng.choice(row)] if row else [rng.randrange(n_ids)])
+        else:
+            targets = frozenset(rng.randrange(n_rows) for _ in range(rng.randint(0, 3)))
+        want = reference(rows, targets)
+        assert fast.rows_hit(th.ids, th.indptr, th._rev_heads, th._rev_ptr, rows, targets) is want
+        hits += want
+    assert 300 < hits < 2700
+    with pytest.raises(IndexError):
+        fast.rows_hit(th.ids, th.indptr, th._rev_heads, th._rev_ptr, [n_rows + 5], frozenset({1}))
+    with pytest.raises(TypeError):
+        fast.rows_hit(th.indptr, th.indptr, th._rev_heads, th._rev_ptr, [1], frozenset({1}))
+    with pytest.raises(TypeError):
+        fast.rows_hit(th.ids, th.indptr, th._rev_heads, th._rev_ptr, [1], frozenset({"x"}))
+    with pytest.raises(TypeError):
+        fast.rows_hit(th.ids, th.indptr, th._rev_heads, th._rev_ptr, [1], [1])

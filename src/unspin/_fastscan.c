@@ -1676,6 +1676,124 @@ done:
     return out;
 }
 
+/* A C-contiguous buffer of signed integers of ITEMSIZE bytes, or an error naming WHAT. */
+static int
+int_buffer(PyObject *obj, Py_buffer *view, Py_ssize_t itemsize, const char *what)
+{
+    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+        return -1;
+    const char *f = view->format ? view->format : "B";
+    if (*f == '<' || *f == '=' || *f == '@')
+        f++;
+    int ok = view->itemsize == itemsize && view->ndim == 1
+             && (itemsize == 4 ? (f[0] == 'i' || (f[0] == 'l' && sizeof(long) == 4))
+                               : (f[0] == 'q' || (f[0] == 'l' && sizeof(long) == 8)))
+             && f[1] == '\0';
+    if (!ok) {
+        PyBuffer_Release(view);
+        PyErr_Format(PyExc_TypeError, "%s must be a 1-d array of %zd-byte signed integers", what, itemsize);
+        return -1;
+    }
+    return 0;
+}
+
+/* rows_hit(ids, indptr, heads, heads_ptr, rows, targets) -> bool
+ *   unspin.differ._linked's test: some id in ``targets`` (a set of ints) is in the thesaurus
+ *   row of one of ``rows`` (ids[indptr[i]:indptr[i + 1]], rows past the table have none) or in
+ *   its reverse row (heads[heads_ptr[i]:heads_ptr[i + 1]]); int32 ids, int64 pointers. */
+static PyObject *
+fs_rows_hit(PyObject *self, PyObject *args)
+{
+    PyObject *ids_o, *indptr_o, *heads_o, *hptr_o, *rows, *targets;
+    if (!PyArg_ParseTuple(args, "OOOOO!O", &ids_o, &indptr_o, &heads_o, &hptr_o, &PyList_Type, &rows, &targets))
+        return NULL;
+    if (!PyAnySet_Check(targets)) {
+        PyErr_SetString(PyExc_TypeError, "targets must be a set of ints");
+        return NULL;
+    }
+    Py_ssize_t nt = PySet_GET_SIZE(targets), q = 0;
+    if (nt == 0 || PyList_GET_SIZE(rows) == 0)
+        Py_RETURN_FALSE;
+    long long *tv = PyMem_Malloc(nt * sizeof(long long));
+    if (!tv)
+        return PyErr_NoMemory();
+    PyObject *it = PyObject_GetIter(targets), *key;
+    if (!it) {
+        PyMem_Free(tv);
+        return NULL;
+    }
+    while (q < nt && (key = PyIter_Next(it))) {
+        long long v = PyLong_AsLongLong(key);
+        Py_DECREF(key);
+        if (v == -1 && PyErr_Occurred())
+            break;
+        tv[q++] = v;
+    }
+    Py_DECREF(it);
+    if (PyErr_Occurred()) {
+        PyMem_Free(tv);
+        return NULL;
+    }
+    nt = q;
+    Py_buffer ids, indptr, heads, hptr;
+    int got = 0, hit = 0;
+    if (int_buffer(ids_o, &ids, 4, "ids") < 0)
+        goto done;
+    got = 1;
+    if (int_buffer(indptr_o, &indptr, 8, "indptr") < 0)
+        goto done;
+    got = 2;
+    if (int_buffer(heads_o, &heads, 4, "heads") < 0)
+        goto done;
+    got = 3;
+    if (int_buffer(hptr_o, &hptr, 8, "heads_ptr") < 0)
+        goto done;
+    got = 4;
+    const int32_t *idv = ids.buf, *hv = heads.buf;
+    const int64_t *ip = indptr.buf, *hp = hptr.buf;
+    Py_ssize_t nip = indptr.shape[0], nhp = hptr.shape[0], nid = ids.shape[0], nh = heads.shape[0];
+    for (Py_ssize_t r = 0; r < PyList_GET_SIZE(rows) && !hit; r++) {
+        Py_ssize_t i = PyLong_AsSsize_t(PyList_GET_ITEM(rows, r));
+        if (i == -1 && PyErr_Occurred())
+            goto done;
+        if (i < 0 || i + 1 >= nhp) {
+            PyErr_SetString(PyExc_IndexError, "a row is outside the reverse table");
+            goto done;
+        }
+        for (int side = 0; side < 2 && !hit; side++) {
+            const int64_t *p = side ? ip : hp;
+            const int32_t *v = side ? idv : hv;
+            Py_ssize_t n = side ? nid : nh;
+            if (side && i + 1 >= nip)
+                break; /* past the forward table: no row */
+            int64_t a = p[i], b = p[i + 1];
+            if (a < 0 || b > n || a > b) {
+                PyErr_SetString(PyExc_ValueError, "a row pointer is out of range");
+                goto done;
+            }
+            for (int64_t k = a; k < b && !hit; k++)
+                for (Py_ssize_t t = 0; t < nt; t++)
+                    if ((long long)v[k] == tv[t]) {
+                        hit = 1;
+                        break;
+                    }
+        }
+    }
+done:
+    if (got >= 1)
+        PyBuffer_Release(&ids);
+    if (got >= 2)
+        PyBuffer_Release(&indptr);
+    if (got >= 3)
+        PyBuffer_Release(&heads);
+    if (got >= 4)
+        PyBuffer_Release(&hptr);
+    PyMem_Free(tv);
+    if (PyErr_Occurred())
+        return NULL;
+    return PyBool_FromLong(hit);
+}
+
 static PyMethodDef methods[] = {
     {"scan", fs_scan, METH_VARARGS, "Tokens, hashes and flags of a text (see the module source)."},
     {"dedupe", fs_dedupe, METH_VARARGS, "Distinct terms of a batch and each article's terms."},
@@ -1688,6 +1806,7 @@ static PyMethodDef methods[] = {
     {"units", fs_units, METH_VARARGS, "unspin.aligner.units' tokens with keys (see the module source)."},
     {"features", fs_features, METH_VARARGS, "unspin.aligner._features of a sentence's units."},
     {"count_words", fs_count_words, METH_VARARGS, "How many words unspin.differ.summarize counts in a text."},
+    {"rows_hit", fs_rows_hit, METH_VARARGS, "unspin.differ._linked's test of thesaurus rows against a set of ids."},
     {"pair_scores", fs_pair_scores, METH_VARARGS, "unspin.aligner._pair_scores of two documents' sentence features."},
     {NULL, NULL, 0, NULL},
 };

@@ -116,6 +116,9 @@ def _lemma_c(key: str) -> str:
     return _lemma(key)
 
 
+_FAST_ROWS_HIT: Final[Any] = _fast_function("rows_hit")
+
+
 def _linked(word: str, targets: frozenset[int]) -> bool:
     """Some thesaurus id in ``targets`` is listed under a base form of ``word``, or lists one
     (the reverse index): the test on the rows themselves, without making (and remembering) the
@@ -124,6 +127,9 @@ def _linked(word: str, targets: frozenset[int]) -> bool:
         return False
     lex = _lexicon()
     th = lex.thesaurus()
+    if _FAST_ROWS_HIT is not None:  # the same test in C, on the arrays (no row slices made)
+        rows = [i for base in lex.lemma_candidates(word) if (i := th.index.get(base)) is not None]
+        return bool(_FAST_ROWS_HIT(th.ids, th.indptr, th._rev_heads, th._rev_ptr, rows, targets))
     for base in lex.lemma_candidates(word):
         i = th.index.get(base)
         if i is None:
