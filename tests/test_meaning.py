@@ -133,3 +133,20 @@ def test_canon_remembers_only_what_it_reads_of_the_context():
     meaning.canon(units("up to $"), units("more"))  # the other context remembered first
     meaning.canon(units("more than"), units("people"))
     assert ask() == cold
+
+
+def test_antonym_sides_never_hide_an_antonym_pair() -> None:
+    """``antonym_sides`` is a necessary condition of ``antonyms``: every pair the table calls
+    antonyms has bit 1 on its first word and bit 2 on its second (the diff skips the others)."""
+    from unspin import meaning, vocab
+
+    words = sorted({w for k, vs in vocab.ANTONYMS.items() for w in (k, *vs)})
+    forms = words + [w + s for w in words[:200] for s in ("s", "ed", "er", "est", "ing")] + ["the council", "x y"]
+    found = 0
+    for a in forms[:400]:
+        for b in forms:
+            if meaning.antonyms(a, b):
+                found += 1
+                assert meaning.antonym_sides(a) & 1 and meaning.antonym_sides(b) & 2, (a, b)
+    assert found > 100
+    assert meaning.antonym_sides("council") == 0 and meaning.antonym_sides("rose") & 1

@@ -870,7 +870,11 @@ def _meaning_flip(ck: Sequence[str], sk: Sequence[str], cc: Sequence[str], sc: S
         return ""
     cgrams = conly + [f"{a} {b}" for a, b in zip(ck, ck[1:], strict=False)]
     sgrams = sonly + [f"{a} {b}" for a, b in zip(sk, sk[1:], strict=False)]
+    # only grams that can be antonyms at all (``antonyms`` is false for every other pair)
+    sgrams = [b for b in sgrams if meaning.antonym_sides(b) & 2]
     for a in cgrams:
+        if not meaning.antonym_sides(a) & 1:
+            continue
         for b in sgrams:
             if (_POLARITY.get(a) == b or a in _COMPASS or b in _COMPASS or (a, b) in _MODALITY_PAIRS
                     or (b, a) in _MODALITY_PAIRS or (a, b) in _REPORTING_SWAPS or (b, a) in _REPORTING_SWAPS):

@@ -568,6 +568,22 @@ def antonyms(a: str, b: str) -> bool:
     return any(y in t.get(x, ()) for x in ba for y in bb)
 
 
+@functools.lru_cache(maxsize=65536)
+def antonym_sides(w: str) -> int:
+    """What ``antonyms`` can say of ``w`` (a word or short phrase) with any other word: bit 1,
+    some base form of ``w`` has listed antonyms (``antonyms(w, x)`` can be true); bit 2, some
+    base form is listed as an antonym (``antonyms(x, w)`` can be true). Both zero for most
+    words, so a caller asks ``antonyms`` only about pairs that can be antonyms."""
+    t = _antonym_table()
+    bs = _bases(w) if " " not in w else (w,)
+    return (1 if any(x in t for x in bs) else 0) | (2 if any(x in _antonym_values() for x in bs) else 0)
+
+
+@functools.lru_cache(maxsize=1)
+def _antonym_values() -> frozenset[str]:
+    return frozenset(y for ys in _antonym_table().values() for y in ys)
+
+
 def indirect_antonyms(a: str, b: str) -> bool:
     """``b`` is a mutual thesaurus synonym of a listed antonym of ``a`` ('conquer' for 'liberate':
     'conquer' and 'occupy' list each other in Moby, and 'occupy' is an antonym of 'liberate').
