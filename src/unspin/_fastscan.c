@@ -18,6 +18,9 @@
  * units(text, low, unit_type), features(units, u0, u1, stopwords), count_words(text)
  *   The diff's tokens and a sentence's alignment features (unspin.aligner, which falls back to
  *   its own Python code when this module is not built; tests/test_fastscan.py compares them).
+ * sentences(text, start, end, abbrev)
+ *   unspin.text.split_sentences' (start, end) spans (which falls back to its Python code, the
+ *   reference, when this module is not built or has no such function; tests compare them).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -1494,6 +1497,178 @@ fail:
     return NULL;
 }
 
+/* ---- sentences (unspin.text.split_sentences) ------------------------------------------- */
+
+static PyObject *s_lower;
+
+static inline int
+is_stop(Py_UCS4 c)
+{
+    return c == '.' || c == '!' || c == '?';
+}
+
+static inline int
+is_closer(Py_UCS4 c)
+{
+    return c == '"' || c == '\'' || c == 0x201D || c == 0x2019 || c == ')' || c == ']';
+}
+
+/* 1 when text[k:dot].lower() is in abbrev or one character long, 0 when not, -1 on error
+ * (Python's str.lower: for a word not all ASCII the method itself, its length may change) */
+static int
+abbrev_or_initial(PyObject *text, int kind, const void *data, Py_ssize_t k, Py_ssize_t dot, PyObject *abbrev)
+{
+    int ascii = 1;
+    for (Py_ssize_t q = k; q < dot; q++)
+        if (PyUnicode_READ(kind, data, q) >= 128) {
+            ascii = 0;
+            break;
+        }
+    PyObject *w;
+    if (ascii) {
+        w = PyUnicode_New(dot - k, 127);
+        if (!w)
+            return -1;
+        Py_UCS1 *o = PyUnicode_1BYTE_DATA(w);
+        for (Py_ssize_t q = k; q < dot; q++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, q);
+            o[q - k] = (Py_UCS1)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+        }
+    } else {
+        PyObject *sub = PyUnicode_Substring(text, k, dot);
+        if (!sub)
+            return -1;
+        w = PyObject_CallMethodNoArgs(sub, s_lower);
+        Py_DECREF(sub);
+        if (!w)
+            return -1;
+    }
+    int r = PySet_Contains(abbrev, w);
+    if (r == 0 && PyUnicode_Check(w) && PyUnicode_GET_LENGTH(w) == 1)
+        r = 1;
+    Py_DECREF(w);
+    return r;
+}
+
+/* append (s, e) to out with the whitespace at both ends trimmed, unless nothing is left */
+static int
+add_span(PyObject *out, int kind, const void *data, Py_ssize_t s, Py_ssize_t e)
+{
+    while (s < e && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, s)))
+        s++;
+    while (e > s && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, e - 1)))
+        e--;
+    if (e <= s)
+        return 0;
+    PyObject *a = PyLong_FromSsize_t(s), *b = PyLong_FromSsize_t(e);
+    PyObject *t = PyTuple_New(2);
+    if (!a || !b || !t) {
+        Py_XDECREF(a);
+        Py_XDECREF(b);
+        Py_XDECREF(t);
+        return -1;
+    }
+    PyTuple_SET_ITEM(t, 0, a);
+    PyTuple_SET_ITEM(t, 1, b);
+    PyObject_GC_UnTrack(t); /* two ints: in no reference cycle */
+    int rc = PyList_Append(out, t);
+    Py_DECREF(t);
+    return rc;
+}
+
+/* sentences(text, start, end, abbrev) -> list of (start, end)
+ *   unspin.text._split_sentences_py(text, start, end) with its _ABBREV set: lines are the runs
+ *   of _LINE_RE.finditer(text, start, end) (start and end clipped to [0, len] as the regular
+ *   expression engine clips pos and endpos); in a line, a candidate end is a maximal run of
+ *   ".!?" and then of closing quotes and brackets, followed by whitespace (\s:
+ *   Py_UNICODE_ISSPACE) or the line's end (else the search resumes after it: no shorter match
+ *   of _SENT_END can end there); it splits unless it starts with "." after an abbreviation or
+ *   an initial, or the next character after the spaces is lower-case (str.islower). */
+static PyObject *
+fs_sentences(PyObject *self, PyObject *args)
+{
+    PyObject *text, *abbrev;
+    Py_ssize_t start, end;
+    if (!PyArg_ParseTuple(args, "UnnO", &text, &start, &end, &abbrev))
+        return NULL;
+    if (!PyAnySet_Check(abbrev)) {
+        PyErr_SetString(PyExc_TypeError, "abbrev must be a set");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (start < 0)
+        start = 0;
+    else if (start > n)
+        start = n;
+    if (end < 0)
+        end = 0;
+    else if (end > n)
+        end = n;
+    PyObject *out = PyList_New(0);
+    if (!out)
+        return NULL;
+    Py_ssize_t i = start;
+    while (i < end) {
+        if (PyUnicode_READ(kind, data, i) == '\n') {
+            i++;
+            continue;
+        }
+        Py_ssize_t ls = i, le;
+        while (i < end && PyUnicode_READ(kind, data, i) != '\n')
+            i++;
+        le = i;
+        Py_ssize_t cur = ls, p = ls;
+        while (p < le) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, p);
+            if (!is_stop(c)) {
+                p++;
+                continue;
+            }
+            Py_ssize_t dot = p, q = p + 1;
+            while (q < le && is_stop(PyUnicode_READ(kind, data, q)))
+                q++;
+            while (q < le && is_closer(PyUnicode_READ(kind, data, q)))
+                q++;
+            p = q;
+            if (q < le && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, q)))
+                continue; /* no match here: the search goes on after it */
+            Py_ssize_t cut = q;
+            if (c == '.') {
+                Py_ssize_t k = dot;
+                while (k > cur) {
+                    Py_UCS4 b = PyUnicode_READ(kind, data, k - 1);
+                    if (!(Py_UNICODE_ISALNUM(b) || b == '.' || b == '_'))
+                        break;
+                    k--;
+                }
+                if (k < dot) {
+                    int r = abbrev_or_initial(text, kind, data, k, dot, abbrev);
+                    if (r < 0)
+                        goto fail;
+                    if (r)
+                        continue;
+                }
+            }
+            Py_ssize_t r = cut;
+            while (r < le && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, r)))
+                r++;
+            if (r < le && Py_UNICODE_ISLOWER(PyUnicode_READ(kind, data, r)))
+                continue;
+            if (add_span(out, kind, data, cur, cut) < 0)
+                goto fail;
+            cur = cut;
+        }
+        if (cur < le && add_span(out, kind, data, cur, le) < 0)
+            goto fail;
+    }
+    return out;
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
 static PyObject *
 fs_classes(PyObject *self, PyObject *args)
 {
@@ -1524,6 +1699,7 @@ static PyMethodDef methods[] = {
     {"units", fs_units, METH_VARARGS, "unspin.aligner.units' tokens with keys (see the module source)."},
     {"features", fs_features, METH_VARARGS, "unspin.aligner._features of a sentence's units."},
     {"count_words", fs_count_words, METH_VARARGS, "How many words unspin.differ.summarize counts in a text."},
+    {"sentences", fs_sentences, METH_VARARGS, "unspin.text.split_sentences' spans (see the module source)."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1549,7 +1725,8 @@ PyInit__fastscan(void)
     f_num = PyFloat_FromDouble(1.5);
     f_word = PyFloat_FromDouble(1.0);
     f_skel = PyFloat_FromDouble(0.5);
-    if (!s_word || !s_number || !s_punct || !s_comma || !s_empty || !s_hash || !s_under || !p_n || !p_w
+    s_lower = PyUnicode_InternFromString("lower");
+    if (!s_lower || !s_word || !s_number || !s_punct || !s_comma || !s_empty || !s_hash || !s_under || !p_n || !p_w
         || !f_num || !f_word || !f_skel)
         return NULL;
     PyObject *m = PyModule_Create(&module);
