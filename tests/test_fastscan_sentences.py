@@ -146,6 +146,19 @@ def test_every_short_string_of_a_small_alphabet() -> None:
             assert fast(t, 0, len(t), _ABBREV) == _split_sentences_py(t), ascii(t)
 
 
+@needs_c
+@pytest.mark.parametrize("pattern", ["a.{c}B", "a.{c}", "Xy. {c}", "{c}. B", "{c}a{c}", "a. {c}{c}b"])
+def test_character_classes_equal_the_python_code(pattern: str) -> None:
+    """Each code point where whitespace, a word character, a lower-case letter or a letter
+    lower-casing to two counts, one per line (lines split alone): every code point below
+    U+3100, those where str.isspace or len(str.lower()) != 1, and every 61st of the rest.
+    (All 1,114,111 pass too; that takes the Python code half a minute.)"""
+    cps = [chr(c) for c in range(0x110000) if c != 10 and (
+        c < 0x3100 or c % 61 == 0 or chr(c).isspace() or len(chr(c).lower()) != 1)]
+    t = "\n".join(pattern.format(c=c) for c in cps)
+    assert fast(t, 0, len(t), _ABBREV) == _split_sentences_py(t)
+
+
 def test_bbc_texts_equal_the_python_code() -> None:
     if fast is None:
         pytest.skip("unspin._fastscan.sentences is not built")
