@@ -125,6 +125,23 @@ def test_another_abbreviation_set_with_words_lower_casing_longer(monkeypatch: py
 
 
 @needs_c
+def test_any_set_of_abbreviations_and_switching_between_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The C code keeps the last frozenset's ASCII words in a table: other sets (a mutable set,
+    one with a non-str member, words longer than the table holds, none) give the Python answer
+    too, also when calls alternate between them."""
+    long_word = "abcdefghijklmnopqrstu"  # longer than the C table's words
+    sets: list[frozenset[object] | set[object]] = [
+        _ABBREV, set(_ABBREV), frozenset(), frozenset({long_word, "abcdefghijklmno", "x"}),
+        frozenset({*_ABBREV, 7}), set(_ABBREV) - {"mr"}, frozenset(_ABBREV - {"u.s"})]
+    texts = [f"{long_word}. Next. Abcdefghijklmno. Next. Mr. A. U.S. B.", *_random_texts(300, 19)]
+    for rnd in range(2):
+        for k, abbrev in enumerate(sets if rnd == 0 else sets[::-1]):
+            monkeypatch.setattr(text_mod, "_ABBREV", abbrev)
+            for t in texts:
+                assert fast(t, 0, len(t), abbrev) == _split_sentences_py(t), (k, ascii(t))
+
+
+@needs_c
 def test_bad_arguments_are_refused() -> None:
     assert fast is not None
     with pytest.raises(TypeError):

@@ -1501,32 +1501,135 @@ fail:
 
 static PyObject *s_lower;
 
+/* the splitter's character tests below 128 (each as str's method or the regular expression's
+ * class says, filled in at import); above, the Py_UNICODE_IS* macros those use */
+enum { SP_NL = 1, SP_STOP = 2, SP_CLOSE = 4, SP_SPACE = 8, SP_WORD = 16, SP_LOWER = 32 };
+static unsigned char sent_ascii[128];
+
 static inline int
-is_stop(Py_UCS4 c)
+sp_space(Py_UCS4 c) /* \s, str.isspace */
 {
-    return c == '.' || c == '!' || c == '?';
+    return c < 128 ? sent_ascii[c] & SP_SPACE : Py_UNICODE_ISSPACE(c);
 }
 
 static inline int
-is_closer(Py_UCS4 c)
+sp_word(Py_UCS4 c) /* str.isalnum or "._" */
 {
-    return c == '"' || c == '\'' || c == 0x201D || c == 0x2019 || c == ')' || c == ']';
+    return c < 128 ? sent_ascii[c] & SP_WORD : Py_UNICODE_ISALNUM(c);
+}
+
+static inline int
+sp_lower(Py_UCS4 c) /* str.islower of one character */
+{
+    return c < 128 ? sent_ascii[c] & SP_LOWER : Py_UNICODE_ISLOWER(c);
+}
+
+static inline int
+sp_close(Py_UCS4 c) /* ["'”’)\]] */
+{
+    return c < 128 ? sent_ascii[c] & SP_CLOSE : c == 0x201D || c == 0x2019;
+}
+
+/* The ASCII words of the last abbreviation frozenset seen (its strong reference in
+ * abbrev_set), in an open-addressing table, so that an ASCII word before a full stop is looked
+ * up without making a str. Only a frozenset (it cannot change) of exact str members is read
+ * so; words longer than AB_LEN, or not ASCII, and any other set go through PySet_Contains. */
+#define AB_LEN 15
+#define AB_SLOTS 256
+static PyObject *abbrev_set;
+static int abbrev_table_ok;
+static char abbrev_table[AB_SLOTS][AB_LEN];
+static unsigned char abbrev_len[AB_SLOTS]; /* 0: an empty slot */
+
+static inline unsigned
+ab_hash(const char *w, Py_ssize_t n)
+{
+    uint32_t h = 2166136261u;
+    for (Py_ssize_t q = 0; q < n; q++)
+        h = (h ^ (unsigned char)w[q]) * 16777619u;
+    return h & (AB_SLOTS - 1);
+}
+
+/* 1 when abbrev's ASCII words are (now) in abbrev_table, 0 when it cannot be read so, -1 on error */
+static int
+abbrev_table_for(PyObject *abbrev)
+{
+    if (abbrev == abbrev_set)
+        return abbrev_table_ok;
+    Py_CLEAR(abbrev_set);
+    memset(abbrev_len, 0, sizeof abbrev_len);
+    abbrev_table_ok = 0;
+    int ok = PyFrozenSet_CheckExact(abbrev) && PySet_GET_SIZE(abbrev) <= AB_SLOTS / 2;
+    if (ok) {
+        PyObject *it = PyObject_GetIter(abbrev), *key;
+        if (!it)
+            return -1;
+        while (ok && (key = PyIter_Next(it))) {
+            Py_ssize_t n = PyUnicode_CheckExact(key) ? PyUnicode_GET_LENGTH(key) : -1;
+            if (n < 0)
+                ok = 0;
+            else if (PyUnicode_IS_ASCII(key) && n > 0 && n <= AB_LEN) {
+                /* (an ASCII word of at most AB_LEN characters equals no other key) */
+                const char *w = (const char *)PyUnicode_1BYTE_DATA(key);
+                unsigned h = ab_hash(w, n);
+                while (abbrev_len[h])
+                    h = (h + 1) & (AB_SLOTS - 1);
+                memcpy(abbrev_table[h], w, n);
+                abbrev_len[h] = (unsigned char)n;
+            }
+            Py_DECREF(key);
+        }
+        Py_DECREF(it);
+        if (PyErr_Occurred()) {
+            memset(abbrev_len, 0, sizeof abbrev_len);
+            return -1;
+        }
+    }
+    if (!ok)
+        memset(abbrev_len, 0, sizeof abbrev_len);
+    Py_INCREF(abbrev);
+    abbrev_set = abbrev;
+    abbrev_table_ok = ok;
+    return ok;
+}
+
+static inline int
+ab_contains(const char *w, Py_ssize_t n)
+{
+    unsigned h = ab_hash(w, n);
+    while (abbrev_len[h]) {
+        if (abbrev_len[h] == n && memcmp(abbrev_table[h], w, n) == 0)
+            return 1;
+        h = (h + 1) & (AB_SLOTS - 1);
+    }
+    return 0;
 }
 
 /* 1 when text[k:dot].lower() is in abbrev or one character long, 0 when not, -1 on error
  * (Python's str.lower: for a word not all ASCII the method itself, its length may change) */
 static int
-abbrev_or_initial(PyObject *text, int kind, const void *data, Py_ssize_t k, Py_ssize_t dot, PyObject *abbrev)
+abbrev_or_initial(PyObject *text, int kind, const void *data, Py_ssize_t k, Py_ssize_t dot, PyObject *abbrev,
+                  int table)
 {
+    Py_ssize_t n = dot - k;
+    char buf[AB_LEN];
     int ascii = 1;
-    for (Py_ssize_t q = k; q < dot; q++)
-        if (PyUnicode_READ(kind, data, q) >= 128) {
+    for (Py_ssize_t q = k; q < dot; q++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, q);
+        if (c >= 128) {
             ascii = 0;
             break;
         }
+        if (q - k < AB_LEN)
+            buf[q - k] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    }
+    if (ascii && n == 1)
+        return 1; /* an initial (in abbrev or not) */
+    if (ascii && table && n <= AB_LEN)
+        return ab_contains(buf, n);
     PyObject *w;
     if (ascii) {
-        w = PyUnicode_New(dot - k, 127);
+        w = PyUnicode_New(n, 127);
         if (!w)
             return -1;
         Py_UCS1 *o = PyUnicode_1BYTE_DATA(w);
@@ -1554,9 +1657,9 @@ abbrev_or_initial(PyObject *text, int kind, const void *data, Py_ssize_t k, Py_s
 static int
 add_span(PyObject *out, int kind, const void *data, Py_ssize_t s, Py_ssize_t e)
 {
-    while (s < e && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, s)))
+    while (s < e && sp_space(PyUnicode_READ(kind, data, s)))
         s++;
-    while (e > s && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, e - 1)))
+    while (e > s && sp_space(PyUnicode_READ(kind, data, e - 1)))
         e--;
     if (e <= s)
         return 0;
@@ -1576,14 +1679,78 @@ add_span(PyObject *out, int kind, const void *data, Py_ssize_t s, Py_ssize_t e)
     return rc;
 }
 
+#if defined(__GNUC__) || defined(__clang__)
+#define SP_INLINE static inline __attribute__((always_inline))
+#else
+#define SP_INLINE static inline
+#endif
+
+/* The splitter in one pass over text[start:end] (0 <= start, end <= len), into out; 0, or -1
+ * on error. Inlined once per string kind (a constant there). Lines end at "\n", which is also
+ * whitespace: so a candidate end before it (or at end) is one at its line's end, and the next
+ * character after the spaces is looked for up to it. */
+SP_INLINE int
+sentences_kind(PyObject *out, PyObject *text, const int kind, const void *data, Py_ssize_t start,
+               Py_ssize_t end, PyObject *abbrev, int table)
+{
+    Py_ssize_t i = start, cur = start; /* cur: where the pending sentence starts */
+    while (i < end) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c >= 128 || !(sent_ascii[c] & (SP_NL | SP_STOP))) {
+            i++;
+            continue;
+        }
+        if (c == '\n') {
+            if (cur < i && add_span(out, kind, data, cur, i) < 0)
+                return -1;
+            cur = ++i;
+            continue;
+        }
+        Py_ssize_t dot = i, q = i + 1;
+        while (q < end && PyUnicode_READ(kind, data, q) < 128 && (sent_ascii[PyUnicode_READ(kind, data, q)] & SP_STOP))
+            q++;
+        while (q < end && sp_close(PyUnicode_READ(kind, data, q)))
+            q++;
+        i = q;
+        if (q < end && !sp_space(PyUnicode_READ(kind, data, q)))
+            continue; /* no match here: the search goes on after it */
+        Py_ssize_t cut = q;
+        if (c == '.') {
+            Py_ssize_t k = dot;
+            while (k > cur && sp_word(PyUnicode_READ(kind, data, k - 1)))
+                k--;
+            if (k < dot) {
+                int r = abbrev_or_initial(text, kind, data, k, dot, abbrev, table);
+                if (r < 0)
+                    return -1;
+                if (r)
+                    continue;
+            }
+        }
+        Py_ssize_t r = cut;
+        Py_UCS4 d = 0;
+        while (r < end && (d = PyUnicode_READ(kind, data, r)) != '\n' && sp_space(d))
+            r++;
+        if (r < end && sp_lower(d)) /* ("\n" is not lower-case) */
+            continue;
+        if (add_span(out, kind, data, cur, cut) < 0)
+            return -1;
+        cur = cut;
+    }
+    if (cur < end && add_span(out, kind, data, cur, end) < 0)
+        return -1;
+    return 0;
+}
+
 /* sentences(text, start, end, abbrev) -> list of (start, end)
- *   unspin.text._split_sentences_py(text, start, end) with its _ABBREV set: lines are the runs
- *   of _LINE_RE.finditer(text, start, end) (start and end clipped to [0, len] as the regular
- *   expression engine clips pos and endpos); in a line, a candidate end is a maximal run of
- *   ".!?" and then of closing quotes and brackets, followed by whitespace (\s:
- *   Py_UNICODE_ISSPACE) or the line's end (else the search resumes after it: no shorter match
- *   of _SENT_END can end there); it splits unless it starts with "." after an abbreviation or
- *   an initial, or the next character after the spaces is lower-case (str.islower). */
+ *   unspin.text._split_sentences_py(text, start, end) with its _ABBREV set (a frozenset: read
+ *   once into a table): lines are the runs of _LINE_RE.finditer(text, start, end) (start and
+ *   end clipped to [0, len] as the regular expression engine clips pos and endpos); in a line,
+ *   a candidate end is a maximal run of ".!?" and then of closing quotes and brackets, followed
+ *   by whitespace (\s: Py_UNICODE_ISSPACE) or the line's end (else the search resumes after
+ *   it: no shorter match of _SENT_END can end there); it splits unless it starts with "."
+ *   after an abbreviation or an initial, or the next character after the spaces is lower-case
+ *   (str.islower). */
 static PyObject *
 fs_sentences(PyObject *self, PyObject *args)
 {
@@ -1595,7 +1762,9 @@ fs_sentences(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_TypeError, "abbrev must be a set");
         return NULL;
     }
-    int kind = PyUnicode_KIND(text);
+    int table = abbrev_table_for(abbrev);
+    if (table < 0)
+        return NULL;
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     if (start < 0)
@@ -1609,64 +1778,23 @@ fs_sentences(PyObject *self, PyObject *args)
     PyObject *out = PyList_New(0);
     if (!out)
         return NULL;
-    Py_ssize_t i = start;
-    while (i < end) {
-        if (PyUnicode_READ(kind, data, i) == '\n') {
-            i++;
-            continue;
-        }
-        Py_ssize_t ls = i, le;
-        while (i < end && PyUnicode_READ(kind, data, i) != '\n')
-            i++;
-        le = i;
-        Py_ssize_t cur = ls, p = ls;
-        while (p < le) {
-            Py_UCS4 c = PyUnicode_READ(kind, data, p);
-            if (!is_stop(c)) {
-                p++;
-                continue;
-            }
-            Py_ssize_t dot = p, q = p + 1;
-            while (q < le && is_stop(PyUnicode_READ(kind, data, q)))
-                q++;
-            while (q < le && is_closer(PyUnicode_READ(kind, data, q)))
-                q++;
-            p = q;
-            if (q < le && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, q)))
-                continue; /* no match here: the search goes on after it */
-            Py_ssize_t cut = q;
-            if (c == '.') {
-                Py_ssize_t k = dot;
-                while (k > cur) {
-                    Py_UCS4 b = PyUnicode_READ(kind, data, k - 1);
-                    if (!(Py_UNICODE_ISALNUM(b) || b == '.' || b == '_'))
-                        break;
-                    k--;
-                }
-                if (k < dot) {
-                    int r = abbrev_or_initial(text, kind, data, k, dot, abbrev);
-                    if (r < 0)
-                        goto fail;
-                    if (r)
-                        continue;
-                }
-            }
-            Py_ssize_t r = cut;
-            while (r < le && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, r)))
-                r++;
-            if (r < le && Py_UNICODE_ISLOWER(PyUnicode_READ(kind, data, r)))
-                continue;
-            if (add_span(out, kind, data, cur, cut) < 0)
-                goto fail;
-            cur = cut;
-        }
-        if (cur < le && add_span(out, kind, data, cur, le) < 0)
-            goto fail;
+    int rc;
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND:
+        rc = sentences_kind(out, text, PyUnicode_1BYTE_KIND, data, start, end, abbrev, table);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        rc = sentences_kind(out, text, PyUnicode_2BYTE_KIND, data, start, end, abbrev, table);
+        break;
+    default:
+        rc = sentences_kind(out, text, PyUnicode_4BYTE_KIND, data, start, end, abbrev, table);
+        break;
+    }
+    if (rc < 0) {
+        Py_DECREF(out);
+        return NULL;
     }
     return out;
-fail:
-    Py_DECREF(out);
-    return NULL;
 }
 
 static PyObject *
@@ -1711,8 +1839,14 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__fastscan(void)
 {
-    for (int c = 0; c < 128; c++)
+    for (int c = 0; c < 128; c++) {
         ascii_class[c] = (unsigned char)uclass((Py_UCS4)c);
+        sent_ascii[c] = (unsigned char)((c == '\n' ? SP_NL : 0) | (c == '.' || c == '!' || c == '?' ? SP_STOP : 0)
+                                        | (c == '"' || c == '\'' || c == ')' || c == ']' ? SP_CLOSE : 0)
+                                        | (Py_UNICODE_ISSPACE(c) ? SP_SPACE : 0)
+                                        | (Py_UNICODE_ISALNUM(c) || c == '.' || c == '_' ? SP_WORD : 0)
+                                        | (Py_UNICODE_ISLOWER(c) ? SP_LOWER : 0));
+    }
     s_word = PyUnicode_InternFromString("word");
     s_number = PyUnicode_InternFromString("number");
     s_punct = PyUnicode_InternFromString("punct");

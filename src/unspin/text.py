@@ -51,12 +51,12 @@ def words(text: str) -> list[str]:
     return [t.lower for t in tokenize(text) if t.kind != "punct"]
 
 
-_ABBREV = {
+_ABBREV = frozenset({
     "mr", "mrs", "ms", "dr", "prof", "st", "mt", "gen", "col", "lt", "sgt", "capt", "gov",
     "sen", "rep", "rev", "jr", "sr", "inc", "ltd", "co", "corp", "no", "vs", "etc", "jan",
     "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s",
     "u.k", "e.g", "i.e", "a.m", "p.m",
-}
+})
 _SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)")
 _LINE_RE = re.compile(r"[^\n]+")
 _NEXT_CHAR = re.compile(r"\s*(\S)")
