@@ -142,6 +142,37 @@ def test_any_set_of_abbreviations_and_switching_between_them(monkeypatch: pytest
 
 
 @needs_c
+def test_a_finalizer_splitting_with_another_set_meanwhile() -> None:
+    """The collector may run a finalizer inside a call (the C code makes tuples); one that splits
+    with another set replaces the C table of abbreviations: the outer call must not use it."""
+    import gc
+
+    others = [frozenset({"word"}), frozenset(), set(_ABBREV)]
+    calls = []
+
+    class Bomb:
+        def __init__(self, k: int) -> None:
+            self.k, self.me = k, self  # a cycle: freed by the collector
+
+        def __del__(self) -> None:
+            calls.append(fast("word. Next. Mr. X.", 0, 18, others[self.k % 3]))
+
+    t = ("Mr. Smith met Dr. Jones. word. They spoke. " * 100 + "\n") * 4
+    want = _split_sentences_py(t)
+    old = gc.get_threshold()
+    gc.set_threshold(5, 1, 1)
+    try:
+        for _ in range(40):
+            for k in range(20):
+                Bomb(k)
+            assert fast(t, 0, len(t), _ABBREV) == want
+    finally:
+        gc.set_threshold(*old)
+        gc.collect()
+    assert len(calls) > 100
+
+
+@needs_c
 def test_bad_arguments_are_refused() -> None:
     assert fast is not None
     with pytest.raises(TypeError):

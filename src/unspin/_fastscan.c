@@ -1550,20 +1550,26 @@ ab_hash(const char *w, Py_ssize_t n)
     return h & (AB_SLOTS - 1);
 }
 
-/* 1 when abbrev's ASCII words are (now) in abbrev_table, 0 when it cannot be read so, -1 on error */
+/* Reads abbrev into abbrev_table unless it is there: 1 when its ASCII words are in the table,
+ * 0 when it cannot be read so, -1 on error. (The table is used while abbrev_set is the set
+ * looked up and abbrev_table_ok: a finalizer run by the collector during a call could call
+ * again with another set.) */
 static int
 abbrev_table_for(PyObject *abbrev)
 {
     if (abbrev == abbrev_set)
         return abbrev_table_ok;
-    Py_CLEAR(abbrev_set);
-    memset(abbrev_len, 0, sizeof abbrev_len);
+    PyObject *old = abbrev_set; /* released last (its release could run a finalizer) */
+    abbrev_set = NULL;
     abbrev_table_ok = 0;
+    memset(abbrev_len, 0, sizeof abbrev_len);
     int ok = PyFrozenSet_CheckExact(abbrev) && PySet_GET_SIZE(abbrev) <= AB_SLOTS / 2;
     if (ok) {
         PyObject *it = PyObject_GetIter(abbrev), *key;
-        if (!it)
+        if (!it) {
+            Py_XDECREF(old);
             return -1;
+        }
         while (ok && (key = PyIter_Next(it))) {
             Py_ssize_t n = PyUnicode_CheckExact(key) ? PyUnicode_GET_LENGTH(key) : -1;
             if (n < 0)
@@ -1582,6 +1588,7 @@ abbrev_table_for(PyObject *abbrev)
         Py_DECREF(it);
         if (PyErr_Occurred()) {
             memset(abbrev_len, 0, sizeof abbrev_len);
+            Py_XDECREF(old);
             return -1;
         }
     }
@@ -1590,6 +1597,7 @@ abbrev_table_for(PyObject *abbrev)
     Py_INCREF(abbrev);
     abbrev_set = abbrev;
     abbrev_table_ok = ok;
+    Py_XDECREF(old);
     return ok;
 }
 
@@ -1608,8 +1616,7 @@ ab_contains(const char *w, Py_ssize_t n)
 /* 1 when text[k:dot].lower() is in abbrev or one character long, 0 when not, -1 on error
  * (Python's str.lower: for a word not all ASCII the method itself, its length may change) */
 static int
-abbrev_or_initial(PyObject *text, int kind, const void *data, Py_ssize_t k, Py_ssize_t dot, PyObject *abbrev,
-                  int table)
+abbrev_or_initial(PyObject *text, int kind, const void *data, Py_ssize_t k, Py_ssize_t dot, PyObject *abbrev)
 {
     Py_ssize_t n = dot - k;
     char buf[AB_LEN];
@@ -1625,7 +1632,7 @@ abbrev_or_initial(PyObject *text, int kind, const void *data, Py_ssize_t k, Py_s
     }
     if (ascii && n == 1)
         return 1; /* an initial (in abbrev or not) */
-    if (ascii && table && n <= AB_LEN)
+    if (ascii && n <= AB_LEN && abbrev == abbrev_set && abbrev_table_ok)
         return ab_contains(buf, n);
     PyObject *w;
     if (ascii) {
@@ -1691,7 +1698,7 @@ add_span(PyObject *out, int kind, const void *data, Py_ssize_t s, Py_ssize_t e)
  * character after the spaces is looked for up to it. */
 SP_INLINE int
 sentences_kind(PyObject *out, PyObject *text, const int kind, const void *data, Py_ssize_t start,
-               Py_ssize_t end, PyObject *abbrev, int table)
+               Py_ssize_t end, PyObject *abbrev)
 {
     Py_ssize_t i = start, cur = start; /* cur: where the pending sentence starts */
     while (i < end) {
@@ -1720,7 +1727,7 @@ sentences_kind(PyObject *out, PyObject *text, const int kind, const void *data, 
             while (k > cur && sp_word(PyUnicode_READ(kind, data, k - 1)))
                 k--;
             if (k < dot) {
-                int r = abbrev_or_initial(text, kind, data, k, dot, abbrev, table);
+                int r = abbrev_or_initial(text, kind, data, k, dot, abbrev);
                 if (r < 0)
                     return -1;
                 if (r)
@@ -1762,8 +1769,7 @@ fs_sentences(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_TypeError, "abbrev must be a set");
         return NULL;
     }
-    int table = abbrev_table_for(abbrev);
-    if (table < 0)
+    if (abbrev_table_for(abbrev) < 0)
         return NULL;
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
@@ -1781,13 +1787,13 @@ fs_sentences(PyObject *self, PyObject *args)
     int rc;
     switch (PyUnicode_KIND(text)) {
     case PyUnicode_1BYTE_KIND:
-        rc = sentences_kind(out, text, PyUnicode_1BYTE_KIND, data, start, end, abbrev, table);
+        rc = sentences_kind(out, text, PyUnicode_1BYTE_KIND, data, start, end, abbrev);
         break;
     case PyUnicode_2BYTE_KIND:
-        rc = sentences_kind(out, text, PyUnicode_2BYTE_KIND, data, start, end, abbrev, table);
+        rc = sentences_kind(out, text, PyUnicode_2BYTE_KIND, data, start, end, abbrev);
         break;
     default:
-        rc = sentences_kind(out, text, PyUnicode_4BYTE_KIND, data, start, end, abbrev, table);
+        rc = sentences_kind(out, text, PyUnicode_4BYTE_KIND, data, start, end, abbrev);
         break;
     }
     if (rc < 0) {
