@@ -86,3 +86,36 @@ def test_stale_or_missing_build_loads_the_sources(tmp_path: Path) -> None:
     (dst / "_compiled.json").unlink(missing_ok=True)
     got = _run(pure=False, path=dst.parent, code=IMPORT)
     assert got["compiled"] == [] and str(got["differ"]).endswith("differ.py")
+
+
+def test_diff_pauses_the_collector_and_restores_it() -> None:
+    """``diff`` turns the cyclic collector off while it runs (no collection starts during a long
+    diff) and back on after, also when it fails; a collector someone else turned off stays off."""
+    import gc
+
+    from unspin.differ import diff
+
+    src = " ".join(f"The council of town {k} approved plan {k} on Monday, officials said." for k in range(400))
+    copy = src.replace("approved", "rejected").replace("officials", "aides")
+    starts: list[int] = []
+
+    def watch(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            starts.append(info["generation"])
+
+    assert gc.isenabled()
+    gc.callbacks.append(watch)
+    try:
+        r = diff(copy, src)
+    finally:
+        gc.callbacks.remove(watch)
+    assert len(r.changes) > 400 and starts == [] and gc.isenabled()
+    with pytest.raises(ValueError):
+        diff("a text", [])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        diff("The council approved the plan.", "The council rejected the plan.")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -351,3 +351,44 @@ def test_word_counts_equal_findall() -> None:
     word = re.compile(r"\w+(?:['’\-]\w+)*")  # unspin.differ's summary counts these
     for t in [*_texts(), "a-b-c -a- a--b a'’b _x_ x_y 3-4 ’’", "don’t co-op’s -- 'x' é-", "a" * 5 + "-"]:
         assert fast.count_words(t) == len(word.findall(t)), t
+
+
+def _sample_pairs() -> list[tuple[str, str]]:
+    """Copy/source-like pairs from the samples and the hostile texts: a text against itself,
+    against a shuffled and a truncated version of itself, and against its neighbour."""
+    texts = [t for t in _texts() if t]
+    rng = random.Random(9)
+    out = []
+    for k, t in enumerate(texts):
+        words = t.split(" ")
+        rng.shuffle(words)
+        out += [(t, t), (" ".join(words), t), (t[: len(t) // 2], t), (t, texts[(k + 1) % len(texts)])]
+    return out
+
+
+def test_pair_scores_equal_the_python_code() -> None:
+    """``aligner._pair_scores`` in C: the same tuples and floats as the Python reference (which
+    itself equals its dict loop, see test_aligner), or None where Python takes another path."""
+    from unspin.aligner import _CELLS_MAX, _DF_CAP, _doc, _pair_scores, _pair_scores_py
+
+    n = 0
+    for c, s in _sample_pairs():
+        cd, sd = _doc(c), _doc(s)
+        want = _pair_scores_py(cd, sd)
+        have = fast.pair_scores([x.feats for x in cd.sentences], [x.feats for x in sd.sentences], _CELLS_MAX, _DF_CAP)
+        assert have == want, (c[:80], s[:80])
+        assert _pair_scores(cd, sd) == want
+        n += len(want)
+    assert n > 1000
+    # a feature in more sentences than the cap, or more cells than the limit: the Python paths
+    many = [{"w:stone": 1.0, "s:_ of _": 0.5}] * 300
+    assert fast.pair_scores(many, many[:3], _CELLS_MAX, _DF_CAP) is None
+    assert fast.pair_scores([{"w:a": 1.0}] * 3, [{"w:a": 1.0}] * 3, 8, _DF_CAP) is None
+    assert fast.pair_scores([{"w:a": 1.0}] * 3, [{"w:a": 1.0}] * 3, 9, _DF_CAP) is not None
+    assert fast.pair_scores([], [], _CELLS_MAX, _DF_CAP) == []
+    with pytest.raises(TypeError):
+        fast.pair_scores([{"w:a": "x"}], [{"w:a": 1.0}], _CELLS_MAX, _DF_CAP)
+    with pytest.raises(TypeError):
+        fast.pair_scores([{1: 1.0}], [{"w:a": 1.0}], _CELLS_MAX, _DF_CAP)
+    with pytest.raises(TypeError):
+        fast.pair_scores([("w:a", 1.0)], [], _CELLS_MAX, _DF_CAP)

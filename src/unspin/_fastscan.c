@@ -24,6 +24,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -1821,6 +1822,169 @@ fs_classes(PyObject *self, PyObject *args)
     return out;
 }
 
+/* pair_scores(copy_feats, source_feats, cells_max, df_cap) -> list | None
+ *   unspin.aligner._pair_scores for two documents' sentences (lists of feature -> base weight
+ *   dicts): (copy sentence, source sentence, containment, dice, shared content features) of
+ *   every pair that shares a feature, in (copy, source) order, with the same floats as the
+ *   Python code (weights base * log(1 + n / df) of each feature's first occurrence, totals and
+ *   shared sums added in the same order). None when the Python code takes another path: a
+ *   feature in more than df_cap sentences, or more than cells_max (copy x source) cells. */
+static PyObject *
+fs_pair_scores(PyObject *self, PyObject *args)
+{
+    PyObject *cl, *sl;
+    Py_ssize_t cells_max, df_cap;
+    if (!PyArg_ParseTuple(args, "O!O!nn", &PyList_Type, &cl, &PyList_Type, &sl, &cells_max, &df_cap))
+        return NULL;
+    Py_ssize_t nc = PyList_GET_SIZE(cl), ns = PyList_GET_SIZE(sl), nsent = nc + ns, total = 0;
+    for (Py_ssize_t q = 0; q < nsent; q++) {
+        PyObject *d = q < nc ? PyList_GET_ITEM(cl, q) : PyList_GET_ITEM(sl, q - nc);
+        if (!PyDict_Check(d)) {
+            PyErr_SetString(PyExc_TypeError, "a sentence's features must be a dict");
+            return NULL;
+        }
+        total += PyDict_GET_SIZE(d);
+    }
+    PyObject *fidx = PyDict_New(), *out = NULL;
+    Py_ssize_t nf = 0;
+    /* per feature: document frequency, weight, content flag; per sentence: feature ids (flat) */
+    Py_ssize_t *df = PyMem_Calloc(total + 1, sizeof(Py_ssize_t));
+    double *wt = PyMem_Malloc((total + 1) * sizeof(double));
+    char *content = PyMem_Malloc(total + 1);
+    Py_ssize_t *ids = PyMem_Malloc((total + 1) * sizeof(Py_ssize_t));
+    Py_ssize_t *sptr = PyMem_Malloc((nsent + 1) * sizeof(Py_ssize_t));
+    double *tot = PyMem_Malloc((nsent + 1) * sizeof(double));
+    Py_ssize_t *pptr = NULL, *post = NULL, *counts = NULL;
+    double *shared = NULL;
+    if (!fidx || !df || !wt || !content || !ids || !sptr || !tot) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t m = 0;
+    for (Py_ssize_t q = 0; q < nsent; q++) {
+        PyObject *d = q < nc ? PyList_GET_ITEM(cl, q) : PyList_GET_ITEM(sl, q - nc), *key, *val;
+        Py_ssize_t pos = 0;
+        sptr[q] = m;
+        while (PyDict_Next(d, &pos, &key, &val)) {
+            if (!PyUnicode_Check(key) || PyUnicode_GET_LENGTH(key) == 0) {
+                PyErr_SetString(PyExc_TypeError, "a feature must be a non-empty str");
+                goto done;
+            }
+            PyObject *k = PyDict_GetItemWithError(fidx, key); /* borrowed */
+            Py_ssize_t f;
+            if (k) {
+                f = PyLong_AsSsize_t(k);
+            } else {
+                if (PyErr_Occurred())
+                    goto done;
+                double b = PyFloat_AsDouble(val);
+                if (b == -1.0 && PyErr_Occurred())
+                    goto done;
+                f = nf++;
+                PyObject *v = PyLong_FromSsize_t(f);
+                if (!v || PyDict_SetItem(fidx, key, v) < 0) {
+                    Py_XDECREF(v);
+                    goto done;
+                }
+                Py_DECREF(v);
+                wt[f] = b; /* the base weight of the first occurrence, made a weight below */
+                content[f] = PyUnicode_READ_CHAR(key, 0) != 's';
+            }
+            df[f]++;
+            ids[m++] = f;
+        }
+    }
+    sptr[nsent] = m;
+    Py_ssize_t maxdf = 0;
+    for (Py_ssize_t f = 0; f < nf; f++) {
+        wt[f] = wt[f] * log(1.0 + (double)nsent / (double)df[f]);
+        if (df[f] > maxdf)
+            maxdf = df[f];
+    }
+    if (maxdf > df_cap || (nc && ns && nc > cells_max / ns)) {
+        out = Py_NewRef(Py_None);
+        goto done;
+    }
+    for (Py_ssize_t q = 0; q < nsent; q++) {
+        double t = 0.0;
+        for (Py_ssize_t r = sptr[q]; r < sptr[q + 1]; r++)
+            t += wt[ids[r]];
+        tot[q] = t;
+    }
+    /* the source sentences of each feature, in sentence order */
+    pptr = PyMem_Calloc(nf + 1, sizeof(Py_ssize_t));
+    post = PyMem_Malloc((sptr[nsent] - sptr[nc] + 1) * sizeof(Py_ssize_t));
+    shared = PyMem_Malloc((ns + 1) * sizeof(double));
+    counts = PyMem_Malloc((ns + 1) * sizeof(Py_ssize_t));
+    if (!pptr || !post || !shared || !counts) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t r = sptr[nc]; r < sptr[nsent]; r++)
+        pptr[ids[r] + 1]++;
+    for (Py_ssize_t f = 0; f < nf; f++)
+        pptr[f + 1] += pptr[f];
+    {
+        Py_ssize_t *fill = PyMem_Malloc((nf + 1) * sizeof(Py_ssize_t));
+        if (!fill) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        memcpy(fill, pptr, (nf + 1) * sizeof(Py_ssize_t));
+        for (Py_ssize_t j = 0; j < ns; j++)
+            for (Py_ssize_t r = sptr[nc + j]; r < sptr[nc + j + 1]; r++)
+                post[fill[ids[r]]++] = j;
+        PyMem_Free(fill);
+    }
+    out = PyList_New(0);
+    if (!out)
+        goto done;
+    for (Py_ssize_t i = 0; i < nc; i++) {
+        for (Py_ssize_t j = 0; j < ns; j++) {
+            shared[j] = 0.0;
+            counts[j] = 0;
+        }
+        for (Py_ssize_t r = sptr[i]; r < sptr[i + 1]; r++) {
+            Py_ssize_t f = ids[r];
+            double w = wt[f];
+            for (Py_ssize_t p = pptr[f]; p < pptr[f + 1]; p++) {
+                shared[post[p]] += w;
+                if (content[f])
+                    counts[post[p]]++;
+            }
+        }
+        double ctot = tot[i];
+        for (Py_ssize_t j = 0; j < ns; j++) {
+            double sh = shared[j], st = tot[nc + j];
+            if (!(sh > 0.0))
+                continue;
+            double lo = ctot < st ? ctot : st;
+            if (!(lo > 0.0))
+                continue;
+            PyObject *t = Py_BuildValue("(nnddd)", i, j, sh / lo, 2.0 * sh / (ctot + st), (double)counts[j]);
+            if (!t || PyList_Append(out, t) < 0) {
+                Py_XDECREF(t);
+                Py_CLEAR(out);
+                goto done;
+            }
+            Py_DECREF(t);
+        }
+    }
+done:
+    Py_XDECREF(fidx);
+    PyMem_Free(df);
+    PyMem_Free(wt);
+    PyMem_Free(content);
+    PyMem_Free(ids);
+    PyMem_Free(sptr);
+    PyMem_Free(tot);
+    PyMem_Free(pptr);
+    PyMem_Free(post);
+    PyMem_Free(shared);
+    PyMem_Free(counts);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"scan", fs_scan, METH_VARARGS, "Tokens, hashes and flags of a text (see the module source)."},
     {"dedupe", fs_dedupe, METH_VARARGS, "Distinct terms of a batch and each article's terms."},
@@ -1833,6 +1997,7 @@ static PyMethodDef methods[] = {
     {"units", fs_units, METH_VARARGS, "unspin.aligner.units' tokens with keys (see the module source)."},
     {"features", fs_features, METH_VARARGS, "unspin.aligner._features of a sentence's units."},
     {"count_words", fs_count_words, METH_VARARGS, "How many words unspin.differ.summarize counts in a text."},
+    {"pair_scores", fs_pair_scores, METH_VARARGS, "unspin.aligner._pair_scores of two documents' sentence features."},
     {"sentences", fs_sentences, METH_VARARGS, "unspin.text.split_sentences' spans (see the module source)."},
     {NULL, NULL, 0, NULL},
 };

@@ -65,6 +65,7 @@ def _fast_function(name: str) -> Any:
 
 _FAST_UNITS: Final[Any] = _fast_function("units")
 _FAST_FEATURES: Final[Any] = _fast_function("features")
+_FAST_PAIRS: Final[Any] = _fast_function("pair_scores")
 
 class Unit(NamedTuple):
     """A token with a comparison key: lower-cased words, numbers without separators."""
@@ -223,6 +224,16 @@ def _as_text(x: str | Article) -> str:
 
 def _pair_scores(cdoc: _Doc, sdoc: _Doc) -> list[tuple[int, int, float, float, float]]:
     """(copy sentence, source sentence, containment, dice, shared content weight) for overlapping pairs."""
+    if _FAST_PAIRS is not None:  # the common case (no capped feature, cells in memory) in C
+        got: list[tuple[int, int, float, float, float]] | None = _FAST_PAIRS(
+            [s.feats for s in cdoc.sentences], [s.feats for s in sdoc.sentences], _CELLS_MAX, _DF_CAP)
+        if got is not None:
+            return got
+    return _pair_scores_py(cdoc, sdoc)
+
+
+def _pair_scores_py(cdoc: _Doc, sdoc: _Doc) -> list[tuple[int, int, float, float, float]]:
+    """``_pair_scores`` in Python (the reference of ``unspin._fastscan.pair_scores``)."""
     n = len(cdoc.sentences) + len(sdoc.sentences)
     df: dict[str, int] = {}
     for sent in (*cdoc.sentences, *sdoc.sentences):
