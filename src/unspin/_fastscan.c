@@ -18,6 +18,9 @@
  * units(text, low, unit_type), features(units, u0, u1, stopwords), count_words(text)
  *   The diff's tokens and a sentence's alignment features (unspin.aligner, which falls back to
  *   its own Python code when this module is not built; tests/test_fastscan.py compares them).
+ * sentences(text, start, end, abbrev)
+ *   unspin.text.split_sentences' (start, end) spans (which falls back to its Python code, the
+ *   reference, when this module is not built or has no such function; tests compare them).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -1495,6 +1498,312 @@ fail:
     return NULL;
 }
 
+/* ---- sentences (unspin.text.split_sentences) ------------------------------------------- */
+
+static PyObject *s_lower;
+
+/* the splitter's character tests below 128 (each as str's method or the regular expression's
+ * class says, filled in at import); above, the Py_UNICODE_IS* macros those use */
+enum { SP_NL = 1, SP_STOP = 2, SP_CLOSE = 4, SP_SPACE = 8, SP_WORD = 16, SP_LOWER = 32 };
+static unsigned char sent_ascii[128];
+
+static inline int
+sp_space(Py_UCS4 c) /* \s, str.isspace */
+{
+    return c < 128 ? sent_ascii[c] & SP_SPACE : Py_UNICODE_ISSPACE(c);
+}
+
+static inline int
+sp_word(Py_UCS4 c) /* str.isalnum or "._" */
+{
+    return c < 128 ? sent_ascii[c] & SP_WORD : Py_UNICODE_ISALNUM(c);
+}
+
+static inline int
+sp_lower(Py_UCS4 c) /* str.islower of one character */
+{
+    return c < 128 ? sent_ascii[c] & SP_LOWER : Py_UNICODE_ISLOWER(c);
+}
+
+static inline int
+sp_close(Py_UCS4 c) /* ["'”’)\]] */
+{
+    return c < 128 ? sent_ascii[c] & SP_CLOSE : c == 0x201D || c == 0x2019;
+}
+
+/* The ASCII words of the last abbreviation frozenset seen (its strong reference in
+ * abbrev_set), in an open-addressing table, so that an ASCII word before a full stop is looked
+ * up without making a str. Only a frozenset (it cannot change) of exact str members is read
+ * so; words longer than AB_LEN, or not ASCII, and any other set go through PySet_Contains. */
+#define AB_LEN 15
+#define AB_SLOTS 256
+static PyObject *abbrev_set;
+static int abbrev_table_ok;
+static char abbrev_table[AB_SLOTS][AB_LEN];
+static unsigned char abbrev_len[AB_SLOTS]; /* 0: an empty slot */
+
+static inline unsigned
+ab_hash(const char *w, Py_ssize_t n)
+{
+    uint32_t h = 2166136261u;
+    for (Py_ssize_t q = 0; q < n; q++)
+        h = (h ^ (unsigned char)w[q]) * 16777619u;
+    return h & (AB_SLOTS - 1);
+}
+
+/* Reads abbrev into abbrev_table unless it is there: 1 when its ASCII words are in the table,
+ * 0 when it cannot be read so, -1 on error. (The table is used while abbrev_set is the set
+ * looked up and abbrev_table_ok: a finalizer run by the collector during a call could call
+ * again with another set.) */
+static int
+abbrev_table_for(PyObject *abbrev)
+{
+    if (abbrev == abbrev_set)
+        return abbrev_table_ok;
+    PyObject *old = abbrev_set; /* released last (its release could run a finalizer) */
+    abbrev_set = NULL;
+    abbrev_table_ok = 0;
+    memset(abbrev_len, 0, sizeof abbrev_len);
+    int ok = PyFrozenSet_CheckExact(abbrev) && PySet_GET_SIZE(abbrev) <= AB_SLOTS / 2;
+    if (ok) {
+        PyObject *it = PyObject_GetIter(abbrev), *key;
+        if (!it) {
+            Py_XDECREF(old);
+            return -1;
+        }
+        while (ok && (key = PyIter_Next(it))) {
+            Py_ssize_t n = PyUnicode_CheckExact(key) ? PyUnicode_GET_LENGTH(key) : -1;
+            if (n < 0)
+                ok = 0;
+            else if (PyUnicode_IS_ASCII(key) && n > 0 && n <= AB_LEN) {
+                /* (an ASCII word of at most AB_LEN characters equals no other key) */
+                const char *w = (const char *)PyUnicode_1BYTE_DATA(key);
+                unsigned h = ab_hash(w, n);
+                while (abbrev_len[h])
+                    h = (h + 1) & (AB_SLOTS - 1);
+                memcpy(abbrev_table[h], w, n);
+                abbrev_len[h] = (unsigned char)n;
+            }
+            Py_DECREF(key);
+        }
+        Py_DECREF(it);
+        if (PyErr_Occurred()) {
+            memset(abbrev_len, 0, sizeof abbrev_len);
+            Py_XDECREF(old);
+            return -1;
+        }
+    }
+    if (!ok)
+        memset(abbrev_len, 0, sizeof abbrev_len);
+    Py_INCREF(abbrev);
+    abbrev_set = abbrev;
+    abbrev_table_ok = ok;
+    Py_XDECREF(old);
+    return ok;
+}
+
+static inline int
+ab_contains(const char *w, Py_ssize_t n)
+{
+    unsigned h = ab_hash(w, n);
+    while (abbrev_len[h]) {
+        if (abbrev_len[h] == n && memcmp(abbrev_table[h], w, n) == 0)
+            return 1;
+        h = (h + 1) & (AB_SLOTS - 1);
+    }
+    return 0;
+}
+
+/* 1 when text[k:dot].lower() is in abbrev or one character long, 0 when not, -1 on error
+ * (Python's str.lower: for a word not all ASCII the method itself, its length may change) */
+static int
+abbrev_or_initial(PyObject *text, int kind, const void *data, Py_ssize_t k, Py_ssize_t dot, PyObject *abbrev)
+{
+    Py_ssize_t n = dot - k;
+    char buf[AB_LEN];
+    int ascii = 1;
+    for (Py_ssize_t q = k; q < dot; q++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, q);
+        if (c >= 128) {
+            ascii = 0;
+            break;
+        }
+        if (q - k < AB_LEN)
+            buf[q - k] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    }
+    if (ascii && n == 1)
+        return 1; /* an initial (in abbrev or not) */
+    if (ascii && n <= AB_LEN && abbrev == abbrev_set && abbrev_table_ok)
+        return ab_contains(buf, n);
+    PyObject *w;
+    if (ascii) {
+        w = PyUnicode_New(n, 127);
+        if (!w)
+            return -1;
+        Py_UCS1 *o = PyUnicode_1BYTE_DATA(w);
+        for (Py_ssize_t q = k; q < dot; q++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, q);
+            o[q - k] = (Py_UCS1)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+        }
+    } else {
+        PyObject *sub = PyUnicode_Substring(text, k, dot);
+        if (!sub)
+            return -1;
+        w = PyObject_CallMethodNoArgs(sub, s_lower);
+        Py_DECREF(sub);
+        if (!w)
+            return -1;
+    }
+    int r = PySet_Contains(abbrev, w);
+    if (r == 0 && PyUnicode_Check(w) && PyUnicode_GET_LENGTH(w) == 1)
+        r = 1;
+    Py_DECREF(w);
+    return r;
+}
+
+/* append (s, e) to out with the whitespace at both ends trimmed, unless nothing is left */
+static int
+add_span(PyObject *out, int kind, const void *data, Py_ssize_t s, Py_ssize_t e)
+{
+    while (s < e && sp_space(PyUnicode_READ(kind, data, s)))
+        s++;
+    while (e > s && sp_space(PyUnicode_READ(kind, data, e - 1)))
+        e--;
+    if (e <= s)
+        return 0;
+    PyObject *a = PyLong_FromSsize_t(s), *b = PyLong_FromSsize_t(e);
+    PyObject *t = PyTuple_New(2);
+    if (!a || !b || !t) {
+        Py_XDECREF(a);
+        Py_XDECREF(b);
+        Py_XDECREF(t);
+        return -1;
+    }
+    PyTuple_SET_ITEM(t, 0, a);
+    PyTuple_SET_ITEM(t, 1, b);
+    PyObject_GC_UnTrack(t); /* two ints: in no reference cycle */
+    int rc = PyList_Append(out, t);
+    Py_DECREF(t);
+    return rc;
+}
+
+#if defined(__GNUC__) || defined(__clang__)
+#define SP_INLINE static inline __attribute__((always_inline))
+#else
+#define SP_INLINE static inline
+#endif
+
+/* The splitter in one pass over text[start:end] (0 <= start, end <= len), into out; 0, or -1
+ * on error. Inlined once per string kind (a constant there). Lines end at "\n", which is also
+ * whitespace: so a candidate end before it (or at end) is one at its line's end, and the next
+ * character after the spaces is looked for up to it. */
+SP_INLINE int
+sentences_kind(PyObject *out, PyObject *text, const int kind, const void *data, Py_ssize_t start,
+               Py_ssize_t end, PyObject *abbrev)
+{
+    Py_ssize_t i = start, cur = start; /* cur: where the pending sentence starts */
+    while (i < end) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c >= 128 || !(sent_ascii[c] & (SP_NL | SP_STOP))) {
+            i++;
+            continue;
+        }
+        if (c == '\n') {
+            if (cur < i && add_span(out, kind, data, cur, i) < 0)
+                return -1;
+            cur = ++i;
+            continue;
+        }
+        Py_ssize_t dot = i, q = i + 1;
+        while (q < end && PyUnicode_READ(kind, data, q) < 128 && (sent_ascii[PyUnicode_READ(kind, data, q)] & SP_STOP))
+            q++;
+        while (q < end && sp_close(PyUnicode_READ(kind, data, q)))
+            q++;
+        i = q;
+        if (q < end && !sp_space(PyUnicode_READ(kind, data, q)))
+            continue; /* no match here: the search goes on after it */
+        Py_ssize_t cut = q;
+        if (c == '.') {
+            Py_ssize_t k = dot;
+            while (k > cur && sp_word(PyUnicode_READ(kind, data, k - 1)))
+                k--;
+            if (k < dot) {
+                int r = abbrev_or_initial(text, kind, data, k, dot, abbrev);
+                if (r < 0)
+                    return -1;
+                if (r)
+                    continue;
+            }
+        }
+        Py_ssize_t r = cut;
+        Py_UCS4 d = 0;
+        while (r < end && (d = PyUnicode_READ(kind, data, r)) != '\n' && sp_space(d))
+            r++;
+        if (r < end && sp_lower(d)) /* ("\n" is not lower-case) */
+            continue;
+        if (add_span(out, kind, data, cur, cut) < 0)
+            return -1;
+        cur = cut;
+    }
+    if (cur < end && add_span(out, kind, data, cur, end) < 0)
+        return -1;
+    return 0;
+}
+
+/* sentences(text, start, end, abbrev) -> list of (start, end)
+ *   unspin.text._split_sentences_py(text, start, end) with its _ABBREV set (a frozenset: read
+ *   once into a table): lines are the runs of _LINE_RE.finditer(text, start, end) (start and
+ *   end clipped to [0, len] as the regular expression engine clips pos and endpos); in a line,
+ *   a candidate end is a maximal run of ".!?" and then of closing quotes and brackets, followed
+ *   by whitespace (\s: Py_UNICODE_ISSPACE) or the line's end (else the search resumes after
+ *   it: no shorter match of _SENT_END can end there); it splits unless it starts with "."
+ *   after an abbreviation or an initial, or the next character after the spaces is lower-case
+ *   (str.islower). */
+static PyObject *
+fs_sentences(PyObject *self, PyObject *args)
+{
+    PyObject *text, *abbrev;
+    Py_ssize_t start, end;
+    if (!PyArg_ParseTuple(args, "UnnO", &text, &start, &end, &abbrev))
+        return NULL;
+    if (!PyAnySet_Check(abbrev)) {
+        PyErr_SetString(PyExc_TypeError, "abbrev must be a set");
+        return NULL;
+    }
+    if (abbrev_table_for(abbrev) < 0)
+        return NULL;
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (start < 0)
+        start = 0;
+    else if (start > n)
+        start = n;
+    if (end < 0)
+        end = 0;
+    else if (end > n)
+        end = n;
+    PyObject *out = PyList_New(0);
+    if (!out)
+        return NULL;
+    int rc;
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND:
+        rc = sentences_kind(out, text, PyUnicode_1BYTE_KIND, data, start, end, abbrev);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        rc = sentences_kind(out, text, PyUnicode_2BYTE_KIND, data, start, end, abbrev);
+        break;
+    default:
+        rc = sentences_kind(out, text, PyUnicode_4BYTE_KIND, data, start, end, abbrev);
+        break;
+    }
+    if (rc < 0) {
+        Py_DECREF(out);
+        return NULL;
+    }
+    return out;
+}
+
 static PyObject *
 fs_classes(PyObject *self, PyObject *args)
 {
@@ -1808,6 +2117,7 @@ static PyMethodDef methods[] = {
     {"count_words", fs_count_words, METH_VARARGS, "How many words unspin.differ.summarize counts in a text."},
     {"rows_hit", fs_rows_hit, METH_VARARGS, "unspin.differ._linked's test of thesaurus rows against a set of ids."},
     {"pair_scores", fs_pair_scores, METH_VARARGS, "unspin.aligner._pair_scores of two documents' sentence features."},
+    {"sentences", fs_sentences, METH_VARARGS, "unspin.text.split_sentences' spans (see the module source)."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1819,8 +2129,14 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__fastscan(void)
 {
-    for (int c = 0; c < 128; c++)
+    for (int c = 0; c < 128; c++) {
         ascii_class[c] = (unsigned char)uclass((Py_UCS4)c);
+        sent_ascii[c] = (unsigned char)((c == '\n' ? SP_NL : 0) | (c == '.' || c == '!' || c == '?' ? SP_STOP : 0)
+                                        | (c == '"' || c == '\'' || c == ')' || c == ']' ? SP_CLOSE : 0)
+                                        | (Py_UNICODE_ISSPACE(c) ? SP_SPACE : 0)
+                                        | (Py_UNICODE_ISALNUM(c) || c == '.' || c == '_' ? SP_WORD : 0)
+                                        | (Py_UNICODE_ISLOWER(c) ? SP_LOWER : 0));
+    }
     s_word = PyUnicode_InternFromString("word");
     s_number = PyUnicode_InternFromString("number");
     s_punct = PyUnicode_InternFromString("punct");
@@ -1833,7 +2149,8 @@ PyInit__fastscan(void)
     f_num = PyFloat_FromDouble(1.5);
     f_word = PyFloat_FromDouble(1.0);
     f_skel = PyFloat_FromDouble(0.5);
-    if (!s_word || !s_number || !s_punct || !s_comma || !s_empty || !s_hash || !s_under || !p_n || !p_w
+    s_lower = PyUnicode_InternFromString("lower");
+    if (!s_lower || !s_word || !s_number || !s_punct || !s_comma || !s_empty || !s_hash || !s_under || !p_n || !p_w
         || !f_num || !f_word || !f_skel)
         return NULL;
     PyObject *m = PyModule_Create(&module);

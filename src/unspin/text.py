@@ -7,7 +7,7 @@ diff. Tokens carry character offsets into the string they were read from.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 # Words may hold inner apostrophes and hyphens ("don't", "co-operate"); numbers may hold
 # inner separators ("4,000", "3.5", "12 000" is two tokens here: repair happens earlier).
@@ -51,15 +51,34 @@ def words(text: str) -> list[str]:
     return [t.lower for t in tokenize(text) if t.kind != "punct"]
 
 
-_ABBREV = {
+_ABBREV = frozenset({
     "mr", "mrs", "ms", "dr", "prof", "st", "mt", "gen", "col", "lt", "sgt", "capt", "gov",
     "sen", "rep", "rev", "jr", "sr", "inc", "ltd", "co", "corp", "no", "vs", "etc", "jan",
     "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s",
     "u.k", "e.g", "i.e", "a.m", "p.m",
-}
+})
 _SENT_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)")
 _LINE_RE = re.compile(r"[^\n]+")
 _NEXT_CHAR = re.compile(r"\s*(\S)")
+
+
+def _fast_sentences() -> Any:
+    """``unspin._fastscan.sentences`` (C, built at install when a compiler is there;
+    tests/test_fastscan.py checks it gives what ``_split_sentences_py`` gives), else None (not
+    built, an older build without it, or ``UNSPIN_PURE_PYTHON=1``): the Python code runs."""
+    import importlib
+    import os
+
+    if os.environ.get("UNSPIN_PURE_PYTHON", "") not in ("", "0"):
+        return None
+    try:
+        fs = importlib.import_module("unspin._fastscan")
+    except ImportError:
+        return None
+    return getattr(fs, "sentences", None)
+
+
+_FAST_SENTENCES: Any = _fast_sentences()
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -67,7 +86,18 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
 
     A rule-based splitter tuned for news prose: splits after ., ! or ? followed by space,
     except after common abbreviations and single initials; line breaks always split.
+    (``start`` and ``end`` are clipped to the text as ``re.Pattern.finditer``'s pos and
+    endpos are, not counted from the end when negative.)
     """
+    end = len(text) if end is None else end
+    if _FAST_SENTENCES is not None:  # the same spans from unspin._fastscan (C), when it was built
+        spans: list[tuple[int, int]] = _FAST_SENTENCES(text, start, end, _ABBREV)
+        return spans
+    return _split_sentences_py(text, start, end)
+
+
+def _split_sentences_py(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """``split_sentences`` in Python: the reference of ``unspin._fastscan.sentences``."""
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
     for line in _LINE_RE.finditer(text, start, end):
