@@ -37,7 +37,7 @@ from typing import Any, Final, NamedTuple, Protocol
 
 from unspin._records import Passage, PlagdetScore
 from unspin.models import Article
-from unspin.text import STOPWORDS, TOKEN_RE, lower, split_sentences
+from unspin.text import STOPWORDS, TOKEN_RE, _fast_function, lower, split_sentences
 
 __all__ = [
     "Passage", "PlagdetScore", "Unit", "align", "plagdet", "units", "granularity",
@@ -46,22 +46,6 @@ __all__ = [
 
 
 # ---------------------------------------------------------------------------- units
-
-def _fast_function(name: str) -> Any:
-    """The function ``name`` of ``unspin._fastscan`` (C, built at install when a compiler is
-    there; tests/test_fastscan.py checks each gives what the Python code it replaces gives), else
-    None (not built, an older build, or ``UNSPIN_PURE_PYTHON=1``): the Python code runs."""
-    import importlib
-    import os
-
-    if os.environ.get("UNSPIN_PURE_PYTHON", "") not in ("", "0"):
-        return None
-    try:
-        fs = importlib.import_module("unspin._fastscan")
-    except ImportError:
-        return None
-    return getattr(fs, name, None)
-
 
 _FAST_UNITS: Final[Any] = _fast_function("units")
 _FAST_FEATURES: Final[Any] = _fast_function("features")

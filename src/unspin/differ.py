@@ -38,9 +38,9 @@ from rapidfuzz.distance import Levenshtein
 
 from unspin import meaning, names, vocab
 from unspin._records import Change, DiffResult, Summary
-from unspin.aligner import Passage, Unit, _alignment, _Doc, _doc, _fast_function
+from unspin.aligner import Passage, Unit, _alignment, _Doc, _doc
 from unspin.models import Article
-from unspin.text import STOPWORDS, lower
+from unspin.text import STOPWORDS, _fast_function, lower
 
 log = logging.getLogger(__name__)
 

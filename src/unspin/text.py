@@ -62,10 +62,10 @@ _LINE_RE = re.compile(r"[^\n]+")
 _NEXT_CHAR = re.compile(r"\s*(\S)")
 
 
-def _fast_sentences() -> Any:
-    """``unspin._fastscan.sentences`` (C, built at install when a compiler is there;
-    tests/test_fastscan.py checks it gives what ``_split_sentences_py`` gives), else None (not
-    built, an older build without it, or ``UNSPIN_PURE_PYTHON=1``): the Python code runs."""
+def _fast_function(name: str) -> Any:
+    """The function ``name`` of ``unspin._fastscan`` (C, built at install when a compiler is
+    there; tests/test_fastscan*.py check each gives what the Python code it replaces gives), else
+    None (not built, an older build without it, or ``UNSPIN_PURE_PYTHON=1``): the Python code runs."""
     import importlib
     import os
 
@@ -75,10 +75,10 @@ def _fast_sentences() -> Any:
         fs = importlib.import_module("unspin._fastscan")
     except ImportError:
         return None
-    return getattr(fs, "sentences", None)
+    return getattr(fs, name, None)
 
 
-_FAST_SENTENCES: Any = _fast_sentences()
+_FAST_SENTENCES: Any = _fast_function("sentences")
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
