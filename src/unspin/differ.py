@@ -1466,9 +1466,10 @@ def _contextual(raw: list[tuple[str, str | None, int, int, int, int, str, int]],
 
 def _merge_verbatim_rows(rows: list[tuple[str, str | None, int, int, int, int, int, str, str | None]],
                          sids: Sequence[str]) -> list[tuple[str, str | None, int, int, int, int, int, str, str | None]]:
-    """``_merge_verbatim`` on ``diff``'s rows before they become records: the same joins, in
-    the same order (rows sorted stably by copy offsets; a source is its id)."""
-    last = {sid: k for k, sid in enumerate(sids)}  # as the dict of texts by id the records used
+    """Join verbatim rows that only punctuation-only pieces separate, in copy order (rows sorted
+    stably by copy offsets), before ``diff`` makes them records. Sources are told apart by id;
+    a joined row's text is cut from the last source with that id."""
+    last = {sid: k for k, sid in enumerate(sids)}
     out: list[tuple[str, str | None, int, int, int, int, int, str, str | None]] = []
     for r in sorted(rows, key=lambda r: (r[2], r[3])):
         if out:
