@@ -94,7 +94,10 @@ def floor_diff(ctext: str, stext: str) -> list[tuple[str, str, str]]:
 
 def run(pairs: list[tuple[str, str, str]], repeat: int, contextual: bool) -> dict[str, Any]:
     """Time this process's ``unspin`` on ``pairs`` (the last one is the warm-up)."""
-    from unspin.differ import diff
+    try:
+        from unspin.differ import diff
+    except ImportError:  # code from before the stage modules were renamed (e.g. 2413414, issue 16's start)
+        from unspin.diff import diff  # type: ignore[no-redef]
     from unspin.ingest import from_text
 
     kw = {"contextual": True} if contextual else {}

@@ -432,3 +432,33 @@ def test_thesaurus_row_test_equals_the_python_code() -> None:
         fast.rows_hit(th.ids, th.indptr, th._rev_heads, th._rev_ptr, [1], frozenset({"x"}))
     with pytest.raises(TypeError):
         fast.rows_hit(th.ids, th.indptr, th._rev_heads, th._rev_ptr, [1], [1])
+
+
+def test_records_equal_the_class_own() -> None:
+    """``records`` (``differ._changes``' C path) makes Change records equal to ``Change(*row)``:
+    same fields, equality, hash, repr, pickle and dict; it refuses what is not a slot of the
+    class or a row of the wrong size."""
+    import dataclasses
+    import pickle
+
+    from unspin._records import Change, Passage
+    from unspin.differ import _CHANGE_SLOTS, _changes
+
+    rows = [("fact", "number", 3, 9, "src", 4, 10, "4,000", "5,000", "number changed"),
+            ("synonym", None, 0, 2, "", 0, 0, "ab", "", "x" * 50), ("clutter", None, 10, 20, "s", 0, 0, "t", "", "")]
+    got = fast.records(Change, _CHANGE_SLOTS, rows)
+    want = [Change(*r) for r in rows]
+    assert got == want and _changes(list(rows)) == want and fast.records(Change, _CHANGE_SLOTS, []) == []
+    for g, w in zip(got, want, strict=True):
+        assert type(g) is Change and hash(g) == hash(w) and repr(g) == repr(w) and g.to_dict() == w.to_dict()
+        assert pickle.loads(pickle.dumps(g)) == w and dataclasses.astuple(g) == dataclasses.astuple(w)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            g.kind = "x"  # type: ignore[misc]
+    with pytest.raises(ValueError):
+        fast.records(Change, _CHANGE_SLOTS, [rows[0][:-1]])
+    with pytest.raises(ValueError):
+        fast.records(Change, _CHANGE_SLOTS, [list(rows[0])])
+    with pytest.raises(TypeError):
+        fast.records(Passage, _CHANGE_SLOTS, [rows[0]])  # not slots of Passage
+    with pytest.raises(TypeError):
+        fast.records(Change, (Change.__init__,), [("x",)])

@@ -150,3 +150,46 @@ def test_antonym_sides_never_hide_an_antonym_pair() -> None:
                 assert meaning.antonym_sides(a) & 1 and meaning.antonym_sides(b) & 2, (a, b)
     assert found > 100
     assert meaning.antonym_sides("council") == 0 and meaning.antonym_sides("rose") & 1
+
+
+def test_canon_plain_word_shortcut_equals_the_full_rules() -> None:
+    """``canon`` answers stretches of plain words from per-key tokens (``_simple_token``) without
+    the rules; on every stretch of up to six units of the sample articles and of texts full of
+    numbers, names, bounds, negations, hedges and units, with and without the context a diff
+    gives, it says what the full rules say."""
+    import json
+    from pathlib import Path
+
+    from unspin.aligner import units
+    from unspin.ingest import from_text
+
+    samples = Path(__file__).resolve().parent.parent / "samples" / "articles.jsonl"
+    texts = [json.loads(x)["text"] for x in samples.read_text(encoding="utf-8").splitlines() if x.strip()]
+    texts += [
+        "The president of Ukraine said more than 200 people, about 4,000 troops and at least $5bn "
+        "were not unable to fail; they didn't refuse to go 30 degrees Celsius per cent km the U.S. "
+        "on March 10, the 10th of May, may be, couldn’t, cannot, non-binding, unnecessary, "
+        "three-Series, fourth-largest, a hundred, a dozen, the United States’ council’s plan.",
+        "failed to act; did not act; could not; unable to; was able to; Russia's grip on power",
+    ]
+    meaning.clear_cache()
+    n = shortcut = 0
+    for text in texts:
+        us = units(from_text(text).text)
+        for i in range(len(us)):
+            for L in range(7):
+                a, b = i, i + L
+                for args in ((us[a:b],), (us[a:b], us[b:b + 3], us[max(0, a - 1):a])):
+                    n += 1
+                    got = meaning.canon(*args)
+                    assert got == meaning._canon_full(*args), [u.text for u in args[0]]
+                    shortcut += all(u.kind == "punct" and u.text not in "$£€¥%"
+                                    or u.kind == "word" and meaning._SIMPLE.get(u.key) != meaning._NOT_SIMPLE
+                                    for u in args[0])
+    assert n > 10_000 and 0.2 * n < shortcut < n  # the shortcut answers many, not all
+    for key in ("more", "at", "three", "third", "may", "march", "failed", "did", "could", "unable",
+                "able", "million", "degrees", "per", "cannot", "didn't", "n't", "unnecessary", "about", "km",
+                "dollars", "ukraine", "co-op", "x"):
+        assert meaning._simple_token(key) == meaning._NOT_SIMPLE, key
+    assert meaning._simple_token("than") == "than" and meaning._simple_token("the") == ""
+    assert meaning._simple_token("defence") == meaning.spelling("defence")

@@ -210,6 +210,31 @@ def canon(units: Sequence[Unit], after: Sequence[Unit] = (), before: Sequence[Un
     end qualifies a number ("at least" before "200"); ``before``: the units right before it (a
     number there makes a unit at its start a unit: "30" + "C" / "degrees Celsius").
     """
+    # Most stretches a diff asks about are plain lower-case words with no rule of ``_canon`` but
+    # the plain-word one (or the dropped article) to apply, whatever their neighbours: their
+    # form is the words' plain forms in order, read per key (see ``_simple_token``).
+    fast: list[str] = []
+    for u in units:
+        kind = u[3]
+        if kind == "word":
+            t = _SIMPLE.get(u[4])
+            if t is None:
+                if len(_SIMPLE) >= _SIMPLE_MAX:
+                    _SIMPLE.clear()
+                t = _SIMPLE[u[4]] = _simple_token(u[4])
+            if t == _NOT_SIMPLE:
+                break
+            if t:
+                fast.append(t)
+        elif kind != "punct" or u[2] in "$£€¥%":
+            break
+    else:
+        return fast
+    return _canon_full(units, after, before)
+
+
+def _canon_full(units: Sequence[Unit], after: Sequence[Unit] = (), before: Sequence[Unit] = ()) -> list[str]:
+    """``canon`` without its plain-word shortcut."""
     toks = [u for u in units if u[3] != "punct" or u[2] in "$£€¥%"]  # (start, end, text, kind, key)
     aft = [u for u in after if u[3] != "punct" or u[2] in "$£€¥"][:3]
     after_number = bool(before) and before[-1].kind == "number"
@@ -239,10 +264,40 @@ _CANON_CACHE: Final[dict[tuple[Any, ...], tuple[str, ...]]] = {}
 _CANON_CACHE_MAX: Final = 20_000
 
 
+_SIMPLE: Final[dict[str, str]] = {}
+#: Remembered ``_simple_token`` answers by unit key; the table is emptied when full.
+_SIMPLE_MAX: Final = 100_000
+_NOT_SIMPLE: Final = "\x00"
+
+
+def _simple_token(key: str) -> str:
+    """The canonical token of a word unit with this key when ``_canon`` can only give it its
+    plain form (or drop it: "" for "the", "a", "an"), in any stretch, next to any units and in
+    any case; ``_NOT_SIMPLE`` when another rule may apply (bounds, numbers, months, negations,
+    hedges, units, currencies, names, hyphenated words) or the form could start the
+    "the president of Ukraine" reordering (an upper-case or ``org:`` token). Every rule of
+    ``_canon`` that looks at a unit's neighbours, case or position starts at a key listed
+    here, so a stretch of such units has the form of its units' tokens in order
+    (``tests/test_meaning.py`` compares the two on every stretch of the sample texts)."""
+    k = key.replace("’", "'")
+    if (k in _BOUND_FIRST or k in _SMALL or k in _ORD or "-" in k or k in _MONTH or k in _FAIL or k in _DO
+            or k in _CAN or k in _SCALES or k in _HEDGE_CLASS or k in _UNITS or k in _CURRENCY
+            or k in ("unable", "able", "degrees", "per", "cannot") or k.endswith("n't")
+            or _negated_word(k) is not None or names.may_start_name(k)):
+        return _NOT_SIMPLE
+    if k in ("the", "a", "an"):
+        return ""
+    t = _plain_form(k)
+    if not t or t.isupper() or t.startswith("org:"):
+        return _NOT_SIMPLE
+    return t
+
+
 def clear_cache() -> None:
     """Forget remembered canonical forms and name runs (a benchmark's cold start; the results
     do not depend on what is remembered)."""
     _CANON_CACHE.clear()
+    _SIMPLE.clear()
     _plain_form.cache_clear()
     names.clear_cache()
 
@@ -568,6 +623,7 @@ def antonyms(a: str, b: str) -> bool:
     return any(y in t.get(x, ()) for x in ba for y in bb)
 
 
+@functools.lru_cache(maxsize=65536)
 @functools.lru_cache(maxsize=65536)
 def antonym_sides(w: str) -> int:
     """What ``antonyms`` can say of ``w`` (a word or short phrase) with any other word: bit 1,
