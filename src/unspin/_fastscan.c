@@ -1348,6 +1348,39 @@ fail:
 }
 
 static PyObject *s_hash, *s_under, *p_n, *p_w, *f_num, *f_word, *f_skel;
+/* features' strings by unit key ("w:" + its first five characters for words, "n:" + key for
+ * numbers), made once per key: a feature string's hash is then computed once, not at every
+ * sentence (the same words recur across sentences and documents); emptied when full */
+static PyObject *word_feats, *num_feats;
+#define FEAT_CACHE_MAX 50000
+
+static PyObject *
+feature_string(PyObject *cache, PyObject *key, int is_num)
+{
+    PyObject *f = PyDict_GetItemWithError(cache, key); /* borrowed */
+    if (f != NULL) {
+        Py_INCREF(f);
+        return f;
+    }
+    if (PyErr_Occurred())
+        return NULL;
+    if (is_num) {
+        f = PyUnicode_Concat(p_n, key);
+    } else {
+        PyObject *stem = PyUnicode_Substring(key, 0, 5);
+        f = stem ? PyUnicode_Concat(p_w, stem) : NULL;
+        Py_XDECREF(stem);
+    }
+    if (f == NULL)
+        return NULL;
+    if (PyDict_GET_SIZE(cache) >= FEAT_CACHE_MAX)
+        PyDict_Clear(cache);
+    if (PyDict_SetItem(cache, key, f) < 0) {
+        Py_DECREF(f);
+        return NULL;
+    }
+    return f;
+}
 
 /* "s:a b c" (what PyUnicode_FromFormat("s:%U %U %U") gives, without parsing a format) */
 static PyObject *
@@ -1451,7 +1484,7 @@ fs_features(PyObject *self, PyObject *args)
             goto fail;
         }
         if (is_num) {
-            PyObject *f = PyUnicode_Concat(p_n, key);
+            PyObject *f = feature_string(num_feats, key, 1);
             if (!f || PyDict_SetItem(feats, f, f_num) < 0) {
                 Py_XDECREF(f);
                 goto fail;
@@ -1470,9 +1503,7 @@ fs_features(PyObject *self, PyObject *args)
             continue;
         }
         n_content++;
-        PyObject *stem = PyUnicode_Substring(key, 0, 5);
-        PyObject *f = stem ? PyUnicode_Concat(p_w, stem) : NULL;
-        Py_XDECREF(stem);
+        PyObject *f = feature_string(word_feats, key, 0);
         if (!f || PyDict_SetItem(feats, f, f_word) < 0) {
             Py_XDECREF(f);
             goto fail;
@@ -2212,11 +2243,14 @@ PyInit__fastscan(void)
     s_under = PyUnicode_InternFromString("_");
     p_n = PyUnicode_InternFromString("n:");
     p_w = PyUnicode_InternFromString("w:");
+    word_feats = PyDict_New();
+    num_feats = PyDict_New();
     f_num = PyFloat_FromDouble(1.5);
     f_word = PyFloat_FromDouble(1.0);
     f_skel = PyFloat_FromDouble(0.5);
     s_lower = PyUnicode_InternFromString("lower");
     if (!s_lower || !s_word || !s_number || !s_punct || !s_comma || !s_empty || !s_hash || !s_under || !p_n || !p_w
+        || !word_feats || !num_feats
         || !f_num || !f_word || !f_skel)
         return NULL;
     PyObject *m = PyModule_Create(&module);

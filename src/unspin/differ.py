@@ -104,7 +104,7 @@ def _is_neg(key: str) -> bool:
 
 def _lemma(key: str) -> str:
     lex = _lexicon()
-    cands: list[str] = lex.lemma_candidates(key)
+    cands: tuple[str, ...] = lex.lemma_forms(key)
     th = lex.thesaurus()
     for c in reversed(cands):
         if c in th:
@@ -143,9 +143,9 @@ def _linked(word: str, targets: frozenset[int]) -> bool:
     lex = _lexicon()
     th = lex.thesaurus()
     if _FAST_ROWS_HIT is not None:  # the same test in C, on the arrays (no row slices made)
-        rows = [i for base in lex.lemma_candidates(word) if (i := th.index.get(base)) is not None]
+        rows = [i for base in lex.lemma_forms(word) if (i := th.index.get(base)) is not None]
         return bool(_FAST_ROWS_HIT(th.ids, th.indptr, th._rev_heads, th._rev_ptr, rows, targets))
-    for base in lex.lemma_candidates(word):
+    for base in lex.lemma_forms(word):
         i = th.index.get(base)
         if i is None:
             continue
@@ -169,7 +169,7 @@ def _row_hits(row: Any, targets: frozenset[int]) -> bool:
 def _word_ids(word: str) -> frozenset[int]:
     lex = _lexicon()
     th = lex.thesaurus()
-    return frozenset(i for b in lex.lemma_candidates(word) if (i := th.index.get(b)) is not None)
+    return frozenset(i for b in lex.lemma_forms(word) if (i := th.index.get(b)) is not None)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -192,8 +192,8 @@ def _relation(a: str, b: str) -> str | None:
     return None
 
 
-def _lemma_cands(w: str) -> list[str]:
-    cands: list[str] = _lexicon().lemma_candidates(w)
+def _lemma_cands(w: str) -> tuple[str, ...]:
+    cands: tuple[str, ...] = _lexicon().lemma_forms(w)
     return cands
 
 

@@ -232,6 +232,10 @@ def _lemma_candidates(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+#: ``lemma_candidates`` as one remembered tuple (no list made at each call: the diff's hot paths)
+lemma_forms = _lemma_candidates
+
+
 def inflection(word: str, base: str) -> str:
     """The suffix that turns ``base`` into ``word`` ("s", "ed", "ing", ...), or ""."""
     w, b = word.lower(), base.lower()

@@ -590,7 +590,7 @@ _IRREGULAR: Final = {"lost": "lose", "won": "win", "fell": "fall", "fallen": "fa
 @functools.lru_cache(maxsize=65536)
 def _bases(w: str) -> tuple[str, ...]:
     """The word, its base forms, and its positive degree ('highest' -> 'high', 'bigger' -> 'big')."""
-    out = list(lazy_module("unspin.lexicon").lemma_candidates(w))
+    out = list(lazy_module("unspin.lexicon").lemma_forms(w))
     if w in _IRREGULAR and w not in ("better", "best", "worse", "worst", "more", "most", "less", "least"):
         out.append(_IRREGULAR[w])
     for suf in ("est", "er"):
