@@ -140,3 +140,15 @@ def test_zipf_fast_path_matches_wordfreq() -> None:
         assert lexicon._plain_zipf(w) == float(zipf_frequency(w, "en")), w
     assert lexicon.zipf("Troops") == float(zipf_frequency("Troops", "en"))  # not plain: wordfreq itself
     assert lexicon.zipf("xqzzyvw") == 0.0
+
+
+def test_thesaurus_membership_is_a_non_empty_entry() -> None:
+    """``word in thesaurus`` (one set lookup, ``Thesaurus.heads``) says what the rows say: the
+    word has a row and the row lists something; for every word of the index and some that are not."""
+    th = lexicon.thesaurus()
+    n = len(th.indptr) - 1
+    words = list(th.index) + ["", "zzqx", "The", "house\n", "house's"]
+    got = [w in th for w in words]
+    want = [(i := th.index.get(w)) is not None and i < n and int(th.indptr[i + 1]) > int(th.indptr[i]) for w in words]
+    assert got == want and 1000 < sum(got) < len(words)
+    assert "house" in th and "zzqx" not in th and None not in th  # type: ignore[operator]

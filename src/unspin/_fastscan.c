@@ -1292,7 +1292,20 @@ fs_units(PyObject *self, PyObject *args)
         PyObject *k = NULL, *kd;
         if (cls == C_LETTER) {
             kd = s_word;
-            k = PyUnicode_Substring(low, i, j);
+            /* a word already in lower case (most are) keeps one string for text and key: the
+             * same value as low[i:j], one allocation (and deallocation) less */
+            int lkind = PyUnicode_KIND(low), same = 1;
+            const void *ldata = PyUnicode_DATA(low);
+            for (Py_ssize_t q = i; q < j; q++)
+                if (PyUnicode_READ(kind, data, q) != PyUnicode_READ(lkind, ldata, q)) {
+                    same = 0;
+                    break;
+                }
+            if (same) {
+                k = t;
+                Py_INCREF(k);
+            } else
+                k = PyUnicode_Substring(low, i, j);
         } else if (cls == C_DIGIT) {
             kd = s_number;
             int comma = 0;
@@ -1348,39 +1361,6 @@ fail:
 }
 
 static PyObject *s_hash, *s_under, *p_n, *p_w, *f_num, *f_word, *f_skel;
-/* features' strings by unit key ("w:" + its first five characters for words, "n:" + key for
- * numbers), made once per key: a feature string's hash is then computed once, not at every
- * sentence (the same words recur across sentences and documents); emptied when full */
-static PyObject *word_feats, *num_feats;
-#define FEAT_CACHE_MAX 50000
-
-static PyObject *
-feature_string(PyObject *cache, PyObject *key, int is_num)
-{
-    PyObject *f = PyDict_GetItemWithError(cache, key); /* borrowed */
-    if (f != NULL) {
-        Py_INCREF(f);
-        return f;
-    }
-    if (PyErr_Occurred())
-        return NULL;
-    if (is_num) {
-        f = PyUnicode_Concat(p_n, key);
-    } else {
-        PyObject *stem = PyUnicode_Substring(key, 0, 5);
-        f = stem ? PyUnicode_Concat(p_w, stem) : NULL;
-        Py_XDECREF(stem);
-    }
-    if (f == NULL)
-        return NULL;
-    if (PyDict_GET_SIZE(cache) >= FEAT_CACHE_MAX)
-        PyDict_Clear(cache);
-    if (PyDict_SetItem(cache, key, f) < 0) {
-        Py_DECREF(f);
-        return NULL;
-    }
-    return f;
-}
 
 /* "s:a b c" (what PyUnicode_FromFormat("s:%U %U %U") gives, without parsing a format) */
 static PyObject *
@@ -1484,7 +1464,7 @@ fs_features(PyObject *self, PyObject *args)
             goto fail;
         }
         if (is_num) {
-            PyObject *f = feature_string(num_feats, key, 1);
+            PyObject *f = PyUnicode_Concat(p_n, key);
             if (!f || PyDict_SetItem(feats, f, f_num) < 0) {
                 Py_XDECREF(f);
                 goto fail;
@@ -1503,7 +1483,9 @@ fs_features(PyObject *self, PyObject *args)
             continue;
         }
         n_content++;
-        PyObject *f = feature_string(word_feats, key, 0);
+        PyObject *stem = PyUnicode_Substring(key, 0, 5);
+        PyObject *f = stem ? PyUnicode_Concat(p_w, stem) : NULL;
+        Py_XDECREF(stem);
         if (!f || PyDict_SetItem(feats, f, f_word) < 0) {
             Py_XDECREF(f);
             goto fail;
@@ -2243,14 +2225,11 @@ PyInit__fastscan(void)
     s_under = PyUnicode_InternFromString("_");
     p_n = PyUnicode_InternFromString("n:");
     p_w = PyUnicode_InternFromString("w:");
-    word_feats = PyDict_New();
-    num_feats = PyDict_New();
     f_num = PyFloat_FromDouble(1.5);
     f_word = PyFloat_FromDouble(1.0);
     f_skel = PyFloat_FromDouble(0.5);
     s_lower = PyUnicode_InternFromString("lower");
     if (!s_lower || !s_word || !s_number || !s_punct || !s_comma || !s_empty || !s_hash || !s_under || !p_n || !p_w
-        || !word_feats || !num_feats
         || !f_num || !f_word || !f_skel)
         return NULL;
     PyObject *m = PyModule_Create(&module);

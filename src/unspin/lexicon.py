@@ -412,9 +412,16 @@ class Thesaurus(WordList):
                                         if k in a}
         return cls(vocab, a["indptr"], a["ids"], (a["heads"], a["ptr"]), words)
 
+    @functools.cached_property
+    def heads(self) -> frozenset[str]:
+        """The words with a non-empty entry: what ``in`` asks, as one set lookup (reading two
+        numpy scalars of ``indptr`` took ~2 us a question, ~3% of a diff; issue 16)."""
+        n = len(self.indptr) - 1
+        filled = (np.diff(np.asarray(self.indptr)) > 0).tolist()
+        return resident(frozenset(w for w, i in self.index.items() if i < n and filled[i]))
+
     def __contains__(self, word: str) -> bool:
-        i = self.index.get(word)
-        return i is not None and i < len(self.indptr) - 1 and self.indptr[i + 1] > self.indptr[i]
+        return word in self.heads
 
     def synonyms(self, word: str, phrases: bool = False) -> list[str]:
         """Entries listed under ``word`` (exact head, lower-case) in Moby order."""

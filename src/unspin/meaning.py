@@ -180,9 +180,9 @@ def spelling(w: str) -> str:
             w = _YSE.sub(lambda m: "yze" + (m.group(1) or ""), w)
     if len(w) >= 5 and w not in _OUR_EXCEPT and "our" in w:
         w = _OUR.sub(lambda m: "or" + (m.group(1) or ""), w)
-    if "ence" in w:
+    if "ence" in w and w.startswith(_ENCE_FIRST):
         w = _ENCE.sub(r"\1ense\2", w)
-    if "re" in w:
+    if "re" in w and w.startswith(_TRE_FIRST):
         w = _TRE.sub(r"\1er\2", w)
     if len(w) >= 7 and "ll" in w:
         w = _LL.sub(r"l\1", w)
@@ -193,7 +193,9 @@ _ISE: Final = re.compile(r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations)$")
 _YSE: Final = re.compile(r"(?<=[a-z]{2})yse(d|s)?$")
 _OUR: Final = re.compile(r"(?<=[a-z]{2})our(s|ed|ing|able|ite|ites)?$")
 _ENCE: Final = re.compile(r"^(def|off|lic|pret)ence(s)?$")
+_ENCE_FIRST: Final = ("def", "off", "lic", "pret")  # the only starts _ENCE matches (it is anchored)
 _TRE: Final = re.compile(r"^(cent|theat|met|lit|fib|somb|spect)re(s)?$")
+_TRE_FIRST: Final = ("cent", "theat", "met", "lit", "fib", "somb", "spect")
 _LL: Final = re.compile(r"(?<=[aeiou][a-z])ll(ed|ing|er|ers)$")
 
 

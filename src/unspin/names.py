@@ -86,7 +86,8 @@ _POSSESSIVE: Final = re.compile(r"(?:'s|’s|'|’)$")
 
 def strip_possessive(key: str) -> str:
     """'russia's' -> 'russia' (and "states'" -> 'states')."""
-    return _POSSESSIVE.sub("", key) if len(key) > 2 else key
+    # the pattern can only match at an apostrophe at the end (or before a final newline, as "$" allows)
+    return _POSSESSIVE.sub("", key) if len(key) > 2 and key.endswith(("'", "’", "s", "\n")) else key
 
 
 @functools.lru_cache(maxsize=65536)
