@@ -762,11 +762,14 @@ def _wrong_sense(ctx: _Ctx, i0: int, j0: int, a: str, b: str) -> str | None:
     if a in STOPWORDS or b in STOPWORDS or "-" in a + b:
         return None
     sim = _glove_similarity(a, b)
-    if sim is None or sim >= (WRONG_SENSE_GLOVE if zipf(a) >= 3.0 else RARE_WRONG_SENSE_GLOVE):
+    if sim is None or sim >= max(WRONG_SENSE_GLOVE, RARE_WRONG_SENSE_GLOVE):
         return None  # hyphenated or out-of-vocabulary words: neither resource knows them well
+    common = zipf(a) >= 3.0  # (asked only now: a first-time Zipf figure is a Python-level call)
+    if sim >= (WRONG_SENSE_GLOVE if common else RARE_WRONG_SENSE_GLOVE):
+        return None
     if senses.relation(b, a) == "far":
         return "another sense of the word (no WordNet sense in common)"
-    if i0 > 0 and j0 > 0 and zipf(a) >= 3.0:
+    if i0 > 0 and j0 > 0 and common:
         pc, ps = ctx.cu[i0 - 1], ctx.su[j0 - 1]
         if (pc.kind == ps.kind == "word" and pc.key == ps.key and ps.key not in STOPWORDS
                 and senses.compound(ps.key, b) and not senses.compound(ps.key, a)
