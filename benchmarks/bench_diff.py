@@ -19,6 +19,7 @@ Also the time including ``ingest.from_text`` of both texts (once per pair, after
     .venv/bin/python benchmarks/bench_diff.py [--articles 30] [--repeat 5]
     .venv/bin/python benchmarks/bench_diff.py --compare /tmp/main-src --rounds 5   # ratios to other code, same run
     .venv/bin/python benchmarks/bench_diff.py --compare pure --rounds 5            # mypyc build vs its .py files
+    .venv/bin/python benchmarks/bench_diff.py --compare A --compare B --rounds 6   # three codes, order rotated
 
 ``--compare SRC`` runs ``--rounds`` fresh processes of this code and of the code in ``SRC`` (a
 ``src`` folder, e.g. from ``git archive main``) alternately on the same pairs (written once to
@@ -145,14 +146,21 @@ def summary(res: dict[str, Any], corpus: str, contextual: bool) -> dict[str, Any
 
 
 def compare(a: argparse.Namespace, pairs_file: Path) -> dict[str, Any]:
-    """Fresh processes of this code and of ``a.compare`` alternately; per-pair minima."""
-    pure = a.compare == "pure"  # this code with its mypyc-compiled modules set aside
-    codes = {"this": str(ROOT / "src"), "other": str(ROOT / "src") if pure else a.compare}
-    got: dict[str, list[dict[str, Any]]] = {"this": [], "other": []}
+    """Fresh processes of this code and of each ``--compare`` code in turn (the order rotated
+    every round); per-pair minima over the rounds. With one other code its report is ``other``
+    (as before), with more ``other1``, ``other2``, ..."""
+    others = a.compare
+    names = ["other"] if len(others) == 1 else [f"other{k + 1}" for k in range(len(others))]
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    envs = {"this": env, "other": dict(env, UNSPIN_PURE_PYTHON="1") if pure else env}
+    codes, envs = {"this": str(ROOT / "src")}, {"this": env}
+    for name, src in zip(names, others, strict=True):
+        pure = src == "pure"  # this code with its mypyc-compiled modules set aside
+        codes[name] = str(ROOT / "src") if pure else src
+        envs[name] = dict(env, UNSPIN_PURE_PYTHON="1") if pure else env
+    order = ["this", *names]
+    got: dict[str, list[dict[str, Any]]] = {name: [] for name in order}
     for r in range(a.rounds):
-        for name in (("this", "other") if r % 2 == 0 else ("other", "this")):
+        for name in order[r % len(order):] + order[:r % len(order)]:
             out = subprocess.run([sys.executable, __file__, "--child", "--pairs", str(pairs_file),
                                   "--repeat", str(a.repeat), "--src", codes[name]]
                                  + (["--contextual"] if a.contextual else []),
@@ -164,12 +172,13 @@ def compare(a: argparse.Namespace, pairs_file: Path) -> dict[str, Any]:
                for k in ("steady", "repeat", "with_ingest", "floor")}
         report[name] = {"code": runs[0]["code"], "compiled": runs[0]["compiled"], "first_diff_cpu_ms": round(1000 * min(r["first"] for r in runs), 1),
                         **{f"{k}_cpu_ms": _ms(v) for k, v in per.items()},
-                        "steady_to_floor": round(statistics.median(per["steady"]) / statistics.median(per["floor"]), 2)}
-    report["ratio_this_to_other"] = {
-        k: round(report["this"][k]["median"] / report["other"][k]["median"], 3)
-        for k in ("steady_cpu_ms", "repeat_cpu_ms", "with_ingest_cpu_ms")}
-    report["ratio_this_to_other"]["first_diff_cpu_ms"] = round(
-        report["this"]["first_diff_cpu_ms"] / report["other"]["first_diff_cpu_ms"], 3)
+                        "steady_to_floor": round(statistics.median(per["steady"]) / statistics.median(per["floor"]), 2),
+                        "repeat_to_floor": round(statistics.median(per["repeat"]) / statistics.median(per["floor"]), 2)}
+    for name in names:
+        ratio = {k: round(report["this"][k]["median"] / report[name][k]["median"], 3)
+                 for k in ("steady_cpu_ms", "repeat_cpu_ms", "with_ingest_cpu_ms")}
+        ratio["first_diff_cpu_ms"] = round(report["this"]["first_diff_cpu_ms"] / report[name]["first_diff_cpu_ms"], 3)
+        report["ratio_this_to_" + name] = ratio
     return report
 
 
@@ -181,8 +190,9 @@ def main() -> None:
                     help="diff(..., contextual=True): also run the MiniLM check on swaps with no lexical link")
     ap.add_argument("--pairs", type=Path, default=None, help="read the pairs from this JSONL, or write them there")
     ap.add_argument("--src", default=None, help="time the unspin package in this src folder")
-    ap.add_argument("--compare", default=None, help="also time the code in this src folder, alternately "
-                    "('pure': this code's pure-Python modules, UNSPIN_PURE_PYTHON=1)")
+    ap.add_argument("--compare", action="append", default=None,
+                    help="also time the code in this src folder, alternately ('pure': this code's pure-Python "
+                    "modules, UNSPIN_PURE_PYTHON=1); may be given more than once")
     ap.add_argument("--rounds", type=int, default=5, help="fresh processes per code with --compare")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
