@@ -187,7 +187,7 @@ def _relation(a: str, b: str) -> str | None:
     # symmetric, so ``_linked(b, ids of a)`` gives the same answer
     if _linked(a, _word_ids(b)):
         return "thesaurus"
-    if _cosine(a, b) >= 0.8:
+    if _lexicon().vectors().similarity(a, b) >= 0.8:
         return "vector"
     return None
 
@@ -782,22 +782,10 @@ def _wrong_sense(ctx: _Ctx, i0: int, j0: int, a: str, b: str) -> str | None:
 def _glove_similarity(a: str, b: str) -> float | None:
     """GloVe cosine of two words, None when either is not in GloVe (remembered: a pair of words
     comes back in the copies of one source)."""
-    index = _lexicon().vectors().index
-    if a not in index or b not in index:  # ``a not in vec``
-        return None
-    return _cosine(a, b)
-
-
-def _cosine(a: str, b: str) -> float:
-    """``lexicon.vectors().similarity(a, b)`` (the same lookups and the same dot product) without
-    its three Python-level calls (issue 16)."""
     vec = _lexicon().vectors()
-    index = vec.index
-    ia, ib = index.get(a.lower()), index.get(b.lower())
-    if ia is None or ib is None:
-        return 0.0
-    m = vec.matrix
-    return float(m[ia] @ m[ib])
+    if a not in vec.index or b not in vec.index:  # ``a not in vec``, without its Python-level call
+        return None
+    return float(vec.similarity(a, b))
 
 
 _ARTICLES: Final = frozenset({"the", "a", "an"})

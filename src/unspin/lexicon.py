@@ -533,10 +533,14 @@ class Vectors(WordList):
         return None if i is None else self.matrix[i]
 
     def similarity(self, a: str, b: str) -> float:
-        va, vb = self.vector(a), self.vector(b)
-        if va is None or vb is None:
+        """Cosine of the two words' vectors (rows are unit length), 0.0 when either is missing
+        (``vector``'s lookups inlined: the diff asks this for every new word pair)."""
+        index = self.index
+        ia, ib = index.get(a.lower()), index.get(b.lower())
+        if ia is None or ib is None:
             return 0.0
-        return float(va @ vb)
+        m = self.matrix
+        return float(m[ia] @ m[ib])
 
     def neighbours(self, word: str, k: int = 10, within: int = 50_000) -> list[tuple[str, float]]:
         """The ``k`` nearest words by cosine among the ``within`` most frequent words."""

@@ -626,7 +626,6 @@ def antonyms(a: str, b: str) -> bool:
 
 
 @functools.lru_cache(maxsize=65536)
-@functools.lru_cache(maxsize=65536)
 def antonym_sides(w: str) -> int:
     """What ``antonyms`` can say of ``w`` (a word or short phrase) with any other word: bit 1,
     some base form of ``w`` has listed antonyms (``antonyms(w, x)`` can be true); bit 2, some
